@@ -1,0 +1,132 @@
+"""ShareTube server: create_app(config) builds the Flask + Socket.IO application."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from flask import Flask, jsonify
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from server.config import REPO_ROOT, Config
+from server.errors import register_error_handlers
+from server.extensions import db, jwt, migrate, socketio
+from server.runtime import Runtime
+from server.services.presence import LocalStore, Presence, RedisStore
+
+log = logging.getLogger("sharetube")
+MIGRATIONS_DIR = str(REPO_ROOT / "migrations")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    cfg = config or Config()
+    cfg.finalize()
+    configure_logging(cfg)
+    app = Flask(__name__, instance_path=str(cfg.INSTANCE_DIR), static_folder=None)
+    app.config.update(cfg.flask_settings())
+    app.config["ST"] = cfg
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    jwt.init_app(app)
+    configure_jwt_errors()
+    from server.auth.routes import register_oauth
+    register_oauth(app)
+
+    redis_client = make_redis(cfg.SOCKETIO_MESSAGE_QUEUE)
+    store = RedisStore(redis_client) if redis_client is not None else LocalStore()
+    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client)
+
+    socketio.init_app(
+        app,
+        async_mode=cfg.SOCKETIO_ASYNC_MODE,
+        message_queue=cfg.SOCKETIO_MESSAGE_QUEUE,
+        cors_allowed_origins=cfg.CORS_ORIGINS,
+        ping_interval=cfg.SOCKETIO_PING_INTERVAL,
+        ping_timeout=cfg.PONG_TIMEOUT_SECONDS,
+        transports=["websocket"],
+        max_http_buffer_size=64 * 1024,
+        logger=False,
+        engineio_logger=False,
+    )
+    from server.events import register_all
+    register_all()
+
+    from server.api.routes import bp as api_bp
+    from server.api.portals import bp as portals_bp
+    from server.auth.routes import bp as auth_bp
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(portals_bp)
+    register_error_handlers(app)
+    from server.cli import register_cli
+    register_cli(app)
+
+    from server.services.metadata_jobs import init_metadata
+    init_metadata(app)
+
+    if cfg.AUTO_MIGRATE:
+        upgrade_schema(app)
+    if cfg.RUN_SCHEDULER:
+        from server.background.scheduler import start_scheduler
+        start_scheduler(app)
+    log.info("event=app_ready version=%s db=%s queue=%s pool=%s", cfg.VERSION,
+             cfg.DATABASE_URL.split(":", 1)[0], "redis" if redis_client else "none", cfg.SHARETUBE_POOL)
+    return app
+
+
+def upgrade_schema(app: Flask) -> None:
+    from flask_migrate import upgrade
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+
+
+def make_redis(url: str | None):
+    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    import redis
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=15)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+
+def configure_jwt_errors() -> None:
+    def refuse(message: str):
+        return jsonify({"ok": False, "error": "unauthorized", "message": message}), 401
+
+    jwt.unauthorized_loader(lambda reason: refuse("Sign in first"))
+    jwt.invalid_token_loader(lambda reason: refuse("Invalid token"))
+    jwt.expired_token_loader(lambda header, payload: refuse("The token expired; sign in again"))
+    jwt.revoked_token_loader(lambda header, payload: refuse("This token was revoked"))
+    jwt.user_lookup_error_loader(lambda header, payload: refuse("Unknown user"))
+
+
+def configure_logging(cfg: Config) -> None:
+    root = logging.getLogger()
+    if getattr(root, "_sharetube_configured", False):
+        root.setLevel(cfg.LOG_LEVEL)
+        return
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s pid=%(process)d %(message)s")
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
+    if not cfg.TESTING:
+        cfg.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        name = "ShareTube.bg.log" if cfg.SHARETUBE_POOL == "background" else "ShareTube.log"
+        handlers.append(logging.FileHandler(cfg.INSTANCE_DIR / name))
+    for h in handlers:
+        h.setFormatter(fmt)
+        root.addHandler(h)
+    root.setLevel(cfg.LOG_LEVEL)
+    root._sharetube_configured = True  # type: ignore[attr-defined]
+    for noisy in ("geventwebsocket.handler", "engineio.server", "socketio.server", "werkzeug"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    os.environ.setdefault("SHARETUBE_LOG_CONFIGURED", "1")

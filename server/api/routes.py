@@ -1,0 +1,83 @@
+"""REST: health, public stats, rooms."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_jwt_extended import get_jwt, jwt_required
+from sqlalchemy import func, text
+
+from server.auth.tokens import identity_from_claims
+from server.errors import ApiError
+from server.extensions import db
+from server.models import Room
+from server.runtime import rt
+from server.services.rooms import create_room, public_facts, room_by_code
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/api/health")
+def health():
+    cfg = current_app.config["ST"]
+    db_ok, redis_ok = True, None
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db_ok = False
+    finally:
+        db.session.remove()
+    if rt().redis is not None:
+        try:
+            redis_ok = bool(rt().redis.ping())
+        except Exception:
+            redis_ok = False
+    body = {"ok": db_ok, "db": "ok" if db_ok else "down",
+            "redis": None if redis_ok is None else ("ok" if redis_ok else "down"),
+            "version": cfg.VERSION, "pool": cfg.SHARETUBE_POOL}
+    return jsonify(body), 200 if db_ok else 503
+
+
+def public_counts() -> dict:
+    presence = rt().presence
+    codes = presence.store.room_codes()
+    users: set[int] = set()
+    active = 0
+    for code in codes:
+        in_room = presence.users_in_room(code)
+        if in_room:
+            active += 1
+            users.update(in_room)
+    open_rooms = db.session.execute(
+        db.select(func.count()).select_from(Room).where(Room.closed_ms.is_(None))).scalar_one()
+    return {"rooms": open_rooms, "rooms_active": active, "users_online": len(users),
+            "sockets": len(presence.local_conns())}
+
+
+@bp.get("/api/stats")
+def stats():
+    return jsonify({"ok": True, **public_counts()})
+
+
+def current_identity():
+    return identity_from_claims(get_jwt())
+
+
+@bp.post("/api/rooms")
+@jwt_required()
+def rooms_create():
+    ident = current_identity()
+    if ident.device == "remote":
+        raise ApiError("forbidden", "A remote cannot create rooms")
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        raise ApiError("invalid", "The body must be a JSON object")
+    room = create_room(ident.user, body.get("settings"))
+    from server.events.rooms import room_wire
+    return jsonify({"ok": True, **room_wire(room)}), 201
+
+
+@bp.get("/api/rooms/<code>")
+@jwt_required()
+def rooms_get(code: str):
+    current_identity()
+    room = room_by_code(code)
+    return jsonify({"ok": True, **public_facts(room, len(rt().presence.users_in_room(room.code)))})

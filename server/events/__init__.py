@@ -1,0 +1,5 @@
+"""Socket.IO handlers, one module per event group; each is validate → domain → persist → emit."""
+
+
+def register_all() -> None:
+    from server.events import chat, connection, members, playback, queue, rooms  # noqa: F401

@@ -1,0 +1,70 @@
+"""The one wrapper every socket event goes through: validation, the ack shape, timing, errors.
+
+A handler gets (conn, data) and returns a dict merged into `{"ok": true}`; an ApiError becomes
+`{"ok": false, "error", "message"}` for the sender only; anything unexpected is logged and
+answered `internal`, and the server keeps serving.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from typing import Callable
+
+from flask import request
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.errors import ApiError
+from server.extensions import db, socketio
+from server.runtime import rt
+from server.services.presence import Conn
+from server.validation import Schema, validate
+
+log = logging.getLogger("sharetube.events")
+KNOWN_EVENTS: set[str] = set()
+
+
+def on_event(name: str, schema: Schema, *, namespace: str = "/") -> Callable:
+    def decorate(fn: Callable[[Conn, dict], dict | None]) -> Callable:
+        @functools.wraps(fn)
+        def handler(data: object = None, *extra: object) -> dict:
+            started = time.perf_counter()
+            error = None
+            try:
+                conn = rt().presence.get(request.sid)
+                if conn is None:
+                    raise ApiError("unauthorized", "Not connected")
+                args = validate(schema, data)
+                result = fn(conn, args) or {}
+                return {"ok": True, **result}
+            except ApiError as exc:
+                error = exc.code
+                db.session.rollback()
+                return exc.ack()
+            except SQLAlchemyError:
+                error = "unavailable"
+                db.session.rollback()
+                log.exception("event=%s error=database", name)
+                return {"ok": False, "error": "unavailable", "message": "The database is unavailable; try again"}
+            except Exception:
+                error = "internal"
+                db.session.rollback()
+                log.exception("event=%s error=internal", name)
+                return {"ok": False, "error": "internal", "message": "Internal error"}
+            finally:
+                db.session.remove()
+                rt().metrics.record(name, (time.perf_counter() - started) * 1000, error)
+
+        KNOWN_EVENTS.add(name)
+        socketio.on_event(name, handler, namespace=namespace)
+        return handler
+
+    return decorate
+
+
+def register_catch_all() -> None:
+    @socketio.on("*")
+    def unknown_event(event: str, data: object = None, *extra: object) -> dict:
+        rt().metrics.record("unknown", 0.0, "invalid")
+        name = event if isinstance(event, str) else "?"
+        return {"ok": False, "error": "invalid", "message": f"Unknown event '{name[:40]}'"}

@@ -1,0 +1,74 @@
+"""chat.send, chat.history, chat.typing."""
+from __future__ import annotations
+
+import logging
+
+from server.domain.chat_text import InvalidText, clean_chat_text
+from server.domain.permissions import may_add_to_queue
+from server.domain.queue_chat_limits import MAX_RAW_CHAT_CHARS
+from server.domain.rate_limit import CHAT_SEND, Throttle
+from server.domain.youtube_urls import find_video_links
+from server.errors import ApiError, invalid
+from server.events.base import on_event
+from server.events.queue import add_refs
+from server.events.rooms import current_room, require_role
+from server.extensions import db, socketio
+from server.models import ChatMessage
+from server.runtime import rt
+from server.services.presence import Conn
+from server.services.queue_service import check_add, limiter
+from server.timeutil import now_ms
+from server.validation import Int, Str
+
+log = logging.getLogger("sharetube.chat")
+HISTORY_PAGE = 50
+HISTORY_MAX = 200
+
+
+@on_event("chat.send", {"text": Str(MAX_RAW_CHAT_CHARS)})
+def chat_send(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    role = require_role(conn, room)
+    try:
+        text = clean_chat_text(data["text"])
+    except InvalidText as exc:
+        raise invalid(str(exc)) from None
+    now = now_ms()
+    if not limiter().take(conn.user_id, CHAT_SEND, now):
+        raise ApiError("rate_limited", "You are sending messages too fast; wait a moment",
+                       retry_after_ms=limiter().retry_after_ms(conn.user_id, CHAT_SEND, now))
+    msg = ChatMessage(room_id=room.id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
+    db.session.add(msg)
+    db.session.commit()
+    socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    queued: list[int] = []
+    links = find_video_links(text)
+    if links and may_add_to_queue(role, room.queue_locked):
+        try:
+            check_add(room, conn.user_id, 1)
+            created, reused = add_refs(conn, room, [(ref, {}) for ref in links])
+            queued = [e.id for e in created + reused]
+        except ApiError as exc:
+            log.info("room=%s event=chat_links_not_queued reason=%s by=u%s", room.code, exc.code, conn.user_id)
+    return {"message": msg.to_wire(), "queued": queued}
+
+
+@on_event("chat.history", {"before_id": Int(1, 2**53, required=False, nullable=True),
+                           "limit": Int(1, HISTORY_MAX, required=False)})
+def chat_history(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    stmt = db.select(ChatMessage).where(ChatMessage.room_id == room.id)
+    if data.get("before_id"):
+        stmt = stmt.where(ChatMessage.id < data["before_id"])
+    rows = db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(data.get("limit") or HISTORY_PAGE)).scalars().all()
+    return {"messages": [m.to_wire() for m in reversed(rows)], "more": len(rows) == (data.get("limit") or HISTORY_PAGE)}
+
+
+@on_event("chat.typing", {})
+def chat_typing(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    throttle: Throttle = rt().limiters.setdefault("typing", Throttle())
+    if throttle.allow((room.code, conn.user_id), now_ms()):
+        socketio.emit("chat.typing", {"user_id": conn.user_id, "name": conn.name}, to=room.code,
+                      skip_sid=conn.sid)
+    return {}

@@ -1,0 +1,62 @@
+"""Connect (token auth), disconnect, hello and time.sync."""
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from flask_socketio import ConnectionRefusedError, emit
+
+from server.auth.tokens import identity_from_token
+from server.errors import ApiError
+from server.events.base import on_event, register_catch_all
+from server.extensions import db, socketio
+from server.runtime import rt
+from server.services.connections import announce_exit, exit_room
+from server.services.presence import Conn
+from server.timeutil import now_ms
+from server.validation import Int
+
+log = logging.getLogger("sharetube.connection")
+PROTOCOL_VERSION = 1
+
+
+@socketio.on("connect")
+def on_connect(auth: object = None) -> None:
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        ident = identity_from_token(token)
+    except ApiError as exc:
+        db.session.remove()
+        raise ConnectionRefusedError({"error": "unauthorized" if exc.code == "unauthorized" else exc.code,
+                                      "message": exc.message}) from None
+    user = ident.user
+    conn = Conn(sid=request.sid, user_id=user.id, name=user.name, picture=user.picture,
+                device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code)
+    rt().presence.add(conn)
+    db.session.remove()
+    emit("hello", {"user": user.to_wire(), "server_ms": now_ms(), "protocol": PROTOCOL_VERSION,
+                   "device": conn.device, "room_code": conn.scoped_room})
+    log.info("event=connect sid=%s user=u%s device=%s", request.sid, user.id, conn.device)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args: object) -> None:
+    conn = rt().presence.get(request.sid)
+    try:
+        code = exit_room(conn, announce=False) if conn is not None else None
+        rt().presence.remove(request.sid)
+        if conn is not None and code:
+            announce_exit(code, conn, "disconnected")
+    except Exception:
+        log.exception("event=disconnect_cleanup_failed sid=%s", request.sid)
+    finally:
+        db.session.remove()
+    log.info("event=disconnect sid=%s user=%s", request.sid, f"u{conn.user_id}" if conn else "?")
+
+
+@on_event("time.sync", {"client_ms": Int(0, 2**53)})
+def time_sync(conn: Conn, data: dict) -> dict:
+    return {"client_ms": data["client_ms"], "server_ms": now_ms()}
+
+
+register_catch_all()

@@ -1,0 +1,101 @@
+"""queue.add, queue.remove, queue.move, queue.play, queue.load."""
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from server.domain import room_clock as clock
+from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, parse_video_ref
+from server.errors import invalid
+from server.events.base import on_event
+from server.events.playback import _control_check
+from server.events.rooms import current_room
+from server.extensions import db
+from server.services.clock_runner import entry_ref, run_command
+from server.services.metadata_jobs import fill_later
+from server.services.presence import Conn
+from server.services.queue_broadcast import emit_queue, queue_wire
+from server.services.queue_service import add_entries, check_add, get_entry, move_entry, remove_entry
+from server.services.rooms import queue_entries, load_playback
+from server.validation import Int, Str
+
+log = logging.getLogger("sharetube.queue")
+ENTRY_ID = Int(1, 2**53)
+
+
+def add_refs(conn: Conn, room, refs: list[tuple[VideoRef, dict]]) -> tuple[list, list]:
+    """Shared by queue.add and chat links: add, commit, broadcast, fetch metadata, maybe start."""
+    created, reused = add_entries(room, conn.user_id, refs)
+    db.session.commit()
+    if created:
+        log.info("room=%s event=queue.add entries=%s qv=%s by=u%s", room.code, [e.id for e in created],
+                 room.queue_version, conn.user_id)
+        emit_queue(room)
+        fill_later(current_app._get_current_object(), [e.id for e in created if not e.title])
+        if load_playback(room).state == "idle":
+            run_command(room.code, lambda _r, _p: clock.Play(actor=None), actor_id=None)
+    return created, reused
+
+
+@on_event("queue.add", {"url": Str(2048, required=False), "video_id": Str(32, required=False),
+                        "title": Str(255, required=False, nullable=True),
+                        "author": Str(255, required=False, nullable=True),
+                        "duration_ms": Int(1, 48 * 3600 * 1000, required=False, nullable=True),
+                        "thumbnail_url": Str(1024, required=False, nullable=True),
+                        "start_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True)})
+def queue_add(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    try:
+        if data.get("url"):
+            ref = parse_video_ref(data["url"])
+        elif data.get("video_id") is not None:
+            if not is_video_id(data["video_id"]):
+                raise invalid("That is not a YouTube video id (11 characters: letters, digits, - and _)")
+            ref = VideoRef(data["video_id"], int(data.get("start_ms") or 0))
+        else:
+            raise invalid("Send a YouTube link ('url') or a video id ('video_id')")
+    except InvalidVideo as exc:
+        raise invalid(str(exc)) from None
+    check_add(room, conn.user_id)
+    meta = {k: (data.get(k) or None) for k in ("title", "author", "duration_ms")}
+    thumb = data.get("thumbnail_url")
+    if isinstance(thumb, str) and thumb.startswith("https://"):
+        meta["thumbnail_url"] = thumb
+    created, reused = add_refs(conn, room, [(ref, meta)])
+    entry = (created or reused)[0]
+    return {"entry": entry.to_wire(), "duplicate": not created}
+
+
+@on_event("queue.remove", {"entry_id": ENTRY_ID})
+def queue_remove(conn: Conn, data: dict) -> dict:
+    remove_entry(current_room(conn), conn.user_id, data["entry_id"])
+    return {}
+
+
+@on_event("queue.move", {"entry_id": ENTRY_ID, "to_index": Int(0, 100_000)})
+def queue_move(conn: Conn, data: dict) -> dict:
+    move_entry(current_room(conn), conn.user_id, data["entry_id"], data["to_index"])
+    return {}
+
+
+@on_event("queue.play", {"entry_id": ENTRY_ID})
+def queue_play(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    entry = get_entry(room, data["entry_id"])
+    if entry.status != "queued":
+        raise invalid("That entry is not in the queue any more")
+    ref = entry_ref(entry)
+    out = run_command(room.code, lambda _r, _p: clock.PlayEntry(actor=conn.user_id, entry=ref),
+                      actor_id=conn.user_id, check=_control_check(conn))
+    return {"playback": out.playback.to_wire()}
+
+
+@on_event("queue.load", {"history": Int(0, 1, required=False)})
+def queue_load(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    out = queue_wire(room)
+    if data.get("history"):
+        out["history"] = [e.to_wire() for e in queue_entries(room, include_history=True)
+                          if e.status in ("played", "skipped")][-100:]
+    return out

@@ -1,0 +1,112 @@
+"""join, leave, room.sync, room.settings."""
+from __future__ import annotations
+
+import logging
+
+from server.domain.permissions import may_change_settings
+from server.errors import ApiError, forbidden
+from server.events.base import on_event
+from server.extensions import db, socketio
+from server.models import Room, RoomMembership, User
+from server.services.audit import audit
+from server.services.connections import after_enter, broadcast_presence, enter_room, exit_room
+from server.services.presence import Conn
+from server.services.queue_broadcast import queue_wire
+from server.runtime import rt
+from server.services.rooms import (SETTINGS_SCHEMA, admit, apply_settings, chat_tail, check_settings_payload,
+                                   load_playback, role_of, room_by_code)
+from server.services.roster import roster
+from server.services.system_messages import post_system
+from server.timeutil import now_ms
+from server.validation import Str
+
+log = logging.getLogger("sharetube.rooms")
+
+
+def room_wire(room: Room) -> dict:
+    pb = load_playback(room)
+    return {"code": room.code, "settings": room.settings_wire(), "owner_id": room.owner_id,
+            "playback": pb.to_wire(), **queue_wire(room), "queue_version": room.queue_version,
+            "members": roster(room, pb), "chat": chat_tail(room), "version": room.version,
+            "server_ms": now_ms()}
+
+
+def current_room(conn: Conn) -> Room:
+    if not conn.room_code:
+        raise ApiError("conflict", "Join a room first")
+    return room_by_code(conn.room_code)
+
+
+def require_role(conn: Conn, room: Room) -> str:
+    role = role_of(room, conn.user_id)
+    if role is None:
+        raise forbidden("You are not a member of this room")
+    return role
+
+
+@on_event("join", {"code": Str(128, min_len=1), "password": Str(128, required=False, nullable=True)})
+def join(conn: Conn, data: dict) -> dict:
+    room = room_by_code(data["code"])
+    if conn.scoped_room and conn.scoped_room != room.code:
+        raise forbidden("This remote is paired with another room")
+    user = db.session.get(User, conn.user_id)
+    admit(room, user, data.get("password"))
+    db.session.commit()
+    first = enter_room(conn, room)
+    log.info("room=%s event=join v=%s by=u%s device=%s", room.code, room.version, conn.user_id, conn.device)
+    after_enter(conn, room, first)
+    room = room_by_code(room.code)
+    return {"room": room_wire(room), "role": role_of(room, conn.user_id)}
+
+
+@on_event("leave", {})
+def leave(conn: Conn, data: dict) -> dict:
+    code = conn.room_code
+    if code is None:
+        return {}
+    room = room_by_code(code)
+    m = db.session.execute(db.select(RoomMembership)
+                           .filter_by(room_id=room.id, user_id=conn.user_id)).scalar_one_or_none()
+    exit_room(conn, announce=True, reason="left")
+    if m is not None and conn.user_id not in rt().presence.users_in_room(code) and m.role != "owner":
+        m.active = False
+        db.session.commit()
+    log.info("room=%s event=leave by=u%s", code, conn.user_id)
+    return {}
+
+
+@on_event("room.sync", {})
+def room_sync(conn: Conn, data: dict) -> dict:
+    return {"room": room_wire(current_room(conn))}
+
+
+@on_event("room.settings", SETTINGS_SCHEMA)
+def room_settings(conn: Conn, data: dict) -> dict:
+    room = current_room(conn)
+    role = require_role(conn, room)
+    values = check_settings_payload(data)
+    ok, why = may_change_settings(role, set(values))
+    if not ok:
+        raise forbidden(why)
+    changed = apply_settings(room, values)
+    if not changed:
+        return {"settings": room.settings_wire()}
+    audit(room.id, conn.user_id, "room.settings",
+          before={k: v[0] for k, v in changed.items()}, after={k: v[1] for k, v in changed.items()},
+          version=room.version)
+    parts = ", ".join(_describe(k, v[1]) for k, v in changed.items())
+    msg = post_system(room, f"{conn.name} changed {parts}")
+    db.session.commit()
+    log.info("room=%s event=settings changed=%s by=u%s", room.code, ",".join(changed), conn.user_id)
+    socketio.emit("room.settings", {"settings": room.settings_wire()}, to=room.code)
+    if msg is not None:
+        socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    if "autoadvance" in changed or "ad_sync_mode" in changed:
+        broadcast_presence(room)
+    return {"settings": room.settings_wire()}
+
+
+def _describe(key: str, value: object) -> str:
+    if key == "password":
+        return "the password (now set)" if value else "the password (now removed)"
+    return f"{key.replace('_', ' ')} to {value}"

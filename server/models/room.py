@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.timeutil import now_ms
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    control_mode: Mapped[str] = mapped_column(String(16), default="operators")
+    ad_sync_mode: Mapped[str] = mapped_column(String(16), default="pause_all")
+    autoadvance: Mapped[bool] = mapped_column(Boolean, default=True)
+    queue_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The room clock: the domain Playback as JSON, guarded by `version` (compare-and-set).
+    playback: Mapped[str] = mapped_column(Text, default="{}")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    # When the server's clock must look at this room next (hold deadline, end of video).
+    due_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    queue_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    updated_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    last_active_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms, index=True)
+    closed_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+    def settings_wire(self) -> dict:
+        return {"name": self.name, "is_private": self.is_private, "has_password": bool(self.password_hash),
+                "control_mode": self.control_mode, "ad_sync_mode": self.ad_sync_mode,
+                "autoadvance": self.autoadvance, "queue_locked": self.queue_locked}
+
+
+class RoomMembership(db.Model):
+    __tablename__ = "room_memberships"
+    __table_args__ = (UniqueConstraint("room_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default="participant")
+    banned: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    last_seen_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+
+
+class QueueEntry(db.Model):
+    __tablename__ = "queue_entries"
+    __table_args__ = (Index("ix_queue_room_status_pos", "room_id", "status", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    video_id: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str | None] = mapped_column(String(255))
+    author: Mapped[str | None] = mapped_column(String(255))
+    thumbnail_url: Mapped[str | None] = mapped_column(String(1024))
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    start_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|playing|played|skipped
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    finished_ms: Mapped[int | None] = mapped_column(BigInteger)
+
+    def to_wire(self) -> dict:
+        return {"id": self.id, "video_id": self.video_id, "url": self.url, "title": self.title,
+                "author": self.author, "thumbnail_url": self.thumbnail_url, "duration_ms": self.duration_ms,
+                "start_ms": self.start_ms, "added_by": self.added_by, "status": self.status,
+                "position": self.position}
+
+
+class ChatMessage(db.Model):
+    __tablename__ = "chat_messages"
+    __table_args__ = (Index("ix_chat_room_id", "room_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="text")  # text | system
+    created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+
+    def to_wire(self) -> dict:
+        return {"id": self.id, "user_id": self.user_id, "name": self.name, "text": self.text,
+                "kind": self.kind, "created_ms": self.created_ms}
+
+
+class RoomAudit(db.Model):
+    """Who changed what, with before/after. room_id is NULL for site-level (admin) actions."""
+
+    __tablename__ = "room_audit"
+    __table_args__ = (Index("ix_audit_room_id", "room_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(48))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
+    created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms, index=True)
+
+    def to_wire(self) -> dict:
+        return {"id": self.id, "room_id": self.room_id, "actor_id": self.actor_id, "action": self.action,
+                "before": self.before, "after": self.after, "version": self.version,
+                "created_ms": self.created_ms}

@@ -1,0 +1,146 @@
+"""Run one room-clock command: load → apply (pure) → persist with compare-and-set → emit.
+
+A transition is one short transaction guarded by the room's version, so two processes (or two
+greenlets) can never both advance a room: the loser reloads and applies its command to the new
+state. Emits happen only after the commit.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import update
+
+from server.domain import room_clock as clock
+from server.domain.room_clock import Advanced, EntryRef, MemberView, Playback, Refused, RoomContext, System
+from server.errors import ApiError
+from server.extensions import db, socketio
+from server.models import QueueEntry, Room
+from server.services.audit import audit
+from server.services.room_codes import normalize_code
+from server.services.roster import connected_views
+from server.services.rooms import load_playback, queue_entries
+from server.services.system_messages import post_system, system_text
+from server.timeutil import now_ms as clock_now
+
+log = logging.getLogger("sharetube.clock")
+MAX_CAS_ATTEMPTS = 12
+AUDITED = {"Play", "Pause", "Seek", "Skip", "Restart", "SetRate", "StartNow", "PlayEntry"}
+
+
+@dataclass
+class Outcome:
+    room: Room
+    playback: Playback
+    effects: list = field(default_factory=list)
+    changed: bool = False
+
+
+def build_context(room: Room, entries: list[QueueEntry], current_id: int | None) -> RoomContext:
+    cfg = current_app.config["ST"]
+    members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
+    nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
+    ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
+    return RoomContext(members=members, ad_sync_mode=room.ad_sync_mode, autoadvance=room.autoadvance,
+                       next_entry=ref, start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS,
+                       start_timeout_ms=cfg.START_TIMEOUT_MS, ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS)
+
+
+def entry_ref(entry: QueueEntry) -> EntryRef:
+    return EntryRef(entry.id, entry.video_id, entry.duration_ms, entry.start_ms or 0)
+
+
+def run_command(code: str, make_command: Callable[[Room, Playback], object], *,
+                actor_id: int | None, check: Callable[[Room, Playback], None] | None = None,
+                now: int | None = None) -> Outcome:
+    """Apply a command built from the fresh room state; retry on a lost compare-and-set."""
+    norm = normalize_code(code) or code
+    for _attempt in range(MAX_CAS_ATTEMPTS):
+        room = db.session.execute(db.select(Room).filter_by(code=norm)).scalar_one_or_none()
+        if room is None or room.closed_ms is not None:
+            raise ApiError("not_found", "No room has that code (it may have been closed)")
+        pb = load_playback(room)
+        if check is not None:
+            check(room, pb)
+        command = make_command(room, pb)
+        entries = queue_entries(room)
+        ctx = build_context(room, entries, pb.entry_id)
+        t = clock_now() if now is None else now
+        try:
+            new, effects = clock.apply(pb, command, ctx, t)
+        except Refused as exc:
+            db.session.rollback()
+            raise ApiError(exc.code, exc.message) from None
+        if new is pb:
+            db.session.rollback()
+            return Outcome(room, pb)
+        if not _compare_and_set(room, pb, new, t):
+            db.session.rollback()
+            continue
+        queue_changed = _apply_effects(room, effects, t)
+        kind = type(command).__name__
+        if kind in AUDITED:
+            audit(room.id, actor_id, f"playback.{kind.lower()}", before=_brief(pb), after=_brief(new),
+                  version=new.version)
+        messages = [post_system(room, system_text(e, room)) for e in effects if isinstance(e, System)]
+        action_line = system_text(command, room, actor_id=actor_id, before=pb, after=new)
+        if action_line:
+            messages.append(post_system(room, action_line))
+        db.session.commit()
+        log.info("room=%s event=%s from=%s to=%s v=%s by=%s", room.code, kind, pb.state, new.state,
+                 new.version, f"u{actor_id}" if actor_id else "server")
+        emit_playback(room.code, new)
+        if queue_changed:
+            from server.services.queue_broadcast import emit_queue  # cycle-free at call time
+            emit_queue(room)
+        for msg in messages:
+            if msg is not None:
+                socketio.emit("chat.message", msg.to_wire(), to=room.code)
+        return Outcome(room, new, effects, True)
+    raise ApiError("conflict", "The room is changing too fast; try again")
+
+
+def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
+    due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS)
+    result = db.session.execute(
+        update(Room).where(Room.id == room.id, Room.version == old.version)
+        .values(playback=json.dumps(new.to_record()), version=new.version, due_ms=due,
+                updated_ms=now, last_active_ms=now)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    room.version = new.version
+    room.playback = json.dumps(new.to_record())
+    room.due_ms = due
+    return True
+
+
+def _apply_effects(room: Room, effects: list, now: int) -> bool:
+    changed = False
+    for effect in effects:
+        if not isinstance(effect, Advanced):
+            continue
+        if effect.from_entry_id is not None and effect.from_status:
+            prev = db.session.get(QueueEntry, effect.from_entry_id)
+            if prev is not None and prev.room_id == room.id:
+                prev.status = effect.from_status
+                prev.finished_ms = now
+        if effect.to_entry_id is not None:
+            nxt = db.session.get(QueueEntry, effect.to_entry_id)
+            if nxt is not None and nxt.room_id == room.id:
+                nxt.status = "playing"
+        changed = True
+    if changed:
+        room.queue_version += 1
+    return changed
+
+
+def _brief(pb: Playback) -> dict:
+    return {"state": pb.state, "entry_id": pb.entry_id, "position_ms": pb.position_ms, "rate": pb.rate}
+
+
+def emit_playback(code: str, pb: Playback) -> None:
+    socketio.emit("room.playback", pb.to_wire(), to=code)

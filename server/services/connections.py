@@ -1,0 +1,105 @@
+"""Joining and leaving a room's socket group, roster broadcasts, dropping sockets."""
+from __future__ import annotations
+
+import logging
+
+from flask_socketio import join_room, leave_room
+
+from server.domain.room_clock import MemberJoined, MemberLeft
+from server.errors import ApiError
+from server.extensions import db, socketio
+from server.models import Room
+from server.runtime import rt
+from server.services.clock_runner import run_command
+from server.services.presence import Conn
+from server.services.rooms import load_playback
+from server.services.roster import roster
+from server.services.system_messages import post_system
+
+log = logging.getLogger("sharetube.presence")
+
+
+def broadcast_presence(room: Room) -> None:
+    pb = load_playback(room)
+    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
+
+
+def enter_room(conn: Conn, room: Room) -> bool:
+    """Put the socket in the room; return True when the user was not present before."""
+    was_present = conn.user_id in rt().presence.users_in_room(room.code)
+    if conn.room_code and conn.room_code != room.code:
+        exit_room(conn, announce=True)
+    rt().presence.enter(conn.sid, room.code)
+    join_room(room.code, sid=conn.sid)
+    return not was_present
+
+
+def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
+    if first_device and conn.device == "extension":
+        _clock_member(room.code, MemberJoined, conn.user_id)
+    if first_device:
+        msg = post_system(room, f"{conn.name} joined")
+        db.session.commit()
+        if msg is not None:
+            socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    broadcast_presence(room)
+
+
+def exit_room(conn: Conn, *, announce: bool = True, reason: str = "left") -> str | None:
+    code = rt().presence.exit(conn.sid)
+    if code is None:
+        return None
+    try:
+        leave_room(code, sid=conn.sid)
+    except Exception:  # the socket may already be gone
+        pass
+    if announce:
+        announce_exit(code, conn, reason)
+    return code
+
+
+def announce_exit(code: str, conn: Conn, reason: str) -> None:
+    still_here = conn.user_id in rt().presence.users_in_room(code)
+    room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
+    if room is None:
+        return
+    if not still_here:
+        _clock_member(code, MemberLeft, conn.user_id)
+        text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
+                "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
+        msg = post_system(room, text)
+        db.session.commit()
+        if msg is not None:
+            socketio.emit("chat.message", msg.to_wire(), to=code)
+    elif conn.device == "extension":
+        # Another device remains; if no player remains the clock should stop waiting for this user.
+        players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == "extension"]
+        if not players:
+            _clock_member(code, MemberLeft, conn.user_id)
+    broadcast_presence(room)
+
+
+def _clock_member(code: str, command_type, user_id: int) -> None:
+    try:
+        run_command(code, lambda _r, _p: command_type(actor=user_id), actor_id=None)
+    except ApiError as exc:
+        log.info("room=%s event=%s skipped reason=%s", code, command_type.__name__, exc.code)
+
+
+def disconnect_sids(sids: list[str], event: str | None = None, payload: dict | None = None) -> None:
+    for sid in sids:
+        if event:
+            socketio.emit(event, payload or {}, to=sid)
+        socketio.server.disconnect(sid, namespace="/")
+
+
+def drop_user_sockets(user_id: int, reason: str) -> None:
+    """Disconnect every socket of a user, on every process (the message queue carries it)."""
+    disconnect_sids(rt().presence.store.user_sids(user_id), "session.ended", {"reason": reason})
+
+
+def drop_room_sockets_of_user(code: str, user_id: int, reason: str) -> list[str]:
+    sids = [r["sid"] for r in rt().presence.room_records(code) if int(r["user_id"]) == user_id]
+    for sid in sids:
+        socketio.emit("room.kicked", {"reason": reason, "code": code}, to=sid)
+    return sids

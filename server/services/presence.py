@@ -1,0 +1,225 @@
+"""Who is connected, where: per-socket facts in this process, room presence shared.
+
+Per-connection facts (socket id → user, room, measured RTT and offset, last status) live in
+the memory of the process holding the socket. The room-level view (which sockets of which
+users are in a room, with their sync health) goes through a store: in-process for the single
+process default, a Redis hash per room when SOCKETIO_MESSAGE_QUEUE points at Redis, so every
+process sees the same roster. Nothing here writes the database.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from dataclasses import asdict, dataclass, field
+
+from server.timeutil import now_ms
+
+log = logging.getLogger("sharetube.presence")
+
+
+@dataclass
+class Conn:
+    sid: str
+    user_id: int
+    name: str
+    picture: str | None
+    device: str  # extension | remote
+    pairing_id: int | None = None
+    scoped_room: str | None = None  # a remote may only join this room
+    room_code: str | None = None
+    rtt_ms: int = 0
+    offset_ms: int = 0
+    status: dict | None = None
+    connected_ms: int = field(default_factory=now_ms)
+    last_seen_ms: int = field(default_factory=now_ms)
+
+    def record(self) -> dict:
+        return {"sid": self.sid, "user_id": self.user_id, "name": self.name, "picture": self.picture,
+                "device": self.device, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
+                "status": self.status, "ts": now_ms(), "proc": os.getpid()}
+
+
+class LocalStore:
+    """Room presence for one process."""
+
+    def __init__(self) -> None:
+        self._rooms: dict[str, dict[str, dict]] = {}
+        self._users: dict[int, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def put(self, code: str, sid: str, record: dict) -> None:
+        with self._lock:
+            self._rooms.setdefault(code, {})[sid] = record
+
+    def drop(self, code: str, sid: str) -> None:
+        with self._lock:
+            room = self._rooms.get(code)
+            if room is not None:
+                room.pop(sid, None)
+                if not room:
+                    del self._rooms[code]
+
+    def records(self, code: str) -> list[dict]:
+        with self._lock:
+            return list(self._rooms.get(code, {}).values())
+
+    def room_codes(self) -> list[str]:
+        with self._lock:
+            return list(self._rooms)
+
+    def add_user_sid(self, user_id: int, sid: str) -> None:
+        with self._lock:
+            self._users.setdefault(user_id, set()).add(sid)
+
+    def remove_user_sid(self, user_id: int, sid: str) -> None:
+        with self._lock:
+            sids = self._users.get(user_id)
+            if sids is not None:
+                sids.discard(sid)
+                if not sids:
+                    del self._users[user_id]
+
+    def user_sids(self, user_id: int) -> list[str]:
+        with self._lock:
+            return list(self._users.get(user_id, ()))
+
+    def refresh(self, items: list[tuple[str, str, dict]]) -> None:
+        for code, sid, record in items:
+            self.put(code, sid, record)
+
+    def sweep(self, max_age_ms: int) -> list[tuple[str, dict]]:
+        return []  # the process that owns these sockets removes them itself
+
+
+class RedisStore:
+    """Room presence in Redis: hash `st:presence:<code>` sid → record; stale records swept."""
+
+    PREFIX = "st:presence:"
+
+    def __init__(self, client) -> None:
+        self.r = client
+
+    def put(self, code: str, sid: str, record: dict) -> None:
+        self.r.hset(self.PREFIX + code, sid, json.dumps(record))
+        self.r.sadd(self.PREFIX + "rooms", code)
+
+    def drop(self, code: str, sid: str) -> None:
+        self.r.hdel(self.PREFIX + code, sid)
+
+    def records(self, code: str) -> list[dict]:
+        return [json.loads(v) for v in self.r.hgetall(self.PREFIX + code).values()]
+
+    def add_user_sid(self, user_id: int, sid: str) -> None:
+        self.r.sadd(f"{self.PREFIX}user:{user_id}", sid)
+
+    def remove_user_sid(self, user_id: int, sid: str) -> None:
+        self.r.srem(f"{self.PREFIX}user:{user_id}", sid)
+
+    def user_sids(self, user_id: int) -> list[str]:
+        return [s.decode() if isinstance(s, bytes) else s for s in self.r.smembers(f"{self.PREFIX}user:{user_id}")]
+
+    def room_codes(self) -> list[str]:
+        return [c.decode() if isinstance(c, bytes) else c for c in self.r.smembers(self.PREFIX + "rooms")]
+
+    def refresh(self, items: list[tuple[str, str, dict]]) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        for code, sid, record in items:
+            pipe.hset(self.PREFIX + code, sid, json.dumps(record))
+        pipe.execute()
+
+    def sweep(self, max_age_ms: int) -> list[tuple[str, dict]]:
+        """Remove records of sockets whose process stopped refreshing them (a dead process)."""
+        cutoff = now_ms() - max_age_ms
+        gone: list[tuple[str, dict]] = []
+        for code in self.room_codes():
+            key = self.PREFIX + code
+            raw = self.r.hgetall(key)
+            if not raw:
+                self.r.srem(self.PREFIX + "rooms", code)
+                continue
+            for sid, value in raw.items():
+                rec = json.loads(value)
+                if rec.get("ts", 0) < cutoff:
+                    self.r.hdel(key, sid)
+                    gone.append((code, rec))
+        return gone
+
+
+class Presence:
+    def __init__(self, store: LocalStore | RedisStore | None = None) -> None:
+        self.store = store or LocalStore()
+        self._conns: dict[str, Conn] = {}
+
+    # -- sockets of this process ---------------------------------------------------
+    def add(self, conn: Conn) -> None:
+        self._conns[conn.sid] = conn
+        self.store.add_user_sid(conn.user_id, conn.sid)
+
+    def get(self, sid: str) -> Conn | None:
+        return self._conns.get(sid)
+
+    def remove(self, sid: str) -> Conn | None:
+        conn = self._conns.pop(sid, None)
+        if conn:
+            self.store.remove_user_sid(conn.user_id, sid)
+            if conn.room_code:
+                self.store.drop(conn.room_code, sid)
+        return conn
+
+    def local_conns(self) -> list[Conn]:
+        return list(self._conns.values())
+
+    def sids_of_user(self, user_id: int) -> list[str]:
+        return [c.sid for c in self._conns.values() if c.user_id == user_id]
+
+    def sids_of_pairing(self, pairing_id: int) -> list[str]:
+        return [c.sid for c in self._conns.values() if c.pairing_id == pairing_id]
+
+    def local_sids_in_room(self, code: str, user_id: int | None = None) -> list[str]:
+        return [c.sid for c in self._conns.values()
+                if c.room_code == code and (user_id is None or c.user_id == user_id)]
+
+    def enter(self, sid: str, code: str) -> None:
+        conn = self._conns[sid]
+        if conn.room_code and conn.room_code != code:
+            self.store.drop(conn.room_code, sid)
+        conn.room_code = code
+        self.store.put(code, sid, conn.record())
+
+    def exit(self, sid: str) -> str | None:
+        conn = self._conns.get(sid)
+        if conn is None or conn.room_code is None:
+            return None
+        code, conn.room_code = conn.room_code, None
+        self.store.drop(code, sid)
+        return code
+
+    def update(self, sid: str, **facts: object) -> Conn | None:
+        conn = self._conns.get(sid)
+        if conn is None:
+            return None
+        for key, value in facts.items():
+            setattr(conn, key, value)
+        conn.last_seen_ms = now_ms()
+        if conn.room_code:
+            self.store.put(conn.room_code, sid, conn.record())
+        return conn
+
+    def heartbeat(self) -> None:
+        """Refresh this process's records so other processes know its sockets are alive."""
+        self.store.refresh([(c.room_code, c.sid, c.record()) for c in self._conns.values() if c.room_code])
+
+    # -- rooms, across processes -----------------------------------------------------
+    def room_records(self, code: str) -> list[dict]:
+        return self.store.records(code)
+
+    def users_in_room(self, code: str) -> dict[int, list[dict]]:
+        users: dict[int, list[dict]] = {}
+        for rec in self.room_records(code):
+            users.setdefault(int(rec["user_id"]), []).append(rec)
+        return users
+
+    def snapshot(self) -> list[dict]:
+        return [asdict(c) for c in self._conns.values()]

@@ -1,0 +1,14 @@
+"""The queue as the protocol sends it: the whole ordered queue plus its version."""
+from __future__ import annotations
+
+from server.extensions import socketio
+from server.models import Room
+from server.services.rooms import queue_entries
+
+
+def queue_wire(room: Room) -> dict:
+    return {"queue": [e.to_wire() for e in queue_entries(room)], "version": room.queue_version}
+
+
+def emit_queue(room: Room) -> None:
+    socketio.emit("queue.update", queue_wire(room), to=room.code)

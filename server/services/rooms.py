@@ -1,0 +1,152 @@
+"""Rooms: create, look up, join, leave, and shape the Room the protocol sends."""
+from __future__ import annotations
+
+import json
+import logging
+
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.domain.constants import AD_SYNC_MODES, CONTROL_MODES
+from server.domain.room_clock import Playback
+from server.errors import ApiError, forbidden, invalid, not_found
+from server.extensions import db
+from server.models import ChatMessage, QueueEntry, Room, RoomMembership, User
+from server.services.audit import audit
+from server.services.room_codes import new_code, normalize_code
+from server.timeutil import now_ms
+from server.validation import Bool, Enum, Str, validate
+
+log = logging.getLogger("sharetube.rooms")
+CHAT_ON_JOIN = 50
+MAX_PASSWORD = 128
+
+SETTINGS_SCHEMA = {
+    "name": Str(80, min_len=1, required=False),
+    "is_private": Bool(required=False),
+    "control_mode": Enum(*CONTROL_MODES, required=False),
+    "ad_sync_mode": Enum(*AD_SYNC_MODES, required=False),
+    "autoadvance": Bool(required=False),
+    "queue_locked": Bool(required=False),
+    "password": Str(MAX_PASSWORD, required=False, nullable=True),
+}
+
+
+def load_playback(room: Room) -> Playback:
+    data = json.loads(room.playback or "{}")
+    if not data:
+        return Playback(version=room.version)
+    return Playback.from_record(data)
+
+
+def room_by_code(code: object, *, for_update: bool = False) -> Room:
+    norm = normalize_code(code) if isinstance(code, str) else None
+    if norm is None:
+        raise not_found("No room has that code")
+    stmt = db.select(Room).filter_by(code=norm)
+    if for_update:
+        stmt = stmt.with_for_update()
+    room = db.session.execute(stmt).scalar_one_or_none()
+    if room is None or room.closed_ms is not None:
+        raise not_found("No room has that code (it may have been closed)")
+    return room
+
+
+def apply_settings(room: Room, values: dict) -> dict:
+    """Set validated settings on a room; return {field: (before, after)} of what changed."""
+    changed: dict = {}
+    for key in ("name", "is_private", "control_mode", "ad_sync_mode", "autoadvance", "queue_locked"):
+        if key in values and values[key] is not None:
+            new = values[key].strip() if key == "name" else values[key]
+            if getattr(room, key) != new:
+                changed[key] = (getattr(room, key), new)
+                setattr(room, key, new)
+    if "password" in values:
+        pw = values["password"]
+        had = bool(room.password_hash)
+        if pw:
+            room.password_hash = generate_password_hash(pw)
+            changed["password"] = (had, True)
+        elif had:
+            room.password_hash = None
+            changed["password"] = (True, False)
+    return changed
+
+
+def create_room(user: User, settings: dict | None) -> Room:
+    values = validate(SETTINGS_SCHEMA, settings or {})
+    for _ in range(5):
+        room = Room(code=new_code(), name=f"{user.name}'s room", owner_id=user.id,
+                    playback=json.dumps(Playback().to_record()), version=0)
+        apply_settings(room, values)
+        db.session.add(room)
+        try:
+            db.session.flush()
+        except IntegrityError:  # code collision: try another
+            db.session.rollback()
+            continue
+        db.session.add(RoomMembership(room_id=room.id, user_id=user.id, role="owner"))
+        audit(room.id, user.id, "room.create", after=room.settings_wire(), version=0)
+        db.session.commit()
+        log.info("room=%s event=create v=0 by=u%s", room.code, user.id)
+        return room
+    raise ApiError("internal", "Could not allocate a room code")
+
+
+def membership(room: Room, user_id: int) -> RoomMembership | None:
+    return db.session.execute(
+        db.select(RoomMembership).filter_by(room_id=room.id, user_id=user_id)).scalar_one_or_none()
+
+
+def role_of(room: Room, user_id: int) -> str | None:
+    m = membership(room, user_id)
+    return m.role if m and m.active and not m.banned else None
+
+
+def admit(room: Room, user: User, password: str | None) -> RoomMembership:
+    """Check a join and record the membership; raise the refusal the joiner should see."""
+    m = membership(room, user.id)
+    if m is not None and m.banned:
+        raise forbidden("You are banned from this room")
+    is_member = m is not None and m.active
+    if room.password_hash and not is_member and room.owner_id != user.id:
+        if not password:
+            raise ApiError("forbidden", "This room needs a password", needs_password=True)
+        if not check_password_hash(room.password_hash, password):
+            raise ApiError("forbidden", "Wrong room password", needs_password=True)
+    now = now_ms()
+    if m is None:
+        m = RoomMembership(room_id=room.id, user_id=user.id,
+                           role="owner" if room.owner_id == user.id else "participant")
+        db.session.add(m)
+    m.active = True
+    m.last_seen_ms = now
+    room.last_active_ms = now
+    user.last_seen_ms = now
+    return m
+
+
+def chat_tail(room: Room, limit: int = CHAT_ON_JOIN) -> list[dict]:
+    rows = db.session.execute(
+        db.select(ChatMessage).filter_by(room_id=room.id).order_by(ChatMessage.id.desc()).limit(limit)
+    ).scalars().all()
+    return [m.to_wire() for m in reversed(rows)]
+
+
+def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEntry]:
+    statuses = ("queued", "playing", "played", "skipped") if include_history else ("queued", "playing")
+    return list(db.session.execute(
+        db.select(QueueEntry).where(QueueEntry.room_id == room.id, QueueEntry.status.in_(statuses))
+        .order_by(QueueEntry.position, QueueEntry.id)).scalars())
+
+
+def public_facts(room: Room, member_count: int) -> dict:
+    return {"code": room.code, "name": room.name, "has_password": bool(room.password_hash),
+            "is_private": room.is_private, "members": member_count, "state": load_playback(room).state}
+
+
+def check_settings_payload(data: object) -> dict:
+    values = validate(SETTINGS_SCHEMA, data)
+    if not values:
+        raise invalid("No settings to change")
+    return values

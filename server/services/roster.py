@@ -1,0 +1,64 @@
+"""The roster a room shows: connected members with role, devices and sync health."""
+from __future__ import annotations
+
+from server.domain.room_clock import Playback
+from server.extensions import db
+from server.models import Room, RoomMembership, User
+from server.runtime import rt
+
+
+def roster(room: Room, playback: Playback) -> list[dict]:
+    users = rt().presence.users_in_room(room.code)
+    if not users:
+        return []
+    rows = db.session.execute(
+        db.select(RoomMembership, User).join(User, User.id == RoomMembership.user_id)
+        .where(RoomMembership.room_id == room.id, RoomMembership.user_id.in_(list(users)))
+    ).all()
+    members = []
+    for m, user in rows:
+        if m.banned or not m.active:
+            continue
+        recs = users[user.id]
+        main = next((r for r in recs if r["device"] == "extension"), recs[0])
+        status = main.get("status") or {}
+        members.append({
+            "user_id": user.id, "name": user.name, "picture": user.picture, "role": m.role,
+            "devices": sorted({r["device"] for r in recs}), "connected": True,
+            "ready": user.id in playback.ready, "in_ad": user.id in playback.in_ad,
+            "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
+            "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
+            "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),
+        })
+    order = {"owner": 0, "operator": 1, "participant": 2}
+    members.sort(key=lambda x: (order.get(x["role"], 3), x["name"].lower(), x["user_id"]))
+    return members
+
+
+def drift_ms(playback: Playback, status: dict) -> int | None:
+    """How far a member's last reported position is from the room clock (positive: ahead)."""
+    pos, at = status.get("position_ms"), status.get("at_ms")
+    if pos is None or at is None or status.get("in_ad") or status.get("entry_id") != playback.entry_id:
+        return None
+    if playback.state != "playing" or at < playback.anchor_ms:
+        return None
+    return int(pos - playback.position_at(at))
+
+
+def connected_views(room: Room) -> list[tuple[int, str, int]]:
+    """(user_id, role, worst rtt) of connected, non-banned members: what the room clock may read."""
+    users = rt().presence.users_in_room(room.code)
+    if not users:
+        return []
+    rows = db.session.execute(
+        db.select(RoomMembership.user_id, RoomMembership.role)
+        .where(RoomMembership.room_id == room.id, RoomMembership.user_id.in_(list(users)),
+               RoomMembership.banned.is_(False), RoomMembership.active.is_(True))
+    ).all()
+    views = []
+    for user_id, role in rows:
+        # Only devices that play video count for ready checks: a remote alone has nothing to load.
+        players = [r for r in users[user_id] if r["device"] == "extension"]
+        if players:
+            views.append((user_id, role, max(int(r.get("rtt_ms") or 0) for r in players)))
+    return sorted(views)

@@ -1,0 +1,59 @@
+"""player.status: kept in memory (and the shared presence store), folded into the roster at
+most every PRESENCE_FOLD_MS per room. No database write per report."""
+from __future__ import annotations
+
+from server.runtime import rt
+from server.services.presence import Conn
+from server.timeutil import now_ms
+
+PRESENCE_FOLD_MS = 2000
+
+
+def record_status(conn: Conn, data: dict) -> None:
+    now = now_ms()
+    status = {"entry_id": data.get("entry_id"), "position_ms": data.get("position_ms"),
+              "buffering": bool(data.get("buffering", False)), "in_ad": bool(data.get("in_ad", False)),
+              "at_ms": now}
+    facts: dict = {"status": status}
+    if "rtt_ms" in data:
+        facts["rtt_ms"] = data["rtt_ms"]
+    if "offset_ms" in data:
+        facts["offset_ms"] = data["offset_ms"]
+    rt().presence.update(conn.sid, **facts)
+    mark_dirty(conn.room_code, now)
+
+
+def mark_dirty(code: str | None, now: int) -> None:
+    if not code:
+        return
+    fold = rt().limiters.setdefault("presence_fold", {"last": {}, "pending": set()})
+    last = fold["last"].get(code, 0)
+    if now - last >= PRESENCE_FOLD_MS:
+        fold["last"][code] = now
+        fold["pending"].discard(code)
+        _emit(code)
+    else:
+        fold["pending"].add(code)
+
+
+def flush_pending(now: int | None = None) -> int:
+    """Called by the scheduler: emit rosters whose fold interval has passed."""
+    now = now or now_ms()
+    fold = rt().limiters.get("presence_fold")
+    if not fold:
+        return 0
+    due = [c for c in list(fold["pending"]) if now - fold["last"].get(c, 0) >= PRESENCE_FOLD_MS]
+    for code in due:
+        fold["pending"].discard(code)
+        fold["last"][code] = now
+        _emit(code)
+    return len(due)
+
+
+def _emit(code: str) -> None:
+    from server.extensions import db
+    from server.models import Room
+    from server.services.connections import broadcast_presence
+    room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
+    if room is not None and room.closed_ms is None:
+        broadcast_presence(room)

@@ -38,6 +38,10 @@ def create_app(config: Config | None = None) -> Flask:
     store = RedisStore(redis_client) if redis_client is not None else LocalStore()
     app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client)
 
+    # Handlers must be declared before init_app: Flask-SocketIO then keeps them and binds them
+    # to every server it creates (one per app, e.g. per test).
+    from server.events import register_all
+    register_all()
     socketio.init_app(
         app,
         async_mode=cfg.SOCKETIO_ASYNC_MODE,
@@ -50,15 +54,16 @@ def create_app(config: Config | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    from server.events import register_all
-    register_all()
 
-    from server.api.routes import bp as api_bp
     from server.api.portals import bp as portals_bp
+    from server.api.routes import bp as api_bp
     from server.auth.routes import bp as auth_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(portals_bp)
+    from server.api import admin, homepage, pairing
+    for extra in (pairing.bp, admin.bp, homepage.bp):
+        app.register_blueprint(extra)
     register_error_handlers(app)
     from server.cli import register_cli
     register_cli(app)
@@ -117,7 +122,9 @@ def configure_logging(cfg: Config) -> None:
         root.setLevel(cfg.LOG_LEVEL)
         return
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s pid=%(process)d %(message)s")
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stdout)]
+    handlers: list[logging.Handler] = []
+    if cfg.TESTING or os.environ.get("SHARETUBE_LOG_STDOUT", "1") == "1":
+        handlers.append(logging.StreamHandler(sys.stdout))
     if not cfg.TESTING:
         cfg.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         name = "ShareTube.bg.log" if cfg.SHARETUBE_POOL == "background" else "ShareTube.log"

@@ -117,7 +117,7 @@ class Config:
         self.YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY") or None
         self.EXTENSION_STORE_URL = env_str("EXTENSION_STORE_URL") or None
         self.AUTO_MIGRATE = env_bool("AUTO_MIGRATE", True)
-        self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", True)
+        self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", self.BACKGROUND_TASK_SLOTS > 0)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:

@@ -6,13 +6,15 @@ import secrets
 from urllib.parse import urlencode, urlparse
 
 from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, current_app, jsonify, redirect, request, session
 from flask_jwt_extended import get_jwt, jwt_required
+from requests import RequestException
 
 from server.auth.tokens import identity_from_claims, issue_token
 from server.domain.chat_text import InvalidText, clean_display_name
 from server.errors import ApiError, invalid
-from server.extensions import db, oauth
+from server.extensions import db
 from server.models import User
 from server.services.audit import audit
 from server.timeutil import now_ms
@@ -21,6 +23,7 @@ from server.validation import Str, validate
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("sharetube.auth")
 REDIRECT_SESSION_KEY = "st_redirect_uri"
+OAUTH_EXTENSION_KEY = "sharetube_oauth"
 
 
 def settings():
@@ -28,14 +31,22 @@ def settings():
 
 
 def register_oauth(app) -> None:
+    """One OAuth registry per app: authlib caches clients per registry, and a registry never bound
+    with init_app cannot create one, so each app gets its own, configured from its own settings."""
     cfg = app.config["ST"]
-    oauth.register(
+    registry = OAuth(app)
+    registry.register(
         "google",
         client_id=cfg.GOOGLE_CLIENT_ID or "unconfigured",
         client_secret=cfg.GOOGLE_CLIENT_SECRET or None,
         server_metadata_url=cfg.OIDC_DISCOVERY_URL,
         client_kwargs={"scope": "openid email profile"},
     )
+    app.extensions[OAUTH_EXTENSION_KEY] = registry
+
+
+def google_client():
+    return current_app.extensions[OAUTH_EXTENSION_KEY].create_client("google")
 
 
 @bp.post("/auth/guest")
@@ -98,7 +109,7 @@ def google_start():
     session[REDIRECT_SESSION_KEY] = redirect_uri
     callback = f"{settings().BACKEND_BASE_URL}/auth/google/callback"
     try:
-        return oauth.google.authorize_redirect(callback, nonce=secrets.token_urlsafe(24))
+        return google_client().authorize_redirect(callback, nonce=secrets.token_urlsafe(24))
     except Exception as exc:  # discovery document unreachable
         log.warning("event=google_start_failed error=%s", type(exc).__name__)
         raise ApiError("unavailable", "The sign-in provider cannot be reached") from None
@@ -110,11 +121,16 @@ def google_callback():
     if not redirect_uri or not allowed_redirect(redirect_uri):
         raise invalid("The sign-in session expired; start again")
     try:
-        token = oauth.google.authorize_access_token()
-        info = token.get("userinfo") or oauth.google.parse_id_token(token, nonce=None)
-    except (AuthlibBaseError, ValueError, KeyError) as exc:
+        # authlib checks the state, then the id_token's signature, issuer, audience, expiry and the
+        # nonce stored with the state; without a verified id_token there is no "userinfo".
+        token = google_client().authorize_access_token()
+        info = token.get("userinfo")
+    except (AuthlibBaseError, ValueError, KeyError, TypeError) as exc:
         log.info("event=google_signin_refused reason=%s", type(exc).__name__)
         raise ApiError("unauthorized", "Sign-in failed: the answer from the provider did not check out") from None
+    except RequestException as exc:  # the token endpoint or the keys cannot be reached
+        log.warning("event=google_callback_failed error=%s", type(exc).__name__)
+        raise ApiError("unavailable", "The sign-in provider cannot be reached") from None
     if not info or not info.get("sub"):
         raise ApiError("unauthorized", "Sign-in failed: no identity in the answer")
     user = upsert_google_user(info)
@@ -143,7 +159,8 @@ def upsert_google_user(info: dict) -> User:
     if email and verified and email in settings().ADMIN_EMAILS and user.role != "admin":
         user.role = "admin"
         db.session.flush()
-        audit(None, None, "admin.granted_by_config", before={"role": "user"}, after={"role": "admin", "user_id": user.id})
+        audit(None, None, "admin.granted_by_config", before={"role": "user"},
+              after={"role": "admin", "user_id": user.id})
     db.session.commit()
     log.info("event=google_signin user=u%s admin=%s", user.id, user.role == "admin")
     return user

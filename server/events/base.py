@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from flask import request
 from sqlalchemy.exc import SQLAlchemyError

@@ -60,8 +60,9 @@ def chat_history(conn: Conn, data: dict) -> dict:
     stmt = db.select(ChatMessage).where(ChatMessage.room_id == room.id)
     if data.get("before_id"):
         stmt = stmt.where(ChatMessage.id < data["before_id"])
-    rows = db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(data.get("limit") or HISTORY_PAGE)).scalars().all()
-    return {"messages": [m.to_wire() for m in reversed(rows)], "more": len(rows) == (data.get("limit") or HISTORY_PAGE)}
+    limit = data.get("limit") or HISTORY_PAGE
+    rows = db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(limit)).scalars().all()
+    return {"messages": [m.to_wire() for m in reversed(rows)], "more": len(rows) == limit}
 
 
 @on_event("chat.typing", {})

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from server.domain.permissions import may_kick, may_set_role, role_changes
 from server.domain.constants import ROLES
+from server.domain.permissions import may_kick, may_set_role, role_changes
 from server.errors import forbidden, not_found
 from server.events.base import on_event
 from server.events.rooms import current_room, require_role
@@ -87,8 +87,8 @@ def kick_member(room, target: RoomMembership, *, actor_id: int | None, ban: bool
         local = rt().presence.get(sid)
         if local is not None:
             local.room_code = None
-    from server.services.connections import _clock_member
     from server.domain.room_clock import MemberLeft
+    from server.services.connections import _clock_member
     _clock_member(room.code, MemberLeft, target.user_id)
     if msg is not None:
         socketio.emit("chat.message", msg.to_wire(), to=room.code)

@@ -1,14 +1,14 @@
 """Playback commands and player reports: thin handlers over the room clock."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from server.domain import room_clock as clock
 from server.domain.constants import MAX_RATE, MIN_RATE
 from server.domain.permissions import is_operator_or_owner, may_control
 from server.errors import ApiError, forbidden
-from server.events.rooms import current_room
 from server.events.base import on_event
+from server.events.rooms import current_room
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
 from server.services.rooms import role_of

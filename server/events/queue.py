@@ -17,7 +17,8 @@ from server.services.metadata_jobs import fill_later
 from server.services.presence import Conn
 from server.services.queue_broadcast import emit_queue, queue_wire
 from server.services.queue_service import add_entries, check_add, get_entry, move_entry, remove_entry
-from server.services.rooms import queue_entries, load_playback
+from server.services.room_locks import room_lock
+from server.services.rooms import load_playback, queue_entries
 from server.validation import Int, Str
 
 log = logging.getLogger("sharetube.queue")
@@ -26,12 +27,14 @@ ENTRY_ID = Int(1, 2**53)
 
 def add_refs(conn: Conn, room, refs: list[tuple[VideoRef, dict]]) -> tuple[list, list]:
     """Shared by queue.add and chat links: add, commit, broadcast, fetch metadata, maybe start."""
-    created, reused = add_entries(room, conn.user_id, refs)
-    db.session.commit()
+    with room_lock(room.code):
+        created, reused = add_entries(room, conn.user_id, refs)
+        db.session.commit()
+        if created:
+            emit_queue(room)
     if created:
         log.info("room=%s event=queue.add entries=%s qv=%s by=u%s", room.code, [e.id for e in created],
                  room.queue_version, conn.user_id)
-        emit_queue(room)
         fill_later(current_app._get_current_object(), [e.id for e in created if not e.title])
         if load_playback(room).state == "idle":
             run_command(room.code, lambda _r, _p: clock.Play(actor=None), actor_id=None)

@@ -8,13 +8,21 @@ from server.errors import ApiError, forbidden
 from server.events.base import on_event
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
+from server.runtime import rt
 from server.services.audit import audit
 from server.services.connections import after_enter, broadcast_presence, enter_room, exit_room
 from server.services.presence import Conn
 from server.services.queue_broadcast import queue_wire
-from server.runtime import rt
-from server.services.rooms import (SETTINGS_SCHEMA, admit, apply_settings, chat_tail, check_settings_payload,
-                                   load_playback, role_of, room_by_code)
+from server.services.rooms import (
+    SETTINGS_SCHEMA,
+    admit,
+    apply_settings,
+    chat_tail,
+    check_settings_payload,
+    load_playback,
+    role_of,
+    room_by_code,
+)
 from server.services.roster import roster
 from server.services.system_messages import post_system
 from server.timeutil import now_ms

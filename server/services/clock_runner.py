@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import update
@@ -20,9 +20,11 @@ from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.audit import audit
+from server.services.queue_broadcast import bump_queue_version
 from server.services.room_codes import normalize_code
-from server.services.roster import connected_views
+from server.services.room_locks import room_lock
 from server.services.rooms import load_playback, queue_entries
+from server.services.roster import connected_views
 from server.services.system_messages import post_system, system_text
 from server.timeutil import now_ms as clock_now
 
@@ -58,6 +60,11 @@ def run_command(code: str, make_command: Callable[[Room, Playback], object], *,
                 now: int | None = None) -> Outcome:
     """Apply a command built from the fresh room state; retry on a lost compare-and-set."""
     norm = normalize_code(code) or code
+    with room_lock(norm):
+        return _run_locked(norm, make_command, actor_id=actor_id, check=check, now=now)
+
+
+def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
     for _attempt in range(MAX_CAS_ATTEMPTS):
         room = db.session.execute(db.select(Room).filter_by(code=norm)).scalar_one_or_none()
         if room is None or room.closed_ms is not None:
@@ -134,7 +141,7 @@ def _apply_effects(room: Room, effects: list, now: int) -> bool:
                 nxt.status = "playing"
         changed = True
     if changed:
-        room.queue_version += 1
+        bump_queue_version(room)
     return changed
 
 

@@ -8,6 +8,7 @@ from flask import Flask
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
+from server.services.queue_broadcast import bump_queue_version
 
 log = logging.getLogger("sharetube.metadata")
 
@@ -63,7 +64,7 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
     for room_id in rooms:
         room = db.session.get(Room, room_id)
         if room is not None:
-            room.queue_version += 1
+            bump_queue_version(room)
             db.session.commit()
             emit_queue(room)
     return filled

@@ -12,3 +12,17 @@ def queue_wire(room: Room) -> dict:
 
 def emit_queue(room: Room) -> None:
     socketio.emit("queue.update", queue_wire(room), to=room.code)
+
+
+def bump_queue_version(room: Room) -> int:
+    """Increment the queue version in SQL (no lost increments between processes)."""
+    from sqlalchemy import update
+
+    from server.extensions import db
+    new = db.session.execute(update(Room).where(Room.id == room.id)
+                             .values(queue_version=Room.queue_version + 1)
+                             .returning(Room.queue_version)
+                             .execution_options(synchronize_session=False)).scalar_one()
+    room.queue_version = new
+    db.session.flush()
+    return new

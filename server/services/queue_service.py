@@ -15,7 +15,8 @@ from server.extensions import db
 from server.models import QueueEntry, Room
 from server.runtime import rt
 from server.services.audit import audit
-from server.services.queue_broadcast import emit_queue
+from server.services.queue_broadcast import bump_queue_version, emit_queue
+from server.services.room_locks import room_lock
 from server.services.rooms import queue_entries, role_of
 from server.timeutil import now_ms
 
@@ -47,7 +48,8 @@ def check_add(room: Room, user_id: int, count: int = 1) -> None:
         raise ApiError("conflict", f"The queue is full ({MAX_QUEUED} entries)")
 
 
-def add_entries(room: Room, user_id: int, refs: list[tuple[VideoRef, dict]]) -> tuple[list[QueueEntry], list[QueueEntry]]:
+def add_entries(room: Room, user_id: int,
+                refs: list[tuple[VideoRef, dict]]) -> tuple[list[QueueEntry], list[QueueEntry]]:
     """Add videos (with page metadata the client read); returns (created, collapsed duplicates).
 
     Caller has checked permission. Rate limit: each created entry takes a token.
@@ -80,7 +82,7 @@ def add_entries(room: Room, user_id: int, refs: list[tuple[VideoRef, dict]]) -> 
         duplicates().remember(key, now, entry.id)
         created.append(entry)
     if created:
-        room.queue_version += 1
+        bump_queue_version(room)
         audit(room.id, user_id, "queue.add", after=[e.video_id for e in created], version=room.queue_version)
     return created, reused
 
@@ -93,6 +95,11 @@ def get_entry(room: Room, entry_id: int) -> QueueEntry:
 
 
 def remove_entry(room: Room, user_id: int, entry_id: int) -> None:
+    with room_lock(room.code):
+        _remove_entry(room, user_id, entry_id)
+
+
+def _remove_entry(room: Room, user_id: int, entry_id: int) -> None:
     entry = get_entry(room, entry_id)
     if entry.status != "queued":
         raise ApiError("conflict", "Only queued entries can be removed (skip the one playing)")
@@ -101,7 +108,7 @@ def remove_entry(room: Room, user_id: int, entry_id: int) -> None:
         raise forbidden(verdict.reason)
     entry.status = "skipped"
     entry.finished_ms = now_ms()
-    room.queue_version += 1
+    bump_queue_version(room)
     audit(room.id, user_id, "queue.remove", before={"entry_id": entry.id, "video_id": entry.video_id},
           version=room.queue_version)
     db.session.commit()
@@ -110,6 +117,11 @@ def remove_entry(room: Room, user_id: int, entry_id: int) -> None:
 
 
 def move_entry(room: Room, user_id: int, entry_id: int, to_index: int) -> None:
+    with room_lock(room.code):
+        _move_entry(room, user_id, entry_id, to_index)
+
+
+def _move_entry(room: Room, user_id: int, entry_id: int, to_index: int) -> None:
     verdict = may_control(member_role(room, user_id), room.control_mode)
     if not verdict:
         raise forbidden(verdict.reason)
@@ -125,7 +137,7 @@ def move_entry(room: Room, user_id: int, entry_id: int, to_index: int) -> None:
     base = min((e.position for e in queued), default=1)
     for offset, eid in enumerate(new_order):
         by_id[eid].position = base + offset
-    room.queue_version += 1
+    bump_queue_version(room)
     audit(room.id, user_id, "queue.move", before=order, after=new_order, version=room.queue_version)
     db.session.commit()
     log.info("room=%s event=queue.move entry=%s to=%s qv=%s by=u%s", room.code, entry_id, to_index,
@@ -139,7 +151,7 @@ def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int) -> N
     if entry.duration_ms == duration_ms:
         return
     entry.duration_ms = duration_ms
-    room.queue_version += 1
+    bump_queue_version(room)
     db.session.commit()
     emit_queue(room)
     from server.domain.room_clock import Duration

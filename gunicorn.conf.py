@@ -1,0 +1,70 @@
+"""One Gunicorn config for every way ShareTube runs, chosen by SHARETUBE_POOL.
+
+  single       (default) one process on LISTEN_HOST:LISTEN_PORT; runs the background tasks itself
+  interactive  HTTP + websockets on LISTEN_HOST:LISTEN_PORT, WEB_WORKERS workers, BACKGROUND_TASK_SLOTS=0
+  background   the periodic tasks; private BG_BIND (health only), BG_WORKERS workers, BACKGROUND_TASK_SLOTS=2
+
+More than one interactive worker, or a background pool, without SOCKETIO_MESSAGE_QUEUE is
+refused: sockets on different processes could not reach each other.
+"""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+pool = os.environ.get("SHARETUBE_POOL", "single").strip() or "single"
+version = os.environ.get("VERSION", "v1-03")
+instance = Path(os.environ.get("INSTANCE_DIR", str(ROOT / "instance" / f"ShareTube-{version}")))
+instance.mkdir(parents=True, exist_ok=True)
+message_queue = os.environ.get("SOCKETIO_MESSAGE_QUEUE", "").strip()
+host = os.environ.get("LISTEN_HOST", "127.0.0.1")
+port = int(os.environ.get("LISTEN_PORT", "5077"))
+
+
+def _refuse(message: str) -> None:
+    sys.stderr.write(f"ShareTube: refusing to start: {message}\n")
+    raise SystemExit(2)
+
+
+if pool not in ("single", "interactive", "background"):
+    _refuse(f"SHARETUBE_POOL must be single, interactive or background, not {pool!r}")
+
+if pool == "background":
+    workers = int(os.environ.get("BG_WORKERS", "1"))
+    bind = [os.environ.get("BG_BIND", f"127.0.0.1:{port + 100}")]
+    os.environ["BACKGROUND_TASK_SLOTS"] = os.environ.get("BACKGROUND_TASK_SLOTS", "2")
+    log_name = "ShareTube.bg"
+    if not message_queue:
+        _refuse("a background pool needs SOCKETIO_MESSAGE_QUEUE (redis://…) to reach the clients")
+else:
+    workers = int(os.environ.get("WEB_WORKERS", "1"))
+    bind = [f"{host}:{port}"]
+    log_name = "ShareTube"
+    if pool == "interactive":
+        os.environ["BACKGROUND_TASK_SLOTS"] = "0"
+    if workers > 1 and not message_queue:
+        _refuse(f"WEB_WORKERS={workers} needs SOCKETIO_MESSAGE_QUEUE (redis://…); "
+                "without it use one worker")
+
+worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
+timeout = 60
+graceful_timeout = 10
+keepalive = 5
+pidfile = str(instance / f"{log_name}.pid")
+errorlog = "-"
+accesslog = None
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+proc_name = f"{log_name}.{version}"
+raw_env = [f"SHARETUBE_POOL={pool}", "AUTO_MIGRATE=false"]
+
+
+def on_starting(server) -> None:
+    """Migrate the schema once, in the master, before any worker starts."""
+    env = {**os.environ, "AUTO_MIGRATE": "false", "RUN_SCHEDULER": "false", "SOCKETIO_ASYNC_MODE": "threading"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "server", "sharetube", "upgrade-db"],
+                            cwd=str(ROOT), env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        _refuse("database migration failed (see above)")

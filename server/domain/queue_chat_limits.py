@@ -1,0 +1,68 @@
+"""Every threshold of the shared queue and the room chat, in one place.
+
+Times are milliseconds unless the name says otherwise.
+"""
+
+from __future__ import annotations
+
+# --- YouTube links -------------------------------------------------------------------------
+MAX_LINK_CHARS = 2048
+"""Longest text accepted by ``parse_video_ref`` (a pasted URL or a bare id)."""
+
+MAX_LINKS_PER_MESSAGE = 5
+"""At most this many distinct videos are taken from one chat message."""
+
+MAX_START_S = 7 * 24 * 3600
+"""A start time (``t=``) beyond a week is nonsense; it is ignored rather than kept."""
+
+# --- Queue ---------------------------------------------------------------------------------
+MAX_QUEUED = 500
+"""Queued (not yet played or skipped) entries per room."""
+
+QUEUE_ADD_BURST = 5
+QUEUE_ADD_PER_S = 1.0
+"""Per-user ``queue.add`` rate: a burst of 5, then one per second."""
+
+DUPLICATE_ADD_WINDOW_MS = 5_000
+"""The same user adding the same video to the same room within this window adds it once."""
+
+# --- Chat ----------------------------------------------------------------------------------
+MAX_CHAT_CHARS = 500
+"""Characters (code points) of a chat message after cleaning and trimming."""
+
+MAX_RAW_CHAT_CHARS = 10 * MAX_CHAT_CHARS
+"""Raw input longer than this is refused before any work is spent on it."""
+
+MAX_CHAT_BLANK_LINES = 1
+"""Runs of empty lines in a message collapse to this many."""
+
+MAX_COMBINING_MARKS = 8
+"""Combining marks kept on one base character (stops "Zalgo" text from covering the chat)."""
+
+MAX_DISPLAY_NAME_CHARS = 32
+MAX_NAME_COMBINING_MARKS = 3
+
+CHAT_SEND_BURST = 5
+CHAT_SEND_PER_S = 1.0
+"""Per-user ``chat.send`` rate: a burst of 5, then one message per second."""
+
+TYPING_INTERVAL_MS = 2_000
+"""``chat.typing`` is broadcast at most once per this interval per user."""
+
+# --- Keyed limiter memory ------------------------------------------------------------------
+LIMITER_MAX_KEYS = 100_000
+"""Upper bound on tracked keys in a rate limiter, throttle or duplicate window."""
+
+LIMITER_PRUNE_EVERY_MS = 60_000
+"""Idle keys are swept at most this often (and whenever the bound is reached)."""
+
+# --- Metadata (oEmbed / YouTube Data API) --------------------------------------------------
+METADATA_TIMEOUT_S = 3.0
+METADATA_CACHE_SIZE = 1024
+METADATA_CACHE_TTL_S = 3600.0
+METADATA_NOT_FOUND_TTL_S = 60.0
+"""A definitive "no such video / not embeddable" answer is remembered this long."""
+METADATA_ERROR_TTL_S = 10.0
+"""A timeout, a 5xx or an unreadable answer is remembered this long (spares a slow upstream)."""
+METADATA_MAX_RESPONSE_BYTES = 256 * 1024
+METADATA_MAX_TEXT_CHARS = 300

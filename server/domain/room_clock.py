@@ -1,0 +1,321 @@
+"""The room clock: one pure function from (playback, command, context, now) to the next playback.
+
+`apply` returns the same Playback object and no effects when nothing changes; otherwise a new
+Playback with `version + 1` and `actor_id` set to whoever caused it (None for the server).
+Impossible commands raise `Refused(code, message)`. Handlers load, apply, persist and emit;
+nothing here reads a clock, a database or a socket.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from server.domain.constants import (
+    END_GRACE_MS,
+    END_TOLERANCE_MS,
+    MAX_RATE,
+    MIN_RATE,
+    PAUSE_TRUST_MS,
+)
+from server.domain.room_clock_commands import (
+    ADVANCE_STATUSES,
+    EVENT_NAMES,
+    SERVER_CAUSED,
+    SYSTEM_KINDS,
+    Ad,
+    Advanced,
+    Command,
+    Duration,
+    Effect,
+    Ended,
+    HoldChanged,
+    MemberJoined,
+    MemberLeft,
+    Pause,
+    Play,
+    PlayEntry,
+    Ready,
+    Restart,
+    Seek,
+    SetRate,
+    Skip,
+    StartNow,
+    System,
+    Tick,
+)
+from server.domain.room_clock_holds import (
+    clamp_position,
+    end_due_ms,
+    end_hold,
+    idle,
+    lead_ms,
+    paused_at,
+    resume,
+    scheduled_start,
+    start_entry,
+)
+from server.domain.room_clock_members import (
+    is_current,
+    on_ad,
+    on_member_joined,
+    on_member_left,
+    on_ready,
+    unchanged,
+)
+from server.domain.room_clock_model import (
+    STATES,
+    EntryRef,
+    MemberView,
+    Playback,
+    Refused,
+    RoomContext,
+)
+
+__all__ = [
+    "ADVANCE_STATUSES",
+    "STATES",
+    "SYSTEM_KINDS",
+    "Ad",
+    "Advanced",
+    "Command",
+    "Duration",
+    "Effect",
+    "Ended",
+    "EntryRef",
+    "HoldChanged",
+    "MemberJoined",
+    "MemberLeft",
+    "MemberView",
+    "Pause",
+    "Play",
+    "PlayEntry",
+    "Playback",
+    "Ready",
+    "Refused",
+    "Restart",
+    "RoomContext",
+    "Seek",
+    "SetRate",
+    "Skip",
+    "StartNow",
+    "System",
+    "Tick",
+    "apply",
+    "describe_transition",
+    "lead_ms",
+    "next_due_ms",
+]
+
+Outcome = tuple[Playback, list[Effect]]
+Handler = Callable[[Playback, Any, RoomContext, int], Outcome]
+
+NOTHING_PLAYING = "Nothing is playing"
+
+
+# --- user controls ------------------------------------------------------------------
+
+
+def _play(pb: Playback, cmd: Play, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "idle":
+        if ctx.next_entry is None:
+            raise Refused("conflict", "The queue is empty")
+        started = start_entry(pb, ctx, now_ms, ctx.next_entry)
+        return started, [Advanced(None, None, ctx.next_entry.id)]
+    if pb.state == "paused":
+        return resume(pb, ctx, now_ms, pb.position_ms)
+    if pb.state in ("starting", "midroll"):
+        return replace(pb, then="playing"), []
+    return unchanged(pb)
+
+
+def _pause(pb: Playback, cmd: Pause, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "playing":
+        position = pb.position_at(now_ms)
+        seen = cmd.position_ms
+        if seen is not None and (isinstance(seen, bool) or not isinstance(seen, int)):
+            raise Refused(
+                "invalid", "position_ms must be a whole number of milliseconds"
+            )
+        if seen is not None and abs(seen - position) <= PAUSE_TRUST_MS:
+            position = seen
+        return paused_at(pb, now_ms, position), []
+    if pb.state in ("starting", "midroll"):
+        return paused_at(pb, now_ms, pb.position_ms), []
+    return unchanged(pb)
+
+
+def _seek(pb: Playback, cmd: Seek, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "idle":
+        raise Refused("conflict", NOTHING_PLAYING)
+    if isinstance(cmd.position_ms, bool) or not isinstance(cmd.position_ms, int):
+        raise Refused("invalid", "position_ms must be a whole number of milliseconds")
+    target = clamp_position(pb, cmd.position_ms)
+    if pb.state == "playing":
+        if cmd.play is False:
+            return paused_at(pb, now_ms, target), []
+        return scheduled_start(pb, ctx, now_ms, target), []
+    if pb.state == "paused":
+        if cmd.play:
+            return resume(pb, ctx, now_ms, target)
+        return paused_at(pb, now_ms, target), []
+    then = pb.then if cmd.play is None else ("playing" if cmd.play else "paused")
+    return replace(pb, position_ms=target, then=then), []
+
+
+def _restart(pb: Playback, cmd: Restart, ctx: RoomContext, now_ms: int) -> Outcome:
+    return _seek(pb, Seek(cmd.actor, 0), ctx, now_ms)
+
+
+def _skip(pb: Playback, cmd: Skip, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "idle":
+        raise Refused("conflict", NOTHING_PLAYING)
+    current = pb.entry_id
+    if ctx.next_entry is None:
+        return idle(pb, now_ms), [Advanced(current, "skipped", None)]
+    started = start_entry(pb, ctx, now_ms, ctx.next_entry)
+    return started, [Advanced(current, "skipped", ctx.next_entry.id)]
+
+
+def _play_entry(pb: Playback, cmd: PlayEntry, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state != "idle" and cmd.entry.id == pb.entry_id:
+        raise Refused("conflict", "That entry is already playing")
+    current = pb.entry_id
+    status = "skipped" if current is not None else None
+    advanced = Advanced(current, status, cmd.entry.id)
+    return start_entry(pb, ctx, now_ms, cmd.entry), [advanced]
+
+
+def _set_rate(pb: Playback, cmd: SetRate, ctx: RoomContext, now_ms: int) -> Outcome:
+    rate = cmd.rate
+    valid = (
+        isinstance(rate, (int, float))
+        and not isinstance(rate, bool)
+        and math.isfinite(rate)
+    )
+    if not valid or not MIN_RATE <= rate <= MAX_RATE:
+        raise Refused("invalid", f"rate must be between {MIN_RATE:g} and {MAX_RATE:g}")
+    if float(rate) == pb.rate:
+        return unchanged(pb)
+    # rebase a running clock; a pending scheduled start keeps its anchor
+    if pb.state == "playing" and pb.anchor_ms <= now_ms:
+        pb = replace(pb, position_ms=pb.position_at(now_ms), anchor_ms=now_ms)
+    return replace(pb, rate=float(rate)), []
+
+
+def _start_now(pb: Playback, cmd: StartNow, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state not in ("starting", "midroll"):
+        raise Refused("conflict", "Nothing is waiting")
+    skipped = System("start_now", pb.waiting_for, {"by": cmd.actor, "hold": pb.hold})
+    return end_hold(pb, ctx, now_ms), [skipped]
+
+
+# --- the end of an entry ------------------------------------------------------------
+
+
+def _finish_entry(pb: Playback, ctx: RoomContext, now_ms: int) -> Outcome:
+    """The current entry is over: advance exactly once, pause at its end, or go idle."""
+    current = pb.entry_id
+    if not ctx.autoadvance:
+        end = pb.duration_ms if pb.duration_ms is not None else pb.position_at(now_ms)
+        note = System("autoadvance_off", (), {"entry_id": current})
+        return paused_at(pb, now_ms, end), [note]
+    if ctx.next_entry is not None:
+        started = start_entry(pb, ctx, now_ms, ctx.next_entry)
+        return started, [Advanced(current, "played", ctx.next_entry.id)]
+    finished = System("queue_finished", (), {"entry_id": current})
+    return idle(pb, now_ms), [Advanced(current, "played", None), finished]
+
+
+def _ended(pb: Playback, cmd: Ended, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state != "playing" or not is_current(pb, cmd.entry_id):
+        # another end already advanced the room, or a stale report
+        return unchanged(pb)
+    position = pb.position_at(now_ms)
+    if pb.duration_ms is not None and position < pb.duration_ms - END_TOLERANCE_MS:
+        return unchanged(pb)  # the room clock says the entry is far from its end
+    return _finish_entry(pb, ctx, now_ms)
+
+
+def _duration(pb: Playback, cmd: Duration, ctx: RoomContext, now_ms: int) -> Outcome:
+    duration = cmd.duration_ms
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
+        raise Refused("invalid", "duration_ms must be a positive whole number")
+    if not is_current(pb, cmd.entry_id):
+        return unchanged(pb)
+    return replace(pb, duration_ms=duration), []
+
+
+# --- the server's own clock ---------------------------------------------------------
+
+
+def _tick(pb: Playback, cmd: Tick, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state in ("starting", "midroll"):
+        if pb.deadline_ms is None or now_ms < pb.deadline_ms:
+            return unchanged(pb)
+        kind = "start_timeout" if pb.state == "starting" else "ad_timeout"
+        resumed = end_hold(pb, ctx, now_ms)
+        if kind == "ad_timeout":
+            # The room stopped waiting for these ads: they no longer hold it (a new ad report would).
+            resumed = replace(resumed, in_ad=tuple(u for u in resumed.in_ad if u not in pb.waiting_for))
+        return resumed, [System(kind, pb.waiting_for)]
+    due = end_due_ms(pb, ctx.end_grace_ms)
+    if due is not None and now_ms >= due:
+        return _finish_entry(pb, ctx, now_ms)
+    return unchanged(pb)
+
+
+_HANDLERS: dict[type, Handler] = {
+    Play: _play,
+    Pause: _pause,
+    Seek: _seek,
+    Restart: _restart,
+    Skip: _skip,
+    PlayEntry: _play_entry,
+    SetRate: _set_rate,
+    StartNow: _start_now,
+    Ready: on_ready,
+    Ad: on_ad,
+    Ended: _ended,
+    Duration: _duration,
+    MemberJoined: on_member_joined,
+    MemberLeft: on_member_left,
+    Tick: _tick,
+}
+
+
+def apply(
+    pb: Playback, cmd: Command, ctx: RoomContext, now_ms: int
+) -> tuple[Playback, list[Effect]]:
+    """Apply one command to one room's playback at server time `now_ms`."""
+    handler = _HANDLERS.get(type(cmd))
+    if handler is None:
+        raise Refused("invalid", f"Unknown command {type(cmd).__name__}")
+    candidate, effects = handler(pb, cmd, ctx, now_ms)
+    if candidate == pb and not effects:
+        return pb, []
+    actor = None if isinstance(cmd, SERVER_CAUSED) else cmd.actor
+    changed = replace(candidate, version=pb.version + 1, actor_id=actor)
+    if (changed.hold, changed.waiting_for) != (pb.hold, pb.waiting_for):
+        effects.append(HoldChanged(changed.hold, changed.waiting_for))
+    return changed, effects
+
+
+def next_due_ms(pb: Playback, end_grace_ms: int = END_GRACE_MS) -> int | None:
+    """When the server must look at this room again without being asked (None: never).
+
+    During a hold: its deadline. While playing a known duration: the server-clock instant
+    the end is reached plus `end_grace_ms`. A `Tick` at or after this instant acts.
+    """
+    if pb.state in ("starting", "midroll"):
+        return pb.deadline_ms
+    return end_due_ms(pb, end_grace_ms)
+
+
+def describe_transition(before: Playback, after: Playback, cmd: Command) -> str:
+    """The log line for one applied command; the handler prefixes `room=<code>`."""
+    actor = f"u{cmd.actor}" if cmd.actor is not None else "server"
+    event = EVENT_NAMES.get(type(cmd), type(cmd).__name__)
+    return f"event={event} from={before.state} to={after.state} v={after.version} by={actor}"

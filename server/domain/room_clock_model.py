@@ -1,0 +1,180 @@
+"""The room clock's data: the Playback value and the narrow context a transition may read.
+
+Pure values (frozen dataclasses, tuples not lists); no I/O, no wall clock. See DESIGN.md
+"The room clock" and PROTOCOL.md "Playback".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from server.domain.constants import (
+    AD_HOLD_TIMEOUT_MS,
+    AD_SYNC_MODES,
+    END_GRACE_MS,
+    HOLD_KINDS,
+    HOLD_THEN_STATES,
+    PLAYBACK_START_BUFFER_MS,
+    PLAYBACK_STATES,
+    ROLES,
+    START_TIMEOUT_MS,
+)
+
+STATES = PLAYBACK_STATES
+REFUSAL_CODES = ("invalid", "conflict", "not_found")
+
+
+class Refused(Exception):
+    """A command that cannot apply to the room as it is; `code` is a PROTOCOL error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        if code not in REFUSAL_CODES:
+            raise ValueError(f"unknown refusal code {code!r}")
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"Refused({self.code!r}, {self.message!r})"
+
+
+@dataclass(frozen=True)
+class Playback:
+    """One room's authoritative playback state.
+
+    While `playing`, the room position at server time t is
+    `position_ms + (t - anchor_ms) * rate`, never below `position_ms` (an anchor in the future
+    is a scheduled start). `hold` says why a `starting`/`midroll` room waits, `waiting_for`
+    whom it waits for, `deadline_ms` when it stops waiting, and `then` where it goes next.
+    """
+
+    state: str = "idle"
+    entry_id: int | None = None
+    video_id: str | None = None
+    position_ms: int = 0
+    anchor_ms: int = 0
+    rate: float = 1.0
+    version: int = 0
+    actor_id: int | None = None
+    deadline_ms: int | None = None
+    waiting_for: tuple[int, ...] = ()
+    duration_ms: int | None = None
+    ready: tuple[int, ...] = ()
+    in_ad: tuple[int, ...] = ()
+    hold: str | None = None
+    then: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.state not in STATES:
+            raise ValueError(f"unknown playback state {self.state!r}")
+        if self.hold is not None and self.hold not in HOLD_KINDS:
+            raise ValueError(f"unknown hold {self.hold!r}")
+        if self.then is not None and self.then not in HOLD_THEN_STATES:
+            raise ValueError(f"unknown hold outcome {self.then!r}")
+
+    def raw_position_at(self, now_ms: int) -> int:
+        """Where the clock is at `now_ms`, not clamped to the duration (playing only moves)."""
+        if self.state != "playing":
+            return self.position_ms
+        elapsed = round((now_ms - self.anchor_ms) * self.rate)
+        return self.position_ms + max(0, elapsed)
+
+    def position_at(self, now_ms: int) -> int:
+        """The room position at server time `now_ms`, clamped to the duration when known."""
+        position = self.raw_position_at(now_ms)
+        if self.duration_ms is not None and position > self.duration_ms:
+            position = max(self.duration_ms, self.position_ms)
+        return position
+
+    def to_wire(self) -> dict[str, Any]:
+        """The PROTOCOL `Playback` shape sent to clients."""
+        return {
+            "state": self.state,
+            "entry_id": self.entry_id,
+            "video_id": self.video_id,
+            "position_ms": self.position_ms,
+            "anchor_ms": self.anchor_ms,
+            "rate": self.rate,
+            "version": self.version,
+            "actor_id": self.actor_id,
+            "deadline_ms": self.deadline_ms,
+            "waiting_for": list(self.waiting_for),
+            "duration_ms": self.duration_ms,
+            "in_ad": list(self.in_ad),
+            "hold": self.hold,
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        """Every field, JSON-friendly, for persistence."""
+        record: dict[str, Any] = {}
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            record[spec.name] = list(value) if isinstance(value, tuple) else value
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Playback:
+        """The inverse of `to_record`; missing keys take their defaults, unknown keys are ignored."""
+        known = {spec.name for spec in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in record.items():
+            if name not in known:
+                continue
+            if name in ("waiting_for", "ready", "in_ad"):
+                value = tuple(int(user_id) for user_id in value or ())
+            elif name == "rate":
+                value = float(value)
+            values[name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """The little a transition needs to know about a queue entry."""
+
+    id: int
+    video_id: str
+    duration_ms: int | None = None
+    start_ms: int = 0
+
+
+@dataclass(frozen=True)
+class MemberView:
+    """A connected member as the room clock sees them."""
+
+    user_id: int
+    role: str = "participant"
+    rtt_ms: int = 0
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+
+@dataclass(frozen=True)
+class RoomContext:
+    """What a transition may read about the room besides its Playback."""
+
+    members: tuple[MemberView, ...] = ()  # connected members only
+    ad_sync_mode: str = "pause_all"
+    autoadvance: bool = True
+    next_entry: EntryRef | None = None  # the next queued entry
+    start_buffer_ms: int = PLAYBACK_START_BUFFER_MS
+    start_timeout_ms: int = START_TIMEOUT_MS
+    ad_hold_timeout_ms: int = AD_HOLD_TIMEOUT_MS
+    # server clock past the known end before Tick advances by itself
+    end_grace_ms: int = END_GRACE_MS
+
+    def __post_init__(self) -> None:
+        if self.ad_sync_mode not in AD_SYNC_MODES:
+            raise ValueError(f"unknown ad_sync_mode {self.ad_sync_mode!r}")
+
+    def member(self, user_id: int | None) -> MemberView | None:
+        for member in self.members:
+            if member.user_id == user_id:
+                return member
+        return None
+
+    def member_ids(self) -> tuple[int, ...]:
+        return tuple(sorted({member.user_id for member in self.members}))

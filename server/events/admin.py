@@ -1,0 +1,1 @@
+"""(placeholder: the /admin namespace is built by the dashboard work)"""

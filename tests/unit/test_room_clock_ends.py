@@ -1,0 +1,129 @@
+"""The room clock at the end of an entry: exactly-once advance, stale ends, the server's clock."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from server.domain.constants import END_GRACE_MS
+from server.domain.room_clock import (
+    Advanced,
+    Duration,
+    Ended,
+    EntryRef,
+    MemberView,
+    Playback,
+    Refused,
+    RoomContext,
+    System,
+    Tick,
+    apply,
+    next_due_ms,
+)
+
+NOW = 1_000_000
+OWNER, BOB, CAROL = 1, 2, 3
+CURRENT = EntryRef(10, "vid10aaaaaa", 60_000)
+NEXT = EntryRef(11, "vid11aaaaaa", 120_000, start_ms=5_000)
+
+
+def room(**settings: object) -> RoomContext:
+    members = (MemberView(OWNER, "owner", 40), MemberView(BOB, "participant", 150))
+    settings.setdefault("next_entry", NEXT)
+    return RoomContext(members=members, **settings)  # type: ignore[arg-type]
+
+
+def playing(position: int = 10_000, since: int = 5_000, **fields: object) -> Playback:
+    values: dict[str, object] = {
+        "state": "playing",
+        "entry_id": CURRENT.id,
+        "video_id": CURRENT.video_id,
+        "duration_ms": CURRENT.duration_ms,
+        "position_ms": position,
+        "anchor_ms": NOW - since,
+        "version": 7,
+    }
+    values.update(fields)
+    return Playback(**values)  # type: ignore[arg-type]
+
+
+def paused(position: int = 20_000) -> Playback:
+    return Playback(
+        state="paused", entry_id=CURRENT.id, position_ms=position, version=7
+    )
+
+
+def near_end() -> Playback:
+    return playing(position=58_000, since=1_000)  # at 59 s of 60 s
+
+
+def test_the_same_end_reported_twice_advances_once() -> None:
+    first, effects = apply(near_end(), Ended(BOB, CURRENT.id), room(), NOW)
+    assert (first.state, first.entry_id) == ("starting", 11)
+    assert effects[0] == Advanced(CURRENT.id, "played", 11)
+    assert apply(first, Ended(CAROL, CURRENT.id), room(), NOW + 5) == (first, [])
+
+
+def test_an_end_far_from_the_room_clock_is_ignored() -> None:
+    pb = playing(position=50_000, since=1_000)  # 51 s: more than 3 s before the end
+    assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0] is pb
+    pb = playing(position=56_000, since=1_000)  # 57 s: within the tolerance
+    assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0].entry_id == 11
+
+
+def test_an_end_of_an_unknown_duration_is_believed() -> None:
+    pb, _ = apply(playing(duration_ms=None), Ended(BOB, CURRENT.id), room(), NOW)
+    assert pb.entry_id == 11
+
+
+def test_without_autoadvance_the_room_pauses_at_the_end() -> None:
+    pb, effects = apply(
+        near_end(), Ended(BOB, CURRENT.id), room(autoadvance=False), NOW
+    )
+    assert (pb.state, pb.entry_id, pb.position_ms) == ("paused", CURRENT.id, 60_000)
+    assert effects == [System("autoadvance_off", (), {"entry_id": CURRENT.id})]
+    assert apply(pb, Ended(CAROL, CURRENT.id), room(autoadvance=False), NOW)[0] is pb
+
+
+def test_the_last_entry_ending_finishes_the_queue() -> None:
+    pb, effects = apply(near_end(), Ended(BOB, CURRENT.id), room(next_entry=None), NOW)
+    assert (pb.state, pb.entry_id, pb.position_ms) == ("idle", None, 0)
+    assert effects == [
+        Advanced(CURRENT.id, "played", None),
+        System("queue_finished", (), {"entry_id": 10}),
+    ]
+
+
+@pytest.mark.parametrize("rate", [0.5, 1.0, 2.0])
+def test_the_server_clock_advances_after_the_end_plus_grace(rate: float) -> None:
+    pb = playing(position=50_000, since=0, rate=rate)
+    due = next_due_ms(pb)
+    assert due == NOW + math.ceil(10_000 / rate) + END_GRACE_MS
+    assert apply(pb, Tick(), room(), due - 1)[0] is pb  # type: ignore[operator]
+    after, effects = apply(pb, Tick(), room(), due)  # type: ignore[arg-type]
+    assert (after.state, after.entry_id, after.actor_id, after.version) == (
+        "starting",
+        11,
+        None,
+        8,
+    )
+    assert effects[0] == Advanced(CURRENT.id, "played", 11)
+
+
+def test_next_due_is_none_without_a_running_known_end() -> None:
+    assert next_due_ms(paused()) is None
+    assert next_due_ms(Playback()) is None
+    assert next_due_ms(playing(duration_ms=None)) is None
+
+
+def test_duration_is_learned_for_the_current_entry_only() -> None:
+    pb, _ = apply(
+        playing(duration_ms=None), Duration(BOB, CURRENT.id, 61_000), room(), NOW
+    )
+    assert (pb.duration_ms, pb.version) == (61_000, 8)
+    assert apply(pb, Duration(BOB, 99, 5_000), room(), NOW)[0] is pb
+    assert apply(pb, Duration(BOB, CURRENT.id, 61_000), room(), NOW)[0] is pb
+    with pytest.raises(Refused) as refused:
+        apply(pb, Duration(BOB, CURRENT.id, 0), room(), NOW)
+    assert refused.value.code == "invalid"

@@ -6,6 +6,7 @@ import logging
 from flask import current_app
 
 from server.domain import room_clock as clock
+from server.domain.chat_text import strip_invisible
 from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, parse_video_ref
 from server.errors import invalid
 from server.events.base import on_event
@@ -61,7 +62,9 @@ def queue_add(conn: Conn, data: dict) -> dict:
     except InvalidVideo as exc:
         raise invalid(str(exc)) from None
     check_add(room, conn.user_id)
-    meta = {k: (data.get(k) or None) for k in ("title", "author", "duration_ms")}
+    meta = {k: (strip_invisible(data[k]).strip()[:255] or None) if isinstance(data.get(k), str) else None
+            for k in ("title", "author")}
+    meta["duration_ms"] = data.get("duration_ms") or None
     thumb = data.get("thumbnail_url")
     if isinstance(thumb, str) and thumb.startswith("https://"):
         meta["thumbnail_url"] = thumb

@@ -50,7 +50,7 @@ def room(rtts: tuple[int, ...] = (40, 150), **settings: object) -> RoomContext:
     roles = ("owner", "participant", "participant")
     members = tuple(
         MemberView(user_id, roles[index], rtt)
-        for index, (user_id, rtt) in enumerate(zip((OWNER, BOB, CAROL), rtts))
+        for index, (user_id, rtt) in enumerate(zip((OWNER, BOB, CAROL), rtts, strict=False))
     )
     settings.setdefault("next_entry", NEXT)
     return RoomContext(members=members, **settings)  # type: ignore[arg-type]

@@ -64,7 +64,7 @@ fi
 GUNICORN="$ST_VENV/bin/gunicorn"
 if [ -n "${SOCKETIO_MESSAGE_QUEUE:-}" ]; then
   SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=interactive nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app >"$INSTANCE_DIR/ShareTube.console.log" 2>&1 &
-  SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=background nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app >"$INSTANCE_DIR/ShareTube.bg.console.log" 2>&1 &
+  START_BG=1
   LOGS=("$INSTANCE_DIR/ShareTube.log" "$INSTANCE_DIR/ShareTube.bg.log")
 else
   SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=single nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app >"$INSTANCE_DIR/ShareTube.console.log" 2>&1 &
@@ -75,6 +75,11 @@ URL="http://$LISTEN_HOST:$LISTEN_PORT/api/health"
 [ "$LISTEN_HOST" = 0.0.0.0 ] && URL="http://127.0.0.1:$LISTEN_PORT/api/health"
 for _ in $(seq 1 150); do
   if "$ST_VENV/bin/python" -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$URL', timeout=1).status == 200 else 1)" 2>/dev/null; then
+    if [ "${START_BG:-0}" = 1 ]; then  # after the interactive pool migrated the schema
+      SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=background nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app \
+        >"$INSTANCE_DIR/ShareTube.bg.console.log" 2>&1 &
+      st_log "background pool started (logs: $INSTANCE_DIR/ShareTube.bg.log)"
+    fi
     st_log "ShareTube is up: http://$LISTEN_HOST:$LISTEN_PORT  (extension build: extension/dist)"
     [ "$FOLLOW" = 1 ] && exec tail -n +1 -F "${LOGS[@]}"
     exit 0

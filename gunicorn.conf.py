@@ -57,14 +57,32 @@ errorlog = "-"
 accesslog = None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 proc_name = f"{log_name}.{version}"
-raw_env = [f"SHARETUBE_POOL={pool}", "AUTO_MIGRATE=false"]
+# Prometheus metrics add up across workers and pools through files in one directory.
+prom_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR", str(instance / "prometheus")))
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(prom_dir)
+raw_env = [f"SHARETUBE_POOL={pool}", "AUTO_MIGRATE=false", f"PROMETHEUS_MULTIPROC_DIR={prom_dir}"]
 
 
 def on_starting(server) -> None:
-    """Migrate the schema once, in the master, before any worker starts."""
+    """Migrate the schema once, in the master, before any worker starts; reset metric files."""
+    prom_dir.mkdir(parents=True, exist_ok=True)
+    if pool != "background":  # the interactive (or single) pool owns the directory's lifetime
+        for stale in prom_dir.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    else:
+        return  # the interactive pool migrates; the background pool's tasks retry until it has
     env = {**os.environ, "AUTO_MIGRATE": "false", "RUN_SCHEDULER": "false", "SOCKETIO_ASYNC_MODE": "threading"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "server", "sharetube", "upgrade-db"],
                             cwd=str(ROOT), env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         _refuse("database migration failed (see above)")
+
+
+def child_exit(server, worker) -> None:
+    """Tell prometheus_client that a worker is gone (its live gauges stop counting)."""
+    try:
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
+    except Exception:
+        pass

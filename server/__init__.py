@@ -26,6 +26,10 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(cfg.INSTANCE_DIR), static_folder=None)
     app.config.update(cfg.flask_settings())
     app.config["ST"] = cfg
+    if cfg.TRUSTED_PROXIES > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = cfg.TRUSTED_PROXIES
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)

@@ -106,6 +106,9 @@ class Config:
         self.BACKGROUND_TASK_LOCK_DIR = env_str("BACKGROUND_TASK_LOCK_DIR", str(self.INSTANCE_DIR / "locks"))
         self.BACKGROUND_TASK_LEASE_SECONDS = env_int("BACKGROUND_TASK_LEASE_SECONDS", 60)
         self.SHARETUBE_POOL = env_str("SHARETUBE_POOL", "single")
+        self.ROOM_IDLE_EXPIRY_HOURS = env_int("ROOM_IDLE_EXPIRY_HOURS", 7 * 24)
+        self.STATS_SNAPSHOT_SECONDS = env_int("STATS_SNAPSHOT_SECONDS", 10)
+        self.CLOCK_TICK_SECONDS = float(env_str("CLOCK_TICK_SECONDS", "0.1"))
         self.DEBUG = env_bool("DEBUG", False)
         self.TEMPLATES_AUTO_RELOAD = env_bool("TEMPLATES_AUTO_RELOAD", False)
         self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
@@ -117,6 +120,8 @@ class Config:
         self.YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY") or None
         self.EXTENSION_STORE_URL = env_str("EXTENSION_STORE_URL") or None
         self.AUTO_MIGRATE = env_bool("AUTO_MIGRATE", True)
+        # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
+        self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
         self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", self.BACKGROUND_TASK_SLOTS > 0)
 
     # -- derived -----------------------------------------------------------------

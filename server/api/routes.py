@@ -81,3 +81,12 @@ def rooms_get(code: str):
     current_identity()
     room = room_by_code(code)
     return jsonify({"ok": True, **public_facts(room, len(rt().presence.users_in_room(room.code)))})
+
+
+@bp.get("/metrics")
+def metrics():
+    from flask import Response
+
+    from server.services import prom
+    body, content_type = prom.exposition()
+    return Response(body, content_type=content_type)

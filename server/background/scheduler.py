@@ -1,9 +1,9 @@
 """Timeouts without any client action: the in-process scheduler of the single-process mode.
 
-Every TICK_S it asks the database for rooms whose `due_ms` passed (a hold deadline, or the
-server clock past the end of the video) and applies `Tick` to each, flushes throttled roster
-updates, and refreshes this process's presence records. With a background pool running, the
-pool's slot holder runs `run_due_rooms` instead (see server/background/tasks.py).
+`run_due_rooms` asks the database for rooms whose `due_ms` passed (a hold deadline, or the
+server clock past the end of the video) and applies `Tick` to each; it runs as the "clock"
+background task in whichever process holds that slot (server/background/tasks.py). Every
+process with sockets also runs a local loop: throttled roster updates and presence heartbeats.
 """
 from __future__ import annotations
 
@@ -59,25 +59,34 @@ def _clear_due_if_stale(code: str, now: int) -> None:
 
 
 def start_scheduler(app: Flask) -> None:
-    if app.extensions["sharetube"].scheduler is not None:
+    """Start this process's loops: the local one (roster folding, presence heartbeat) where
+    sockets live, and the background slots when BACKGROUND_TASK_SLOTS > 0."""
+    rt = app.extensions["sharetube"]
+    if rt.scheduler is not None:
         return
-    app.extensions["sharetube"].scheduler = socketio.start_background_task(_loop, app)
+    from server.background.tasks import start_slots
+    loops = start_slots(app)
+    if app.config["ST"].SHARETUBE_POOL != "background":
+        loops.append(socketio.start_background_task(_local_loop, app))
+    rt.scheduler = loops
 
 
-def _loop(app: Flask) -> None:
+def _local_loop(app: Flask) -> None:
+    from server.services import prom
+    from server.services.status_reports import flush_pending
     last_housekeeping = 0.0
     while True:
         socketio.sleep(TICK_S)
         with app.app_context():
             try:
-                run_due_rooms()
-                from server.services.status_reports import flush_pending
                 flush_pending()
                 t = now_ms() / 1000
                 if t - last_housekeeping >= HOUSEKEEPING_EVERY_S:
                     last_housekeeping = t
-                    app.extensions["sharetube"].presence.heartbeat()
+                    presence = app.extensions["sharetube"].presence
+                    presence.heartbeat()
+                    prom.SOCKETS.set(len(presence.local_conns()))
             except Exception:
-                log.exception("event=scheduler_iteration_failed")
+                log.exception("event=local_loop_iteration_failed")
             finally:
                 db.session.remove()

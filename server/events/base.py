@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.runtime import rt
+from server.services import prom
 from server.services.presence import Conn
 from server.validation import Schema, validate
 
@@ -53,7 +54,12 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/") -> Callable:
                 return {"ok": False, "error": "internal", "message": "Internal error"}
             finally:
                 db.session.remove()
-                rt().metrics.record(name, (time.perf_counter() - started) * 1000, error)
+                elapsed = time.perf_counter() - started
+                rt().metrics.record(name, elapsed * 1000, error)
+                prom.EVENTS.labels(name).inc()
+                prom.ACK_SECONDS.observe(elapsed)
+                if error:
+                    prom.ERRORS.labels(error).inc()
 
         KNOWN_EVENTS.add(name)
         socketio.on_event(name, handler, namespace=namespace)

@@ -122,7 +122,7 @@ class Config:
         self.AUTO_MIGRATE = env_bool("AUTO_MIGRATE", True)
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
-        self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", self.BACKGROUND_TASK_SLOTS > 0)
+        self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", True)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:

@@ -125,8 +125,10 @@ class RedisStore:
 
     def refresh(self, items: list[tuple[str, str, dict]]) -> None:
         pipe = self.r.pipeline(transaction=False)
-        for code, sid, record in items:
+        for code, sid, record in items:  # also re-creates everything after a Redis restart
             pipe.hset(self.PREFIX + code, sid, json.dumps(record))
+            pipe.sadd(self.PREFIX + "rooms", code)
+            pipe.sadd(f"{self.PREFIX}user:{record['user_id']}", sid)
         pipe.execute()
 
     def sweep(self, max_age_ms: int) -> list[tuple[str, dict]]:

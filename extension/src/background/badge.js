@@ -1,0 +1,13 @@
+// The toolbar badge: how many members of the tab's room are connected.
+
+export function showMemberCount(tabIds, members) {
+  const connected = (members || []).filter((member) => member.connected !== false).length;
+  for (const tabId of tabIds) {
+    chrome.action.setBadgeBackgroundColor({ tabId, color: "#e52d27" }).catch(() => {});
+    chrome.action.setBadgeText({ tabId, text: connected ? String(connected) : "" }).catch(() => {});
+  }
+}
+
+export function clearBadge(tabId) {
+  chrome.action.setBadgeText({ tabId, text: "" }).catch(() => {});
+}

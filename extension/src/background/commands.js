@@ -1,0 +1,126 @@
+// What tabs and the popup may ask of the worker. Tabs call over their port
+// ({type:"call", id, method, args} → {type:"reply", id, result}); the popup uses
+// chrome.runtime.sendMessage({method, args}). Every result has the ack shape {ok, ...}.
+
+import { failure } from "../lib/ack_messages.js";
+import { buildInviteLink, parseJoinInput } from "../lib/invite_links.js";
+import { signInGoogle, signInGuest, signOut, setServerUrl } from "./auth.js";
+import * as rest from "./rest.js";
+import { emitForTab, joinTab, leaveTab, tabState } from "./rooms.js";
+import { readAll } from "./storage.js";
+import { hasPort, postToTab } from "./tab_ports.js";
+
+/** Client → server events a tab may send through the worker (join/leave have their own calls). */
+export const TAB_EMITS = new Set([
+  "room.sync", "room.settings", "play", "pause", "seek", "skip", "restart", "rate", "start_now",
+  "player.ready", "player.ad", "player.ended", "player.status", "player.duration",
+  "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load",
+  "chat.send", "chat.history", "chat.typing", "member.role", "member.kick",
+]);
+
+async function createRoomFor(tabId) {
+  const { serverUrl, token } = await readAll();
+  if (!token) return failure("unauthorized", "Sign in first.");
+  const created = await rest.createRoom(serverUrl, token);
+  if (!created.ok) return created;
+  const code = created.code;
+  if (tabId === null) {
+    const inviteLink = buildInviteLink(code, null);
+    await chrome.tabs.create({ url: inviteLink });
+    return { ok: true, code, inviteLink };
+  }
+  const joined = await joinTab(tabId, code);
+  if (!joined.ok) return joined;
+  postToTab(tabId, { type: "state", state: await tabState(tabId) });
+  postToTab(tabId, { type: "seed" }); // the creator's tab offers its current video to the room
+  return { ok: true, code, room: joined.room, inviteLink: (await tabState(tabId)).room?.inviteLink };
+}
+
+async function joinFor(tabId, code, password) {
+  if (tabId === null) {
+    const inviteLink = buildInviteLink(code, null);
+    await chrome.tabs.create({ url: inviteLink });
+    return { ok: true, code, inviteLink };
+  }
+  const joined = await joinTab(tabId, code, password);
+  if (joined.ok) postToTab(tabId, { type: "state", state: await tabState(tabId) });
+  return joined.ok ? { ...joined, code } : joined;
+}
+
+async function pairRemote(tabId) {
+  const state = await readAll();
+  const code = state.tabRooms[tabId];
+  if (!code) return failure("not_found", "This tab is not in a room.");
+  return rest.createRemotePairing(state.serverUrl, state.token, code);
+}
+
+const TAB_METHODS = {
+  getState: (tabId) => tabState(tabId).then((state) => ({ ok: true, state })),
+  signInGuest: (_tabId, { name }) => signInGuest(name),
+  createRoom: (tabId) => createRoomFor(tabId),
+  join: (tabId, { code, password }) => {
+    const parsed = parseJoinInput(code);
+    return parsed ? joinFor(tabId, parsed.code, password) : failure("invalid", "That is not a room code or invite link.");
+  },
+  leave: (tabId) => leaveTab(tabId),
+  emit: (tabId, { event, payload }) =>
+    TAB_EMITS.has(event) ? emitForTab(tabId, event, payload || {}) : failure("invalid", `Unknown request ${event}.`),
+  pairRemote: (tabId) => pairRemote(tabId),
+  roomFacts: async (_tabId, { code }) => {
+    const { serverUrl, token } = await readAll();
+    return rest.roomFacts(serverUrl, token, code);
+  },
+};
+
+export async function handleTabCall(tabId, method, args = {}) {
+  const handler = TAB_METHODS[method];
+  if (!handler) return failure("invalid", `Unknown call ${method}.`);
+  try {
+    return await handler(tabId, args);
+  } catch (error) {
+    console.error(`tab=${tabId} call=${method} failed`, error);
+    return failure("internal", error.message);
+  }
+}
+
+/** The YouTube tab the popup acts on: the active one, else the most recently used. */
+export async function resolveTargetTab(hint) {
+  if (Number.isInteger(hint)) return hint;
+  const [active] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (active?.url?.startsWith("https://www.youtube.com/") && hasPort(active.id)) return active.id;
+  const tabs = (await chrome.tabs.query({ url: "https://www.youtube.com/*" })).filter((tab) => hasPort(tab.id));
+  tabs.sort((a, b) => (b.lastAccessed || 0) - (a.lastAccessed || 0));
+  return tabs[0]?.id ?? null;
+}
+
+const POPUP_METHODS = {
+  popupState: async ({ tabId }) => {
+    const target = await resolveTargetTab(tabId);
+    return { ok: true, targetTabId: target, state: await tabState(target) };
+  },
+  signInGuest: ({ name }) => signInGuest(name),
+  signInGoogle: () => signInGoogle(),
+  signOut: () => signOut(),
+  setServerUrl: ({ serverUrl }) => setServerUrl(serverUrl),
+  createRoom: async ({ tabId }) => createRoomFor(await resolveTargetTab(tabId)),
+  join: async ({ input, password, tabId }) => {
+    const parsed = parseJoinInput(input);
+    if (!parsed) return failure("invalid", "Paste a room code or an invite link.");
+    return joinFor(await resolveTargetTab(tabId), parsed.code, password);
+  },
+  leave: async ({ tabId }) => {
+    const target = await resolveTargetTab(tabId);
+    return target === null ? failure("not_found", "No YouTube tab is in a room.") : leaveTab(target);
+  },
+};
+
+export async function handlePopupMessage(method, args = {}) {
+  const handler = POPUP_METHODS[method];
+  if (!handler) return failure("invalid", `Unknown request ${method}.`);
+  try {
+    return await handler(args);
+  } catch (error) {
+    console.error(`popup call=${method} failed`, error);
+    return failure("internal", error.message);
+  }
+}

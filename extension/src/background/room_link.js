@@ -1,0 +1,120 @@
+// One room's Socket.IO connection (websocket only, auth {token}). On every (re)connect it joins
+// the room again and hands the fresh Room snapshot on, so a server restart or a worker restart
+// resumes by itself. Room events go to `onRoomEvent`; commands go out through `emit`.
+
+import { io } from "socket.io-client";
+
+import {
+  SOCKET_ACK_TIMEOUT_MS,
+  SOCKET_RECONNECT_MAX_MS,
+  SOCKET_RECONNECT_MIN_MS,
+} from "../constants.js";
+import { failure } from "../lib/ack_messages.js";
+import { TimeSyncRunner } from "./time_sync.js";
+
+/** Server → client events forwarded to the room's tabs. */
+export const ROOM_EVENTS = [
+  "room.playback",
+  "presence.update",
+  "queue.update",
+  "chat.message",
+  "chat.typing",
+  "room.settings",
+  "room.kicked",
+  "room.closed",
+];
+
+export class RoomLink {
+  /**
+   * @param {{serverUrl: string, token: string, code: string, password?: string,
+   *          onRoomEvent: (event: string, payload: object) => void,
+   *          onJoined: (room: object) => void, onJoinRefused: (ack: object) => void,
+   *          onClock: (estimate: object) => void, onStatus: (status: string) => void,
+   *          onHello: (hello: object) => void, onUnauthorized: () => void}} options
+   */
+  constructor(options) {
+    this.options = options;
+    this.code = options.code;
+    this.joined = false;
+    this.closed = false;
+    this.socket = io(options.serverUrl, {
+      transports: ["websocket"],
+      auth: { token: options.token },
+      reconnectionDelay: SOCKET_RECONNECT_MIN_MS,
+      reconnectionDelayMax: SOCKET_RECONNECT_MAX_MS,
+    });
+    this.timeSync = new TimeSyncRunner(this.socket, (estimate) => options.onClock(estimate));
+    this.bindSocket();
+  }
+
+  bindSocket() {
+    const { socket, options } = this;
+    socket.on("connect", () => {
+      console.info(`room=${this.code} event=connect sid=${socket.id}`);
+      options.onStatus("connected");
+      this.timeSync.start();
+      this.join();
+    });
+    socket.on("disconnect", (reason) => {
+      console.info(`room=${this.code} event=disconnect reason=${reason}`);
+      this.joined = false;
+      this.timeSync.stop();
+      if (!this.closed) options.onStatus("reconnecting");
+    });
+    socket.on("connect_error", (error) => {
+      if (error?.data?.error === "unauthorized") {
+        console.warn(`room=${this.code} event=connect_error unauthorized`);
+        this.close();
+        options.onUnauthorized();
+        return;
+      }
+      options.onStatus("offline");
+    });
+    socket.on("hello", (hello) => options.onHello(hello));
+    for (const event of ROOM_EVENTS) {
+      socket.on(event, (payload) => options.onRoomEvent(event, payload));
+    }
+  }
+
+  async join() {
+    const payload = { code: this.code };
+    if (this.options.password) payload.password = this.options.password;
+    const ack = await this.emit("join", payload);
+    if (this.closed) return;
+    if (ack.ok && ack.room) {
+      this.joined = true;
+      console.info(`room=${this.code} event=joined v=${ack.room.playback?.version}`);
+      this.options.onJoined(ack.room);
+    } else if (ack.error !== "unavailable") {
+      console.warn(`room=${this.code} event=join_refused error=${ack.error}`);
+      this.options.onJoinRefused(ack);
+    }
+  }
+
+  /** Emits a client→server event and resolves with its ack (or a failure ack). */
+  async emit(event, payload = {}) {
+    if (!this.socket.connected) return failure("unavailable", "Reconnecting to the ShareTube server…");
+    try {
+      const ack = await this.socket.timeout(SOCKET_ACK_TIMEOUT_MS).emitWithAck(event, payload);
+      return ack && typeof ack === "object" ? ack : { ok: true };
+    } catch {
+      return failure("unavailable", "The ShareTube server did not answer in time.");
+    }
+  }
+
+  get clock() {
+    return this.timeSync.estimate;
+  }
+
+  /** Leaves the room on the server (best effort), then closes the socket. */
+  async leave() {
+    if (this.socket.connected && this.joined) await this.emit("leave", {});
+    this.close();
+  }
+
+  close() {
+    this.closed = true;
+    this.timeSync.stop();
+    this.socket.disconnect();
+  }
+}

@@ -1,0 +1,72 @@
+// Every client-side number of the ShareTube extension lives here, and only here.
+// Times are milliseconds; rates are playbackRate multipliers. Pure: no DOM, no chrome.*.
+
+// --- identity and defaults ------------------------------------------------------------------
+// The manifest carries a fixed `key`, so this ID is the same on every install
+// (sha256 of the DER public key, first 32 hex digits mapped 0-9a-f -> a-p).
+export const EXTENSION_ID = "nkaopmohhnloiehikndojndhgneiodhh";
+export const SIGN_IN_REDIRECT_URL = `https://${EXTENSION_ID}.chromiumapp.org/`;
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:5077";
+export const DEFAULT_SERVER_ORIGINS = ["http://127.0.0.1:5077", "http://localhost:5077"];
+export const PROTOCOL_VERSION = 1;
+export const TAB_PORT_NAME = "sharetube-tab";
+export const INVITE_HASH_KEY = "sharetube";
+export const INVITE_WATCH_BASE = "https://www.youtube.com/watch";
+
+// --- clock sync (time.sync, NTP-style) ------------------------------------------------------
+export const TIME_SYNC_BURST_SAMPLES = 8; // samples taken right after (re)connect
+export const TIME_SYNC_BURST_GAP_MS = 50; // pause between burst samples
+export const TIME_SYNC_INTERVAL_MS = 30_000; // one sample every 30 s afterwards
+export const TIME_SYNC_KEEP_SAMPLES = 8; // the best (smallest RTT) of the last 8 wins
+export const TIME_SYNC_TIMEOUT_MS = 3_000; // a sample without an answer by then is dropped
+
+// --- drift correction (sync_engine) ---------------------------------------------------------
+export const SYNC_TICK_MS = 250; // the content script's sync loop period
+export const DRIFT_NUDGE_MS = 30; // |drift| above this starts a playbackRate nudge
+export const DRIFT_SETTLED_MS = 10; // a nudge ends once |drift| is below this (hysteresis)
+export const HOLD_TOLERANCE_MS = 5; // before a scheduled start a paused video is placed this exactly
+export const DRIFT_SEEK_MS = 500; // |drift| above this is corrected by a seek
+export const PAUSED_TOLERANCE_MS = 250; // a paused/held video further than this is re-positioned
+export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
+export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
+export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided
+export const SEEK_TIMEOUT_MS = 3_000; // a seek without `seeked` by then no longer blocks
+export const PLAY_PAUSE_TIMEOUT_MS = 1_500; // a play()/pause() not reflected by then is retried
+export const SEEK_LATENCY_INITIAL_MS = 150; // first guess of how long a seek freezes the video
+export const SEEK_LATENCY_EWMA_ALPHA = 0.3; // weight of a new seek-latency sample
+export const SEEK_LATENCY_MAX_MS = 2_000; // longer samples are stalls, not seek latency
+export const RATE_EPSILON = 0.001; // rates closer than this are the same rate
+export const ECHO_WINDOW_MS = 1_500; // how long an engine-caused change may echo back
+export const ECHO_SEEK_TOLERANCE_MS = 750; // a `seeked` this close to the engine's target is ours
+export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor (play() latency)
+
+// --- reading the user's intent --------------------------------------------------------------
+export const USER_INPUT_WINDOW_MS = 1_000; // a media event this soon after input is the user's
+export const COMMAND_ACK_TIMEOUT_MS = 4_000; // give up waiting for a command's ack
+export const ELEMENT_SETTLE_MS = 1_500; // ignore rate changes this soon after a new video loads
+
+// --- reporting ------------------------------------------------------------------------------
+export const STATUS_REPORT_INTERVAL_MS = 2_000; // player.status while in a room
+export const TYPING_SEND_INTERVAL_MS = 2_000; // chat.typing at most this often
+export const TYPING_SHOW_MS = 4_000; // how long "X is typing" stays after the last signal
+export const SYNC_REQUEST_MIN_GAP_MS = 2_000; // room.sync at most this often on version gaps
+
+// --- sync health dots in the roster (|offset to the room| in ms) ----------------------------
+export const HEALTH_GREEN_MAX_MS = 80;
+export const HEALTH_YELLOW_MAX_MS = 400;
+export const HEALTH_RTT_YELLOW_MS = 250; // a round trip above this turns a green dot yellow
+
+// --- transport and worker -------------------------------------------------------------------
+export const PORT_RECONNECT_MIN_MS = 50; // first retry after the worker's port closes
+export const PORT_RECONNECT_MAX_MS = 1_000; // retries back off to at most this
+export const SOCKET_RECONNECT_MIN_MS = 250; // socket.io reconnectionDelay
+export const SOCKET_RECONNECT_MAX_MS = 2_000; // socket.io reconnectionDelayMax
+export const SOCKET_ACK_TIMEOUT_MS = 8_000; // an emit without an ack by then fails "unavailable"
+export const REST_TIMEOUT_MS = 10_000;
+
+// --- limits on what the user types (the server checks again) --------------------------------
+export const MAX_NAME_CHARS = 40;
+export const MAX_CHAT_CHARS = 500;
+export const MAX_ROOM_CODE_CHARS = 32;
+export const MAX_URL_CHARS = 2_000;
+export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];

@@ -1,0 +1,204 @@
+// The content script on youtube.com, put together: the YouTube adapter (page), the sync loop
+// (pure engine + reports), the overlay (shadow DOM) and the transport (port to the worker).
+// It holds the tab's view of its room (lib/room_view.js) and re-renders on every change.
+
+import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
+import { buildInviteLink, inviteCodeFromHash, stripInviteFromHash } from "../lib/invite_links.js";
+import { canEditQueue, isOperator, markSynced, reduceRoom } from "../lib/room_view.js";
+import { Overlay } from "./overlay/overlay.js";
+import { roomActions } from "./room_actions.js";
+import { RoomNavigation } from "./room_navigation.js";
+import { SyncLoop } from "./sync_loop.js";
+import { Transport } from "./transport.js";
+import { YouTubeAdapter } from "./youtube_adapter.js";
+
+const NOTICE_MS = 6_000;
+const RENDER_EVERY_MS = 1_000; // countdowns and "is typing" expire on their own
+
+export class ContentApp {
+  constructor() {
+    this.state = { signedIn: false, user: null, guestName: "", room: null };
+    this.view = null;
+    this.ui = { blocked: false, notice: null, choice: null, pairing: null, pendingInvite: null };
+    this.lastSyncRequest = 0;
+    this.transport = new Transport({ onMessage: (message) => this.onMessage(message), onDead: () => this.stop() });
+    this.adapter = new YouTubeAdapter({
+      onVideo: () => this.sync?.tick(),
+      onMediaEvent: (type, video) => this.sync.onMediaEvent(type, video),
+      onNavigate: (videoId) => this.onNavigate(videoId),
+      isOwnUi: (event) => this.overlay.contains(event),
+    });
+    this.sync = new SyncLoop({
+      adapter: this.adapter,
+      transport: this.transport,
+      getView: () => this.view,
+      getSelfId: () => this.state.user?.id ?? null,
+      onPlayback: (playback) => this.applyEvent("room.playback", playback),
+      onBlocked: (blocked) => this.update({ blocked }),
+      onNotice: (text) => this.showNotice(text),
+    });
+    this.navigation = new RoomNavigation({
+      adapter: this.adapter,
+      getView: () => this.view,
+      setChoice: (choice) => this.update({ choice }),
+    });
+    this.actions = roomActions(this);
+    this.overlay = new Overlay(this.actions);
+  }
+
+  start() {
+    this.overlay.mount();
+    this.readInvite();
+    this.adapter.start();
+    this.transport.connect();
+    this.sync.start();
+    this.renderTimer = setInterval(() => this.render(), RENDER_EVERY_MS);
+    this.onHashChange = () => this.readInvite();
+    window.addEventListener("hashchange", this.onHashChange);
+    this.render();
+  }
+
+  /** The extension went away (reloaded or removed): leave the page as YouTube made it. */
+  stop() {
+    clearInterval(this.renderTimer);
+    window.removeEventListener("hashchange", this.onHashChange);
+    this.sync.stop();
+    this.adapter.stop();
+    this.overlay.unmount();
+  }
+
+  readInvite() {
+    const code = inviteCodeFromHash(location.hash);
+    if (!code) return;
+    history.replaceState(history.state, "", `${location.pathname}${location.search}${stripInviteFromHash(location.hash)}`);
+    this.ui.pendingInvite = code;
+    this.joinPendingInvite();
+  }
+
+  async joinPendingInvite() {
+    const code = this.ui.pendingInvite;
+    if (!code || !this.transport.port) return;
+    if (!this.state.signedIn) {
+      this.overlay.setOpen(true); // ask for a name first
+      this.render();
+      return;
+    }
+    this.ui.pendingInvite = null;
+    if (this.state.room?.code !== code) await this.actions.join(code);
+    this.render();
+  }
+
+  onMessage(message) {
+    switch (message.type) {
+      case "state":
+        this.state = message.state;
+        if (!this.state.room && this.view) this.view = null;
+        if (message.state.clock) this.sync.setClock(message.state.clock);
+        this.joinPendingInvite();
+        break;
+      case "room":
+        this.view = reduceRoom(null, { type: "room", payload: message.room });
+        this.sync.snapshotArrived();
+        this.navigation.roomChanged();
+        break;
+      case "event":
+        this.applyEvent(message.event, message.payload);
+        break;
+      case "clock":
+        this.sync.setClock(message);
+        break;
+      case "connection":
+        if (this.state.room) this.state.room.connection = message.status;
+        break;
+      case "left":
+        this.leftRoom(message.reason);
+        break;
+      case "seed":
+        this.actions.seed();
+        break;
+      default:
+        return;
+    }
+    this.render();
+  }
+
+  applyEvent(event, payload) {
+    if (!this.view) return;
+    const before = this.view;
+    this.view = reduceRoom(this.view, { type: event, payload, nowMs: Date.now() });
+    if (this.view === before) return;
+    if (this.view.ended) {
+      const why = event === "room.closed" ? "The room was closed" : "You were removed from the room";
+      this.leftRoom(`${why}${this.view.ended.reason ? `: ${this.view.ended.reason}` : "."}`);
+      return;
+    }
+    if (this.view.needsSync) this.requestSync();
+    if (event === "room.playback") {
+      this.navigation.roomChanged();
+      this.sync.tick();
+    }
+    this.render();
+  }
+
+  async requestSync() {
+    const now = performance.now();
+    if (now - this.lastSyncRequest < SYNC_REQUEST_MIN_GAP_MS) return;
+    this.lastSyncRequest = now;
+    const ack = await this.transport.emit("room.sync", {});
+    if (ack.ok && ack.room) {
+      this.view = markSynced(reduceRoom(null, { type: "room", payload: ack.room }));
+      this.sync.snapshotArrived();
+      this.render();
+    }
+  }
+
+  leftRoom(reason) {
+    this.view = null;
+    if (this.state.room) this.state.room = null;
+    this.ui.choice = null;
+    this.ui.pairing = null;
+    if (reason) this.showNotice(reason);
+    this.render();
+  }
+
+  onNavigate(videoId) {
+    if (this.view) this.navigation.pageChanged(videoId);
+    this.render();
+  }
+
+  showNotice(text) {
+    if (!text) return;
+    this.ui.notice = text;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.update({ notice: null }), NOTICE_MS);
+    this.render();
+  }
+
+  update(uiChanges) {
+    Object.assign(this.ui, uiChanges);
+    this.render();
+  }
+
+  inviteLink() {
+    return this.state.room?.inviteLink || buildInviteLink(this.view?.code, this.view?.playback?.video_id);
+  }
+
+  render() {
+    const selfId = this.state.user?.id ?? null;
+    const view = this.view;
+    this.overlay.update({
+      ...this.ui,
+      signedIn: this.state.signedIn,
+      user: this.state.user,
+      guestName: this.state.guestName,
+      view,
+      selfId,
+      page: { videoId: this.adapter.videoId },
+      connection: this.state.room?.connection || "connected",
+      inviteLink: view ? buildInviteLink(view.code, view.playback?.video_id) : "",
+      isOperator: isOperator(view, selfId),
+      canEditQueue: canEditQueue(view, selfId),
+      serverNowMs: this.sync.serverNow(),
+    });
+  }
+}

@@ -1,0 +1,82 @@
+// The overlay on youtube.com: a pill that expands into a panel, all inside an OPEN shadow root
+// (YouTube's CSS and ours never mix; tests can reach in). It sits outside the player, top
+// right under the masthead, so it never covers YouTube's own controls. Keys typed into it do
+// not reach YouTube's shortcuts.
+
+import { AccountSection } from "./account_section.js";
+import { ChatSection } from "./chat_section.js";
+import { h } from "./dom.js";
+import { QueueSection } from "./queue_section.js";
+import { RoomHeader } from "./room_header.js";
+import { RosterSection } from "./roster_section.js";
+import { SettingsSection } from "./settings_section.js";
+import { OVERLAY_CSS } from "./styles.js";
+
+export const OVERLAY_HOST_ID = "sharetube-overlay";
+
+export class Overlay {
+  constructor(actions) {
+    this.actions = actions;
+    this.open = false;
+    this.host = h("div", { id: OVERLAY_HOST_ID });
+    this.shadow = this.host.attachShadow({ mode: "open" });
+    this.pillLabel = h("span", { text: "ShareTube" });
+    this.pill = h("button", {
+      testid: "st-panel-toggle", class: "pill", "aria-expanded": "false", "aria-controls": "st-panel",
+      onClick: () => this.setOpen(!this.open),
+    }, h("span", { class: "dot" }), this.pillLabel);
+    this.notice = h("div", { class: "notice", role: "status", hidden: true });
+    this.sections = [
+      new RoomHeader(actions),
+      new AccountSection(actions),
+      new RosterSection(actions),
+      new QueueSection(actions),
+      new ChatSection(actions),
+      new SettingsSection(actions),
+    ];
+    this.panel = h("div", { id: "st-panel", class: "panel", hidden: true, role: "region", "aria-label": "ShareTube" },
+      ...this.sections.map((section) => section.element));
+    const outside = this.sections.flatMap((section) => section.alwaysVisible || []);
+    this.root = h("div", { class: "root" }, this.pill, ...outside, this.notice, this.panel);
+    this.shadow.append(h("style", { text: OVERLAY_CSS }), this.root);
+    for (const type of ["keydown", "keyup", "keypress"]) {
+      // YouTube listens for k, j, l, space… on the document: typing a chat line must not seek.
+      this.host.addEventListener(type, (event) => event.stopPropagation());
+    }
+    this.host.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.open) this.setOpen(false);
+    });
+  }
+
+  mount() {
+    if (!this.host.isConnected) document.documentElement.append(this.host);
+  }
+
+  unmount() {
+    this.host.remove();
+  }
+
+  /** True for events that happened inside the overlay (not YouTube's player). */
+  contains(event) {
+    return event.composedPath().includes(this.host);
+  }
+
+  setOpen(open) {
+    this.open = open;
+    this.panel.hidden = !open;
+    this.pill.setAttribute("aria-expanded", String(open));
+  }
+
+  update(model) {
+    const { view } = model;
+    if (view) {
+      const online = view.members.filter((member) => member.connected !== false).length;
+      this.pillLabel.textContent = `ShareTube · ${view.code} · ${online}`;
+    } else {
+      this.pillLabel.textContent = model.signedIn ? "ShareTube" : "ShareTube · sign in";
+    }
+    this.notice.hidden = !model.notice;
+    this.notice.textContent = model.notice || "";
+    for (const section of this.sections) section.update(model);
+  }
+}

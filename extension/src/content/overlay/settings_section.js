@@ -1,0 +1,64 @@
+// Room settings, for the owner and operators: who controls playback, what ads do, auto-advance,
+// queue lock and a password. Each change is sent at once (room.settings with just that field).
+
+import { h, memo } from "./dom.js";
+
+const CONTROL_MODES = [
+  ["owner_only", "Only the owner"],
+  ["operators", "Owner and operators"],
+  ["any", "Everyone"],
+];
+const AD_MODES = [
+  ["off", "Ignore ads"],
+  ["pause_all", "Everyone waits for anyone's ad"],
+  ["operators_only", "Wait only for operators' ads"],
+  ["starting_only", "Wait for ads only at the start"],
+];
+
+function select(name, options, onChange) {
+  return h("select", { name, "aria-label": name, onChange: (event) => onChange(event.target.value) },
+    options.map(([value, label]) => h("option", { value, text: label })));
+}
+
+export class SettingsSection {
+  constructor(actions) {
+    this.actions = actions;
+    this.changed = memo();
+    const save = (partial) => actions.saveSettings(partial);
+    this.controlMode = select("control_mode", CONTROL_MODES, (value) => save({ control_mode: value }));
+    this.adMode = select("ad_sync_mode", AD_MODES, (value) => save({ ad_sync_mode: value }));
+    this.autoadvance = h("input", { type: "checkbox", name: "autoadvance", onChange: (event) => save({ autoadvance: event.target.checked }) });
+    this.queueLocked = h("input", { type: "checkbox", name: "queue_locked", onChange: (event) => save({ queue_locked: event.target.checked }) });
+    this.password = h("input", { type: "password", name: "password", placeholder: "New password", autocomplete: "new-password" });
+    this.passwordState = h("span", { class: "muted" });
+    this.element = h("section", { testid: "st-settings" },
+      h("h3", { text: "Room settings" }),
+      h("label", {}, "Playback control", this.controlMode),
+      h("label", {}, "Ads", this.adMode),
+      h("label", {}, this.autoadvance, "Play the next video automatically"),
+      h("label", {}, this.queueLocked, "Only operators may add to the queue"),
+      h("div", { class: "row" }, this.password,
+        h("button", { class: "small", text: "Set", onClick: () => this.setPassword(this.password.value) }),
+        h("button", { class: "small", text: "Clear", onClick: () => this.setPassword("") })),
+      this.passwordState,
+    );
+  }
+
+  async setPassword(password) {
+    if (await this.actions.saveSettings({ password })) this.password.value = "";
+  }
+
+  update(model) {
+    const visible = Boolean(model.view) && model.isOperator;
+    this.element.hidden = !visible;
+    if (!visible) return;
+    const settings = model.view.settings;
+    this.changed(JSON.stringify(settings), () => {
+      this.controlMode.value = settings.control_mode || "operators";
+      this.adMode.value = settings.ad_sync_mode || "pause_all";
+      this.autoadvance.checked = settings.autoadvance !== false;
+      this.queueLocked.checked = Boolean(settings.queue_locked);
+      this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";
+    });
+  }
+}

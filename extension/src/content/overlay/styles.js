@@ -1,0 +1,51 @@
+// The overlay's CSS, inside its shadow root: YouTube's styles and ours never mix.
+
+export const OVERLAY_CSS = `
+:host { all: initial; }
+* { box-sizing: border-box; font-family: Roboto, Arial, sans-serif; }
+.root { position: fixed; top: 64px; right: 16px; z-index: 2147483000; display: flex;
+  flex-direction: column; align-items: flex-end; gap: 8px; font-size: 13px; color: #0f0f0f; }
+button { font: inherit; cursor: pointer; border: 1px solid #ccc; border-radius: 16px;
+  background: #fff; padding: 4px 10px; color: inherit; }
+button:hover { background: #f2f2f2; }
+button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid #065fd4; outline-offset: 1px; }
+button.primary { background: #e52d27; color: #fff; border-color: #e52d27; }
+button.primary:hover { background: #c9221d; }
+button.small { padding: 2px 8px; font-size: 12px; }
+button:disabled { opacity: .5; cursor: default; }
+input, select { font: inherit; border: 1px solid #ccc; border-radius: 6px; padding: 4px 6px; min-width: 0; }
+.pill { display: flex; align-items: center; gap: 6px; border-radius: 20px; padding: 6px 12px;
+  background: #e52d27; color: #fff; border: none; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+.pill:hover { background: #c9221d; }
+.pill .dot { width: 8px; height: 8px; border-radius: 50%; background: #fff; opacity: .9; }
+.panel { width: 340px; max-height: calc(100vh - 140px); overflow-y: auto; background: #fff;
+  border-radius: 12px; box-shadow: 0 4px 20px rgba(0,0,0,.35); padding: 10px; display: flex;
+  flex-direction: column; gap: 10px; }
+[hidden] { display: none !important; }
+section { display: flex; flex-direction: column; gap: 6px; }
+h3 { margin: 0; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #606060; }
+.row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
+.row > input { flex: 1; }
+.muted { color: #606060; font-size: 12px; }
+.root > .notice, .root > .banner { width: 340px; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
+.notice { background: #fff4e5; border: 1px solid #f0b46a; border-radius: 8px; padding: 6px 8px; }
+.banner { background: #e8f0fe; border: 1px solid #8ab4f8; border-radius: 8px; padding: 8px; }
+.resume { font-size: 15px; padding: 10px 16px; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+.code { font-family: monospace; font-size: 15px; font-weight: bold; }
+a { color: #065fd4; word-break: break-all; }
+ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 4px; }
+li { display: flex; align-items: center; gap: 6px; padding: 4px; border-radius: 6px; }
+li.current { background: #fdecea; }
+li.drop-target { outline: 2px dashed #065fd4; }
+li .grow { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.health { width: 10px; height: 10px; border-radius: 50%; flex: none; }
+.health.green { background: #1e8e3e; } .health.yellow { background: #f9ab00; } .health.red { background: #d93025; }
+.tag { font-size: 11px; border-radius: 8px; padding: 0 6px; background: #eee; }
+.chat-log { max-height: 180px; overflow-y: auto; display: flex; flex-direction: column; gap: 2px;
+  border: 1px solid #eee; border-radius: 6px; padding: 4px; }
+.chat-line.system { color: #606060; font-style: italic; }
+.chat-line b { margin-right: 4px; }
+.dialog { border: 1px solid #ccc; border-radius: 8px; padding: 8px; background: #fafafa; }
+.qr img { width: 200px; height: 200px; background: #fff; }
+label { display: flex; gap: 6px; align-items: center; }
+`;

@@ -1,0 +1,121 @@
+// What the overlay's buttons do: each one a call to the worker (which owns the socket) and a
+// notice when the room says no. `app` is the ContentApp (state, view, transport, overlay).
+
+import { refusalMessage } from "../lib/ack_messages.js";
+import { parseVideoInput } from "../lib/youtube_ids.js";
+
+const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i;
+
+export function roomActions(app) {
+  const { transport } = app;
+
+  /** Sends a room request; shows why when refused; resolves true when accepted. */
+  async function request(event, payload) {
+    const ack = await transport.emit(event, payload);
+    if (!ack.ok) app.showNotice(refusalMessage(ack, { controlMode: app.view?.settings?.control_mode }));
+    return ack;
+  }
+
+  async function join(input, password) {
+    const ack = await transport.call("join", { code: input, password });
+    if (ack.ok) return true;
+    if (ack.needs_password || /password/i.test(ack.message || "")) {
+      const typed = window.prompt(`${ack.message || "This room needs a password"}. Password:`);
+      if (typed) return join(input, typed);
+    }
+    app.showNotice(refusalMessage(ack));
+    return false;
+  }
+
+  function currentVideoPayload() {
+    const meta = app.adapter.metadata();
+    const payload = { video_id: meta.videoId };
+    if (meta.title) payload.title = meta.title;
+    if (meta.durationMs) payload.duration_ms = meta.durationMs;
+    payload.thumbnail_url = `https://i.ytimg.com/vi/${meta.videoId}/hqdefault.jpg`;
+    return payload;
+  }
+
+  async function addVideo(payload) {
+    const ack = await request("queue.add", payload);
+    return ack.ok ? ack.entry || null : null;
+  }
+
+  return {
+    signIn: async (name) => {
+      const ack = await transport.call("signInGuest", { name });
+      if (!ack.ok) app.showNotice(refusalMessage(ack));
+    },
+    createRoom: async () => {
+      const ack = await transport.call("createRoom");
+      if (!ack.ok) app.showNotice(refusalMessage(ack));
+    },
+    join: (input) => join(input.trim()),
+    leave: async () => {
+      await transport.call("leave");
+      app.leftRoom("");
+    },
+    copyInvite: async () => {
+      try {
+        await navigator.clipboard.writeText(app.inviteLink());
+        app.showNotice("Invite link copied.");
+      } catch {
+        app.showNotice(`Copy this link: ${app.inviteLink()}`);
+      }
+    },
+    showQr: async () => {
+      const ack = await transport.call("pairRemote");
+      if (!ack.ok) return app.showNotice(refusalMessage(ack));
+      const pairing = { qr_svg: ack.qr_svg, pair_url: ack.pair_url, expires_ms: ack.expires_ms };
+      if (LOOPBACK.test(ack.pair_url || "")) {
+        pairing.message = "A phone cannot reach this computer's 127.0.0.1. Run the server with " +
+          "LISTEN_HOST=0.0.0.0 and BACKEND_BASE_URL set to this machine's LAN address.";
+      }
+      return app.update({ pairing });
+    },
+    closeQr: () => app.update({ pairing: null }),
+    startNow: () => request("start_now", {}),
+    resume: () => app.sync.resumeFromGesture(),
+    skip: () => request("skip", {}),
+    addCurrent: async () => {
+      if (!app.adapter.videoId) return;
+      if (await addVideo(currentVideoPayload())) app.showNotice("Added to the queue.");
+    },
+    addUrl: async (text) => {
+      if (!parseVideoInput(text)) {
+        app.showNotice("That is not a YouTube video link.");
+        return false;
+      }
+      return Boolean(await addVideo({ url: text.trim() }));
+    },
+    removeEntry: (entryId) => request("queue.remove", { entry_id: entryId }),
+    playEntry: (entryId) => request("queue.play", { entry_id: entryId }),
+    moveEntry: (entryId, toIndex) => request("queue.move", { entry_id: entryId, to_index: Math.max(0, toIndex) }),
+    sendChat: async (text) => (await request("chat.send", { text })).ok,
+    typing: () => transport.emit("chat.typing", {}),
+    saveSettings: async (partial) => {
+      const ack = await request("room.settings", partial);
+      if (ack.ok && ack.settings) app.applyEvent("room.settings", { settings: ack.settings });
+      return ack.ok;
+    },
+    setRole: (userId, role) => request("member.role", { user_id: userId, role }),
+    kick: (userId) => request("member.kick", { user_id: userId }),
+    choosePlayForAll: async () => {
+      const entry = await addVideo(currentVideoPayload());
+      app.update({ choice: null });
+      if (entry) await request("queue.play", { entry_id: entry.id });
+    },
+    chooseQueue: async () => {
+      await addVideo(currentVideoPayload());
+      app.update({ choice: null });
+      app.navigation.backToRoom();
+    },
+    /** The creator's tab offers the video it shows as the room's first entry. */
+    seed: async () => {
+      const view = app.view;
+      if (!app.adapter.videoId || !view || view.queue.length || view.playback.state !== "idle") return;
+      const entry = await addVideo(currentVideoPayload());
+      if (entry && app.view?.playback.state === "idle") await request("queue.play", { entry_id: entry.id });
+    },
+  };
+}

@@ -1,0 +1,304 @@
+// The content script's sync loop: every SYNC_TICK_MS (and on every media event) it asks the
+// pure sync engine what the <video> should do, applies it, and reports to the room
+// (player.ready / player.ad / player.status / player.duration / player.ended). Media events the
+// engine did not cause, right after the user touched the page, become room commands.
+
+import {
+  COMMAND_ACK_TIMEOUT_MS,
+  ELEMENT_SETTLE_MS,
+  RATE_EPSILON,
+  SCHEDULED_START_EARLY_MS,
+  STATUS_REPORT_INTERVAL_MS,
+  SYNC_TICK_MS,
+} from "../constants.js";
+import { refusalMessage } from "../lib/ack_messages.js";
+import { expectedPositionMs, isScheduledStart } from "../lib/room_position.js";
+import { SyncEngine } from "../lib/sync_engine.js";
+
+const READY_RESEND_MS = 1_500;
+const SEEK_SETTLE_MS = 150; // a drag or several arrow presses become one seek command
+const MEDIA_KIND = { play: "play", pause: "pause", seeking: "seek", ratechange: "rate" };
+
+export class SyncLoop {
+  /**
+   * @param {{adapter: import("./youtube_adapter.js").YouTubeAdapter,
+   *          transport: import("./transport.js").Transport, getView: () => object|null,
+   *          getSelfId: () => number|null, onPlayback: (playback: object) => void,
+   *          onBlocked: (blocked: boolean) => void, onNotice: (text: string) => void}} deps
+   */
+  constructor(deps) {
+    Object.assign(this, deps);
+    this.engine = new SyncEngine();
+    this.clock = { offsetMs: 0, rttMs: 0 };
+    this.timer = null;
+    this.holdTimer = null;
+    this.seekTimer = null;
+    this.pendingCommand = null; // {kind, untilMs}: the engine waits for the room's answer
+    this.engineSeeking = false;
+    this.blocked = false;
+    this.buffering = false;
+    this.roomRate = 1;
+    this.reports = { readyEntry: null, readyAt: 0, ad: null, adEntry: null, duration: null, ended: null, statusAt: 0 };
+  }
+
+  start() {
+    this.timer = setInterval(() => this.tick(), SYNC_TICK_MS);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    clearTimeout(this.holdTimer);
+    clearTimeout(this.seekTimer);
+  }
+
+  setClock(estimate) {
+    this.clock = { offsetMs: estimate.offsetMs, rttMs: estimate.rttMs };
+  }
+
+  /** A fresh snapshot (join, reconnect): reports are made again, corrections start over. */
+  snapshotArrived() {
+    this.reports.readyEntry = null;
+    this.reports.ad = null;
+    this.engine.reset();
+    this.tick();
+  }
+
+  serverNow() {
+    return Date.now() + this.clock.offsetMs;
+  }
+
+  /** The room's Playback when this tab shows the room's video, else null (nothing to steer). */
+  roomPlayback() {
+    const playback = this.getView()?.playback;
+    if (!playback?.video_id || playback.video_id !== this.adapter.videoId) return null;
+    return playback;
+  }
+
+  tick() {
+    const playback = this.roomPlayback();
+    const video = this.adapter.video;
+    if (!playback || !video) {
+      this.release(video);
+      return;
+    }
+    this.roomRate = playback.rate || 1;
+    const state = this.adapter.videoState();
+    this.adapter.suppressAutonav();
+    this.reportAd(playback, state.adActive);
+    this.reportReady(playback, state);
+    this.reportStatus(playback, state);
+    if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) return;
+    this.pendingCommand = null;
+    const decision = this.engine.decide({
+      playback,
+      serverNowMs: this.serverNow(),
+      localNowMs: performance.now(),
+      video: state,
+    });
+    this.apply(decision, video, state);
+  }
+
+  /** Not steering any more (left the room, another video): undo a nudge left in flight. */
+  release(video) {
+    clearTimeout(this.holdTimer);
+    if (video && this.engine.inFlight?.kind === "rate") {
+      this.engine.expectEcho("rate", this.roomRate, performance.now() + 1_500);
+      video.playbackRate = this.roomRate;
+    }
+    this.engine.reset();
+  }
+
+  apply(decision, video, state) {
+    if (decision.action !== "hold") clearTimeout(this.holdTimer);
+    if (decision.action === "none") return;
+    if (decision.action === "play" && this.blocked) return; // waits for "Join playback"
+    const now = performance.now();
+    this.engine.expectEchoesOf(decision, state, now);
+    if (decision.rate !== null && Math.abs(video.playbackRate - decision.rate) >= RATE_EPSILON) {
+      video.playbackRate = decision.rate;
+    }
+    switch (decision.action) {
+      case "play":
+        if (decision.seekToMs !== null && decision.seekToMs !== undefined) {
+          this.engineSeeking = true;
+          video.currentTime = decision.seekToMs / 1000;
+        }
+        this.playVideo(video);
+        break;
+      case "pause":
+        video.pause();
+        break;
+      case "seek":
+        this.engineSeeking = true;
+        video.currentTime = decision.targetMs / 1000;
+        break;
+      case "hold":
+        this.scheduleStart(video, decision.startInMs);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Plays at the anchor instant: a timer re-armed on every tick, so it stays exact. */
+  scheduleStart(video, startInMs) {
+    clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      if (this.blocked || !video.paused) return;
+      this.engine.expectEcho("play", null, performance.now() + 1_500);
+      this.playVideo(video);
+    }, Math.max(0, startInMs - SCHEDULED_START_EARLY_MS));
+  }
+
+  playVideo(video) {
+    video.play().then(
+      () => this.setBlocked(false),
+      (error) => {
+        if (error?.name === "NotAllowedError") this.setBlocked(true);
+      },
+    );
+  }
+
+  setBlocked(blocked) {
+    if (this.blocked === blocked) return;
+    this.blocked = blocked;
+    this.onBlocked(blocked);
+  }
+
+  /** The "Join playback" button: a user gesture, so play() is allowed now. */
+  resumeFromGesture() {
+    this.setBlocked(false);
+    this.engine.reset();
+    const video = this.adapter.video;
+    if (video && this.roomPlayback()?.state === "playing") this.playVideo(video);
+    this.tick();
+  }
+
+  // --- what the video did -------------------------------------------------------------------
+
+  onMediaEvent(type, video) {
+    if (type === "waiting") this.buffering = true;
+    if (type === "playing" || type === "canplay") this.buffering = false;
+    if (type === "loadedmetadata" || type === "durationchange") this.reportDuration();
+    if (type === "ended") this.reportEnded();
+    if (type === "seeked") return this.onSeeked(video);
+    const kind = MEDIA_KIND[type];
+    if (!kind) return undefined;
+    const value = kind === "seek" ? video.currentTime * 1000 : kind === "rate" ? video.playbackRate : null;
+    if (this.engine.isEcho({ kind, value, atMs: performance.now() })) {
+      if (kind === "seek") this.engineSeeking = true;
+      return undefined;
+    }
+    const playback = this.roomPlayback();
+    if (!playback || video.ended || this.adapter.adActive() || !this.adapter.userIsActing()) {
+      return this.tick();
+    }
+    return this.userAction(kind, video, playback);
+  }
+
+  onSeeked(video) {
+    if (this.engineSeeking) {
+      this.engineSeeking = false;
+      this.engine.noteSeeked(performance.now());
+      return;
+    }
+    if (this.pendingCommand?.kind !== "seek") return;
+    clearTimeout(this.seekTimer);
+    this.seekTimer = setTimeout(() => {
+      this.send("seek", { position_ms: Math.round(video.currentTime * 1000) });
+    }, SEEK_SETTLE_MS);
+  }
+
+  userAction(kind, video, playback) {
+    const roomPlays = playback.state === "playing";
+    if (kind === "seek") {
+      this.pendingCommand = { kind, untilMs: performance.now() + COMMAND_ACK_TIMEOUT_MS };
+      return;
+    }
+    if (kind === "play" && !roomPlays) {
+      // The room starts everyone together at a scheduled instant: wait for it.
+      this.engine.expectEcho("pause", null, performance.now() + 1_500);
+      video.pause();
+      this.send("play", {});
+    } else if (kind === "pause" && roomPlays) {
+      this.send("pause", { position_ms: Math.round(video.currentTime * 1000) });
+    } else if (kind === "rate" && this.adapter.msSinceBound() > ELEMENT_SETTLE_MS) {
+      if (Math.abs(video.playbackRate - (playback.rate || 1)) >= RATE_EPSILON) {
+        this.send("rate", { rate: video.playbackRate });
+      }
+    } else {
+      this.tick();
+    }
+  }
+
+  async send(kind, payload) {
+    this.pendingCommand = { kind, untilMs: performance.now() + COMMAND_ACK_TIMEOUT_MS };
+    const ack = await this.transport.emit(kind, payload);
+    this.pendingCommand = null;
+    this.engine.reset();
+    if (ack.ok && ack.playback) this.onPlayback(ack.playback);
+    if (!ack.ok) {
+      const controlMode = this.getView()?.settings?.control_mode;
+      this.onNotice(refusalMessage(ack, { controlMode }));
+    }
+    this.tick();
+  }
+
+  // --- reports to the room ------------------------------------------------------------------
+
+  reportAd(playback, active) {
+    if (this.reports.ad === active && this.reports.adEntry === playback.entry_id) return;
+    const first = this.reports.ad === null && !active;
+    this.reports.ad = active;
+    this.reports.adEntry = playback.entry_id;
+    if (!first) this.transport.emit("player.ad", { entry_id: playback.entry_id, active });
+  }
+
+  reportReady(playback, state) {
+    if (playback.state !== "starting" || state.adActive || state.readyState < 3) return;
+    const waitedFor = (playback.waiting_for || []).includes(this.getSelfId());
+    const now = performance.now();
+    const sent = this.reports.readyEntry === playback.entry_id;
+    if (sent && !(waitedFor && now - this.reports.readyAt > READY_RESEND_MS)) return;
+    this.reports.readyEntry = playback.entry_id;
+    this.reports.readyAt = now;
+    this.transport.emit("player.ready", { entry_id: playback.entry_id, ready: true });
+  }
+
+  reportStatus(playback, state) {
+    const now = performance.now();
+    if (now - this.reports.statusAt < STATUS_REPORT_INTERVAL_MS || state.adActive) return;
+    this.reports.statusAt = now;
+    const serverNow = this.serverNow();
+    const steady = playback.state === "playing" && !isScheduledStart(playback, serverNow);
+    const payload = {
+      entry_id: playback.entry_id,
+      position_ms: Math.round(state.currentTimeMs),
+      offset_ms: this.clock.offsetMs,
+      rtt_ms: this.clock.rttMs,
+      buffering: this.buffering || (steady && state.readyState < 3),
+      server_ms: Math.round(serverNow),
+    };
+    if (steady && !state.paused) {
+      payload.drift_ms = Math.round(state.currentTimeMs - expectedPositionMs(playback, serverNow));
+    }
+    this.transport.emit("player.status", payload);
+  }
+
+  reportDuration() {
+    const playback = this.roomPlayback();
+    const durationMs = this.adapter.metadata().durationMs;
+    if (!playback || !durationMs || this.reports.duration === playback.entry_id) return;
+    if (playback.duration_ms) return;
+    this.reports.duration = playback.entry_id;
+    this.transport.emit("player.duration", { entry_id: playback.entry_id, duration_ms: durationMs });
+  }
+
+  reportEnded() {
+    const playback = this.roomPlayback();
+    if (!playback || playback.state !== "playing" || this.adapter.adActive()) return;
+    if (this.reports.ended === playback.entry_id) return;
+    this.reports.ended = playback.entry_id;
+    this.transport.emit("player.ended", { entry_id: playback.entry_id });
+  }
+}

@@ -1,0 +1,152 @@
+// The client's model of the room it is in, folded from what the server sends (a Room snapshot
+// from join/room.sync, then room.playback, presence.update, queue.update, chat.message, ...).
+// Pure: `reduceRoom(view, event)` returns the next view, or the same object when the event
+// changes nothing (a stale version). Playback versions grow by one per change: an older one
+// is dropped, a jump flags `needsSync` so the caller asks room.sync.
+
+import { TYPING_SHOW_MS } from "../constants.js";
+
+export const MAX_CHAT_KEPT = 200;
+
+/** The view after a full Room snapshot (join ack, room.sync ack). */
+export function roomFromSnapshot(room) {
+  const playback = room.playback || { state: "idle", version: 0 };
+  return {
+    code: room.code,
+    settings: room.settings || {},
+    ownerId: room.owner_id ?? null,
+    playback,
+    queue: room.queue || [],
+    // queue.update carries its own counter (queue_version); presence.update the room's version.
+    queueVersion: room.queue_version ?? -1,
+    members: room.members || [],
+    membersVersion: room.version ?? 0,
+    chat: (room.chat || []).slice(-MAX_CHAT_KEPT),
+    typing: {},
+    needsSync: false,
+    ended: null,
+  };
+}
+
+function applyPlayback(view, playback) {
+  if (!playback || typeof playback.version !== "number") return view;
+  const held = view.playback?.version ?? -1;
+  if (playback.version <= held) return view; // stale or a duplicate: drop it
+  const gap = held >= 0 && playback.version > held + 1;
+  return { ...view, playback, needsSync: view.needsSync || gap };
+}
+
+function applyVersioned(view, field, versionField, value, version) {
+  if (!Array.isArray(value)) return view;
+  if (typeof version === "number" && version < view[versionField]) return view;
+  const next = { ...view, [field]: value };
+  if (typeof version === "number") next[versionField] = version;
+  return next;
+}
+
+function appendChat(view, message) {
+  if (!message || view.chat.some((line) => line.id === message.id && message.id !== undefined)) {
+    return view;
+  }
+  const typing = { ...view.typing };
+  delete typing[message.user_id];
+  return { ...view, chat: [...view.chat, message].slice(-MAX_CHAT_KEPT), typing };
+}
+
+/**
+ * @param view  the current view, or null when not in a room
+ * @param event {type, payload, nowMs}; type is a server event name, or "room" for a snapshot
+ */
+export function reduceRoom(view, { type, payload, nowMs = 0 }) {
+  if (type === "room") return payload ? roomFromSnapshot(payload) : null;
+  if (!view) return view;
+  switch (type) {
+    case "room.playback":
+      return applyPlayback(view, payload);
+    case "presence.update":
+      return applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
+    case "queue.update":
+      return applyVersioned(view, "queue", "queueVersion", payload?.queue, payload?.version);
+    case "chat.message":
+      return appendChat(view, payload);
+    case "chat.history":
+      return { ...view, chat: mergeChat(payload?.messages || [], view.chat) };
+    case "chat.typing":
+      if (payload?.user_id === undefined) return view;
+      return { ...view, typing: { ...view.typing, [payload.user_id]: nowMs + TYPING_SHOW_MS } };
+    case "room.settings":
+      return payload?.settings ? { ...view, settings: { ...view.settings, ...payload.settings } } : view;
+    case "room.kicked":
+    case "room.closed":
+      return { ...view, ended: { kind: type, reason: payload?.reason || "" } };
+    default:
+      return view;
+  }
+}
+
+function mergeChat(older, current) {
+  const ids = new Set(current.map((line) => line.id));
+  return [...older.filter((line) => !ids.has(line.id)), ...current].slice(-MAX_CHAT_KEPT);
+}
+
+/** The sync request was answered: the flag goes, the snapshot replaces everything. */
+export function markSynced(view) {
+  return view ? { ...view, needsSync: false } : view;
+}
+
+// --- questions the overlay and the sync loop ask ----------------------------------------
+
+export function memberById(view, userId) {
+  return view?.members.find((member) => member.user_id === userId) || null;
+}
+
+export function currentEntry(view) {
+  const entryId = view?.playback?.entry_id;
+  if (entryId === null || entryId === undefined) return null;
+  return view.queue.find((entry) => entry.id === entryId) || null;
+}
+
+/** Entries still to play, in queue order. */
+export function upcomingEntries(view) {
+  if (!view) return [];
+  return view.queue
+    .filter((entry) => entry.status === "queued")
+    .sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+}
+
+export function roleOf(view, userId) {
+  if (view && userId !== null && userId === view.ownerId) return "owner";
+  return memberById(view, userId)?.role || "participant";
+}
+
+export function isOperator(view, userId) {
+  return ["owner", "operator"].includes(roleOf(view, userId));
+}
+
+/** Whether `userId` may play/pause/seek under the room's control mode. */
+export function canControl(view, userId) {
+  const mode = view?.settings?.control_mode || "operators";
+  const role = roleOf(view, userId);
+  if (mode === "any") return true;
+  if (mode === "owner_only") return role === "owner";
+  return role === "owner" || role === "operator";
+}
+
+export function canEditQueue(view, userId) {
+  return !view?.settings?.queue_locked || isOperator(view, userId);
+}
+
+/** Names of the members who are typing at `nowMs` (not `selfId`). */
+export function typingNames(view, nowMs, selfId) {
+  if (!view) return [];
+  return Object.entries(view.typing)
+    .filter(([userId, until]) => until > nowMs && String(userId) !== String(selfId))
+    .map(([userId]) => memberById(view, Number(userId))?.name || memberById(view, userId)?.name)
+    .filter(Boolean);
+}
+
+/** The members a starting/midroll room waits for, as names. */
+export function waitingNames(view) {
+  const ids = view?.playback?.waiting_for || [];
+  return ids.map((userId) => memberById(view, userId)?.name || `user ${userId}`);
+}

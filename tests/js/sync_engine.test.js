@@ -1,0 +1,182 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  DRIFT_NUDGE_MS,
+  DRIFT_SEEK_MS,
+  NUDGE_MAX_FRACTION,
+  SEEK_LATENCY_INITIAL_MS,
+  SEEK_TIMEOUT_MS,
+} from "../../extension/src/constants.js";
+import { ClockSync } from "../../extension/src/lib/clock_sync.js";
+import { expectedPositionMs } from "../../extension/src/lib/room_position.js";
+import { nudgeRate, SyncEngine } from "../../extension/src/lib/sync_engine.js";
+
+const T0 = 1_700_000_000_000; // server time of the anchor
+
+function playing(fields = {}) {
+  return {
+    state: "playing", entry_id: 1, video_id: "dQw4w9WgXcQ", position_ms: 10_000,
+    anchor_ms: T0, rate: 1, version: 5, ...fields,
+  };
+}
+
+function video(fields = {}) {
+  return { currentTimeMs: 0, paused: false, playbackRate: 1, seeking: false, adActive: false, ...fields };
+}
+
+// The room has played 20 s since its anchor: it is at 30 s.
+function decideAtDrift(engine, driftMs, extra = {}) {
+  const serverNowMs = T0 + 20_000;
+  return engine.decide({
+    playback: playing(),
+    serverNowMs,
+    localNowMs: serverNowMs,
+    video: video({ currentTimeMs: 30_000 + driftMs, ...extra }),
+  });
+}
+
+test("the room position moves with the server clock and the room rate", () => {
+  assert.equal(expectedPositionMs(playing(), T0 + 4_000), 14_000);
+  assert.equal(expectedPositionMs(playing({ rate: 1.5 }), T0 + 4_000), 16_000);
+  assert.equal(expectedPositionMs(playing(), T0 - 3_000), 10_000, "never below position_ms");
+  assert.equal(expectedPositionMs({ ...playing(), state: "paused" }, T0 + 9_000), 10_000);
+  assert.equal(expectedPositionMs(playing({ duration_ms: 12_000 }), T0 + 9_000), 12_000);
+});
+
+test(`within ${DRIFT_NUDGE_MS} ms of the room nothing is corrected`, () => {
+  for (const drift of [0, DRIFT_NUDGE_MS / 2, -(DRIFT_NUDGE_MS - 1)]) {
+    assert.equal(decideAtDrift(new SyncEngine(), drift).action, "none", `drift ${drift}`);
+  }
+});
+
+test("a viewer 200 ms ahead slows down, one 200 ms behind speeds up, at most ±10 %", () => {
+  const ahead = decideAtDrift(new SyncEngine(), 200);
+  assert.equal(ahead.action, "rate");
+  assert.ok(ahead.rate < 1 && ahead.rate >= 1 - NUDGE_MAX_FRACTION, `rate ${ahead.rate}`);
+  const behind = decideAtDrift(new SyncEngine(), -200);
+  assert.equal(behind.action, "rate");
+  assert.ok(behind.rate > 1 && behind.rate <= 1 + NUDGE_MAX_FRACTION, `rate ${behind.rate}`);
+  assert.equal(nudgeRate(450, 1), 1 - NUDGE_MAX_FRACTION, "bounded");
+  assert.ok(Math.abs(nudgeRate(100, 2) - 1.9) < 1e-9, "proportional to the room's rate");
+});
+
+test("a nudge stays in flight until the drift settles, then the rate goes back to the room's", () => {
+  const engine = new SyncEngine();
+  const first = decideAtDrift(engine, 150);
+  assert.equal(first.action, "rate");
+  assert.equal(decideAtDrift(engine, 90, { playbackRate: first.rate }).action, "none");
+  const settled = decideAtDrift(engine, 5, { playbackRate: first.rate });
+  assert.deepEqual([settled.action, settled.rate], ["rate", 1]);
+});
+
+test("a viewer 2 s behind seeks ahead of the room by the expected seek latency", () => {
+  const decision = decideAtDrift(new SyncEngine(), -2_000);
+  assert.equal(decision.action, "seek");
+  assert.equal(decision.targetMs, 30_000 + SEEK_LATENCY_INITIAL_MS);
+  assert.equal(decision.rate, 1);
+  assert.ok(DRIFT_SEEK_MS < 2_000);
+});
+
+test("only one correction at a time: nothing more until the seek lands or times out", () => {
+  const engine = new SyncEngine();
+  assert.equal(decideAtDrift(engine, 5_000).action, "seek");
+  assert.equal(decideAtDrift(engine, 5_000).action, "none", "seek still in flight");
+  const later = T0 + 20_000 + SEEK_TIMEOUT_MS + 1;
+  const retry = engine.decide({
+    playback: playing(), serverNowMs: later, localNowMs: later,
+    video: video({ currentTimeMs: 40_000 }),
+  });
+  assert.equal(retry.action, "seek", "retried after the timeout");
+});
+
+test("seek latency is learnt from the engine's own seeks and used for the next one", () => {
+  const engine = new SyncEngine();
+  for (let i = 0; i < 12; i += 1) {
+    decideAtDrift(engine, -3_000);
+    engine.noteSeeked(T0 + 20_000 + 400); // each seek froze the video for 400 ms
+  }
+  assert.ok(Math.abs(engine.seekLatency.estimateMs - 400) < 10, `${engine.seekLatency.estimateMs}`);
+  const decision = decideAtDrift(engine, -3_000);
+  assert.ok(Math.abs(decision.targetMs - 30_400) < 10, `${decision.targetMs}`);
+});
+
+test("a paused video in a playing room starts playing, seeking first when far off", () => {
+  const near = decideAtDrift(new SyncEngine(), -100, { paused: true });
+  assert.deepEqual([near.action, near.seekToMs], ["play", null]);
+  const far = decideAtDrift(new SyncEngine(), -9_000, { paused: true });
+  assert.equal(far.action, "play");
+  assert.equal(far.seekToMs, 30_000 + SEEK_LATENCY_INITIAL_MS);
+});
+
+test("a paused room pauses a playing video and re-positions it", () => {
+  const engine = new SyncEngine();
+  const paused = { ...playing(), state: "paused", position_ms: 42_000 };
+  const base = { playback: paused, serverNowMs: T0, localNowMs: T0 };
+  assert.equal(engine.decide({ ...base, video: video({ currentTimeMs: 42_000 }) }).action, "pause");
+  const fresh = new SyncEngine();
+  const move = fresh.decide({ ...base, video: video({ currentTimeMs: 50_000, paused: true }) });
+  assert.deepEqual([move.action, move.targetMs], ["seek", 42_000]);
+  const still = new SyncEngine().decide({ ...base, video: video({ currentTimeMs: 42_100, paused: true }) });
+  assert.equal(still.action, "none");
+});
+
+test("a scheduled start holds at position_ms and says exactly when to play", () => {
+  const engine = new SyncEngine();
+  const playback = playing({ position_ms: 10_000, anchor_ms: T0 + 350 });
+  const hold = engine.decide({
+    playback, serverNowMs: T0, localNowMs: T0, video: video({ currentTimeMs: 10_000, paused: true }),
+  });
+  assert.deepEqual([hold.action, hold.targetMs, hold.startInMs], ["hold", 10_000, 350]);
+  const playingEarly = new SyncEngine().decide({
+    playback, serverNowMs: T0 + 100, localNowMs: T0 + 100, video: video({ currentTimeMs: 10_000 }),
+  });
+  assert.equal(playingEarly.action, "pause", "a video that started early is held");
+  const misplaced = new SyncEngine().decide({
+    playback, serverNowMs: T0, localNowMs: T0, video: video({ currentTimeMs: 10_020, paused: true }),
+  });
+  assert.deepEqual([misplaced.action, misplaced.targetMs], ["seek", 10_000], "exact before the start");
+});
+
+test("a client whose clock is 3 s slow still starts at the server's anchor instant", () => {
+  const clock = new ClockSync();
+  const skewMs = 3_000; // server_ms = local_ms + 3000
+  clock.addSample({ clientSendMs: 100, serverMs: 100 + 15 + skewMs, clientRecvMs: 130 });
+  const localNow = T0 - skewMs - 500; // local reading; the server is at T0 - 500
+  const decision = new SyncEngine().decide({
+    playback: playing({ anchor_ms: T0 }),
+    serverNowMs: clock.serverNow(localNow),
+    localNowMs: localNow,
+    video: video({ currentTimeMs: 10_000, paused: true }),
+  });
+  assert.equal(decision.action, "hold");
+  assert.equal(decision.startInMs, 500);
+  // Without the offset the client would believe it was 3.5 s early.
+  const naive = new SyncEngine().decide({
+    playback: playing({ anchor_ms: T0 }), serverNowMs: localNow, localNowMs: localNow,
+    video: video({ currentTimeMs: 10_000, paused: true }),
+  });
+  assert.equal(naive.startInMs, 3_500);
+});
+
+test("while an ad plays here, or the user is seeking, the engine leaves the video alone", () => {
+  assert.equal(decideAtDrift(new SyncEngine(), 5_000, { adActive: true }).action, "none");
+  assert.equal(decideAtDrift(new SyncEngine(), 5_000, { seeking: true }).action, "none");
+});
+
+test("an idle room does nothing; a room rate of 1.5 is applied when in sync", () => {
+  const idle = new SyncEngine().decide({
+    playback: { state: "idle", version: 1 }, serverNowMs: T0, localNowMs: T0, video: video(),
+  });
+  assert.equal(idle.action, "none");
+  const fast = new SyncEngine().decide({
+    playback: playing({ rate: 1.5 }), serverNowMs: T0 + 2_000, localNowMs: T0,
+    video: video({ currentTimeMs: 13_000 }),
+  });
+  assert.deepEqual([fast.action, fast.rate], ["rate", 1.5]);
+});
+
+test("a video that reached its end is not restarted while the room moves on", () => {
+  const decision = decideAtDrift(new SyncEngine(), -300, { paused: true, ended: true });
+  assert.equal(decision.action, "none");
+});

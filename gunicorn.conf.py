@@ -50,9 +50,12 @@ else:
 worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
 worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 timeout = 60
-graceful_timeout = 10
+# Websockets never finish by themselves: a short grace lets restarts happen quickly (clients
+# reconnect and resync on their own).
+graceful_timeout = 3
 keepalive = 5
 pidfile = str(instance / f"{log_name}.pid")
+control_socket = str(instance / f"{log_name}.{bind[0].rsplit(':', 1)[-1]}.ctl")
 errorlog = "-"
 accesslog = None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

@@ -1,7 +1,6 @@
 """Extension objects, created bare and bound in create_app with init_app."""
 from __future__ import annotations
 
-from authlib.integrations.flask_client import OAuth
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -16,5 +15,4 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
-oauth = OAuth()
 socketio = SocketIO()

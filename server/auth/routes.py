@@ -9,6 +9,7 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, current_app, jsonify, redirect, request, session
 from flask_jwt_extended import get_jwt, jwt_required
+from joserfc.errors import JoseError
 from requests import RequestException
 
 from server.auth.tokens import identity_from_claims, issue_token
@@ -125,7 +126,7 @@ def google_callback():
         # nonce stored with the state; without a verified id_token there is no "userinfo".
         token = google_client().authorize_access_token()
         info = token.get("userinfo")
-    except (AuthlibBaseError, ValueError, KeyError, TypeError) as exc:
+    except (AuthlibBaseError, JoseError, ValueError, KeyError, TypeError) as exc:  # joserfc: bad id_token
         log.info("event=google_signin_refused reason=%s", type(exc).__name__)
         raise ApiError("unauthorized", "Sign-in failed: the answer from the provider did not check out") from None
     except RequestException as exc:  # the token endpoint or the keys cannot be reached

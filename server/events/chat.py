@@ -27,8 +27,9 @@ HISTORY_MAX = 200
 
 @on_event("chat.send", {"text": Str(MAX_RAW_CHAT_CHARS)})
 def chat_send(conn: Conn, data: dict) -> dict:
-    room = current_room(conn)
-    role = require_role(conn, room)
+    # Cheap checks first, in memory: a flood of refused messages costs no database work.
+    if not conn.room_code:
+        raise ApiError("conflict", "Join a room first")
     try:
         text = clean_chat_text(data["text"])
     except InvalidText as exc:
@@ -37,6 +38,8 @@ def chat_send(conn: Conn, data: dict) -> dict:
     if not limiter().take(conn.user_id, CHAT_SEND, now):
         raise ApiError("rate_limited", "You are sending messages too fast; wait a moment",
                        retry_after_ms=limiter().retry_after_ms(conn.user_id, CHAT_SEND, now))
+    room = current_room(conn)
+    role = require_role(conn, room)
     msg = ChatMessage(room_id=room.id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
     db.session.add(msg)
     db.session.commit()

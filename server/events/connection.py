@@ -21,14 +21,17 @@ PROTOCOL_VERSION = 1
 
 
 @socketio.on("connect")
-def on_connect(auth: object = None) -> None:
+def on_connect(auth: object = None) -> dict | None:
+    if rt().presence.get(request.sid) is not None:
+        # A client sent an ordinary event named "connect": not a new connection.
+        return {"ok": False, "error": "invalid", "message": "Unknown event 'connect'"}
     token = auth.get("token") if isinstance(auth, dict) else None
     try:
         ident = identity_from_token(token)
     except ApiError as exc:
         db.session.remove()
-        raise ConnectionRefusedError({"error": "unauthorized" if exc.code == "unauthorized" else exc.code,
-                                      "message": exc.message}) from None
+        code = "unauthorized" if exc.code == "unauthorized" else exc.code
+        raise ConnectionRefusedError(exc.message, {"error": code, "message": exc.message}) from None
     user = ident.user
     conn = Conn(sid=request.sid, user_id=user.id, name=user.name, picture=user.picture,
                 device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code)
@@ -40,7 +43,10 @@ def on_connect(auth: object = None) -> None:
 
 
 @socketio.on("disconnect")
-def on_disconnect(*_args: object) -> None:
+def on_disconnect(*_args: object) -> dict | None:
+    if socketio.server.manager.is_connected(request.sid, "/"):
+        # A client sent an ordinary event named "disconnect": it is still connected.
+        return {"ok": False, "error": "invalid", "message": "Unknown event 'disconnect'"}
     conn = rt().presence.get(request.sid)
     try:
         code = exit_room(conn, announce=False) if conn is not None else None

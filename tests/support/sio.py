@@ -66,7 +66,8 @@ class Client:
                         return d
                 left = deadline - time.time()
                 if left <= 0:
-                    raise TimeoutError(f"no {name} matching within {timeout}s; got {[n for n, _, _ in self.events][-20:]}")
+                    seen = [n for n, _, _ in self.events][-20:]
+                    raise TimeoutError(f"no {name} matching within {timeout}s; got {seen}")
                 self.cond.wait(left)
 
     def clear(self) -> None:

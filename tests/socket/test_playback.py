@@ -279,3 +279,24 @@ def test_room_survives_an_app_restart_playing_at_the_right_position(make_app, fr
     was_scheduled = b["position_ms"] + max(0, room["server_ms"] - b["anchor_ms"]) * b["rate"]
     assert room["server_ms"] - b["anchor_ms"] > 150  # the clock really ran across the restart
     assert abs(now_pos - was_scheduled) <= 50
+
+
+def test_every_change_is_audited_with_actor_and_before_after(app):
+    import json
+
+    from server.extensions import db
+    from server.models import RoomAudit
+    code, owner, bob, cat = room_of_three(app)
+    start_entry(owner, bob, cat)
+    owner.emit("pause")
+    owner.emit("member.role", {"user_id": bob.user["id"], "role": "operator"})
+    owner.emit("room.settings", {"control_mode": "owner_only"})
+    owner.emit("member.kick", {"user_id": cat.user["id"]})
+    with app.app_context():
+        rows = {r.action: r for r in db.session.execute(db.select(RoomAudit)).scalars()}
+    pause = rows["playback.pause"]
+    assert pause.actor_id == owner.user["id"]
+    assert json.loads(pause.before)["state"] == "playing" and json.loads(pause.after)["state"] == "paused"
+    assert json.loads(rows["member.role"].after) == {str(bob.user["id"]): "operator"}
+    assert json.loads(rows["room.settings"].after) == {"control_mode": "owner_only"}
+    assert rows["member.kick"].actor_id == owner.user["id"]

@@ -1,0 +1,59 @@
+"""player.status: kept in memory, folded into the roster at most every 2 s, no database writes."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import event
+
+from server.extensions import db
+from server.services.status_reports import PRESENCE_FOLD_MS, flush_pending
+from tests.support.socket_clients import create_room, sign_in
+
+
+def test_status_reports_reach_the_roster_throttled_and_never_touch_the_database(app):
+    owner, bob = sign_in(app, "Owner"), sign_in(app, "Bob")
+    code = create_room(app, owner)["code"]
+    owner.connect().join(code)
+    bob.connect().join(code)
+    entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1"})["entry"]["id"]
+    for g in (owner, bob):
+        g.emit("player.ready", {"entry_id": entry, "ready": True})
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)  # let any earlier fold interval pass
+    owner.received()
+    writes: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        for i in range(20):
+            ack = bob.emit("player.status", {"entry_id": entry, "position_ms": 1000 + i, "offset_ms": -37,
+                                             "rtt_ms": 12, "buffering": False})
+            assert ack["ok"]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert writes == []
+    updates = owner.received("presence.update")
+    assert len(updates) == 1  # the first report folds at once; the other 19 wait for the interval
+    bob_row = next(m for m in updates[0]["members"] if m["user_id"] == bob.user["id"])
+    assert bob_row["offset_ms"] == -37 and bob_row["rtt_ms"] == 12
+    with app.app_context():
+        assert flush_pending() == 0  # too early
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
+    with app.app_context():
+        assert flush_pending() == 1
+    last = owner.received("presence.update")[-1]
+    bob_row = next(m for m in last["members"] if m["user_id"] == bob.user["id"])
+    assert bob_row["position_ms"] == 1019 and bob_row["drift_ms"] is not None
+
+
+def test_time_sync_answers_with_the_server_clock(app):
+    g = sign_in(app, "Clock").connect()
+    before = int(time.time() * 1000)
+    ack = g.emit("time.sync", {"client_ms": 123})
+    after = int(time.time() * 1000)
+    assert ack["ok"] and ack["client_ms"] == 123 and before <= ack["server_ms"] <= after

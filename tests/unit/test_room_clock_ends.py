@@ -11,41 +11,14 @@ from server.domain.room_clock import (
     Advanced,
     Duration,
     Ended,
-    EntryRef,
-    MemberView,
     Playback,
     Refused,
-    RoomContext,
     System,
     Tick,
     apply,
     next_due_ms,
 )
-
-NOW = 1_000_000
-OWNER, BOB, CAROL = 1, 2, 3
-CURRENT = EntryRef(10, "vid10aaaaaa", 60_000)
-NEXT = EntryRef(11, "vid11aaaaaa", 120_000, start_ms=5_000)
-
-
-def room(**settings: object) -> RoomContext:
-    members = (MemberView(OWNER, "owner", 40), MemberView(BOB, "participant", 150))
-    settings.setdefault("next_entry", NEXT)
-    return RoomContext(members=members, **settings)  # type: ignore[arg-type]
-
-
-def playing(position: int = 10_000, since: int = 5_000, **fields: object) -> Playback:
-    values: dict[str, object] = {
-        "state": "playing",
-        "entry_id": CURRENT.id,
-        "video_id": CURRENT.video_id,
-        "duration_ms": CURRENT.duration_ms,
-        "position_ms": position,
-        "anchor_ms": NOW - since,
-        "version": 7,
-    }
-    values.update(fields)
-    return Playback(**values)  # type: ignore[arg-type]
+from tests.unit.clock_fixtures import BOB, CURRENT, NOW, playing, room
 
 
 def paused(position: int = 20_000) -> Playback:

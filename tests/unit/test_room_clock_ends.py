@@ -18,7 +18,7 @@ from server.domain.room_clock import (
     apply,
     next_due_ms,
 )
-from tests.unit.clock_fixtures import BOB, CURRENT, NOW, playing, room
+from tests.unit.clock_fixtures import BOB, CAROL, CURRENT, NOW, playing, room
 
 
 def paused(position: int = 20_000) -> Playback:

@@ -74,7 +74,8 @@ def on_starting(server) -> None:
             stale.unlink(missing_ok=True)
     else:
         return  # the interactive pool migrates; the background pool's tasks retry until it has
-    env = {**os.environ, "AUTO_MIGRATE": "false", "RUN_SCHEDULER": "false", "SOCKETIO_ASYNC_MODE": "threading"}
+    env = {**os.environ, "AUTO_MIGRATE": "false", "RUN_SCHEDULER": "false", "SOCKETIO_ASYNC_MODE": "threading",
+           "SHARETUBE_POOL": "migrate"}
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "server", "sharetube", "upgrade-db"],
                             cwd=str(ROOT), env=env, capture_output=True, text=True)
     if result.returncode != 0:

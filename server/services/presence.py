@@ -38,7 +38,7 @@ class Conn:
     def record(self) -> dict:
         return {"sid": self.sid, "user_id": self.user_id, "name": self.name, "picture": self.picture,
                 "device": self.device, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
-                "status": self.status, "ts": now_ms(), "proc": os.getpid()}
+                "status": self.status, "pairing_id": self.pairing_id, "ts": now_ms(), "proc": os.getpid()}
 
 
 class LocalStore:

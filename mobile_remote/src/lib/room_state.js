@@ -1,0 +1,111 @@
+// What the remote knows about its room, updated from acks and broadcasts. Pure (no DOM, no
+// socket): each apply* returns what happened so the caller can re-render or ask room.sync.
+
+export const CHAT_KEEP = 200;
+
+export class RoomState {
+  constructor() {
+    this.reset();
+  }
+
+  reset() {
+    this.room = null; // {code, settings, owner_id, members, version}
+    this.playback = null;
+    this.queue = [];
+    this.queueVersion = -1;
+    this.members = [];
+    this.chat = [];
+    this.role = null;
+    this.userId = null;
+  }
+
+  /** A full Room (join or room.sync ack). */
+  setRoom(room, { userId, role } = {}) {
+    this.room = { code: room.code, settings: room.settings || {}, owner_id: room.owner_id, version: room.version };
+    this.playback = room.playback || null;
+    this.queue = Array.isArray(room.queue) ? room.queue : [];
+    this.queueVersion = Number.isFinite(room.queue_version) ? room.queue_version : -1;
+    this.members = Array.isArray(room.members) ? room.members : [];
+    this.chat = Array.isArray(room.chat) ? room.chat.slice(-CHAT_KEEP) : [];
+    if (userId !== undefined && userId !== null) this.userId = userId;
+    if (role) this.role = role;
+    this.refreshRole();
+  }
+
+  /** room.playback: "applied", "stale" (older than what we hold) or "gap" (applied, but ask room.sync). */
+  applyPlayback(pb) {
+    if (!pb || typeof pb !== "object") return "stale";
+    const held = this.playback?.version ?? -1;
+    if (Number(pb.version) <= held) return "stale";
+    this.playback = pb;
+    return held >= 0 && pb.version > held + 1 ? "gap" : "applied";
+  }
+
+  applyQueue({ queue, version } = {}) {
+    if (!Array.isArray(queue)) return false;
+    if (Number.isFinite(version) && version < this.queueVersion) return false;
+    this.queue = queue;
+    if (Number.isFinite(version)) this.queueVersion = version;
+    return true;
+  }
+
+  applyMembers({ members } = {}) {
+    if (!Array.isArray(members)) return false;
+    this.members = members;
+    this.refreshRole();
+    return true;
+  }
+
+  applySettings({ settings } = {}) {
+    if (!this.room || !settings) return false;
+    this.room.settings = { ...this.room.settings, ...settings };
+    return true;
+  }
+
+  /** chat.message: appended once (a message seen twice, e.g. after a resync, is not doubled). */
+  addMessage(message) {
+    if (!message || this.chat.some((m) => m.id === message.id)) return false;
+    this.chat.push(message);
+    if (this.chat.length > CHAT_KEEP) this.chat.splice(0, this.chat.length - CHAT_KEEP);
+    return true;
+  }
+
+  refreshRole() {
+    const me = this.members.find((m) => m.user_id === this.userId);
+    if (me?.role) this.role = me.role;
+  }
+
+  /** The entry now playing (or starting), if the queue has it. */
+  currentEntry() {
+    const id = this.playback?.entry_id;
+    if (!id) return null;
+    return this.queue.find((e) => e.id === id) || null;
+  }
+
+  upcoming() {
+    return this.queue.filter((e) => e.status === "queued");
+  }
+
+  nameOf(userId) {
+    return this.members.find((m) => m.user_id === userId)?.name || "someone";
+  }
+
+  /** Who the room waits for during `starting`/`midroll`, as names. */
+  waitingNames() {
+    const ids = this.playback?.waiting_for || [];
+    return ids.map((id) => this.nameOf(id));
+  }
+
+  /** Whether this user may control playback (the server decides; this only dims buttons). */
+  mayControl() {
+    const mode = this.room?.settings?.control_mode || "operators";
+    if (this.role === "owner") return true;
+    if (mode === "any") return Boolean(this.role);
+    if (mode === "operators") return this.role === "operator";
+    return false;
+  }
+
+  mayStartNow() {
+    return this.mayControl() || this.role === "operator";
+  }
+}

@@ -1,0 +1,197 @@
+// Now playing: the video, a live progress bar driven by the room clock (drag to seek), the
+// transport buttons, the speed, and the waiting banner with "Start now".
+
+import { formatTime, positionAt, positionFromPointer, seekTarget } from "../lib/server_clock.js";
+import { el, entryTitle, icon, iconButton, thumbnail } from "./dom.js";
+
+export const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+const KEY_STEP_MS = 5000;
+const STATE_WORDS = { idle: "Nothing playing", starting: "Starting", playing: "Playing", paused: "Paused", midroll: "Waiting for an ad" };
+
+/** actions: command(event, data) → Promise<ack> */
+export function createNowPlaying({ state, clock, actions }) {
+  const waitingText = el("p", { class: "waiting-text", attrs: { "data-testid": "waiting-text" } });
+  const waitingDeadline = el("p", { class: "waiting-deadline" });
+  const startNow = el("button", {
+    class: "btn btn-primary", text: "Start now",
+    attrs: { type: "button", "aria-label": "Start now without waiting", "data-testid": "start-now" },
+    on: { click: () => actions.command("start_now") },
+  });
+  const banner = el("div", { class: "waiting-banner", attrs: { role: "status", hidden: true, "data-testid": "waiting-banner" } },
+    el("div", { class: "waiting-words" }, waitingText, waitingDeadline), startNow);
+
+  const thumbWrap = el("div", { class: "np-thumb-wrap" });
+  const title = el("p", { class: "np-title", attrs: { "data-testid": "np-title" } });
+  const channel = el("p", { class: "np-channel" });
+  const stateLine = el("p", { class: "np-state", attrs: { "data-testid": "np-state" } });
+  const card = el("div", { class: "np-card" }, thumbWrap, el("div", { class: "np-meta" }, title, channel, stateLine));
+
+  const fill = el("div", { class: "bar-fill" });
+  const knob = el("div", { class: "bar-knob" });
+  const bar = el("div", {
+    class: "bar",
+    attrs: { role: "slider", tabindex: "0", "aria-label": "Seek", "aria-valuemin": "0", "data-testid": "seek-bar" },
+  }, el("div", { class: "bar-track" }, fill, knob));
+  const posText = el("span", { class: "t-pos", attrs: { "data-testid": "position" } });
+  const durText = el("span", { class: "t-dur" });
+  const progress = el("div", { class: "progress" }, bar, el("div", { class: "times" }, posText, durText));
+
+  const playPause = iconButton("play", "Play", { className: "big", testid: "play-pause", onClick: () => togglePlay() });
+  const back = iconButton("back10", "Back 10 seconds", { caption: "−10 s", testid: "back-10", onClick: () => seekBy(-10_000) });
+  const fwd = iconButton("fwd10", "Forward 10 seconds", { caption: "+10 s", testid: "fwd-10", onClick: () => seekBy(10_000) });
+  const restart = iconButton("restart", "Restart video", { caption: "Restart", testid: "restart", onClick: () => actions.command("restart") });
+  const skip = iconButton("skip", "Skip to next video", { caption: "Skip", testid: "skip", onClick: () => actions.command("skip") });
+  const rate = el("select", {
+    class: "rate-select",
+    attrs: { id: "rate-select", "aria-label": "Playback speed", "data-testid": "rate" },
+    on: { change: () => actions.command("rate", { rate: Number(rate.value) }) },
+  }, RATES.map((r) => el("option", { text: `${r}×`, attrs: { value: String(r) } })));
+  const rateBox = el("label", { class: "rate", attrs: { for: "rate-select" } }, el("span", { class: "caption", text: "Speed" }), rate);
+
+  const controlNote = el("p", {
+    class: "note", attrs: { hidden: true, "data-testid": "control-note" },
+  });
+
+  const section = el("section", { class: "view view-now", attrs: { id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" } },
+    banner, card,
+    el("div", { class: "controls" },
+      controlNote,
+      progress,
+      el("div", { class: "transport" }, back, playPause, fwd),
+      el("div", { class: "secondary" }, restart, skip, rateBox)));
+
+  let drag = null; // {previewMs} while a finger is on the bar
+  let shownEntryId = undefined;
+  let frame = 0;
+
+  function duration() {
+    const pb = state.playback;
+    return Number(pb?.duration_ms) || Number(state.currentEntry()?.duration_ms) || 0;
+  }
+
+  function livePosition() {
+    return positionAt(state.playback, clock.serverNowOrSeed(Date.now()));
+  }
+
+  function togglePlay() {
+    const s = state.playback?.state;
+    if (s === "playing" || s === "starting" || s === "midroll") actions.command("pause", { position_ms: livePosition() });
+    else actions.command("play");
+  }
+
+  function seekBy(delta) {
+    actions.command("seek", { position_ms: seekTarget(livePosition(), delta, duration()) });
+  }
+
+  // -- drag to seek (touch, pen or mouse) and keys --------------------------------------------------
+  bar.addEventListener("pointerdown", (ev) => {
+    if (!duration() || !state.playback?.entry_id) return;
+    ev.preventDefault();
+    bar.setPointerCapture?.(ev.pointerId);
+    drag = { previewMs: pointerPosition(ev) };
+    bar.classList.add("dragging");
+    tick();
+  });
+  bar.addEventListener("pointermove", (ev) => {
+    if (!drag) return;
+    drag.previewMs = pointerPosition(ev);
+    tick();
+  });
+  bar.addEventListener("pointerup", (ev) => {
+    if (!drag) return;
+    const target = pointerPosition(ev);
+    drag = null;
+    bar.classList.remove("dragging");
+    actions.command("seek", { position_ms: target });
+  });
+  bar.addEventListener("pointercancel", () => {
+    drag = null;
+    bar.classList.remove("dragging");
+  });
+  bar.addEventListener("keydown", (ev) => {
+    const steps = { ArrowRight: KEY_STEP_MS, ArrowUp: KEY_STEP_MS, ArrowLeft: -KEY_STEP_MS, ArrowDown: -KEY_STEP_MS };
+    if (ev.key in steps) {
+      ev.preventDefault();
+      seekBy(steps[ev.key]);
+    } else if (ev.key === "Home") {
+      ev.preventDefault();
+      actions.command("seek", { position_ms: 0 });
+    }
+  });
+
+  function pointerPosition(ev) {
+    const rect = bar.getBoundingClientRect();
+    return positionFromPointer(ev.clientX, rect.left, rect.width, duration());
+  }
+
+  // -- rendering ---------------------------------------------------------------------------------
+  function tick() {
+    const dur = duration();
+    const pos = drag ? drag.previewMs : livePosition();
+    const fraction = dur > 0 ? Math.min(1, pos / dur) : 0;
+    fill.style.width = `${(fraction * 100).toFixed(2)}%`;
+    knob.style.left = `${(fraction * 100).toFixed(2)}%`;
+    posText.textContent = formatTime(pos);
+    durText.textContent = dur ? formatTime(dur) : "--:--";
+    bar.setAttribute("aria-valuemax", String(Math.round(dur / 1000)));
+    bar.setAttribute("aria-valuenow", String(Math.round(pos / 1000)));
+    bar.setAttribute("aria-valuetext", dur ? `${formatTime(pos)} of ${formatTime(dur)}` : formatTime(pos));
+    const deadline = state.playback?.deadline_ms;
+    if (!banner.hidden && deadline) renderWaitingText(deadline);
+  }
+
+  function loop() {
+    frame = 0;
+    if (document.hidden) return;
+    tick();
+    if (state.playback?.state === "playing" || drag || !banner.hidden) frame = requestAnimationFrame(loop);
+  }
+
+  function renderWaitingText(deadline) {
+    const names = state.waitingNames();
+    const who = names.length ? `Waiting for ${names.join(", ")}` : "Waiting for the players";
+    waitingText.textContent = state.playback?.state === "midroll" ? `${who} (an ad is playing)` : who;
+    const left = Math.max(0, deadline - clock.serverNowOrSeed(Date.now()));
+    waitingDeadline.textContent = deadline ? `Starts by itself in ${Math.ceil(left / 1000)} s` : "";
+  }
+
+  function render() {
+    const pb = state.playback;
+    const entry = state.currentEntry();
+    const playing = pb?.state === "playing" || pb?.state === "starting" || pb?.state === "midroll";
+    const hasEntry = Boolean(pb?.entry_id);
+    if (shownEntryId !== (entry?.id ?? null) || !thumbWrap.firstChild) {
+      shownEntryId = entry?.id ?? null;
+      thumbWrap.replaceChildren(thumbnail(entry, "np-thumb"));
+    }
+    title.textContent = hasEntry ? entryTitle(entry || { video_id: pb.video_id }) : "Nothing playing";
+    channel.textContent = hasEntry ? entry?.author || "" : "Add a video in the Queue tab.";
+    const rateText = pb && pb.rate && pb.rate !== 1 ? ` · ${pb.rate}×` : "";
+    stateLine.textContent = `${STATE_WORDS[pb?.state || "idle"] || pb?.state}${rateText}`;
+
+    playPause.replaceChildren(icon(playing ? "pause" : "play"));
+    playPause.setAttribute("aria-label", playing ? "Pause" : "Play");
+    playPause.title = playing ? "Pause" : "Play";
+    controlNote.hidden = state.mayControl() || !state.role;
+    controlNote.textContent = state.room?.settings?.control_mode === "owner_only"
+      ? "In this room only the owner controls playback."
+      : "In this room only the owner and operators control playback.";
+    for (const b of [back, fwd, restart]) b.disabled = !hasEntry;
+    skip.disabled = !hasEntry;
+    rate.value = String(pb?.rate ?? 1);
+    if (!RATES.includes(Number(rate.value))) rate.value = "1";
+
+    const waiting = pb?.state === "starting" || pb?.state === "midroll";
+    banner.hidden = !waiting;
+    startNow.hidden = !state.mayStartNow();
+    if (waiting) renderWaitingText(pb.deadline_ms);
+    tick();
+    if (!frame) frame = requestAnimationFrame(loop);
+  }
+
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && !frame) frame = requestAnimationFrame(loop);
+  });
+
+  return { section, render };
+}

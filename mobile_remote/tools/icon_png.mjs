@@ -1,0 +1,90 @@
+// The remote's PNG icons, drawn at build time (same picture as static/icon.svg): a blue rounded
+// square, a white ring, a white play triangle. A tiny RGBA PNG encoder over node:zlib.
+
+import { deflateSync } from "node:zlib";
+
+const BLUE = [0x1d, 0x4e, 0xd8];
+const WHITE = [0xff, 0xff, 0xff];
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+export function encodePng(width, height, rgba) {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  const stride = width * 4 + 1;
+  const raw = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y += 1) rgba.copy(raw, y * stride + 1, y * width * 4, (y + 1) * width * 4);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+function inRoundRect(x, y, left, top, w, h, r) {
+  const cx = Math.min(Math.max(x, left + r), left + w - r);
+  const cy = Math.min(Math.max(y, top + r), top + h - r);
+  return x >= left && x <= left + w && y >= top && y <= top + h && (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
+}
+
+function inTriangle(x, y) {
+  // (27,22) (27,42) (43,32) in the 64-unit picture
+  return x >= 27 && y >= 22 + ((x - 27) * 10) / 16 && y <= 42 - ((x - 27) * 10) / 16;
+}
+
+function inRing(x, y) {
+  const d = Math.hypot(x - 32, y - 32);
+  return d >= 18 && d <= 22;
+}
+
+/** The icon at `size` px; `maskable` fills the whole square (the OS applies its own mask). */
+export function drawIcon(size, { maskable = false } = {}) {
+  const rgba = Buffer.alloc(size * size * 4);
+  const SS = 4; // supersampling per axis
+  const scale = maskable ? 64 / (size * 0.8) : 64 / size; // maskable: picture in the 80 % safe zone
+  const offset = maskable ? (size * 0.1) : 0;
+  for (let py = 0; py < size; py += 1) {
+    for (let px = 0; px < size; px += 1) {
+      let r = 0, g = 0, b = 0, a = 0;
+      for (let sy = 0; sy < SS; sy += 1) {
+        for (let sx = 0; sx < SS; sx += 1) {
+          const x = (px + (sx + 0.5) / SS - offset) * scale;
+          const y = (py + (sy + 0.5) / SS - offset) * scale;
+          let color = null;
+          if (maskable || inRoundRect(x, y, 0, 0, 64, 64, 14)) color = BLUE;
+          if (inRing(x, y) || inTriangle(x, y)) color = WHITE;
+          if (color) {
+            r += color[0]; g += color[1]; b += color[2]; a += 255;
+          }
+        }
+      }
+      const n = SS * SS;
+      const covered = a / 255;
+      const i = (py * size + px) * 4;
+      rgba[i] = covered ? Math.round(r / covered) : 0;
+      rgba[i + 1] = covered ? Math.round(g / covered) : 0;
+      rgba[i + 2] = covered ? Math.round(b / covered) : 0;
+      rgba[i + 3] = Math.round(a / n);
+    }
+  }
+  return encodePng(size, size, rgba);
+}

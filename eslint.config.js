@@ -4,7 +4,7 @@ import globals from "globals";
 
 export default [
   {
-    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/**", "dashboard/**", "homepage/**", "server/**", "tests/e2e/**"],
+    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/**", "dashboard/dist/**", "homepage/**", "server/**", "tests/e2e/**"],
   },
   js.configs.recommended,
   {
@@ -26,7 +26,11 @@ export default [
     },
   },
   {
-    files: ["extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
+    files: ["dashboard/src/**/*.js"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
+  },
+  {
+    files: ["dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.node } },
   },
   {

@@ -21,3 +21,6 @@ def upgrade_db() -> None:
     from server import upgrade_schema
     upgrade_schema(current_app)
     click.echo("database is up to date")
+
+
+from server import cli_admin  # noqa: E402,F401  (registers admin-link)

@@ -6,11 +6,10 @@ import logging
 from flask import Flask
 
 from server.extensions import db, socketio
-from server.models import Room, StatsSnapshot
+from server.models import Room
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.housekeeping")
-SNAPSHOT_KEEP_MS = 24 * 3600 * 1000
 
 
 def presence_sweep(app: Flask) -> int:
@@ -60,12 +59,9 @@ def metadata_backfill(app: Flask) -> int:
     return backfill(app)
 
 
-def stats_snapshot(app: Flask) -> None:
-    from server.background.tasks import snapshot_payload
-    now = now_ms()
-    db.session.add(StatsSnapshot(created_ms=now, data=snapshot_payload(app)))
-    db.session.execute(db.delete(StatsSnapshot).where(StatsSnapshot.created_ms < now - SNAPSHOT_KEEP_MS))
-    db.session.commit()
+def stats_snapshot(app: Flask) -> dict:
+    from server.services.admin_stats import write_snapshot
+    return write_snapshot()
 
 
 def system_stats(app: Flask) -> dict:

@@ -73,6 +73,7 @@ def start_scheduler(app: Flask) -> None:
 
 def _local_loop(app: Flask) -> None:
     from server.services import prom
+    from server.services.admin_stats import publish_sample
     from server.services.status_reports import flush_pending
     last_housekeeping = 0.0
     while True:
@@ -86,6 +87,7 @@ def _local_loop(app: Flask) -> None:
                     presence = app.extensions["sharetube"].presence
                     presence.heartbeat()
                     prom.SOCKETS.set(len(presence.local_conns()))
+                    publish_sample()
             except Exception:
                 log.exception("event=local_loop_iteration_failed")
             finally:

@@ -8,7 +8,6 @@ back-fill, stats snapshots, system stats. Every run is counted (Prometheus, and 
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -121,10 +120,3 @@ def start_slots(app: Flask) -> list:
         merged = [t for _g, ts in groups for t in ts]
         return [socketio.start_background_task(slot_loop, app, "all", merged)]
     return [socketio.start_background_task(slot_loop, app, g, ts) for g, ts in groups[:slots]]
-
-
-def snapshot_payload(app: Flask) -> str:
-    from server.api.routes import public_counts
-    rt = app.extensions["sharetube"]
-    data = {**public_counts(), "events_per_s": rt.metrics.events_per_s(), "p99_ack_ms": rt.metrics.p99_ack_ms()}
-    return json.dumps(data)

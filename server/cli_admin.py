@@ -1,0 +1,27 @@
+"""`flask --app server sharetube admin-link EMAIL`: a one-time dashboard sign-in link.
+
+For a fresh install (no admin yet) or a locked-out admin: the user with that email is created
+or promoted to admin, and the printed URL signs the browser that opens it in (once, within
+30 minutes). Only the code's hash is stored.
+"""
+from __future__ import annotations
+
+import click
+
+from server.cli import sharetube_cli
+from server.errors import ApiError
+from server.services.admin_auth import LINK_TTL_MS, create_admin_link
+
+
+@sharetube_cli.command("admin-link")
+@click.argument("email")
+@click.option("--unban", is_flag=True, help="Lift a ban on that account as well.")
+def admin_link(email: str, unban: bool) -> None:
+    """Print a one-time admin sign-in URL for EMAIL (creates or promotes that admin)."""
+    try:
+        url, user = create_admin_link(email, unban=unban)
+    except ApiError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(url)
+    click.echo(f"One-time sign-in link for {user.email} (admin, user id {user.id}); "
+               f"valid for {LINK_TTL_MS // 60000} minutes.", err=True)

@@ -145,6 +145,13 @@ def google_callback():
 def upsert_google_user(info: dict) -> User:
     user = db.session.execute(db.select(User).filter_by(google_sub=str(info["sub"]))).scalar_one_or_none()
     email = (info.get("email") or "").lower() or None
+    verified_email = email if info.get("email_verified", True) in (True, "true") else None
+    if user is None and verified_email:
+        # An account made for this address before (e.g. by `sharetube admin-link`) becomes this one.
+        user = db.session.execute(db.select(User).where(
+            User.email == verified_email, User.google_sub.is_(None), User.is_guest.is_(False))).scalars().first()
+        if user is not None:
+            user.google_sub = str(info["sub"])
     if user is None:
         user = User(google_sub=str(info["sub"]), name="")
         db.session.add(user)

@@ -225,3 +225,20 @@ def test_google_sign_in_unconfigured_or_unreachable_is_unavailable(make_app, pro
     unreachable = make_app(**provider.app_settings(
         OIDC_DISCOVERY_URL="http://127.0.0.1:9/.well-known/openid-configuration")).test_client()
     assert_refused(unreachable.get("/auth/google", query_string={"redirect_uri": CHROMIUMAPP}), 503, "unavailable")
+
+
+def test_google_sign_in_links_an_account_made_for_that_email(make_app):
+    """An admin created by `sharetube admin-link` who later signs in with Google stays one user."""
+    from server.auth.routes import upsert_google_user
+    from server.extensions import db
+    from server.models import User
+    app = make_app()
+    with app.app_context():
+        made = User(name="boss", email="boss@example.com", role="admin")
+        db.session.add(made)
+        db.session.commit()
+        linked = upsert_google_user({"sub": "google-123", "email": "Boss@Example.com", "email_verified": True,
+                                     "name": "Boss"})
+        assert linked.id == made.id and linked.google_sub == "google-123" and linked.role == "admin"
+        stranger = upsert_google_user({"sub": "google-999", "email": "boss@example.com", "email_verified": False})
+        assert stranger.id != made.id  # an unverified address never takes over an account

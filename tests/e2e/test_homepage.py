@@ -18,12 +18,12 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a11y import axe_violations
 from tests.support.live_server import LiveServer, sio_client
 from tests.support.sio import guest_token, new_room
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -39,71 +39,6 @@ MARK_EXTENSION = """(() => {
 })();""".replace("VERSION", EXTENSION_VERSION)
 VIDEO_ID = "dQw4w9WgXcQ"
 AXE_RULES = ["label", "color-contrast", "document-title", "html-has-lang", "image-alt"]
-
-# In-page check used when axe-core is not installed: the same five rules, plus names on links.
-DOM_A11Y_CHECK = """() => {
-  const problems = [];
-  if (!document.documentElement.lang) problems.push("html-has-lang: <html> has no lang");
-  if (!document.title.trim()) problems.push("document-title: empty <title>");
-  const visible = (el) => {
-    const style = getComputedStyle(el);
-    return el.getClientRects().length > 0 && style.visibility !== "hidden" && style.display !== "none";
-  };
-  for (const img of document.querySelectorAll("img")) {
-    if (!img.hasAttribute("alt")) problems.push(`image-alt: ${img.outerHTML.slice(0, 80)}`);
-  }
-  for (const field of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
-    const named = field.labels?.length || field.getAttribute("aria-label") || field.getAttribute("aria-labelledby");
-    if (!named) problems.push(`label: ${field.outerHTML.slice(0, 80)}`);
-  }
-  for (const link of document.querySelectorAll("a[href], button")) {
-    if (!visible(link)) continue;
-    const name = link.textContent.trim() || link.getAttribute("aria-label") || link.querySelector("img[alt]")?.alt;
-    if (!name) problems.push(`link-name: ${link.outerHTML.slice(0, 80)}`);
-  }
-  const parse = (c) => {
-    let m = /^rgba?\\(([^)]+)\\)$/.exec(c);
-    if (m) { const p = m[1].split(/[\\s,/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p[3] ?? 1]; }
-    m = /^color\\(srgb ([^)]+)\\)$/.exec(c);
-    if (m) { const p = m[1].split(/[\\s/]+/).filter(Boolean).map(Number);
-      return [p[0] * 255, p[1] * 255, p[2] * 255, p[3] ?? 1]; }
-    return null;
-  };
-  const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
-  const background = (el) => {
-    const layers = [];
-    for (let e = el; e; e = e.parentElement) {
-      const c = parse(getComputedStyle(e).backgroundColor);
-      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
-    }
-    let base = [255, 255, 255, 1];
-    for (const layer of layers.reverse()) base = over(layer, base);
-    return base;
-  };
-  const luminance = (rgb) => {
-    const ch = rgb.slice(0, 3).map((v) => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
-  };
-  for (const el of document.body.querySelectorAll("*")) {
-    const ownText = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-    if (!ownText || !visible(el)) continue;
-    const style = getComputedStyle(el);
-    const bg = background(el);
-    const fg = over(parse(style.color), bg);
-    const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
-    const ratio = (hi + 0.05) / (lo + 0.05);
-    const size = parseFloat(style.fontSize);
-    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-    if (ratio < (large ? 3 : 4.5)) {
-      problems.push(`color-contrast: ${ratio.toFixed(2)} for "${el.textContent.trim().slice(0, 40)}" (${el.tagName})`);
-    }
-  }
-  return problems;
-}"""
-
 
 # -- server, rooms, browser ----------------------------------------------------------------------
 
@@ -182,13 +117,10 @@ def check_layout(page: Page, width: int) -> None:
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
 
 
-def check_accessibility(page: Page) -> None:
-    if AXE.is_file():
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}})", AXE_RULES)
-        problems = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in result["violations"]]
-    else:
-        problems = page.evaluate(DOM_A11Y_CHECK)
+def check_accessibility(page: Page, js: bool = True) -> None:
+    if not js:
+        return  # axe needs scripts; the sections a no-JS page shows are checked in the js/extension modes
+    problems = axe_violations(page, AXE_RULES + ["link-name", "button-name"])
     assert problems == [], f"accessibility problems on {page.url}: {problems}"
 
 
@@ -227,7 +159,7 @@ def test_pages_at_phone_and_desktop_width(server, rooms, open_page, width, mode)
     if extension:
         expect(installed).to_contain_text(EXTENSION_VERSION)
     check_layout(page, width)
-    check_accessibility(page)
+    check_accessibility(page, js)
     if mode == "js":
         shoot(page, f"home-{width}.png")
 
@@ -251,7 +183,7 @@ def test_pages_at_phone_and_desktop_width(server, rooms, open_page, width, mode)
         expect(page.get_by_test_id("join-install")).to_contain_text("First, get ShareTube")
         expect(page.get_by_role("link", name="Open in YouTube anyway")).to_be_visible()
     check_layout(page, width)
-    check_accessibility(page)
+    check_accessibility(page, js)
     if mode == "js":
         shoot(page, f"join-{width}.png")
 
@@ -268,7 +200,7 @@ def test_pages_at_phone_and_desktop_width(server, rooms, open_page, width, mode)
     expect(page.get_by_role("heading", level=1)).to_have_text("That room isn't open")
     expect(page.get_by_role("link", name="Go to the ShareTube homepage")).to_be_visible()
     check_layout(page, width)
-    check_accessibility(page)
+    check_accessibility(page, js)
 
 
 def test_dark_mode_is_readable(server, rooms, open_page):

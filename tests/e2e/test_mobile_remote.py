@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.e2e.a11y import axe_violations
 from tests.support.live_server import LiveServer, SioClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,8 +145,7 @@ def touch_drag(page, x0: float, y0: float, x1: float, y1: float, steps: int = 6)
     cdp.detach()
 
 
-# An equivalent of axe-core's label and color-contrast rules (used when axe-core is not installed),
-# plus the remote's own promises: 44 px touch targets and no zoom trap in the viewport.
+# The remote's own promises beyond axe-core's rules: 44 px touch targets and no zoom trap.
 A11Y_CHECK = r"""() => {
   const problems = [];
   const shown = (el) => {
@@ -241,17 +241,9 @@ A11Y_CHECK = r"""() => {
 
 
 def accessibility_problems(page) -> list[dict]:
-    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if axe.exists():
-        page.add_script_tag(path=str(axe))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document, {runOnly: {type: 'rule', values: [
-              'button-name', 'label', 'select-name', 'aria-input-field-name', 'aria-command-name',
-              'image-alt', 'color-contrast', 'meta-viewport', 'aria-allowed-attr', 'aria-required-attr']}});
-            return r.violations.map(v => ({rule: v.id, nodes: v.nodes.map(n => n.html).slice(0, 3)}));
-        }""")
-        return result + page.evaluate(A11Y_CHECK)
-    return page.evaluate(A11Y_CHECK)
+    rules = ["button-name", "label", "select-name", "aria-input-field-name", "aria-command-name",
+             "image-alt", "color-contrast", "meta-viewport", "aria-allowed-attr", "aria-required-attr"]
+    return axe_violations(page, rules) + page.evaluate(A11Y_CHECK)
 
 
 # -- tests ----------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from playwright.sync_api import expect
 from tests.support.live_server import LiveServer, live_server_fixture, sio_client  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+from tests.e2e.screenshots import SCREENSHOTS  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1280, "height": 900}

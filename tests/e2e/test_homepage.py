@@ -23,7 +23,8 @@ from tests.support.live_server import LiveServer, sio_client
 from tests.support.sio import guest_token, new_room
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+from tests.e2e.screenshots import SCREENSHOTS  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

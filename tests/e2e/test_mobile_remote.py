@@ -22,7 +22,8 @@ from tests.e2e.a11y import axe_violations
 from tests.support.live_server import LiveServer, SioClient
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+from tests.e2e.screenshots import SCREENSHOTS  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"viewport": {"width": 360, "height": 640}, "has_touch": True, "is_mobile": True,

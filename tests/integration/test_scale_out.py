@@ -123,7 +123,7 @@ def test_kill_9_of_an_interactive_process_loses_no_room_state(cluster):
     before = b.call("room.sync")["room"]
     web1.kill(signal.SIGKILL)
     # Ann's client fails over to the other process, as nginx would send it there.
-    a2 = Client(web2.base_url, a.token, a.user).connect()
+    a2 = Client(web2.base_url, a.token, user=a.user).connect()
     room = a2.join(code)
     assert room["version"] == before["version"]
     assert room["playback"]["state"] == "playing" and room["playback"]["entry_id"] == before["playback"]["entry_id"]

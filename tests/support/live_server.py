@@ -56,7 +56,8 @@ class LiveServer:
         self.port = free_port()
         self.host = "127.0.0.1"
         self.base_url = f"http://{self.host}:{self.port}"
-        self.log_path = self.instance_dir / "gunicorn.out"
+        self.log_path = self.instance_dir / f"gunicorn.{self.port}.out"
+        self.control_socket = self.instance_dir / f"gunicorn.{self.port}.ctl"
         self.proc: subprocess.Popen | None = None
         self.starts = 0
         self.env = self._environment(env or {}, workers, pool)
@@ -80,8 +81,8 @@ class LiveServer:
             out.write(f"\n===== start #{self.starts} =====\n")
             out.flush()
             self.proc = subprocess.Popen(
-                [str(GUNICORN), "-c", "gunicorn.conf.py", "--control-socket", str(self.instance_dir / "gunicorn.ctl"),
-                 "server.wsgi:app"],
+                [str(GUNICORN), "-c", "gunicorn.conf.py", "--control-socket", str(self.control_socket),
+                 "--pid", str(self.instance_dir / f"gunicorn.{self.port}.pid"), "server.wsgi:app"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         atexit.register(self._kill_group)  # its own session: an interrupted run must not leave it behind
         if wait:

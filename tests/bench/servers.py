@@ -1,0 +1,278 @@
+"""Servers under test: ShareTube (one `single` process, or two `interactive` processes + one
+`background` behind a private Redis) and the bare floor app, all on free loopback ports.
+
+Self-contained on purpose (no tests/support imports): the benches start Gunicorn exactly as
+production does (`gunicorn -c gunicorn.conf.py server.wsgi:app`), each pool in its own process group."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import requests
+
+from tests.bench.common import ROOT
+
+BENCH_ENV = {"LOG_LEVEL": "WARNING", "SHARETUBE_LOG_STDOUT": "0", "WORKER_CONNECTIONS": "10000",
+             "YOUTUBE_OEMBED_URL": "http://127.0.0.1:9/oembed", "PYTHONUNBUFFERED": "1"}
+# settings a developer's shell may carry that would change what the server under test is
+NOT_INHERITED = ("INSTANCE_DIR", "DATABASE_URL", "LISTEN_HOST", "LISTEN_PORT", "SOCKETIO_ASYNC_MODE",
+                 "SOCKETIO_MESSAGE_QUEUE", "WEB_WORKERS", "BG_WORKERS", "BG_BIND", "SHARETUBE_POOL", "SECRET_KEY",
+                 "JWT_SECRET", "ENV", "AUTO_MIGRATE", "RUN_SCHEDULER", "BACKGROUND_TASK_SLOTS", "ALLOW_GUESTS",
+                 "PROMETHEUS_MULTIPROC_DIR", "SHARETUBE_LOG_CONFIGURED", "EXTENSION_IDS")
+START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float, log_path: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: exited ({proc.returncode}):\n{tail(log_path)}")
+        try:
+            if requests.get(f"{url}/api/health", timeout=1).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url}: not healthy in {timeout:.0f}s:\n{tail(log_path)}")
+
+
+def tail(path: Path, chars: int = 4000) -> str:
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait(10)
+
+
+@dataclass
+class Pool:
+    """One Gunicorn pool of ShareTube (`single`, `interactive` or `background`), in its own process group."""
+
+    pool: str
+    port: int
+    proc: subprocess.Popen
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_pool(workdir: Path, db_url: str, pool: str, env: dict[str, str], redis_url: str | None = None) -> Pool:
+    port = free_port()
+    full = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    full.update({"INSTANCE_DIR": str(workdir / "instance"), "DATABASE_URL": db_url, "SHARETUBE_POOL": pool,
+                 "LISTEN_HOST": "127.0.0.1", "LISTEN_PORT": str(port), "PYTHONPATH": str(ROOT),
+                 "PROMETHEUS_MULTIPROC_DIR": str(workdir / f"prom-{pool}-{port}"), **env})
+    if pool == "background":
+        full["BG_BIND"] = f"127.0.0.1:{port}"
+    if redis_url:
+        full["SOCKETIO_MESSAGE_QUEUE"] = redis_url
+    log_path = workdir / f"gunicorn-{pool}-{port}.log"
+    with log_path.open("ab") as out:
+        proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                                 "--pid", str(workdir / f"gunicorn-{pool}-{port}.pid"), "server.wsgi:app"],
+                                cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    p = Pool(pool, port, proc, log_path)
+    try:
+        wait_healthy(p.base_url, proc, START_TIMEOUT_S, log_path)
+    except Exception:
+        kill_group(proc)
+        raise
+    return p
+
+
+@dataclass
+class Redis:
+    """A private redis-server on a free loopback port: no persistence."""
+
+    proc: subprocess.Popen
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def start_redis(workdir: Path) -> Redis:
+    import redis as redis_client
+
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    port = free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis_client.Redis(port=port)
+    for _ in range(200):
+        try:
+            client.ping()
+            return Redis(proc, port)
+        except redis_client.RedisError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    try:
+        return [c.pid for c in psutil.Process(master_pid).children()]
+    except psutil.Error:
+        return []
+
+
+@dataclass
+class ShareTube:
+    """A running ShareTube deployment; `urls` are where clients connect (one per interactive process)."""
+
+    mode: str
+    workdir: Path
+    pools: list[Pool] = field(default_factory=list)
+    redis: Redis | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        return [p.base_url for p in self.pools if p.pool != "background"]
+
+    def interactive_worker_pids(self) -> list[int]:
+        return [pid for p in self.pools if p.pool != "background" for pid in worker_pids(p.proc.pid)]
+
+    def all_worker_pids(self) -> list[int]:
+        return [pid for p in self.pools for pid in worker_pids(p.proc.pid)]
+
+    def log_tail(self) -> str:
+        return "\n".join(tail(p.log_path) for p in self.pools)
+
+    def log_summary(self) -> dict:
+        return scan_log(self.workdir / "instance" / "ShareTube.log")
+
+    def stop(self) -> None:
+        for p in self.pools:
+            kill_group(p.proc)  # SIGKILL: the bench is over, no graceful O(N) disconnect storm
+        if self.redis is not None:
+            self.redis.stop()
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ (?P<level>ERROR|WARNING|CRITICAL) (?P<logger>\S+) pid=\d+ "
+                      r"(?P<msg>.*)$")
+VOLATILE = re.compile(r"(sid[= ])\S+|0x[0-9a-f]+|\bu\d+\b|\d{3,}")
+
+
+def scan_log(path: Path, top: int = 6) -> dict:
+    """Warnings and errors the server logged (the log file the server writes at LOG_LEVEL=WARNING):
+    counts by level and the most frequent messages, with ids and numbers masked."""
+    counts: Counter = Counter()
+    messages: Counter = Counter()
+    exceptions: Counter = Counter()
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return {"found": False}
+    for line in text.splitlines():
+        m = LOG_LINE.match(line)
+        if m:
+            counts[m.group("level")] += 1
+            msg = VOLATILE.sub(r"\1…", m.group("msg"))[:120]
+            messages[f"{m.group('level')} {m.group('logger')} {msg}"] += 1
+        elif re.match(r"^[A-Za-z_.]+(Error|Exception): ", line):
+            exceptions[VOLATILE.sub("…", line)[:140]] += 1
+    return {"found": True, "by_level": dict(counts), "top_messages": messages.most_common(top),
+            "top_exceptions": exceptions.most_common(top)}
+
+
+def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None) -> ShareTube:
+    """mode: `single` (one process) or `redis` (two interactive processes + background + Redis)."""
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="st-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{workdir / 'bench.db'}"
+    env = {**BENCH_ENV, **(extra_env or {})}
+    st = ShareTube(mode, workdir)
+    try:
+        if mode == "single":
+            st.pools.append(start_pool(workdir, db_url, "single", env))
+        elif mode == "redis":
+            st.redis = start_redis(workdir)
+            for _ in range(2):  # one after the other: the first one migrates the database
+                st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url))
+            st.pools.append(start_pool(workdir, db_url, "background", env, st.redis.url))
+        else:
+            raise ValueError(f"mode must be single or redis, not {mode!r}")
+    except Exception:
+        st.stop()
+        raise
+    return st
+
+
+@dataclass
+class FloorServer:
+    port: int
+    proc: subprocess.Popen
+    log_path: Path
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.port}"]
+
+    def interactive_worker_pids(self) -> list[int]:
+        return worker_pids(self.proc.pid)
+
+    def log_tail(self) -> str:
+        return tail(self.log_path)
+
+    def log_summary(self) -> dict:
+        text = self.log_tail()
+        return {"found": True, "by_level": {"ERROR": text.count("ERROR"), "WARNING": text.count("WARNING")}}
+
+    def stop(self) -> None:
+        kill_group(self.proc)
+
+
+def start_floor(workdir: Path | None = None, timeout: float = 30) -> FloorServer:
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="st-floor-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log_path = workdir / f"floor-{port}.log"
+    with log_path.open("ab") as out:
+        proc = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "-k", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
+             "-w", "1", "--worker-connections", "10000", "--timeout", "60", "--keep-alive", "5",
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "tests.bench.floor_app:app"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    floor = FloorServer(port, proc, log_path)
+    try:
+        wait_healthy(floor.urls[0], proc, timeout, log_path)
+    except Exception:
+        floor.stop()
+        raise
+    return floor

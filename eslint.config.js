@@ -1,10 +1,10 @@
-// ESLint (flat config) for the extension, its build tools and the node --test suites.
+// ESLint (flat config) for the extension, the phone remote, the dashboard, their build tools and the node --test suites.
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
   {
-    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/**", "dashboard/dist/**", "homepage/**", "server/**", "tests/e2e/**"],
+    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/dist/**", "dashboard/dist/**", "homepage/**", "server/**", "tests/e2e/**"],
   },
   js.configs.recommended,
   {
@@ -26,11 +26,23 @@ export default [
     },
   },
   {
+    files: ["mobile_remote/src/**/*.js"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
+  },
+  {
+    files: ["mobile_remote/src/lib/**/*.js"],
+    languageOptions: { globals: { ...globals["shared-node-browser"] } },
+    rules: {
+      // Pure modules: no DOM (they run under node --test too).
+      "no-restricted-globals": ["error", "document", "window", "location", "navigator", "localStorage"],
+    },
+  },
+  {
     files: ["dashboard/src/**/*.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
   },
   {
-    files: ["dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
+    files: ["mobile_remote/*.mjs", "mobile_remote/tools/**/*.mjs", "dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.node } },
   },
   {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import request
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit
 
 from server.auth.tokens import identity_from_token
@@ -47,17 +47,26 @@ def on_disconnect(*_args: object) -> dict | None:
     if socketio.server.manager.is_connected(request.sid, "/"):
         # A client sent an ordinary event named "disconnect": it is still connected.
         return {"ok": False, "error": "invalid", "message": "Unknown event 'disconnect'"}
+    # Engine.IO may run this inside another handler's greenlet (a late pong noticed while that
+    # handler emits): only forget the socket here, and tell its room from a task of its own,
+    # with its own app context and database session.
     conn = rt().presence.get(request.sid)
-    try:
-        code = exit_room(conn, announce=False) if conn is not None else None
-        rt().presence.remove(request.sid)
-        if conn is not None and code:
-            announce_exit(code, conn, "disconnected")
-    except Exception:
-        log.exception("event=disconnect_cleanup_failed sid=%s", request.sid)
-    finally:
-        db.session.remove()
+    code = exit_room(conn, announce=False) if conn is not None else None
+    rt().presence.remove(request.sid)
+    if conn is not None and code:
+        socketio.start_background_task(_announce_disconnect, current_app._get_current_object(), code, conn)
     log.info("event=disconnect sid=%s user=%s", request.sid, f"u{conn.user_id}" if conn else "?")
+    return None
+
+
+def _announce_disconnect(app, code: str, conn: Conn) -> None:
+    with app.app_context():
+        try:
+            announce_exit(code, conn, "disconnected")
+        except Exception:
+            log.exception("room=%s event=disconnect_announce_failed user=u%s", code, conn.user_id)
+        finally:
+            db.session.remove()
 
 
 @on_event("time.sync", {"client_ms": Int(0, 2**53)})

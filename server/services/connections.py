@@ -15,13 +15,25 @@ from server.services.presence import Conn
 from server.services.rooms import load_playback
 from server.services.roster import roster
 from server.services.system_messages import post_system
+from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.presence")
+IMMEDIATE_ROSTER_MAX = 20  # sockets in a room up to which joins and leaves are broadcast at once
 
 
 def broadcast_presence(room: Room) -> None:
     pb = load_playback(room)
     socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
+
+
+def roster_changed(room: Room) -> None:
+    """A member came or went: small rooms see it at once; in a big room every join re-sending the
+    whole roster to everyone would cost O(N²), so it folds into the 2 s roster update instead."""
+    if len(rt().presence.room_records(room.code)) <= IMMEDIATE_ROSTER_MAX:
+        broadcast_presence(room)
+    else:
+        from server.services.status_reports import mark_dirty
+        mark_dirty(room.code, now_ms())
 
 
 def enter_room(conn: Conn, room: Room) -> bool:
@@ -42,7 +54,7 @@ def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
         db.session.commit()
         if msg is not None:
             socketio.emit("chat.message", msg.to_wire(), to=room.code)
-    broadcast_presence(room)
+    roster_changed(room)
 
 
 def exit_room(conn: Conn, *, announce: bool = True, reason: str = "left") -> str | None:
@@ -76,7 +88,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == "extension"]
         if not players:
             _clock_member(code, MemberLeft, conn.user_id)
-    broadcast_presence(room)
+    roster_changed(room)
 
 
 def _clock_member(code: str, command_type, user_id: int) -> None:

@@ -257,18 +257,33 @@ class FloorServer:
         kill_group(self.proc)
 
 
+FLOOR_CONFIG = """# written by tests/bench/servers.py: the floor app's own Gunicorn config (without one, Gunicorn
+# would load the repository's gunicorn.conf.py from the working directory)
+worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+workers = 1
+worker_connections = 10000
+timeout = 60
+keepalive = 5
+loglevel = "warning"
+bind = ["127.0.0.1:{port}"]
+pidfile = {pidfile!r}
+"""
+
+
 def start_floor(workdir: Path | None = None, timeout: float = 30) -> FloorServer:
+    """The floor app under the same worker class and connection limit as ShareTube's gunicorn.conf.py,
+    from a config file of its own in `workdir`."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-floor-"))
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log_path = workdir / f"floor-{port}.log"
+    config = workdir / f"floor-{port}.gunicorn.conf.py"
+    config.write_text(FLOOR_CONFIG.format(port=port, pidfile=str(workdir / f"floor-{port}.pid")))
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    env.update({"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
     with log_path.open("ab") as out:
-        proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-k", "geventwebsocket.gunicorn.workers.GeventWebSocketWorker",
-             "-w", "1", "--worker-connections", "10000", "--timeout", "60", "--keep-alive", "5",
-             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "tests.bench.floor_app:app"],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(config), "tests.bench.floor_app:app"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     floor = FloorServer(port, proc, log_path)
     try:
         wait_healthy(floor.urls[0], proc, timeout, log_path)

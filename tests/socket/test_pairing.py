@@ -162,8 +162,7 @@ def test_revoking_drops_the_remote_at_once_and_it_cannot_come_back(app, alice_ro
     resp = app.test_client().delete(f"/api/remotes/{answer['pairing_id']}", headers=bearer(alice.token))
     assert resp.status_code == 200 and resp.json["dropped"] == 1
     assert not remote.sio.is_connected()
-    roster = alice.received("presence.update")[-1]["members"]
-    assert roster[0]["devices"] == ["extension"]
+    alice.wait_for("presence.update", lambda p: p["members"][0]["devices"] == ["extension"])
     again = socketio.test_client(app, auth={"token": remote.token})
     assert not again.is_connected()  # the connect is refused: the token's pairing is revoked
     assert app.test_client().get("/auth/me", headers=bearer(remote.token)).status_code == 401

@@ -28,6 +28,18 @@ class Guest:
     def events(self) -> list[tuple[str, object]]:
         return [(m["name"], m["args"][0] if m["args"] else None) for m in self.sio.get_received()]
 
+    def wait_for(self, name: str, pred=lambda _d: True, timeout: float = 3.0):
+        """The first `name` event matching `pred` (some broadcasts come from background tasks);
+        events read while waiting are consumed."""
+        import time
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for data in self.received(name):
+                if pred(data):
+                    return data
+            time.sleep(0.02)
+        raise AssertionError(f"no {name} matching within {timeout}s")
+
     def join(self, code: str, **extra) -> dict:
         ack = self.emit("join", {"code": code, **extra})
         assert ack["ok"], ack

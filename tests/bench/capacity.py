@@ -1,0 +1,261 @@
+"""capacity: many rooms of 5 clients doing what people do; ack latency, errors, disconnects,
+server CPU and memory per connected client — one process, or two interactive processes + Redis.
+
+    .venv/bin/python -m tests.bench.capacity --clients 2000 --duration 60 --mode single
+    .venv/bin/python -m tests.bench.capacity --clients 2000 --duration 60 --mode redis
+
+Clients run in `--procs` client processes (default 2), whole rooms per process, connecting at
+`--ramp` per second in total. Once every client is in its room, a `--duration` second window is
+measured (activity starts at each join; only events sent inside the window count). In redis mode the
+members of a room alternate between the two interactive processes, so room broadcasts cross Redis.
+`--profile DIR` records the server workers with py-spy during the window (collapsed stacks).
+Prints one `BENCH_JSON {…}` line and a markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+from tests.bench import clients as C
+from tests.bench import profiling
+from tests.bench.capacity_clients import client_process
+from tests.bench.common import ProcSampler, emit_result, loadavg, machine_facts, md_table, raise_nofile, summary
+from tests.bench.procs import gather, spawn, split
+from tests.bench.servers import ShareTube, start_sharetube
+
+TARGET_P99_MS = 100.0
+KINDS = ("status", "chat", "control")
+
+
+async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
+    """Sign in n guests and create ceil(n / room_size) rooms (control_mode any): the room specs."""
+    urls = st.urls
+    names = [f"cap{i}" for i in range(n)]
+    tokens: list[str] = []
+    for k, url in enumerate(urls):  # each interactive process signs in its share
+        tokens += await C.sign_in_many(url, names[k::len(urls)])
+    if len(tokens) < n:
+        raise RuntimeError(f"only {len(tokens)} of {n} guests signed in")
+    n_rooms = math.ceil(n / room_size)
+    sem = asyncio.Semaphore(16)
+
+    async def make_room(r: int) -> dict:
+        async with sem:
+            owner = tokens[r * room_size]
+            code = await C.create_room(urls[r % len(urls)], owner, {"control_mode": "any"})
+        members = tokens[r * room_size:(r + 1) * room_size]
+        return {"code": code, "members": [(urls[(r + i) % len(urls)], t) for i, t in enumerate(members)]}
+
+    return list(await asyncio.gather(*(make_room(r) for r in range(n_rooms))))
+
+
+async def run(args: argparse.Namespace) -> tuple[dict, str]:
+    machine = machine_facts()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
+    st = start_sharetube(args.mode, workdir)
+    workers = []
+    try:
+        server_pids = st.all_worker_pids()
+        mem = ProcSampler(server_pids).start()
+        rss_baseline = mem.rss()
+        t_prep = time.monotonic()
+        rooms = await prepare(st, args.clients, args.room_size)
+        prep_s = round(time.monotonic() - t_prep, 1)
+        progress(f"{args.clients} guests signed in, {len(rooms)} rooms in {prep_s} s; connecting at {args.ramp}/s")
+        jobs = [{"rooms": chunk, "ramp": args.ramp / args.procs, "concurrency": max(1, int(args.ramp)),
+                 "status_s": args.status_s, "chat_s": args.chat_s, "control_s": args.control_s, "seed": i}
+                for i, chunk in enumerate(split(rooms, args.procs))]
+        t_ramp = time.monotonic()
+        workers = spawn(client_process, jobs)
+        readies = await asyncio.to_thread(gather, workers, args.setup_timeout)
+        ramp_s = round(time.monotonic() - t_ramp, 1)
+        connected0 = sum(r["connected"] for r in readies)
+        progress(f"{connected0} connected and joined in {ramp_s} s; measuring {args.duration} s")
+        await asyncio.sleep(min(5.0, args.status_s * 1.5))  # every behaviour loop is past its first phase
+
+        cpu = ProcSampler(server_pids).start()
+        per_proc = {pid: ProcSampler([pid]).start() for pid in server_pids}
+        redis_cpu = ProcSampler([st.redis.proc.pid]).start() if st.redis else None
+        client_cpu0 = sum(w.cpu_seconds() for w in workers)
+        recorders = profiling.start(st.interactive_worker_pids(), Path(args.profile)) if args.profile else []
+        hist0 = await ack_histogram(st.urls)
+        for w in workers:
+            w.send({"op": "go"})
+        t_go = time.monotonic()
+        loads = []
+        while time.monotonic() - t_go < args.duration:
+            await asyncio.sleep(min(5.0, max(0.0, args.duration - (time.monotonic() - t_go))))
+            mem.rss()
+            loads.append(psutil.getloadavg()[0])
+        for w in workers:
+            w.send({"op": "report"})
+        window = time.monotonic() - t_go
+        hist1 = await ack_histogram(st.urls)
+        profiling.stop(recorders)
+        reports = await asyncio.to_thread(gather, workers, 120)
+        server_cpu = cpu.cpu_percent()
+        rss_end = mem.rss()
+        client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
+        result = aggregate(args, machine, readies, reports, window)
+        connected = sum(r["connected"] for r in reports)
+        result["setup"] = {"prepare_s": prep_s, "ramp_s": ramp_s, "connected_after_ramp": connected0,
+                           "setup_errors": sum(r["setup_errors"] for r in readies),
+                           "setup_error_samples": [e for r in readies for e in r["setup_error_samples"]][:5],
+                           "setup_disconnects": sum(r["setup_disconnects"] for r in readies),
+                           "connect_ms": summary([x for r in readies for x in r["setup_latency"].get("connect", [])]),
+                           "join_ms": summary([x for r in readies for x in r["setup_latency"].get("join", [])])}
+        result["server"] = {
+            "processes": len(server_pids), "cpu_pct": server_cpu,
+            "cpu_pct_per_process": {str(pid): s.cpu_percent() for pid, s in per_proc.items()},
+            "redis_cpu_pct": redis_cpu.cpu_percent() if redis_cpu else None,
+            "rss_baseline_mb": round(rss_baseline / 2**20, 1), "rss_end_mb": round(rss_end / 2**20, 1),
+            "rss_peak_mb": round(mem.peak_rss / 2**20, 1),
+            "rss_per_client_kb": round((rss_end - rss_baseline) / 1024 / connected, 1) if connected else None,
+            "cpu_ms_per_ack": round(10 * server_cpu / result["acks_ms"]["overall"]["per_s"], 2)
+            if result["acks_ms"]["overall"]["per_s"] else None}
+        result["clients"] = {"requested": args.clients, "connected_end": connected, "rooms": len(rooms),
+                             "room_size": args.room_size, "client_procs": len(workers),
+                             "client_procs_cpu_pct": client_cpu_pct,
+                             "clients_per_proc": [sum(len(r["members"]) for r in j["rooms"]) for j in jobs]}
+        result["loadavg_1m_during"] = [round(x, 2) for x in loads]
+        result["server_handler_ms"] = server_side_acks(hist0, hist1)
+        return result, table(result)
+    finally:
+        st.stop()  # first: no disconnect storm to handle
+        for w in workers:
+            w.stop()
+        if not args.workdir and not args.keep_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+HIST = re.compile(r'^sharetube_ack_seconds_bucket\{le="([^"]+)"\} ([0-9.e+]+)$')
+
+
+async def ack_histogram(urls: list[str]) -> dict[str, float]:
+    """The server's own handler-time histogram (cumulative counts by bucket), summed over processes."""
+    total: dict[str, float] = {}
+    async with aiohttp.ClientSession() as http:
+        for url in urls:
+            try:
+                async with http.get(f"{url}/metrics", timeout=aiohttp.ClientTimeout(total=20)) as resp:
+                    text = await resp.text()
+            except (aiohttp.ClientError, TimeoutError):
+                continue
+            for line in text.splitlines():
+                m = HIST.match(line)
+                if m:
+                    total[m.group(1)] = total.get(m.group(1), 0.0) + float(m.group(2))
+    return total
+
+
+def server_side_acks(before: dict[str, float], after: dict[str, float]) -> dict:
+    """Handler time inside the server during the window (from /metrics): share within each bucket bound,
+    and p50/p99 as the bucket bound they fall under. Client ack minus this is queueing + transport."""
+    diff = {le: after.get(le, 0.0) - before.get(le, 0.0) for le in after}
+    count = diff.get("+Inf", 0.0)
+    if count <= 0:
+        return {"n": 0}
+    bounds = sorted((float(le), n) for le, n in diff.items() if le != "+Inf")
+
+    def bound(q: float) -> str:
+        return next((f"<= {b * 1000:g} ms" for b, n in bounds if n >= q * count), f"> {bounds[-1][0] * 1000:g} ms")
+    return {"n": int(count), "p50": bound(0.5), "p99": bound(0.99),
+            "share_within_ms": {f"{b * 1000:g}": round(n / count, 3) for b, n in bounds}}
+
+
+def progress(text: str) -> None:
+    print(f"# capacity: {text} (loadavg {loadavg()})", file=sys.stderr, flush=True)
+
+
+def aggregate(args, machine: dict, readies: list[dict], reports: list[dict], window: float) -> dict:
+    latency = {k: [x for r in reports for x in r["latency"].get(k, [])] for k in KINDS}
+    errors: dict[str, Counter] = {k: Counter() for k in KINDS}
+    for r in reports:
+        for k, codes in r["errors"].items():
+            errors.setdefault(k, Counter()).update(codes)
+    overall = [x for k in KINDS for x in latency[k]]
+    received = Counter()
+    worst: dict[int, float] = {}
+    for r in reports:
+        received.update(r["received"])
+        for sec, ms in r["worst_by_second"].items():
+            worst[int(sec)] = max(worst.get(int(sec), 0.0), ms)
+    acks = {k: {**summary(latency[k], (50, 99)), "per_s": round(len(latency[k]) / window, 1),
+                "errors": dict(errors[k])} for k in KINDS}
+    acks["overall"] = {**summary(overall, (50, 99)), "per_s": round(len(overall) / window, 1),
+                       "errors": dict(sum(errors.values(), Counter()))}
+    errors_total = sum(sum(c.values()) for c in errors.values())
+    disconnects = sum(r["disconnects"] for r in reports)
+    p99 = acks["overall"]["p99"]
+    return {"bench": "capacity", "mode": args.mode, "machine": machine, "window_s": round(window, 1),
+            "acks_ms": acks, "errors_total": errors_total, "disconnects": disconnects,
+            "received_per_s": {k: round(v / window, 1) for k, v in sorted(received.items())},
+            "worst_ack_ms_by_second": [round(worst.get(i, 0.0)) for i in range(int(window) + 1)],
+            "seconds_with_an_ack_over_100ms": sum(1 for i in range(int(window) + 1)
+                                                  if worst.get(i, 0.0) > TARGET_P99_MS),
+            "intervals_s": {"status": args.status_s, "chat": args.chat_s, "control": args.control_s},
+            "target": {"clients": 2000, "p99_ms_max": TARGET_P99_MS,
+                       "met": bool(args.clients >= 2000 and args.mode == "single" and p99 is not None
+                                   and p99 < TARGET_P99_MS and errors_total == 0 and disconnects == 0)}}
+
+
+def table(res: dict) -> str:
+    rows = [(k, a["n"], a["per_s"], a["p50"], a["p99"], a["max"], sum(a["errors"].values()),
+             ", ".join(f"{c}:{v}" for c, v in a["errors"].items()) or "–")
+            for k, a in res["acks_ms"].items()]
+    out = md_table(["event", "acks", "per s", "p50 ms", "p99 ms", "max ms", "errors", "by code"], rows)
+    s, c = res["server"], res["clients"]
+    out += "\n\n" + md_table(
+        ["mode", "clients", "connected", "rooms", "disconnects", "server CPU %", "CPU ms/ack", "redis CPU %",
+         "RSS MB", "RSS/client KB", "client procs CPU %", "ramp s"],
+        [(res["mode"], c["requested"], c["connected_end"], c["rooms"], res["disconnects"], s["cpu_pct"],
+          s["cpu_ms_per_ack"], s["redis_cpu_pct"], s["rss_end_mb"], s["rss_per_client_kb"],
+          c["client_procs_cpu_pct"], res["setup"]["ramp_s"])])
+    h = res.get("server_handler_ms", {})
+    out += (f"\n\nserver-side handler time (from /metrics): p50 {h.get('p50', '–')}, p99 {h.get('p99', '–')}; "
+            f"seconds of the window with an ack over {TARGET_P99_MS:g} ms: {res['seconds_with_an_ack_over_100ms']}"
+            f" of {len(res['worst_ack_ms_by_second'])}")
+    m = res["machine"]
+    out += f"\n\nloadavg start {m['loadavg_start']} · during {res['loadavg_1m_during']} · nproc {m['nproc']}"
+    return out
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=2000)
+    p.add_argument("--duration", type=float, default=60.0, help="measured window, seconds")
+    p.add_argument("--mode", choices=("single", "redis"), default="single")
+    p.add_argument("--room-size", type=int, default=5)
+    p.add_argument("--procs", type=int, default=2, help="client processes (1–2 on a 2-core box)")
+    p.add_argument("--ramp", type=float, default=100.0, help="connections started per second (all procs)")
+    p.add_argument("--status-s", type=float, default=2.0)
+    p.add_argument("--chat-s", type=float, default=20.0)
+    p.add_argument("--control-s", type=float, default=60.0)
+    p.add_argument("--setup-timeout", type=float, default=600.0)
+    p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of the server")
+    p.add_argument("--workdir", default=None, help="keep the server folder (logs, database) here")
+    p.add_argument("--keep-workdir", action="store_true", help="keep the temporary server folder")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    raise_nofile()
+    args = parse_args(argv)
+    result, text = asyncio.run(run(args))
+    emit_result(result, text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""Shared bench helpers: machine facts, percentiles, output (one JSON line + a markdown table),
+the open-files limit and CPU/RSS sampling of server processes."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import resource
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def machine_facts() -> dict:
+    mem = psutil.virtual_memory()
+    return {"nproc": os.cpu_count(), "mem_total_mb": mem.total // 2**20, "mem_available_mb": mem.available // 2**20,
+            "python": platform.python_version(), "platform": platform.platform(terse=True),
+            "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "loadavg_start": loadavg()}
+
+
+def raise_nofile(wanted: int = 65536) -> int:
+    """Lift the soft open-files limit towards `wanted` (never above the hard limit); return it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(wanted, hard) if hard != resource.RLIM_INFINITY else wanted
+    if target > soft:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of `values`; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def summary(values: Sequence[float], qs: Iterable[int] = (50, 90, 99)) -> dict:
+    out: dict = {"n": len(values)}
+    for q in qs:
+        v = percentile(values, q)
+        out[f"p{q}"] = None if v is None else round(v, 2)
+    out["max"] = round(max(values), 2) if values else None
+    return out
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else round(a / b, 2)
+
+
+def fmt(v: object) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, float):
+        return f"{v:.1f}" if abs(v) >= 10 else f"{v:.2f}"
+    return str(v)
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(fmt(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def emit_result(result: dict, table: str) -> None:
+    """The bench's output contract: exactly one JSON line (prefixed for grep), then the table."""
+    result["machine"]["loadavg_end"] = loadavg()
+    print("BENCH_JSON " + json.dumps(result, sort_keys=True), flush=True)
+    print(table, flush=True)
+
+
+def parse_json_line(stdout: str) -> dict:
+    for line in stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON "):])
+    raise ValueError("no BENCH_JSON line in the output")
+
+
+@dataclass
+class ProcSampler:
+    """CPU (cpu_times user+system delta / wall) and RSS of a fixed set of server processes."""
+
+    pids: list[int]
+    procs: list[psutil.Process] = field(default_factory=list)
+    t0: float = 0.0
+    cpu0: float = 0.0
+    peak_rss: int = 0
+
+    def start(self) -> ProcSampler:
+        self.procs = [psutil.Process(p) for p in self.pids]
+        self.t0, self.cpu0 = time.monotonic(), self._cpu()
+        return self
+
+    def _cpu(self) -> float:
+        total = 0.0
+        for p in self.procs:
+            try:
+                t = p.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+        return total
+
+    def rss(self) -> int:
+        total = 0
+        for p in self.procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        self.peak_rss = max(self.peak_rss, total)
+        return total
+
+    def cpu_percent(self) -> float:
+        """Share of one core used since start(), summed over the processes (200 = two full cores)."""
+        wall = time.monotonic() - self.t0
+        return round(100 * (self._cpu() - self.cpu0) / wall, 1) if wall > 0 else 0.0
+
+
+def self_cpu_seconds(pids: Iterable[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        try:
+            t = psutil.Process(pid).cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total

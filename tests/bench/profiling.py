@@ -1,0 +1,139 @@
+"""Optional server profiling for the benches: py-spy (installed in the venv by hand, not a
+requirement) records the Gunicorn workers as collapsed stacks; `summarize` ranks functions.
+
+    .venv/bin/python -m tests.bench.profiling DIR [--top 30] [--match server/] [--categories]
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+RATE_HZ = 200
+# leaves that mean "waiting": the gevent hub in libev, gevent's threadpool workers on their queue
+IDLE_LEAVES = ("Hub.run (gevent/hub.py)", "acquire_with_timeout (gevent/_threading.py)", "<idle>")
+FRAME = re.compile(r"^(?P<fn>.*?) \((?P<file>[^:()]+)(?::\d+)?\)$")
+
+
+def py_spy() -> str | None:
+    exe = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return exe if Path(exe).exists() else None
+
+
+def start(pids: list[int], out_dir: Path, label: str = "worker") -> list[subprocess.Popen]:
+    """Record each pid until stop(): wall-clock samples (--idle), nonblocking (the server is never paused)."""
+    exe = py_spy()
+    if exe is None:
+        print("# profiling: py-spy not found (.venv/bin/pip install py-spy)", file=sys.stderr)
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [subprocess.Popen([exe, "record", "--pid", str(pid), "--rate", str(RATE_HZ), "--format", "raw",
+                              "--nonblocking", "--idle", "-o", str(out_dir / f"{label}-{pid}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in pids]
+
+
+def stop(recorders: list[subprocess.Popen]) -> None:
+    for p in recorders:
+        if p.poll() is None:
+            p.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+    for p in recorders:
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def _name(frame: str) -> str:
+    m = FRAME.match(frame.strip())
+    if not m:
+        return frame.strip()
+    path = m.group("file")
+    for marker in ("site-packages/", "/work/main/", "lib/python3.11/"):
+        if marker in path:
+            path = path.split(marker, 1)[1]
+    return f"{m.group('fn')} ({path})"
+
+
+def summarize(path: Path, top: int = 30, match: str = "") -> str:
+    inclusive: Counter = Counter()
+    self_time: Counter = Counter()
+    total = idle = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [_name(f) for f in stack.split(";")]
+        if frames[-1].startswith(IDLE_LEAVES):
+            idle += n
+            continue
+        total += n
+        for f in set(frames):
+            inclusive[f] += n
+        self_time[frames[-1]] += n
+    if not total:
+        return f"{path.name}: no busy samples ({idle} idle)"
+    lines = [f"{path.name}: {total + idle} wall samples at {RATE_HZ} Hz; busy (not waiting) "
+             f"{total} = {100 * total / (total + idle):.1f}% of wall; shares below are of busy samples",
+             "inclusive % | function"]
+    lines += [f"{100 * c / total:6.1f} | {f}" for f, c in inclusive.most_common()
+              if match in f][:top]
+    lines += ["self % | function"] + [f"{100 * c / total:6.1f} | {f}" for f, c in self_time.most_common(15)]
+    return "\n".join(lines)
+
+
+# (category, function names that put a stack in it), first match wins: where a ShareTube worker's time goes
+CATEGORIES = (
+    ("roster folds (scheduler flush_pending)", ("flush_pending",)),
+    ("roster folds (inline in player.status)", ("_emit", "broadcast_presence")),
+    ("background scheduler (other)", ("_local_loop", "slot_loop")),
+    ("player.status handler", ("player_status",)),
+    ("chat.send handler", ("chat_send",)),
+    ("control handlers (pause/play/seek/…)", ("_control",)),
+    ("join/leave/other handlers", ("on_event.<locals>.decorate.<locals>.handler",)),
+    ("Flask-SocketIO dispatch (request context, session)", ("SocketIO._handle_event",)),
+    ("engine.io writer greenlets (sending frames)", ("Socket._websocket_handler.<locals>.writer",)),
+    ("Socket.IO decode/dispatch", ("Server._handle_eio_message", "Server._handle_event_internal",
+                                   "Server._trigger_event")),
+    ("engine.io reader (receive, decode, spawn)", ("Socket._websocket_handler",)),
+)
+
+
+def categorize(path: Path) -> str:
+    """Busy samples grouped into CATEGORIES (what a stack is doing, by the frames it contains)."""
+    counts: Counter = Counter()
+    total = 0
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = [_name(f) for f in stack.split(";")]
+        if frames[-1].startswith(IDLE_LEAVES):
+            continue
+        names = {f.split(" (")[0] for f in frames}
+        label = next((c for c, fns in CATEGORIES if names & set(fns)), "other")
+        counts[label] += int(count)
+        total += int(count)
+    lines = [f"{path.name}: {total} busy samples", "share % | category"]
+    return "\n".join(lines + [f"{100 * n / total:6.1f} | {c}" for c, n in counts.most_common()]) if total else path.name
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="rank functions in py-spy collapsed stacks")
+    p.add_argument("dir")
+    p.add_argument("--top", type=int, default=30)
+    p.add_argument("--match", default="", help="only functions whose name/path contains this")
+    p.add_argument("--categories", action="store_true", help="group busy time by what the worker was doing")
+    args = p.parse_args(argv)
+    for f in sorted(Path(args.dir).glob("*.txt")):
+        print(categorize(f) if args.categories else summarize(f, args.top, args.match), end="\n\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""The benches still run end to end against the real server (tiny sizes; figures not asserted).
+
+fanout (N=5, 3 commands, ShareTube + floor) and capacity (10 clients, 5 s) run side by side as
+subprocesses, each printing one BENCH_JSON line whose keys are checked here.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.bench.common import ROOT, parse_json_line
+
+pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
+
+FANOUT = ["-m", "tests.bench.fanout", "--clients", "5", "--commands", "3", "--procs", "1"]
+CAPACITY = ["-m", "tests.bench.capacity", "--clients", "10", "--duration", "5", "--procs", "1"]
+MACHINE_KEYS = {"nproc", "mem_total_mb", "python", "loadavg_start", "loadavg_end"}
+
+
+def run_both() -> tuple[dict, dict, float]:
+    t0 = time.monotonic()
+    procs = [subprocess.Popen([sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for argv in (FANOUT, CAPACITY)]
+    outs = []
+    for p in procs:
+        try:
+            out, err = p.communicate(timeout=100)
+        except subprocess.TimeoutExpired:
+            for q in procs:
+                q.kill()
+            raise
+        assert p.returncode == 0, f"bench failed ({p.returncode}):\n{out[-3000:]}\n{err[-3000:]}"
+        outs.append(parse_json_line(out))
+    return outs[0], outs[1], time.monotonic() - t0
+
+
+def test_fanout_and_capacity_print_their_json_line() -> None:
+    fanout, capacity, elapsed = run_both()
+    print(f"benches took {elapsed:.1f}s")
+
+    assert fanout["bench"] == "fanout"
+    assert MACHINE_KEYS <= set(fanout["machine"])
+    assert {"results", "ratio_sharetube_over_floor", "target", "setup"} <= set(fanout)
+    assert {r["target"] for r in fanout["results"]} == {"sharetube", "floor"}
+    for r in fanout["results"]:
+        assert {"n", "joined", "setup_complete", "last_ms", "ack_ms", "incomplete", "disconnects",
+                "server_cpu_pct", "join_mb_received", "server_log"} <= set(r)
+        assert r["setup_complete"] is True
+        assert {"p50", "p90", "p99", "max", "n"} <= set(r["last_ms"])
+        assert r["n"] == 5 and r["commands"] == 3
+    assert fanout["ratio_sharetube_over_floor"][0]["n"] == 5
+
+    assert capacity["bench"] == "capacity" and capacity["mode"] == "single"
+    assert MACHINE_KEYS <= set(capacity["machine"])
+    assert {"status", "chat", "control", "overall"} <= set(capacity["acks_ms"])
+    assert {"p50", "p99", "n", "per_s", "errors"} <= set(capacity["acks_ms"]["overall"])
+    assert {"errors_total", "disconnects", "server", "clients", "setup", "server_handler_ms",
+            "worst_ack_ms_by_second"} <= set(capacity)
+    assert {"cpu_pct", "cpu_ms_per_ack", "rss_end_mb", "rss_per_client_kb"} <= set(capacity["server"])
+    assert capacity["clients"]["requested"] == 10

@@ -26,7 +26,10 @@ export const DRIFT_NUDGE_MS = 30; // |drift| above this starts a playbackRate nu
 export const DRIFT_SETTLED_MS = 10; // a nudge ends once |drift| is below this (hysteresis)
 export const HOLD_TOLERANCE_MS = 5; // before a scheduled start a paused video is placed this exactly
 export const DRIFT_SEEK_MS = 500; // |drift| above this is corrected by a seek
-export const PAUSED_TOLERANCE_MS = 250; // a paused/held video further than this is re-positioned
+// A paused/held video further than this is re-positioned. 100, not more: a member pauses when
+// the room's pause reaches it (one network trip after the one who paused), and issue 5 wants
+// paused players within 100 ms of each other too.
+export const PAUSED_TOLERANCE_MS = 100;
 export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
 export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
 export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided

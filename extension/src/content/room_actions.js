@@ -79,7 +79,9 @@ export function roomActions(app) {
     skip: () => request("skip", {}),
     addCurrent: async () => {
       if (!app.adapter.videoId) return;
-      if (await addVideo(currentVideoPayload())) app.showNotice("Added to the queue.");
+      const ack = await request("queue.add", currentVideoPayload());
+      // The server collapses a repeat of the same add within a few seconds (duplicate: true).
+      if (ack.ok) app.showNotice(ack.duplicate ? "That video is already in the queue." : "Added to the queue.");
     },
     addUrl: async (text) => {
       if (!parseVideoInput(text)) {
@@ -115,7 +117,10 @@ export function roomActions(app) {
       const view = app.view;
       if (!app.adapter.videoId || !view || view.queue.length || view.playback.state !== "idle") return;
       const entry = await addVideo(currentVideoPayload());
-      if (entry && app.view?.playback.state === "idle") await request("queue.play", { entry_id: entry.id });
+      // The server starts an idle room with its first entry by itself, so this queue.play is
+      // only a fallback and is usually refused ("not in the queue any more"): ask quietly, as
+      // this is no user action and its refusal is nothing to show.
+      if (entry && app.view?.playback.state === "idle") await transport.emit("queue.play", { entry_id: entry.id });
     },
   };
 }

@@ -1,5 +1,5 @@
 """player.status: kept in memory (and the shared presence store), folded into the roster at
-most every PRESENCE_FOLD_MS per room. No database write per report."""
+most every PRESENCE_FOLD_MS per room (less often in very big rooms). No database write per report."""
 from __future__ import annotations
 
 from server.runtime import rt
@@ -7,6 +7,15 @@ from server.services.presence import Conn
 from server.timeutil import now_ms
 
 PRESENCE_FOLD_MS = 2000
+# Beyond this many sockets a room's roster is folded less often, in proportion to its size, so the
+# roster traffic per viewer stays about the same however big the room grows (a full roster of N
+# members to N sockets every 2 s would be O(N²) bytes).
+FOLD_SCALE_SOCKETS = 50
+
+
+def fold_interval_ms(code: str) -> int:
+    sockets = len(rt().presence.room_records(code))
+    return int(PRESENCE_FOLD_MS * max(1.0, sockets / FOLD_SCALE_SOCKETS))
 
 
 def record_status(conn: Conn, data: dict) -> None:
@@ -28,7 +37,7 @@ def mark_dirty(code: str | None, now: int) -> None:
         return
     fold = rt().limiters.setdefault("presence_fold", {"last": {}, "pending": set()})
     last = fold["last"].get(code, 0)
-    if now - last >= PRESENCE_FOLD_MS:
+    if now - last >= fold_interval_ms(code):
         fold["last"][code] = now
         fold["pending"].discard(code)
         _emit(code)
@@ -42,7 +51,8 @@ def flush_pending(now: int | None = None) -> int:
     fold = rt().limiters.get("presence_fold")
     if not fold:
         return 0
-    due = [c for c in list(fold["pending"]) if now - fold["last"].get(c, 0) >= PRESENCE_FOLD_MS]
+    due = [c for c in list(fold["pending"])
+           if now - fold["last"].get(c, 0) >= PRESENCE_FOLD_MS and now - fold["last"].get(c, 0) >= fold_interval_ms(c)]
     for code in due:
         fold["pending"].discard(code)
         fold["last"][code] = now

@@ -26,10 +26,16 @@ def broadcast_presence(room: Room) -> None:
     socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
 
 
+def is_small(room: Room) -> bool:
+    """Up to IMMEDIATE_ROSTER_MAX sockets, joins and leaves are told at once (roster and chat line);
+    in bigger rooms they fold into the periodic roster, or a crowd filling in would flood everyone."""
+    return len(rt().presence.room_records(room.code)) <= IMMEDIATE_ROSTER_MAX
+
+
 def roster_changed(room: Room) -> None:
     """A member came or went: small rooms see it at once; in a big room every join re-sending the
-    whole roster to everyone would cost O(N²), so it folds into the 2 s roster update instead."""
-    if len(rt().presence.room_records(room.code)) <= IMMEDIATE_ROSTER_MAX:
+    whole roster to everyone would cost O(N²), so it folds into the periodic roster update."""
+    if is_small(room):
         broadcast_presence(room)
     else:
         from server.services.status_reports import mark_dirty
@@ -49,7 +55,7 @@ def enter_room(conn: Conn, room: Room) -> bool:
 def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
     if first_device and conn.device == "extension":
         _clock_member(room.code, MemberJoined, conn.user_id)
-    if first_device:
+    if first_device and is_small(room):
         msg = post_system(room, f"{conn.name} joined")
         db.session.commit()
         if msg is not None:
@@ -79,7 +85,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         _clock_member(code, MemberLeft, conn.user_id)
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
-        msg = post_system(room, text)
+        msg = post_system(room, text) if is_small(room) else None
         db.session.commit()
         if msg is not None:
             socketio.emit("chat.message", msg.to_wire(), to=code)

@@ -57,3 +57,26 @@ def test_time_sync_answers_with_the_server_clock(app):
     ack = g.emit("time.sync", {"client_ms": 123})
     after = int(time.time() * 1000)
     assert ack["ok"] and ack["client_ms"] == 123 and before <= ack["server_ms"] <= after
+
+
+def test_big_rooms_fold_joins_into_the_periodic_roster(app, monkeypatch):
+    """In a crowd, a join is not re-broadcast to everyone at once (O(N²)); the roster catches up."""
+    from server.services import connections
+    monkeypatch.setattr(connections, "IMMEDIATE_ROSTER_MAX", 2)
+    owner, bob, cat = sign_in(app, "Owner"), sign_in(app, "Bob"), sign_in(app, "Cat")
+    code = create_room(app, owner)["code"]
+    owner.connect().join(code)
+    bob.connect().join(code)
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
+    owner.received()
+    room = cat.connect().join(code)
+    assert {m["user_id"] for m in room["members"]} == {owner.user["id"], bob.user["id"], cat.user["id"]}
+    got = owner.received()
+    assert [m for m in got if m.get("kind") == "system"] == []  # no "Cat joined" line in a crowd
+    updates = [m for m in got if isinstance(m, dict) and "members" in m]
+    if not updates:  # folded: it comes with the next periodic roster
+        time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
+        with app.app_context():
+            flush_pending()
+        updates = owner.received("presence.update")
+    assert len(updates) == 1 and len(updates[0]["members"]) == 3

@@ -26,10 +26,12 @@ export const DRIFT_NUDGE_MS = 30; // |drift| above this starts a playbackRate nu
 export const DRIFT_SETTLED_MS = 10; // a nudge ends once |drift| is below this (hysteresis)
 export const HOLD_TOLERANCE_MS = 5; // before a scheduled start a paused video is placed this exactly
 export const DRIFT_SEEK_MS = 500; // |drift| above this is corrected by a seek
-// A paused/held video further than this is re-positioned. 100, not more: a member pauses when
-// the room's pause reaches it (one network trip after the one who paused), and issue 5 wants
-// paused players within 100 ms of each other too.
-export const PAUSED_TOLERANCE_MS = 100;
+// A paused/held video further than this is re-positioned: the design's 50 ms between viewers.
+// A member pauses when the room's pause reaches it (one network trip after the one who paused),
+// so it usually stands a little past the room's position_ms. No seek loop: a seek while paused
+// lands exactly (currentTime reads back the target, not a frame boundary — measured in
+// Chromium on 15 fps clips), so the next tick finds the video within 0 ms.
+export const PAUSED_TOLERANCE_MS = 50;
 export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
 export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
 export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided
@@ -50,6 +52,9 @@ export const ELEMENT_SETTLE_MS = 1_500; // ignore rate changes this soon after a
 
 // --- reporting ------------------------------------------------------------------------------
 export const STATUS_REPORT_INTERVAL_MS = 2_000; // player.status while in a room
+// A report taken while the player seeks/corrects leaves its position out (the roster shows it
+// "settling"), unless the change has lasted this long: a stalled seek is worth a red dot.
+export const STATUS_SETTLING_MAX_MS = 5_000;
 export const TYPING_SEND_INTERVAL_MS = 2_000; // chat.typing at most this often
 export const TYPING_SHOW_MS = 4_000; // how long "X is typing" stays after the last signal
 export const SYNC_REQUEST_MIN_GAP_MS = 2_000; // room.sync at most this often on version gaps

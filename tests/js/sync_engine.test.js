@@ -5,6 +5,7 @@ import {
   DRIFT_NUDGE_MS,
   DRIFT_SEEK_MS,
   NUDGE_MAX_FRACTION,
+  PAUSED_TOLERANCE_MS,
   SEEK_LATENCY_INITIAL_MS,
   SEEK_TIMEOUT_MS,
 } from "../../extension/src/constants.js";
@@ -117,8 +118,42 @@ test("a paused room pauses a playing video and re-positions it", () => {
   const fresh = new SyncEngine();
   const move = fresh.decide({ ...base, video: video({ currentTimeMs: 50_000, paused: true }) });
   assert.deepEqual([move.action, move.targetMs], ["seek", 42_000]);
-  const still = new SyncEngine().decide({ ...base, video: video({ currentTimeMs: 42_100, paused: true }) });
+  // Within PAUSED_TOLERANCE_MS (50 ms, the design's target between viewers) it stays put;
+  // just past it, it is moved back to position_ms.
+  const still = new SyncEngine().decide({ ...base, video: video({ currentTimeMs: 42_000 + PAUSED_TOLERANCE_MS, paused: true }) });
   assert.equal(still.action, "none");
+  assert.equal(PAUSED_TOLERANCE_MS, 50);
+  const past = new SyncEngine().decide({ ...base, video: video({ currentTimeMs: 42_000 - PAUSED_TOLERANCE_MS - 1, paused: true }) });
+  assert.deepEqual([past.action, past.targetMs], ["seek", 42_000]);
+});
+
+test("a paused seek that landed where it aimed is not repeated (no seek loop)", () => {
+  const engine = new SyncEngine();
+  const paused = { ...playing(), state: "paused", position_ms: 42_000 };
+  const at = (ms) => ({ playback: paused, serverNowMs: T0 + ms, localNowMs: T0 + ms });
+  assert.equal(engine.decide({ ...at(0), video: video({ currentTimeMs: 42_090, paused: true }) }).action, "seek");
+  engine.noteSeeked(T0 + 40);
+  // A paused seek reads back its target exactly; a frame-quantised read (15 fps: up to 67 ms
+  // off) would make it seek again, which is what the tolerance must survive in real players too.
+  for (const landed of [42_000, 42_000 + PAUSED_TOLERANCE_MS, 42_000 - PAUSED_TOLERANCE_MS]) {
+    assert.equal(engine.decide({ ...at(250), video: video({ currentTimeMs: landed, paused: true }) }).action, "none", `${landed}`);
+  }
+});
+
+test("correcting() is true while a seek, play or pause is in flight, not during a rate nudge", () => {
+  const engine = new SyncEngine();
+  assert.equal(engine.correcting(), false);
+  decideAtDrift(engine, 5_000);
+  assert.equal(engine.correcting(), true, "seek in flight");
+  engine.noteSeeked(T0 + 20_100);
+  assert.equal(engine.correcting(), false, "the seek landed");
+  decideAtDrift(engine, 200);
+  assert.equal(engine.correcting(), false, "a nudge keeps the position meaningful");
+  const pausing = new SyncEngine();
+  pausing.decide({
+    playback: { ...playing(), state: "paused" }, serverNowMs: T0, localNowMs: T0, video: video({ currentTimeMs: 10_000 }),
+  });
+  assert.equal(pausing.correcting(), true, "pause in flight");
 });
 
 test("a scheduled start holds at position_ms and says exactly when to play", () => {

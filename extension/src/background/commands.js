@@ -47,11 +47,46 @@ async function joinFor(tabId, code, password) {
   return joined.ok ? { ...joined, code } : joined;
 }
 
-async function pairRemote(tabId) {
+/** The server, token and room of a tab, or a failure when it is not signed in or in no room. */
+async function tabRoom(tabId) {
   const state = await readAll();
+  if (!state.token) return { refused: failure("unauthorized", "Sign in first.") };
   const code = state.tabRooms[tabId];
-  if (!code) return failure("not_found", "This tab is not in a room.");
-  return rest.createRemotePairing(state.serverUrl, state.token, code);
+  if (!code) return { refused: failure("not_found", "This tab is not in a room.") };
+  return { serverUrl: state.serverUrl, token: state.token, code };
+}
+
+async function pairRemote(tabId) {
+  const { refused, serverUrl, token, code } = await tabRoom(tabId);
+  return refused || rest.createRemotePairing(serverUrl, token, code);
+}
+
+async function listRemotes(tabId) {
+  const { refused, serverUrl, token, code } = await tabRoom(tabId);
+  return refused || rest.listRemotes(serverUrl, token, code);
+}
+
+/** Revoke a paired remote, or cancel a QR code nobody used (the same DELETE on the server). */
+async function revokeRemote(pairingId) {
+  if (!Number.isSafeInteger(pairingId) || pairingId <= 0) return failure("invalid", "That is not a remote.");
+  const { serverUrl, token } = await readAll();
+  if (!token) return failure("unauthorized", "Sign in first.");
+  return rest.deleteRemotePairing(serverUrl, token, pairingId);
+}
+
+/**
+ * Cancels a QR code the dialog showed, unless a phone used it meanwhile (then it stays paired).
+ * Done here, not in the tab, so it completes even when the tab's page is going away.
+ */
+async function cancelPairing({ pairingId, code }) {
+  if (!Number.isSafeInteger(pairingId) || pairingId <= 0) return failure("invalid", "That is not a pairing.");
+  const { serverUrl, token } = await readAll();
+  if (!token) return failure("unauthorized", "Sign in first.");
+  if (typeof code === "string" && code) {
+    const listed = await rest.listRemotes(serverUrl, token, code);
+    if (listed.ok && (listed.remotes || []).some((remote) => remote.id === pairingId)) return { ok: true, kept: true };
+  }
+  return rest.deleteRemotePairing(serverUrl, token, pairingId);
 }
 
 const TAB_METHODS = {
@@ -66,6 +101,9 @@ const TAB_METHODS = {
   emit: (tabId, { event, payload }) =>
     TAB_EMITS.has(event) ? emitForTab(tabId, event, payload || {}) : failure("invalid", `Unknown request ${event}.`),
   pairRemote: (tabId) => pairRemote(tabId),
+  listRemotes: (tabId) => listRemotes(tabId),
+  revokeRemote: (_tabId, { pairingId }) => revokeRemote(pairingId),
+  cancelPairing: (_tabId, args) => cancelPairing(args),
   roomFacts: async (_tabId, { code }) => {
     const { serverUrl, token } = await readAll();
     return rest.roomFacts(serverUrl, token, code);

@@ -47,3 +47,10 @@ export const roomFacts = (serverUrl, token, code) =>
 
 export const createRemotePairing = (serverUrl, token, code) =>
   request(serverUrl, `/api/rooms/${encodeURIComponent(code)}/remote-pairings`, { method: "POST", token, body: {} });
+
+export const listRemotes = (serverUrl, token, code) =>
+  request(serverUrl, `/api/rooms/${encodeURIComponent(code)}/remotes`, { token });
+
+/** Revokes a paired remote (its socket drops at once) or cancels a code not used yet. */
+export const deleteRemotePairing = (serverUrl, token, pairingId) =>
+  request(serverUrl, `/api/remotes/${encodeURIComponent(String(pairingId))}`, { method: "DELETE", token });

@@ -4,6 +4,7 @@
 
 import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
 import { buildInviteLink, inviteCodeFromHash, stripInviteFromHash } from "../lib/invite_links.js";
+import { devicesKey } from "../lib/remote_pairing.js";
 import { canEditQueue, isOperator, markSynced, reduceRoom } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
 import { roomActions } from "./room_actions.js";
@@ -19,7 +20,11 @@ export class ContentApp {
   constructor() {
     this.state = { signedIn: false, user: null, guestName: "", room: null };
     this.view = null;
-    this.ui = { blocked: false, notice: null, choice: null, pairing: null, pendingInvite: null };
+    this.ui = {
+      blocked: false, notice: null, choice: null, pendingInvite: null,
+      // the phone remote (content/remote_pairing.js): the QR dialog and the paired remotes
+      pairing: null, remotes: [], remotesError: null, revokeAsk: null, revoking: null,
+    };
     this.lastSyncRequest = 0;
     this.transport = new Transport({ onMessage: (message) => this.onMessage(message), onDead: () => this.stop() });
     this.adapter = new YouTubeAdapter({
@@ -55,6 +60,8 @@ export class ContentApp {
     this.renderTimer = setInterval(() => this.render(), RENDER_EVERY_MS);
     this.onHashChange = () => this.readInvite();
     window.addEventListener("hashchange", this.onHashChange);
+    this.onPageHide = () => this.actions.dropPairing(); // an open QR code dies with the page
+    window.addEventListener("pagehide", this.onPageHide);
     this.render();
   }
 
@@ -62,6 +69,7 @@ export class ContentApp {
   stop() {
     clearInterval(this.renderTimer);
     window.removeEventListener("hashchange", this.onHashChange);
+    window.removeEventListener("pagehide", this.onPageHide);
     this.sync.stop();
     this.adapter.stop();
     this.overlay.unmount();
@@ -100,6 +108,7 @@ export class ContentApp {
         this.view = reduceRoom(null, { type: "room", payload: message.room });
         this.sync.snapshotArrived();
         this.navigation.roomChanged();
+        this.actions.refreshRemotes();
         break;
       case "event":
         this.applyEvent(message.event, message.payload);
@@ -133,11 +142,18 @@ export class ContentApp {
       return;
     }
     if (this.view.needsSync) this.requestSync();
+    if (event === "presence.update" && this.devicesChanged(before, this.view)) this.actions.refreshRemotes();
     if (event === "room.playback") {
       this.navigation.roomChanged();
       this.sync.tick();
     }
     this.render();
+  }
+
+  /** The user's own devices changed (a phone remote connected or dropped): its list is stale. */
+  devicesChanged(before, after) {
+    const selfId = this.state.user?.id ?? null;
+    return selfId !== null && devicesKey(before.members, selfId) !== devicesKey(after.members, selfId);
   }
 
   async requestSync() {
@@ -156,7 +172,8 @@ export class ContentApp {
     this.view = null;
     if (this.state.room) this.state.room = null;
     this.ui.choice = null;
-    this.ui.pairing = null;
+    this.actions.dropPairing();
+    Object.assign(this.ui, { remotes: [], remotesError: null, revokeAsk: null, revoking: null });
     if (reason) this.showNotice(reason);
     this.render();
   }

@@ -3,8 +3,7 @@
 
 import { refusalMessage } from "../lib/ack_messages.js";
 import { parseVideoInput } from "../lib/youtube_ids.js";
-
-const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//i;
+import { remoteActions } from "./remote_pairing.js";
 
 export function roomActions(app) {
   const { transport } = app;
@@ -42,6 +41,7 @@ export function roomActions(app) {
   }
 
   return {
+    ...remoteActions(app),
     signIn: async (name) => {
       const ack = await transport.call("signInGuest", { name });
       if (!ack.ok) app.showNotice(refusalMessage(ack));
@@ -63,17 +63,6 @@ export function roomActions(app) {
         app.showNotice(`Copy this link: ${app.inviteLink()}`);
       }
     },
-    showQr: async () => {
-      const ack = await transport.call("pairRemote");
-      if (!ack.ok) return app.showNotice(refusalMessage(ack));
-      const pairing = { qr_svg: ack.qr_svg, pair_url: ack.pair_url, expires_ms: ack.expires_ms };
-      if (LOOPBACK.test(ack.pair_url || "")) {
-        pairing.message = "A phone cannot reach this computer's 127.0.0.1. Run the server with " +
-          "LISTEN_HOST=0.0.0.0 and BACKEND_BASE_URL set to this machine's LAN address.";
-      }
-      return app.update({ pairing });
-    },
-    closeQr: () => app.update({ pairing: null }),
     startNow: () => request("start_now", {}),
     resume: () => app.sync.resumeFromGesture(),
     skip: () => request("skip", {}),

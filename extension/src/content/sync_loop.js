@@ -12,7 +12,7 @@ import {
   SYNC_TICK_MS,
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
-import { expectedPositionMs, isScheduledStart } from "../lib/room_position.js";
+import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
 import { SyncEngine } from "../lib/sync_engine.js";
 
 const READY_RESEND_MS = 1_500;
@@ -37,6 +37,7 @@ export class SyncLoop {
     this.engineSeeking = false;
     this.blocked = false;
     this.buffering = false;
+    this.changingSince = null; // since when the player seeks/corrects (status reports)
     this.roomRate = 1;
     this.reports = { readyEntry: null, readyAt: 0, ad: null, adEntry: null, duration: null, ended: null, statusAt: 0 };
   }
@@ -86,8 +87,10 @@ export class SyncLoop {
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
-    this.reportStatus(playback, state);
-    if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) return;
+    if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) {
+      this.reportStatus(playback, state, true);
+      return;
+    }
     this.pendingCommand = null;
     const decision = this.engine.decide({
       playback,
@@ -95,6 +98,8 @@ export class SyncLoop {
       localNowMs: performance.now(),
       video: state,
     });
+    // After the decision: a report from a tick that starts a correction leaves its position out.
+    this.reportStatus(playback, state, false);
     this.apply(decision, video, state);
   }
 
@@ -265,24 +270,24 @@ export class SyncLoop {
     this.transport.emit("player.ready", { entry_id: playback.entry_id, ready: true });
   }
 
-  reportStatus(playback, state) {
+  /** player.status every STATUS_REPORT_INTERVAL_MS (lib/status_report.js says what goes in). */
+  reportStatus(playback, state, commandPending) {
     const now = performance.now();
+    const changing = isChanging({ seeking: state.seeking, correcting: this.engine.correcting(), commandPending });
+    this.changingSince = changing ? (this.changingSince ?? now) : null;
     if (now - this.reports.statusAt < STATUS_REPORT_INTERVAL_MS || state.adActive) return;
     this.reports.statusAt = now;
-    const serverNow = this.serverNow();
-    const steady = playback.state === "playing" && !isScheduledStart(playback, serverNow);
-    const payload = {
-      entry_id: playback.entry_id,
-      position_ms: Math.round(state.currentTimeMs),
-      offset_ms: this.clock.offsetMs,
-      rtt_ms: this.clock.rttMs,
-      buffering: this.buffering || (steady && state.readyState < 3),
-      server_ms: Math.round(serverNow),
-    };
-    if (steady && !state.paused) {
-      payload.drift_ms = Math.round(state.currentTimeMs - expectedPositionMs(playback, serverNow));
-    }
-    this.transport.emit("player.status", payload);
+    const settling = leavesPositionOut({
+      changing, changingForMs: changing ? now - this.changingSince : 0, blocked: this.blocked,
+    });
+    this.transport.emit("player.status", statusReport({
+      playback,
+      video: state,
+      clock: this.clock,
+      serverNowMs: this.serverNow(),
+      buffering: this.buffering,
+      settling,
+    }));
   }
 
   reportDuration() {

@@ -86,6 +86,14 @@ export class SyncEngine {
     this.inFlight = null;
   }
 
+  /**
+   * True while a seek, play or pause the engine made has not settled (a rate nudge does not
+   * count: the player's position stays meaningful during one). Up to date right after decide().
+   */
+  correcting() {
+    return Boolean(this.inFlight && this.inFlight.kind !== "rate");
+  }
+
   /** Forget any correction in flight (a new video element, a new entry, a user command). */
   reset() {
     this.inFlight = null;

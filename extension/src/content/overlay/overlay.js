@@ -7,6 +7,7 @@ import { AccountSection } from "./account_section.js";
 import { ChatSection } from "./chat_section.js";
 import { h } from "./dom.js";
 import { QueueSection } from "./queue_section.js";
+import { RemotesSection } from "./remotes_section.js";
 import { RoomHeader } from "./room_header.js";
 import { RosterSection } from "./roster_section.js";
 import { SettingsSection } from "./settings_section.js";
@@ -30,6 +31,7 @@ export class Overlay {
       new RoomHeader(actions),
       new AccountSection(actions),
       new RosterSection(actions),
+      new RemotesSection(actions),
       new QueueSection(actions),
       new ChatSection(actions),
       new SettingsSection(actions),

@@ -3,6 +3,7 @@
 
 import { waitingNames } from "../../lib/room_view.js";
 import { h, memo } from "./dom.js";
+import { PairingDialog } from "./pairing_dialog.js";
 
 export class RoomHeader {
   constructor(actions) {
@@ -15,15 +16,19 @@ export class RoomHeader {
       actions.copyInvite();
     });
     this.connection = h("span", { class: "muted" });
-    this.qr = h("div", { class: "dialog qr", hidden: true });
+    this.pairing = new PairingDialog(actions);
+    this.qrButton = h("button", {
+      testid: "st-remote-qr", class: "small", text: "Phone remote (QR)", "aria-expanded": "false",
+      onClick: () => actions.showQr(),
+    });
     this.top = h("section", {},
       h("div", { class: "row" }, h("span", { text: "Room" }), this.code, this.connection),
       h("div", { class: "muted" }, "Invite: ", this.invite),
       h("div", { class: "row" },
         h("button", { class: "small", text: "Copy invite", onClick: () => actions.copyInvite() }),
-        h("button", { testid: "st-remote-qr", class: "small", text: "Phone remote (QR)", onClick: () => actions.showQr() }),
+        this.qrButton,
         h("button", { class: "small", text: "Leave room", onClick: () => actions.leave() })),
-      this.qr,
+      this.pairing.element,
     );
     this.waitingText = h("div");
     this.countdown = h("div", { class: "muted" });
@@ -52,10 +57,9 @@ export class RoomHeader {
     this.invite.href = model.inviteLink;
     this.connection.textContent = model.connection === "connected" ? "" : `· ${model.connection}…`;
     this.updateWaiting(model);
-    this.changed(JSON.stringify([model.pairing, model.choice]), () => {
-      this.renderQr(model.pairing);
-      this.renderChoice(model.choice);
-    });
+    this.pairing.update(model);
+    this.qrButton.setAttribute("aria-expanded", String(Boolean(model.pairing)));
+    this.changed(JSON.stringify(model.choice), () => this.renderChoice(model.choice));
   }
 
   updateWaiting(model) {
@@ -72,20 +76,6 @@ export class RoomHeader {
     const verb = playback.state === "midroll" ? "Resumes" : "Starts";
     this.countdown.textContent = left === null ? "" : `${verb} anyway in ${left} s`;
     this.startNow.hidden = !model.isOperator;
-  }
-
-  renderQr(pairing) {
-    this.qr.hidden = !pairing;
-    if (!pairing) return this.qr.replaceChildren();
-    const children = [];
-    if (pairing.qr_svg) {
-      // The server's SVG goes in as an image (never as markup in our page).
-      children.push(h("img", { alt: "QR code for the phone remote", src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(pairing.qr_svg)}` }));
-    }
-    if (pairing.pair_url) children.push(h("a", { href: pairing.pair_url, target: "_blank", rel: "noopener", text: "Open the remote link" }));
-    if (pairing.message) children.push(h("div", { class: "muted", text: pairing.message }));
-    children.push(h("button", { class: "small", text: "Close", onClick: () => this.actions.closeQr() }));
-    return this.qr.replaceChildren(...children);
   }
 
   renderChoice(choice) {

@@ -40,12 +40,20 @@ li.drop-target { outline: 2px dashed #065fd4; }
 li .grow { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .health { width: 10px; height: 10px; border-radius: 50%; flex: none; }
 .health.green { background: #1e8e3e; } .health.yellow { background: #f9ab00; } .health.red { background: #d93025; }
+.health.settling { background: #9aa0a6; } .health.none { background: transparent; border: 2px solid #9aa0a6; }
 .tag { font-size: 11px; border-radius: 8px; padding: 0 6px; background: #eee; }
 .chat-log { max-height: 180px; overflow-y: auto; display: flex; flex-direction: column; gap: 2px;
   border: 1px solid #eee; border-radius: 6px; padding: 4px; }
 .chat-line.system { color: #606060; font-style: italic; }
 .chat-line b { margin-right: 4px; }
 .dialog { border: 1px solid #ccc; border-radius: 8px; padding: 8px; background: #fafafa; }
-.qr img { width: 200px; height: 200px; background: #fff; }
+.qr { display: flex; flex-direction: column; gap: 6px; align-items: flex-start; }
+.qr img { width: 200px; height: 200px; background: #fff; align-self: center; }
+.warning { background: #fce8e6; border: 1px solid #d93025; color: #a50e0e; border-radius: 8px;
+  padding: 6px 8px; font-weight: 500; }
+code.url { font-family: monospace; font-size: 11px; word-break: break-all; user-select: all;
+  background: #fff; border: 1px solid #eee; border-radius: 4px; padding: 2px 4px; }
+li.remote { flex-wrap: wrap; }
+li.remote .confirm { flex-basis: 100%; display: flex; flex-direction: column; gap: 4px; }
 label { display: flex; gap: 6px; align-items: center; }
 `;

@@ -61,7 +61,7 @@ def test_a_flood_from_one_user_does_not_delay_others(server):
         proc.join(20)
     assert sent.value > 1000
     delay = statistics.median(during) - statistics.median(baseline)
-    assert delay < 5, f"flood added {delay:.1f} ms (baseline {baseline}, during {during})"
+    assert delay < 10, f"flood added {delay:.1f} ms (baseline {baseline}, during {during})"
     floods = [m for m in ann.of("chat.message") if m["text"] == "flood"]
     assert len(floods) <= 12  # the burst of 5 (then 1/s) got through; the rest was refused
     ann.close()

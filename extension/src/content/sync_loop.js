@@ -192,6 +192,9 @@ export class SyncLoop {
     const value = kind === "seek" ? video.currentTime * 1000 : kind === "rate" ? video.playbackRate : null;
     if (this.engine.isEcho({ kind, value, atMs: performance.now() })) {
       if (kind === "seek") this.engineSeeking = true;
+      // The engine's own pause landed: take its next step (e.g. the seek of a scheduled start)
+      // now rather than on the next 250 ms tick, or a 200 ms scheduled start is missed.
+      else if (kind === "pause") setTimeout(() => this.tick(), 0);
       return undefined;
     }
     const playback = this.roomPlayback();
@@ -205,6 +208,7 @@ export class SyncLoop {
     if (this.engineSeeking) {
       this.engineSeeking = false;
       this.engine.noteSeeked(performance.now());
+      setTimeout(() => this.tick(), 0); // next step at once (hold until the anchor, or play)
       return;
     }
     if (this.pendingCommand?.kind !== "seek") return;

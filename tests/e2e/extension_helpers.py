@@ -19,11 +19,12 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from harness.browser import (
     FAKE_HOSTS,
     PlaybackSample,
@@ -73,6 +74,15 @@ def built_extension(scratch: Path) -> Path:
         shutil.copytree(dist, target)
         _built["dir"] = target
     return _built["dir"]
+
+
+@pytest.fixture(scope="module", name="server")
+def extension_server(tmp_path_factory: pytest.TempPathFactory, db_templates: Any,
+                     fake_youtube: FakeYouTube) -> Iterator[Any]:
+    """A module's real ShareTube server (import this fixture into a test module to use it)."""
+    proc = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
+    yield proc
+    proc.stop()
 
 
 def start_server(workdir: Path, db_url: str, fake: FakeYouTube, **env: str) -> Any:

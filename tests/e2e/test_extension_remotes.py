@@ -21,10 +21,10 @@ from extension_helpers import (
     Profile,
     built_extension,
     create_room_from_popup,
+    extension_server,  # noqa: F401  (the module's `server` fixture)
     first_page,
     launch_profile,
     open_panel,
-    start_server,
     wait_until,
 )
 from harness.fake_youtube import FakeYouTube
@@ -35,14 +35,6 @@ from tests.support.sio import Client
 VIDEO = "stRemoteV01"
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0 Mobile Safari/537.36")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, db_templates: Any,
-           fake_youtube: FakeYouTube) -> Iterator[Any]:
-    proc = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from extension_helpers import (
     close_panel,
     create_room_from_popup,
     ensure_playing_early,
+    extension_server,  # noqa: F401  (the module's `server` fixture)
     first_page,
     join_by_invite_signed_out,
     launch_profile,
@@ -30,7 +31,6 @@ from extension_helpers import (
     press_on_player,
     queue_video_ids,
     set_rate_like_the_speed_menu,
-    start_server,
     video_state,
     wait_in_sync,
     wait_until,
@@ -73,14 +73,6 @@ class Room:
         """The room plays its video with at least 15 s left (the clip is 30 s long)."""
         self.ensure_joined()
         ensure_playing_early(self.alice, self.pages)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, db_templates: Any,
-           fake_youtube: FakeYouTube) -> Iterator[Any]:
-    proc = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
-    yield proc
-    proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -12,20 +12,6 @@ from dataclasses import dataclass
 
 from server.domain.constants import CONTROL_MODES, ROLES
 
-# Requests that need `may_control` (removing someone else's entry also needs it).
-CONTROL_EVENTS = frozenset(
-    {
-        "play",
-        "pause",
-        "seek",
-        "skip",
-        "restart",
-        "rate",
-        "start_now",
-        "queue.play",
-        "queue.move",
-    }
-)
 OPERATOR_ROLES = ("owner", "operator")
 OWNER_ONLY_SETTINGS = frozenset({"control_mode"})
 

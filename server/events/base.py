@@ -22,7 +22,6 @@ from server.services.presence import Conn
 from server.validation import Schema, validate
 
 log = logging.getLogger("sharetube.events")
-KNOWN_EVENTS: set[str] = set()
 
 
 def room_conn() -> Conn:
@@ -70,7 +69,6 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/", resolve: Callab
                 if error:
                     prom.ERRORS.labels(error).inc()
 
-        KNOWN_EVENTS.add(name)
         socketio.on_event(name, handler, namespace=namespace)
         return handler
 

@@ -97,8 +97,7 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
         if action_line:
             messages.append(post_system(room, action_line))
         db.session.commit()
-        log.info("room=%s event=%s from=%s to=%s v=%s by=%s", room.code, kind, pb.state, new.state,
-                 new.version, f"u{actor_id}" if actor_id else "server")
+        log.info("room=%s %s", room.code, clock.describe_transition(pb, new, command))
         emit_playback(room.code, new)
         if queue_changed:
             from server.services.queue_broadcast import emit_queue  # cycle-free at call time

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from server.timeutil import now_ms
 
@@ -173,15 +173,8 @@ class Presence:
     def local_conns(self) -> list[Conn]:
         return list(self._conns.values())
 
-    def sids_of_user(self, user_id: int) -> list[str]:
-        return [c.sid for c in self._conns.values() if c.user_id == user_id]
-
     def sids_of_pairing(self, pairing_id: int) -> list[str]:
         return [c.sid for c in self._conns.values() if c.pairing_id == pairing_id]
-
-    def local_sids_in_room(self, code: str, user_id: int | None = None) -> list[str]:
-        return [c.sid for c in self._conns.values()
-                if c.room_code == code and (user_id is None or c.user_id == user_id)]
 
     def enter(self, sid: str, code: str) -> None:
         conn = self._conns[sid]
@@ -222,6 +215,3 @@ class Presence:
         for rec in self.room_records(code):
             users.setdefault(int(rec["user_id"]), []).append(rec)
         return users
-
-    def snapshot(self) -> list[dict]:
-        return [asdict(c) for c in self._conns.values()]

@@ -35,6 +35,16 @@ def cluster(tmp_path, fresh_db_url):
     redis.stop()
 
 
+def ann_and_ben(cluster) -> tuple[Client, Client, str]:
+    """Ann on the first interactive process and Ben on the second, in one room anyone controls."""
+    a = Client.guest(cluster["web1"].base_url, "Ann").connect()
+    code = new_room(cluster["web1"].base_url, a.token, control_mode="any")
+    b = Client.guest(cluster["web2"].base_url, "Ben").connect()
+    a.join(code)
+    b.join(code)
+    return a, b, code
+
+
 def start_playing(a: Client, b: Client) -> int:
     entry = a.call("queue.add", {"video_id": "aaaaaaaaaa1"})["entry"]["id"]
     assert a.call("player.ready", {"entry_id": entry, "ready": True})["ok"]
@@ -44,12 +54,7 @@ def start_playing(a: Client, b: Client) -> int:
 
 
 def test_clients_on_two_processes_share_a_room_and_see_the_same_versions(cluster):
-    web1, web2 = cluster["web1"], cluster["web2"]
-    a = Client.guest(web1.base_url, "Ann").connect()
-    code = new_room(web1.base_url, a.token, control_mode="any")
-    b = Client.guest(web2.base_url, "Ben").connect()
-    a.join(code)
-    b.join(code)
+    a, b, code = ann_and_ben(cluster)
     b.wait_for("presence.update", lambda p: len(p["members"]) == 2)
     start_playing(a, b)
     for i in range(6):
@@ -113,11 +118,7 @@ def test_start_timeout_fires_from_the_background_pool(cluster):
 
 def test_kill_9_of_an_interactive_process_loses_no_room_state(cluster):
     web1, web2 = cluster["web1"], cluster["web2"]
-    a = Client.guest(web1.base_url, "Ann").connect()
-    code = new_room(web1.base_url, a.token, control_mode="any")
-    b = Client.guest(web2.base_url, "Ben").connect()
-    a.join(code)
-    b.join(code)
+    a, b, code = ann_and_ben(cluster)
     start_playing(a, b)
     a.call("seek", {"position_ms": 42_000})
     before = b.call("room.sync")["room"]
@@ -137,12 +138,8 @@ def test_kill_9_of_an_interactive_process_loses_no_room_state(cluster):
 
 
 def test_redis_restart_mid_session_is_survived(cluster):
-    web1, web2, redis = cluster["web1"], cluster["web2"], cluster["redis"]
-    a = Client.guest(web1.base_url, "Ann").connect()
-    code = new_room(web1.base_url, a.token, control_mode="any")
-    b = Client.guest(web2.base_url, "Ben").connect()
-    a.join(code)
-    b.join(code)
+    redis = cluster["redis"]
+    a, b, code = ann_and_ben(cluster)
     start_playing(a, b)
     redis.stop()
     time.sleep(1.0)

@@ -78,12 +78,19 @@ def me():
 @jwt_required()
 def logout():
     ident = identity_from_claims(get_jwt())
+    if ident.device == "remote" and ident.pairing_id is not None:
+        # A phone remote signs out of its pairing only, never its user's other sessions.
+        from server.services import pairing as pairing_service
+        pairing = pairing_service.revoke(ident.pairing_id, ident.user, acting_pairing_id=ident.pairing_id)
+        pairing_service.drop_remote_sockets(pairing)
+        log.info("event=logout scope=remote user=u%s pairing=p%s", ident.user.id, pairing.id)
+        return jsonify({"ok": True, "scope": "remote"})
     ident.user.token_version += 1
     db.session.commit()
     log.info("event=logout user=u%s tv=%s", ident.user.id, ident.user.token_version)
     from server.services.connections import drop_user_sockets  # avoid an import cycle
     drop_user_sockets(ident.user.id, reason="signed_out")
-    return jsonify({"ok": True})
+    return jsonify({"ok": True, "scope": "user"})
 
 
 def allowed_redirect(uri: str) -> bool:
@@ -142,35 +149,43 @@ def google_callback():
     return redirect(f"{redirect_uri}#{fragment}")
 
 
+def is_verified(info: dict) -> bool:
+    """The provider vouches for the address only with an explicit `email_verified: true`."""
+    return info.get("email_verified") in (True, "true")
+
+
 def upsert_google_user(info: dict) -> User:
     user = db.session.execute(db.select(User).filter_by(google_sub=str(info["sub"]))).scalar_one_or_none()
-    email = (info.get("email") or "").lower() or None
-    verified_email = email if info.get("email_verified", True) in (True, "true") else None
+    email = (info.get("email") or "").strip().lower() or None
+    verified_email = email if email and is_verified(info) else None
     if user is None and verified_email:
         # An account made for this address before (e.g. by `sharetube admin-link`) becomes this one.
         user = db.session.execute(db.select(User).where(
-            User.email == verified_email, User.google_sub.is_(None), User.is_guest.is_(False))).scalars().first()
+            User.email == verified_email, User.email_verified.is_(True), User.google_sub.is_(None),
+            User.is_guest.is_(False))).scalars().first()
         if user is not None:
             user.google_sub = str(info["sub"])
     if user is None:
         user = User(google_sub=str(info["sub"]), name="")
         db.session.add(user)
-    name = info.get("name") or (email.split("@")[0] if email else "Google user")
+    name = info.get("name") or (verified_email.split("@")[0] if verified_email else "Google user")
     try:
-        user.name = clean_display_name(name[:64])
+        user.name = clean_display_name(str(name)[:64])
     except InvalidText:
         user.name = "Google user"
-    user.email = email
+    # Only a verified address is kept: an unverified one could be anybody's (finding 4).
+    user.email = verified_email
+    user.email_verified = verified_email is not None
     user.picture = info.get("picture") if isinstance(info.get("picture"), str) else None
     user.last_seen_ms = now_ms()
-    verified = info.get("email_verified", True) in (True, "true")
-    if email and verified and email in settings().ADMIN_EMAILS and user.role != "admin":
+    if verified_email and verified_email in settings().ADMIN_EMAILS and user.role != "admin":
         user.role = "admin"
         db.session.flush()
         audit(None, None, "admin.granted_by_config", before={"role": "user"},
               after={"role": "admin", "user_id": user.id})
     db.session.commit()
-    log.info("event=google_signin user=u%s admin=%s", user.id, user.role == "admin")
+    log.info("event=google_signin user=u%s admin=%s email_verified=%s", user.id, user.role == "admin",
+             user.email_verified)
     return user
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -13,6 +13,9 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     google_sub: Mapped[str | None] = mapped_column(String(255), unique=True)
     email: Mapped[str | None] = mapped_column(String(320), index=True)
+    # True only for an address the provider verified (or an operator typed into `admin-link`):
+    # nothing is ever matched or promoted by an address that is not.
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     name: Mapped[str] = mapped_column(String(64))
     picture: Mapped[str | None] = mapped_column(String(1024))
     role: Mapped[str] = mapped_column(String(16), default="user")  # user | admin

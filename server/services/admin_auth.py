@@ -53,15 +53,18 @@ def find_or_create_admin(email: str, *, unban: bool = False) -> User:
     email = email.strip().lower()
     if "@" not in email or len(email) > 320 or any(c.isspace() for c in email):
         raise invalid(f"{email!r} is not an email address")
+    # Only an address the provider verified (or one an operator typed here before) is matched:
+    # an unverified Google address could be anybody's (issue 14, finding 4).
     user = db.session.execute(
-        db.select(User).where(User.email == email, User.is_guest.is_(False)).order_by(User.id)
+        db.select(User).where(User.email == email, User.email_verified.is_(True), User.is_guest.is_(False))
+        .order_by(User.id)
     ).scalars().first()
     if user is None:
         try:
             name = clean_display_name(email.split("@")[0][:64])
         except InvalidText:
             name = "Admin"
-        user = User(name=name, email=email, role="admin", is_guest=False)
+        user = User(name=name, email=email, email_verified=True, role="admin", is_guest=False)
         db.session.add(user)
         db.session.flush()
         audit(None, None, "admin.created_by_cli", after={"user_id": user.id, "email": email, "role": "admin"})

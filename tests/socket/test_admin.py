@@ -89,7 +89,7 @@ def test_admin_link_creates_the_admin_and_stores_only_a_hash(app):
 
 def test_admin_link_promotes_an_existing_user_and_refuses_bad_input(app):
     with app.app_context():
-        db.session.add(User(name="Carol", email="carol@example.com", role="user"))
+        db.session.add(User(name="Carol", email="carol@example.com", email_verified=True, role="user"))
         db.session.commit()
     admin_link(app, "carol@example.com")
     with app.app_context():

@@ -234,7 +234,7 @@ def test_google_sign_in_links_an_account_made_for_that_email(make_app):
     from server.models import User
     app = make_app()
     with app.app_context():
-        made = User(name="boss", email="boss@example.com", role="admin")
+        made = User(name="boss", email="boss@example.com", email_verified=True, role="admin")  # as admin-link makes it
         db.session.add(made)
         db.session.commit()
         linked = upsert_google_user({"sub": "google-123", "email": "Boss@Example.com", "email_verified": True,

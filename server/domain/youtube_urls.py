@@ -249,3 +249,23 @@ def parse_start_seconds(value: str) -> int | None:
     hours, minutes, seconds = (int(match.group(name) or 0) for name in ("h", "m", "s"))
     total = hours * 3600 + minutes * 60 + seconds
     return total if total <= MAX_START_S else None
+
+
+THUMBNAIL_HOST = "i.ytimg.com"
+MAX_THUMBNAIL_CHARS = 1024
+
+
+def is_youtube_thumbnail(url: object) -> bool:
+    """True only for ``https://i.ytimg.com/...`` in printable ASCII, with no user-info or port:
+    any other address would let one member make every other member's phone (and the public
+    ``/join`` page) fetch from a host of their choosing."""
+    if not isinstance(url, str) or not url or len(url) > MAX_THUMBNAIL_CHARS:
+        return False
+    if not url.isascii() or not url.isprintable() or any(c in url for c in " \\\"'<>"):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return (parts.scheme == "https" and parts.netloc == THUMBNAIL_HOST and parts.path.startswith("/")
+            and len(parts.path) > 1)

@@ -7,13 +7,14 @@ from flask import current_app
 
 from server.domain import room_clock as clock
 from server.domain.chat_text import strip_invisible
-from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, parse_video_ref
+from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, is_youtube_thumbnail, parse_video_ref
 from server.errors import invalid
 from server.events.base import on_event
 from server.events.playback import _control_check
 from server.events.rooms import current_room
 from server.extensions import db
 from server.services.clock_runner import entry_ref, run_command
+from server.services.metadata import default_thumbnail
 from server.services.metadata_jobs import fill_later
 from server.services.presence import Conn
 from server.services.queue_broadcast import emit_queue, queue_wire
@@ -36,7 +37,8 @@ def add_refs(conn: Conn, room, refs: list[tuple[VideoRef, dict]]) -> tuple[list,
     if created:
         log.info("room=%s event=queue.add entries=%s qv=%s by=u%s", room.code, [e.id for e in created],
                  room.queue_version, conn.user_id)
-        fill_later(current_app._get_current_object(), [e.id for e in created if not e.title])
+        # Always asked: a title the client sent only shows until YouTube's own arrives.
+        fill_later(current_app._get_current_object(), [e.id for e in created])
         if load_playback(room).state == "idle":
             run_command(room.code, lambda _r, _p: clock.Play(actor=None), actor_id=None)
     return created, reused
@@ -66,8 +68,8 @@ def queue_add(conn: Conn, data: dict) -> dict:
             for k in ("title", "author")}
     meta["duration_ms"] = data.get("duration_ms") or None
     thumb = data.get("thumbnail_url")
-    if isinstance(thumb, str) and thumb.startswith("https://"):
-        meta["thumbnail_url"] = thumb
+    # Other members' phones and the public /join page load it: YouTube's image host only.
+    meta["thumbnail_url"] = thumb if is_youtube_thumbnail(thumb) else default_thumbnail(ref.video_id)
     created, reused = add_refs(conn, room, [(ref, meta)])
     entry = (created or reused)[0]
     return {"entry": entry.to_wire(), "duplicate": not created}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.domain.youtube_urls import is_youtube_thumbnail
 from server.extensions import db
 from server.timeutil import now_ms
 
@@ -72,7 +73,10 @@ class QueueEntry(db.Model):
 
     def to_wire(self) -> dict:
         return {"id": self.id, "video_id": self.video_id, "url": self.url, "title": self.title,
-                "author": self.author, "thumbnail_url": self.thumbnail_url, "duration_ms": self.duration_ms,
+                "author": self.author,
+                # rows stored before thumbnails were checked may point anywhere: never sent on
+                "thumbnail_url": self.thumbnail_url if is_youtube_thumbnail(self.thumbnail_url) else None,
+                "duration_ms": self.duration_ms,
                 "start_ms": self.start_ms, "added_by": self.added_by, "status": self.status,
                 "position": self.position}
 

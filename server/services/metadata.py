@@ -24,7 +24,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -39,7 +38,7 @@ from server.domain.queue_chat_limits import (
     METADATA_NOT_FOUND_TTL_S,
     METADATA_TIMEOUT_S,
 )
-from server.domain.youtube_urls import canonical_watch_url, is_video_id
+from server.domain.youtube_urls import canonical_watch_url, is_video_id, is_youtube_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -315,12 +314,8 @@ def _clean_text(value: object) -> str:
 
 
 def _safe_thumbnail(value: object, video_id: str) -> str:
-    """Only an absolute https address of printable ASCII; anything else gets the standard one."""
-    if isinstance(value, str) and len(value) <= 2048 and value.isascii() and value.isprintable():
-        parts = urlsplit(value)
-        if parts.scheme == "https" and parts.hostname and "@" not in parts.netloc:
-            return value
-    return default_thumbnail(video_id)
+    """Only YouTube's own image host (``https://i.ytimg.com/``); anything else gets the standard one."""
+    return value if is_youtube_thumbnail(value) else default_thumbnail(video_id)  # type: ignore[return-value]
 
 
 def _data_api_thumbnail(thumbnails: object, video_id: str) -> str:

@@ -50,10 +50,11 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
         if entry is None:
             continue
         if meta is not None:
-            entry.title = entry.title or meta.title
-            entry.author = entry.author or meta.author
-            entry.thumbnail_url = entry.thumbnail_url or meta.thumbnail_url
-            entry.duration_ms = entry.duration_ms or meta.duration_ms
+            # YouTube's answer replaces whatever the adding client said (its title is a claim).
+            entry.title = meta.title or entry.title
+            entry.author = meta.author or entry.author
+            entry.thumbnail_url = meta.thumbnail_url or entry.thumbnail_url
+            entry.duration_ms = meta.duration_ms or entry.duration_ms
             filled += 1
         else:
             entry.thumbnail_url = entry.thumbnail_url or default_thumbnail(video_id)

@@ -69,6 +69,8 @@ def create_app(config: Config | None = None) -> Flask:
     for extra in (pairing.bp, admin.bp, homepage.bp):
         app.register_blueprint(extra)
     register_error_handlers(app)
+    from server.http_headers import install_security_headers
+    install_security_headers(app)
     from server.cli import register_cli
     register_cli(app)
 

@@ -15,6 +15,7 @@ from server.domain import constants as C
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "change-me"
+MIN_SECRET_BYTES = 32  # a production secret shorter than this is refused
 GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
 YOUTUBE_OEMBED_URL = "https://www.youtube.com/oembed"
 # The extension's stable ID (derived from the `key` in extension/manifest.json).
@@ -123,11 +124,19 @@ class Config:
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
         self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", True)
+        # /metrics answers loopback callers; anyone else needs `Authorization: Bearer <METRICS_TOKEN>`.
+        self.METRICS_TOKEN = env_str("METRICS_TOKEN") or None
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:
-        own = {self.BACKEND_BASE_URL, f"http://127.0.0.1:{self.LISTEN_PORT}", f"http://localhost:{self.LISTEN_PORT}"}
+        own = {self.BACKEND_BASE_URL}
+        if not self.is_production:  # a production service is reached at its public address only
+            own |= {f"http://127.0.0.1:{self.LISTEN_PORT}", f"http://localhost:{self.LISTEN_PORT}"}
         return sorted(own) + [f"chrome-extension://{ext}" for ext in self.EXTENSION_IDS]
+
+    @property
+    def is_https(self) -> bool:
+        return self.BACKEND_BASE_URL.lower().startswith("https://")
 
     @property
     def is_production(self) -> bool:
@@ -139,17 +148,36 @@ class Config:
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.INSTANCE_DIR / 'sharetube.db'}"
         if self.is_production:
-            weak = [n for n in ("SECRET_KEY", "JWT_SECRET") if getattr(self, n) in ("", DEFAULT_SECRET)]
-            if weak:
-                raise ConfigError(
-                    f"Refusing to start in production with the default {' and '.join(weak)}: "
-                    "set them to long random values (deploy/setup_deploy.py generates them)."
-                )
+            self._refuse_unsafe_production()
         else:
             if self.SECRET_KEY == DEFAULT_SECRET:
                 self.SECRET_KEY = self._instance_secret("secret_key")
             if self.JWT_SECRET == DEFAULT_SECRET:
                 self.JWT_SECRET = self._instance_secret("jwt_secret")
+
+    def _refuse_unsafe_production(self) -> None:
+        weak = [n for n in ("SECRET_KEY", "JWT_SECRET") if getattr(self, n) in ("", DEFAULT_SECRET)]
+        if weak:
+            raise ConfigError(
+                f"Refusing to start in production with the default {' and '.join(weak)}: "
+                "set them to long random values (deploy/setup_deploy.py generates them)."
+            )
+        short = [n for n in ("SECRET_KEY", "JWT_SECRET") if len(getattr(self, n).encode()) < MIN_SECRET_BYTES]
+        if short:
+            raise ConfigError(
+                f"Refusing to start in production: {' and '.join(short)} must be at least {MIN_SECRET_BYTES} "
+                "bytes (deploy/setup_deploy.py generates 64-character values)."
+            )
+        if self.METRICS_TOKEN is not None and len(self.METRICS_TOKEN.encode()) < MIN_SECRET_BYTES:
+            raise ConfigError(f"Refusing to start in production: METRICS_TOKEN must be at least "
+                              f"{MIN_SECRET_BYTES} bytes.")
+        loose = [o for o in self.CORS_ORIGINS
+                 if o == "*" or (is_loopback_url(o) and o.rstrip("/") != self.BACKEND_BASE_URL)]
+        if loose:
+            raise ConfigError(
+                f"Refusing to start in production with CORS_ORIGINS {', '.join(loose)}: list the service's "
+                "public origin and the extension's chrome-extension:// origin only."
+            )
 
     def _instance_secret(self, name: str) -> str:
         path = self.INSTANCE_DIR / name
@@ -170,11 +198,12 @@ class Config:
             "JWT_ACCESS_TOKEN_EXPIRES": self.ACCESS_TOKEN_EXPIRES_SECONDS,
             "JWT_TOKEN_LOCATION": ["headers", "cookies"],
             "JWT_COOKIE_SAMESITE": "Strict",
-            "JWT_COOKIE_SECURE": self.BACKEND_BASE_URL.startswith("https://"),
+            "JWT_COOKIE_SECURE": self.is_https,
             "JWT_COOKIE_CSRF_PROTECT": True,
             "JWT_ACCESS_COOKIE_PATH": "/",
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": self.is_https,
             "DEBUG": self.DEBUG,
             "TEMPLATES_AUTO_RELOAD": self.TEMPLATES_AUTO_RELOAD,
             "TESTING": self.TESTING,

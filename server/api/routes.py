@@ -1,6 +1,9 @@
 """REST: health, public stats, rooms."""
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
 from flask import Blueprint, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import func, text
@@ -83,10 +86,23 @@ def rooms_get(code: str):
     return jsonify({"ok": True, **public_facts(room, len(rt().presence.users_in_room(room.code)))})
 
 
+def metrics_allowed(remote_addr: str | None, authorization: str, token: str | None) -> bool:
+    """Loopback callers (a local scraper, nginx's own allow-list), or the configured bearer token."""
+    try:
+        if ipaddress.ip_address((remote_addr or "").split("%")[0]).is_loopback:
+            return True
+    except ValueError:
+        pass
+    return bool(token) and hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
+
+
 @bp.get("/metrics")
 def metrics():
     from flask import Response
 
     from server.services import prom
+    cfg = current_app.config["ST"]
+    if not metrics_allowed(request.remote_addr, request.headers.get("Authorization", ""), cfg.METRICS_TOKEN):
+        raise ApiError("forbidden", "Metrics are served to local scrapers (or with METRICS_TOKEN) only")
     body, content_type = prom.exposition()
     return Response(body, content_type=content_type)

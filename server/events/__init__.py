@@ -2,4 +2,4 @@
 
 
 def register_all() -> None:
-    from server.events import admin, chat, connection, members, playback, queue, rooms  # noqa: F401
+    from server.events import admin, chat, connection, knocks, members, playback, queue, rooms  # noqa: F401

@@ -9,6 +9,7 @@ from server.events.base import on_event
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
 from server.runtime import rt
+from server.services import room_access
 from server.services.audit import audit
 from server.services.connections import after_enter, broadcast_presence, enter_room, exit_room
 from server.services.presence import Conn
@@ -52,19 +53,21 @@ def require_role(conn: Conn, room: Room) -> str:
     return role
 
 
-@on_event("join", {"code": Str(128, min_len=1), "password": Str(128, required=False, nullable=True)})
+@on_event("join", {"code": Str(128, min_len=1), "password": Str(128, required=False, nullable=True),
+                   "invite": Str(128, required=False, nullable=True)})
 def join(conn: Conn, data: dict) -> dict:
     room = room_by_code(data["code"])
     if conn.scoped_room and conn.scoped_room != room.code:
         raise forbidden("This remote is paired with another room")
     user = db.session.get(User, conn.user_id)
-    admit(room, user, data.get("password"))
+    admit(room, user, data.get("password"), data.get("invite"))
     db.session.commit()
     first = enter_room(conn, room)
     log.info("room=%s event=join v=%s by=u%s device=%s", room.code, room.version, conn.user_id, conn.device)
     after_enter(conn, room, first)
     room = room_by_code(room.code)
-    return {"room": room_wire(room), "role": role_of(room, conn.user_id)}
+    role = role_of(room, conn.user_id)
+    return {"room": room_wire(room), "role": role, **room_access.operator_view(room, role)}
 
 
 @on_event("leave", {})
@@ -85,7 +88,8 @@ def leave(conn: Conn, data: dict) -> dict:
 
 @on_event("room.sync", {})
 def room_sync(conn: Conn, data: dict) -> dict:
-    return {"room": room_wire(current_room(conn))}
+    room = current_room(conn)
+    return {"room": room_wire(room), **room_access.operator_view(room, role_of(room, conn.user_id))}
 
 
 @on_event("room.settings", SETTINGS_SCHEMA)

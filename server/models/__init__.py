@@ -1,7 +1,8 @@
 """Database models (SQLAlchemy 2 style). Times are Unix epoch milliseconds."""
 from server.models.admin_login import AdminLogin
+from server.models.knock import RoomKnock
 from server.models.room import ChatMessage, QueueEntry, Room, RoomAudit, RoomMembership
 from server.models.user import RemotePairing, StatsSnapshot, User
 
-__all__ = ["AdminLogin", "ChatMessage", "QueueEntry", "RemotePairing", "Room", "RoomAudit", "RoomMembership",
-           "StatsSnapshot", "User"]
+__all__ = ["AdminLogin", "ChatMessage", "QueueEntry", "RemotePairing", "Room", "RoomAudit", "RoomKnock",
+           "RoomMembership", "StatsSnapshot", "User"]

@@ -17,6 +17,10 @@ class Room(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # When the password was last set: members admitted before it are asked for it at their next join.
+    password_set_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # A private room admits a newcomer with this secret (from an invite link) or an operator's approval.
+    invite_secret: Mapped[str | None] = mapped_column(String(64))
     control_mode: Mapped[str] = mapped_column(String(16), default="operators")
     ad_sync_mode: Mapped[str] = mapped_column(String(16), default="pause_all")
     autoadvance: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -48,7 +52,7 @@ class RoomMembership(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="participant")
     banned: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    joined_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
+    joined_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)  # last admitted (password, invite, approval)
     last_seen_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
 

@@ -12,6 +12,7 @@ from server.domain.room_clock import Playback
 from server.errors import ApiError, forbidden, invalid, not_found
 from server.extensions import db
 from server.models import ChatMessage, QueueEntry, Room, RoomMembership, User
+from server.services import room_access
 from server.services.audit import audit
 from server.services.room_codes import new_code, normalize_code
 from server.timeutil import now_ms
@@ -61,11 +62,13 @@ def apply_settings(room: Room, values: dict) -> dict:
             if getattr(room, key) != new:
                 changed[key] = (getattr(room, key), new)
                 setattr(room, key, new)
+    room_access.ensure_invite_secret(room)
     if "password" in values:
         pw = values["password"]
         had = bool(room.password_hash)
         if pw:
             room.password_hash = generate_password_hash(pw)
+            room.password_set_ms = now_ms()
             changed["password"] = (had, True)
         elif had:
             room.password_hash = None
@@ -103,22 +106,28 @@ def role_of(room: Room, user_id: int) -> str | None:
     return m.role if m and m.active and not m.banned else None
 
 
-def admit(room: Room, user: User, password: str | None) -> RoomMembership:
+def admit(room: Room, user: User, password: str | None, invite: str | None = None) -> RoomMembership:
     """Check a join and record the membership; raise the refusal the joiner should see."""
     m = membership(room, user.id)
     if m is not None and m.banned:
         raise forbidden("You are banned from this room")
-    is_member = m is not None and m.active
-    if room.password_hash and not is_member and room.owner_id != user.id:
+    refusal = room_access.private_refusal(room, m, user.id, invite)
+    if refusal is not None:
+        raise refusal
+    now = now_ms()
+    if room_access.password_asked(room, m, user.id):
         if not password:
             raise ApiError("forbidden", "This room needs a password", needs_password=True)
         if not check_password_hash(room.password_hash, password):
             raise ApiError("forbidden", "Wrong room password", needs_password=True)
-    now = now_ms()
+        if m is not None:
+            m.joined_ms = now  # admitted under the current password
     if m is None:
-        m = RoomMembership(room_id=room.id, user_id=user.id,
+        m = RoomMembership(room_id=room.id, user_id=user.id, joined_ms=now,
                            role="owner" if room.owner_id == user.id else "participant")
         db.session.add(m)
+    elif not m.active:
+        m.joined_ms = now
     m.active = True
     m.last_seen_ms = now
     room.last_active_ms = now

@@ -120,6 +120,22 @@ class RoomMachine(RuleBasedStateMachine):
         }
         self._send(who, event, payloads.get(event, {}))
 
+    def _owner(self) -> int:
+        with self.app.app_context():
+            owner_id = db.session.execute(db.select(Room.owner_id).filter_by(code=self.code)).scalar_one()
+            db.session.remove()
+        return next(i for i, g in enumerate(self.members) if g.user["id"] == owner_id)
+
+    @rule(event=st.sampled_from(["play", "pause", "skip", "restart", "start_now", "queue.add", "queue.move",
+                                 "queue.play", "room.settings", "member.kick"]), data=st.data())
+    def owner_event(self, event: str, data) -> None:
+        """The owner acts (most of a random member's commands are refused)."""
+        self.valid_event(self._owner(), event, data)
+
+    @rule(to=st.integers(0, ACTORS - 1), role=st.sampled_from(["owner", "operator", "participant"]))
+    def owner_sets_a_role(self, to: int, role: str) -> None:
+        self._send(self._owner(), "member.role", {"user_id": self.members[to].user["id"], "role": role})
+
     @rule(who=st.integers(0, ACTORS - 1), event=st.sampled_from(EVENTS), junk=JUNK)
     def invalid_event(self, who: int, event: str, junk: object) -> None:
         self._send(who, event, junk)
@@ -159,5 +175,5 @@ class RoomMachine(RuleBasedStateMachine):
 def test_random_members_keep_the_room_consistent(prop_app):
     RoomMachine.app = prop_app
     run_state_machine_as_test(RoomMachine, settings=settings(
-        max_examples=12, stateful_step_count=20, deadline=None, database=None,
+        max_examples=15, stateful_step_count=25, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))

@@ -150,8 +150,11 @@ def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEnt
 
 
 def public_facts(room: Room, member_count: int) -> dict:
+    """What a newcomer sees before joining (the extension asks "join this room?" with it)."""
+    owner = db.session.get(User, room.owner_id)
     return {"code": room.code, "name": room.name, "has_password": bool(room.password_hash),
-            "is_private": room.is_private, "members": member_count, "state": load_playback(room).state}
+            "is_private": room.is_private, "members": member_count, "state": load_playback(room).state,
+            "owner_name": owner.name if owner else ""}
 
 
 def check_settings_payload(data: object) -> dict:

@@ -299,10 +299,17 @@ def join_by_invite_signed_out(profile: Profile, invite: str, code: str) -> str:
     asked = page.locator("#st-panel section:has([data-testid=st-signin-name]) .muted").first.text_content()
     name_box.fill(profile.name)
     profile.ui("st-signin-submit").click()
+    accept_invite_question(profile)
     page.wait_for_function(
         f"{OVERLAY_HOST}.shadowRoot.querySelector('[data-testid=st-room-code]').textContent === {code!r}",
         timeout=10_000)
     return asked or ""
+
+
+def accept_invite_question(profile: Profile) -> None:
+    """An invite to a room this browser never joined asks first (issue 14, finding 9): join."""
+    profile.ui("st-invite-join").wait_for(state="visible", timeout=10_000)
+    profile.ui("st-invite-join").click()
 
 
 def member_names(profile: Profile) -> list[str]:

@@ -38,3 +38,17 @@ test("after joining, the invite part leaves the address so a reload does not re-
   assert.equal(stripInviteFromHash("#sharetube=ab12cd"), "");
   assert.equal(stripInviteFromHash("#t=30&sharetube=ab12cd"), "#t=30");
 });
+
+test("a private room's invite link carries its secret, read back and stripped with the code", async () => {
+  const { inviteFromHash, isInviteSecret } = await import("../../extension/src/lib/invite_links.js");
+  const secret = "Abc_def-0123456789xyzXYZ";
+  const link = buildInviteLink("ab12cd", ID, secret);
+  assert.equal(link, `https://www.youtube.com/watch?v=${ID}#sharetube=ab12cd&invite=${secret}`);
+  assert.deepEqual(inviteFromHash(new URL(link).hash), { code: "ab12cd", secret });
+  assert.deepEqual(inviteFromHash("#sharetube=ab12cd"), { code: "ab12cd", secret: null });
+  assert.deepEqual(inviteFromHash("#sharetube=ab12cd&invite=<bad>"), { code: "ab12cd", secret: null });
+  assert.equal(stripInviteFromHash(`#t=3&sharetube=ab12cd&invite=${secret}`), "#t=3");
+  assert.equal(buildInviteLink("ab12cd", ID, "short"), `https://www.youtube.com/watch?v=${ID}#sharetube=ab12cd`);
+  assert.deepEqual(parseJoinInput(link), { code: "ab12cd", videoId: ID, secret });
+  assert.equal(isInviteSecret("x".repeat(200)), false);
+});

@@ -3,11 +3,11 @@
 // chrome.runtime.sendMessage({method, args}). Every result has the ack shape {ok, ...}.
 
 import { failure } from "../lib/ack_messages.js";
-import { buildInviteLink, parseJoinInput } from "../lib/invite_links.js";
+import { buildInviteLink, isInviteSecret, isRoomCode, parseJoinInput } from "../lib/invite_links.js";
 import { signInGoogle, signInGuest, signOut, setServerUrl } from "./auth.js";
 import * as rest from "./rest.js";
 import { emitForTab, joinTab, leaveTab, tabState } from "./rooms.js";
-import { readAll } from "./storage.js";
+import { hasJoinedRoom, readAll } from "./storage.js";
 import { hasPort, postToTab } from "./tab_ports.js";
 
 /** Client → server events a tab may send through the worker (join/leave have their own calls). */
@@ -15,7 +15,7 @@ export const TAB_EMITS = new Set([
   "room.sync", "room.settings", "play", "pause", "seek", "skip", "restart", "rate", "start_now",
   "player.ready", "player.ad", "player.ended", "player.status", "player.duration",
   "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load",
-  "chat.send", "chat.history", "chat.typing", "member.role", "member.kick",
+  "chat.send", "chat.history", "chat.typing", "member.role", "member.kick", "room.knock_answer",
 ]);
 
 async function createRoomFor(tabId) {
@@ -36,13 +36,13 @@ async function createRoomFor(tabId) {
   return { ok: true, code, room: joined.room, inviteLink: (await tabState(tabId)).room?.inviteLink };
 }
 
-async function joinFor(tabId, code, password) {
+async function joinFor(tabId, code, password, invite) {
   if (tabId === null) {
     const inviteLink = buildInviteLink(code, null);
     await chrome.tabs.create({ url: inviteLink });
     return { ok: true, code, inviteLink };
   }
-  const joined = await joinTab(tabId, code, password);
+  const joined = await joinTab(tabId, code, password, invite);
   if (joined.ok) postToTab(tabId, { type: "state", state: await tabState(tabId) });
   return joined.ok ? { ...joined, code } : joined;
 }
@@ -93,9 +93,17 @@ const TAB_METHODS = {
   getState: (tabId) => tabState(tabId).then((state) => ({ ok: true, state })),
   signInGuest: (_tabId, { name }) => signInGuest(name),
   createRoom: (tabId) => createRoomFor(tabId),
-  join: (tabId, { code, password }) => {
+  join: (tabId, { code, password, invite }) => {
     const parsed = parseJoinInput(code);
-    return parsed ? joinFor(tabId, parsed.code, password) : failure("invalid", "That is not a room code or invite link.");
+    if (!parsed) return failure("invalid", "That is not a room code or invite link.");
+    return joinFor(tabId, parsed.code, password, isInviteSecret(invite) ? invite : parsed.secret);
+  },
+  /** What the "join this room?" question shows, and whether this browser joined it before. */
+  inviteFacts: async (_tabId, { code }) => {
+    if (!isRoomCode(code)) return failure("invalid", "That is not a room code.");
+    const { serverUrl, token } = await readAll();
+    const facts = await rest.roomFacts(serverUrl, token, code);
+    return facts.ok ? { ...facts, known: await hasJoinedRoom(facts.code || code) } : facts;
   },
   leave: (tabId) => leaveTab(tabId),
   emit: (tabId, { event, payload }) =>
@@ -144,7 +152,7 @@ const POPUP_METHODS = {
   join: async ({ input, password, tabId }) => {
     const parsed = parseJoinInput(input);
     if (!parsed) return failure("invalid", "Paste a room code or an invite link.");
-    return joinFor(await resolveTargetTab(tabId), parsed.code, password);
+    return joinFor(await resolveTargetTab(tabId), parsed.code, password, parsed.secret);
   },
   leave: async ({ tabId }) => {
     const target = await resolveTargetTab(tabId);

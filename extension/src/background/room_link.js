@@ -22,11 +22,13 @@ export const ROOM_EVENTS = [
   "room.settings",
   "room.kicked",
   "room.closed",
+  "room.knock",
+  "room.knocks",
 ];
 
 export class RoomLink {
   /**
-   * @param {{serverUrl: string, token: string, code: string, password?: string,
+   * @param {{serverUrl: string, token: string, code: string, password?: string, invite?: string,
    *          onRoomEvent: (event: string, payload: object) => void,
    *          onJoined: (room: object) => void, onJoinRefused: (ack: object) => void,
    *          onClock: (estimate: object) => void, onStatus: (status: string) => void,
@@ -36,6 +38,7 @@ export class RoomLink {
     this.options = options;
     this.code = options.code;
     this.joined = false;
+    this.knocking = false;
     this.closed = false;
     this.socket = io(options.serverUrl, {
       transports: ["websocket"],
@@ -53,6 +56,7 @@ export class RoomLink {
       console.info(`room=${this.code} event=connect sid=${socket.id}`);
       options.onStatus("connected");
       this.timeSync.start();
+      this.knocking = false; // a knock belongs to the old socket: ask again on this one
       this.join();
     });
     socket.on("disconnect", (reason) => {
@@ -71,6 +75,7 @@ export class RoomLink {
       options.onStatus("offline");
     });
     socket.on("hello", (hello) => options.onHello(hello));
+    socket.on("room.knock_answer", (answer) => this.onKnockAnswer(answer));
     for (const event of ROOM_EVENTS) {
       socket.on(event, (payload) => options.onRoomEvent(event, payload));
     }
@@ -79,16 +84,39 @@ export class RoomLink {
   async join() {
     const payload = { code: this.code };
     if (this.options.password) payload.password = this.options.password;
+    if (this.options.invite) payload.invite = this.options.invite;
     const ack = await this.emit("join", payload);
     if (this.closed) return;
     if (ack.ok && ack.room) {
       this.joined = true;
+      this.knocking = false;
       console.info(`room=${this.code} event=joined v=${ack.room.playback?.version}`);
-      this.options.onJoined(ack.room);
+      // The owner's and operators' extras (a private room's invite secret, who is knocking).
+      this.options.onJoined({ ...ack.room, knocks: ack.knocks || [], invite_secret: ack.invite_secret || null });
+    } else if (ack.needs_approval && !this.knocking) {
+      await this.knock();
     } else if (ack.error !== "unavailable") {
       console.warn(`room=${this.code} event=join_refused error=${ack.error}`);
       this.options.onJoinRefused(ack);
     }
+  }
+
+  /** A private room without its invite secret: ask to be let in, and wait for the answer. */
+  async knock() {
+    const ack = await this.emit("room.knock", { code: this.code });
+    if (this.closed) return;
+    if (ack.ok && ack.admitted) return this.join();
+    if (!ack.ok) return this.options.onJoinRefused(ack);
+    this.knocking = true;
+    console.info(`room=${this.code} event=knocking knock=${ack.knock_id}`);
+    this.options.onStatus("knocking");
+  }
+
+  onKnockAnswer(answer) {
+    if (!this.knocking || answer?.code !== this.code) return;
+    this.knocking = false;
+    if (answer.admitted) this.join();
+    else this.options.onJoinRefused({ ok: false, error: "forbidden", message: answer.message || "You were not let in." });
   }
 
   /** Emits a client→server event and resolves with its ack (or a failure ack). */

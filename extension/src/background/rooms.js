@@ -6,7 +6,7 @@ import { failure } from "../lib/ack_messages.js";
 import { buildInviteLink } from "../lib/invite_links.js";
 import { clearBadge, showMemberCount } from "./badge.js";
 import { RoomLink } from "./room_link.js";
-import { readAll, session, tabsInRoom, updateTabRooms } from "./storage.js";
+import { readAll, rememberJoinedRoom, session, tabsInRoom, updateTabRooms } from "./storage.js";
 import { connectedTabIds, postToTab, postToTabs } from "./tab_ports.js";
 
 const links = new Map(); // code → RoomLink (live sockets; rebuilt from storage after a restart)
@@ -36,17 +36,20 @@ function summarize(link, room) {
     name: room.settings?.name || "",
     videoId: room.playback?.video_id || null,
     members: room.members || [],
+    inviteSecret: room.invite_secret || null,
   };
 }
 
-function openLink(code, { serverUrl, token, password }) {
+function openLink(code, { serverUrl, token, password, invite }) {
   const link = new RoomLink({
     serverUrl,
     token,
     code,
     password,
+    invite,
     onJoined: async (room) => {
       summarize(link, room);
+      await rememberJoinedRoom(code);
       const tabs = await tabsOf(code);
       postToTabs(tabs, { type: "room", room });
       showMemberCount(tabs, room.members);
@@ -73,7 +76,13 @@ function openLink(code, { serverUrl, token, password }) {
       if (event === "room.kicked" || event === "room.closed") await dropRoom(code);
     },
     onClock: (estimate) => toRoomTabs(code, { type: "clock", ...estimate }),
-    onStatus: (status) => toRoomTabs(code, { type: "connection", status }),
+    onStatus: (status) => {
+      if (status === "knocking") {
+        settleJoin(code, { ok: false, error: "forbidden", knocking: true,
+          message: "This room is private: waiting for its owner or an operator to let you in…" });
+      }
+      toRoomTabs(code, { type: "connection", status });
+    },
     onHello: (hello) => {
       if (hello?.user) session.set({ user: hello.user });
     },
@@ -105,7 +114,9 @@ async function reconcileNow() {
   if (!state.token) return;
   for (const code of wanted) {
     if (!links.has(code)) {
-      openLink(code, { serverUrl: state.serverUrl, token: state.token, password: state.roomPasswords[code] });
+      openLink(code, {
+        serverUrl: state.serverUrl, token: state.token, password: state.roomPasswords[code], invite: state.roomInvites[code],
+      });
     }
   }
 }
@@ -129,10 +140,11 @@ function waitForJoin(code) {
 }
 
 /** Puts `tabId` into room `code` (joining on the server if no other tab is in it yet). */
-export async function joinTab(tabId, code, password) {
+export async function joinTab(tabId, code, password, invite) {
   const state = await readAll();
   if (!state.token) return failure("unauthorized", "Sign in first.");
   if (password) await session.set({ roomPasswords: { ...state.roomPasswords, [code]: password } });
+  if (invite) await session.set({ roomInvites: { ...state.roomInvites, [code]: invite } });
   const previous = await updateTabRooms((tabRooms) => {
     const before = tabRooms[tabId];
     tabRooms[tabId] = code;
@@ -199,7 +211,7 @@ export async function tabState(tabId) {
       ? {
           code,
           connection: link?.socket.connected ? "connected" : "reconnecting",
-          inviteLink: buildInviteLink(code, link?.summary?.videoId),
+          inviteLink: buildInviteLink(code, link?.summary?.videoId, link?.summary?.inviteSecret),
           name: link?.summary?.name || "",
           memberCount: (link?.summary?.members || []).filter((member) => member.connected !== false).length,
         }

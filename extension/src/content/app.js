@@ -3,7 +3,7 @@
 // It holds the tab's view of its room (lib/room_view.js) and re-renders on every change.
 
 import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
-import { buildInviteLink, inviteCodeFromHash, stripInviteFromHash } from "../lib/invite_links.js";
+import { buildInviteLink, inviteFromHash, stripInviteFromHash } from "../lib/invite_links.js";
 import { devicesKey } from "../lib/remote_pairing.js";
 import { canEditQueue, isOperator, markSynced, reduceRoom } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
@@ -21,7 +21,7 @@ export class ContentApp {
     this.state = { signedIn: false, user: null, guestName: "", room: null };
     this.view = null;
     this.ui = {
-      blocked: false, notice: null, choice: null, pendingInvite: null,
+      blocked: false, notice: null, choice: null, pendingInvite: null, inviteAsk: null,
       // the phone remote (content/remote_pairing.js): the QR dialog and the paired remotes
       pairing: null, remotes: [], remotesError: null, revokeAsk: null, revoking: null,
     };
@@ -76,24 +76,40 @@ export class ContentApp {
   }
 
   readInvite() {
-    const code = inviteCodeFromHash(location.hash);
-    if (!code) return;
+    const invite = inviteFromHash(location.hash);
+    if (!invite) return;
     history.replaceState(history.state, "", `${location.pathname}${location.search}${stripInviteFromHash(location.hash)}`);
-    this.ui.pendingInvite = code;
+    this.ui.pendingInvite = invite;
     this.joinPendingInvite();
   }
 
+  /** An invite link was opened: join a room this browser joined before; ask about any other. */
   async joinPendingInvite() {
-    const code = this.ui.pendingInvite;
-    if (!code || !this.transport.port) return;
+    const invite = this.ui.pendingInvite;
+    if (!invite || !this.transport.port) return;
     if (!this.state.signedIn) {
       this.overlay.setOpen(true); // ask for a name first
       this.render();
       return;
     }
     this.ui.pendingInvite = null;
-    if (this.state.room?.code !== code) await this.actions.join(code);
+    if (this.state.room?.code === invite.code) return this.render();
+    const facts = await this.transport.call("inviteFacts", { code: invite.code });
+    if (facts.ok && facts.known) {
+      await this.actions.join(invite.code, invite.secret);
+    } else if (facts.ok) {
+      this.update({ inviteAsk: { ...facts, code: facts.code || invite.code, secret: invite.secret } });
+    } else {
+      this.showNotice(facts.message || "That room cannot be found.");
+    }
     this.render();
+  }
+
+  async acceptInvite() {
+    const ask = this.ui.inviteAsk;
+    if (!ask) return;
+    this.update({ inviteAsk: null });
+    await this.actions.join(ask.code, ask.secret);
   }
 
   onMessage(message) {

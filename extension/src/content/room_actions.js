@@ -15,12 +15,12 @@ export function roomActions(app) {
     return ack;
   }
 
-  async function join(input, password) {
-    const ack = await transport.call("join", { code: input, password });
+  async function join(input, password, invite) {
+    const ack = await transport.call("join", { code: input, password, invite });
     if (ack.ok) return true;
     if (ack.needs_password || /password/i.test(ack.message || "")) {
       const typed = window.prompt(`${ack.message || "This room needs a password"}. Password:`);
-      if (typed) return join(input, typed);
+      if (typed) return join(input, typed, invite);
     }
     app.showNotice(refusalMessage(ack));
     return false;
@@ -50,7 +50,13 @@ export function roomActions(app) {
       const ack = await transport.call("createRoom");
       if (!ack.ok) app.showNotice(refusalMessage(ack));
     },
-    join: (input) => join(input.trim()),
+    join: (input, invite) => join(input.trim(), undefined, invite),
+    acceptInvite: () => app.acceptInvite(),
+    dismissInvite: () => app.update({ inviteAsk: null }),
+    answerKnock: async (knockId, admit) => {
+      const ack = await request("room.knock_answer", { knock_id: knockId, admit });
+      if (ack.ok) app.applyEvent("knock.answered", { id: knockId });
+    },
     leave: async () => {
       await transport.call("leave");
       app.leftRoom("");

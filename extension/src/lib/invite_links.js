@@ -10,9 +10,18 @@ export function isRoomCode(text) {
   return typeof text === "string" && ROOM_CODE.test(text);
 }
 
-/** The link that opens `videoId` (or YouTube's home page) and joins room `code`. */
-export function buildInviteLink(code, videoId = null) {
-  const hash = `#${INVITE_HASH_KEY}=${encodeURIComponent(code)}`;
+const INVITE_SECRET = /^[A-Za-z0-9_-]{16,128}$/;
+const INVITE_SECRET_KEY = "invite";
+
+export function isInviteSecret(text) {
+  return typeof text === "string" && INVITE_SECRET.test(text);
+}
+
+/** The link that opens `videoId` (or YouTube's home page) and joins room `code`; a private
+ *  room's link also carries its invite secret. */
+export function buildInviteLink(code, videoId = null, secret = null) {
+  const extra = isInviteSecret(secret) ? `&${INVITE_SECRET_KEY}=${secret}` : "";
+  const hash = `#${INVITE_HASH_KEY}=${encodeURIComponent(code)}${extra}`;
   if (isVideoId(videoId)) return `${INVITE_WATCH_BASE}?v=${videoId}${hash}`;
   return `https://www.youtube.com/${hash}`;
 }
@@ -22,6 +31,14 @@ export function inviteCodeFromHash(hash) {
   if (typeof hash !== "string" || !hash.startsWith("#")) return null;
   const code = new URLSearchParams(hash.slice(1)).get(INVITE_HASH_KEY);
   return isRoomCode(code) ? code : null;
+}
+
+/** The invite of a location hash: {code, secret} (secret null for a public room's link), or null. */
+export function inviteFromHash(hash) {
+  const code = inviteCodeFromHash(hash);
+  if (!code) return null;
+  const secret = new URLSearchParams(hash.slice(1)).get(INVITE_SECRET_KEY);
+  return { code, secret: isInviteSecret(secret) ? secret : null };
 }
 
 /** A pasted code, invite link or /join/<code> link → {code, videoId}; null when none. */
@@ -38,7 +55,9 @@ export function parseJoinInput(text) {
   const fromHash = inviteCodeFromHash(url.hash);
   if (fromHash) {
     const videoId = url.searchParams.get("v");
-    return { code: fromHash, videoId: isVideoId(videoId) ? videoId : null };
+    const secret = new URLSearchParams(url.hash.slice(1)).get(INVITE_SECRET_KEY);
+    const found = { code: fromHash, videoId: isVideoId(videoId) ? videoId : null };
+    return isInviteSecret(secret) ? { ...found, secret } : found;
   }
   const joinPath = /^\/join\/([^/]+)\/?$/.exec(url.pathname);
   if (joinPath && isRoomCode(decodeURIComponent(joinPath[1]))) {
@@ -52,6 +71,7 @@ export function stripInviteFromHash(hash) {
   if (typeof hash !== "string" || !hash.startsWith("#")) return hash || "";
   const params = new URLSearchParams(hash.slice(1));
   params.delete(INVITE_HASH_KEY);
+  params.delete(INVITE_SECRET_KEY);
   const rest = params.toString();
   return rest ? `#${rest}` : "";
 }

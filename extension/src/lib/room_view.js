@@ -25,7 +25,14 @@ export function roomFromSnapshot(room) {
     typing: {},
     needsSync: false,
     ended: null,
+    // owner and operators of a private room: who asks to be let in
+    knocks: Array.isArray(room.knocks) ? room.knocks : [],
   };
+}
+
+function addKnock(view, knock) {
+  if (!knock || typeof knock.id !== "number" || view.knocks.some((k) => k.id === knock.id)) return view;
+  return { ...view, knocks: [...view.knocks, knock] };
 }
 
 function applyPlayback(view, playback) {
@@ -76,6 +83,12 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
       return { ...view, typing: { ...view.typing, [payload.user_id]: nowMs + TYPING_SHOW_MS } };
     case "room.settings":
       return payload?.settings ? { ...view, settings: { ...view.settings, ...payload.settings } } : view;
+    case "room.knock":
+      return addKnock(view, payload?.knock);
+    case "room.knocks":
+      return Array.isArray(payload?.knocks) ? { ...view, knocks: payload.knocks } : view;
+    case "knock.answered":
+      return { ...view, knocks: view.knocks.filter((k) => k.id !== payload?.id) };
     case "room.kicked":
     case "room.closed":
       return { ...view, ended: { kind: type, reason: payload?.reason || "" } };

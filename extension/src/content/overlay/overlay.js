@@ -6,6 +6,8 @@
 import { AccountSection } from "./account_section.js";
 import { ChatSection } from "./chat_section.js";
 import { h } from "./dom.js";
+import { InviteConfirm } from "./invite_confirm.js";
+import { KnocksSection } from "./knocks_section.js";
 import { QueueSection } from "./queue_section.js";
 import { RemotesSection } from "./remotes_section.js";
 import { RoomHeader } from "./room_header.js";
@@ -28,6 +30,8 @@ export class Overlay {
     }, h("span", { class: "dot" }), this.pillLabel);
     this.notice = h("div", { class: "notice", role: "status", hidden: true });
     this.sections = [
+      new InviteConfirm(actions),
+      new KnocksSection(actions),
       new RoomHeader(actions),
       new AccountSection(actions),
       new RosterSection(actions),
@@ -37,7 +41,7 @@ export class Overlay {
       new SettingsSection(actions),
     ];
     this.panel = h("div", { id: "st-panel", class: "panel", hidden: true, role: "region", "aria-label": "ShareTube" },
-      ...this.sections.map((section) => section.element));
+      ...this.sections.filter((section) => !section.alwaysVisible?.includes(section.element)).map((section) => section.element));
     const outside = this.sections.flatMap((section) => section.alwaysVisible || []);
     this.root = h("div", { class: "root" }, this.pill, ...outside, this.notice, this.panel);
     this.shadow.append(h("style", { text: OVERLAY_CSS }), this.root);

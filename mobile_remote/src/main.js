@@ -31,7 +31,7 @@ let pendingShare = null; // a shared link waiting for the room (null: none; "": 
 let resyncTimer = 0;
 let unread = 0; // chat messages that arrived while another tab was shown
 
-const actions = { command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone };
+const actions = { command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone, answerKnock };
 const views = {
   now: createNowPlaying({ state, clock, actions }),
   queue: createQueueView({ state, actions }),
@@ -47,6 +47,14 @@ shell.onSelect((id) => {
   unread = 0;
   views.chat.scrollToEnd();
 });
+
+/** Let a newcomer into this private room, or decline (owner and operators). */
+async function answerKnock(knockId, admit) {
+  const ack = await conn.request("room.knock_answer", { knock_id: knockId, admit });
+  if (!ack.ok) toast(ack.message, { kind: "error" });
+  state.dropKnock(knockId);
+  views.people.render();
+}
 
 // -- start ----------------------------------------------------------------------------------
 async function boot() {
@@ -115,7 +123,7 @@ async function joinRoom() {
     return;
   }
   joined = true;
-  state.setRoom(ack.room, { userId: session.user?.id, role: ack.role });
+  state.setRoom(ack.room, { userId: session.user?.id, role: ack.role, knocks: ack.knocks });
   clock.seed(ack.room.server_ms, Date.now());
   renderAll({ fullChat: true });
   screen.hide();
@@ -194,6 +202,15 @@ function onEvent(name, data) {
       break;
     case "room.settings":
       if (state.applySettings(data)) renderAll();
+      break;
+    case "room.knock":
+      if (state.applyKnock(data)) {
+        views.people.render();
+        toast(`${data.knock.name} asks to join this private room (see People)`);
+      }
+      break;
+    case "room.knocks":
+      if (state.applyKnocks(data)) views.people.render();
       break;
     case "room.kicked":
       joined = false;

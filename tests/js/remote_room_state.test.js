@@ -71,3 +71,16 @@ test("sync health is said in words, not only colors", () => {
   assert.deepEqual(syncHealth({ rtt_ms: 0, drift_ms: null }), { level: "unknown", text: "no sync report yet" });
   assert.equal(describeDevices(["extension", "remote"]), "Browser + phone");
 });
+
+test("the remote keeps the private room's knocks: from the join, one more, the whole list, answered", () => {
+  const s = new RoomState();
+  s.setRoom({ code: "ab12cd", members: [] }, { userId: 1, role: "owner", knocks: [{ id: 3, name: "Eve" }] });
+  assert.deepEqual(s.knocks.map((k) => k.id), [3]);
+  assert.equal(s.applyKnock({ knock: { id: 3, name: "Eve" } }), false);
+  assert.equal(s.applyKnock({ knock: { id: 4, name: "Mal" } }), true);
+  s.dropKnock(3);
+  assert.deepEqual(s.knocks.map((k) => k.id), [4]);
+  assert.equal(s.applyKnocks({ knocks: [] }), true);
+  assert.deepEqual(s.knocks, []);
+  assert.equal(s.applyKnocks({}), false);
+});

@@ -124,3 +124,18 @@ test("the waiting banner names whom the room waits for", () => {
 test("events before joining change nothing", () => {
   assert.equal(reduceRoom(null, { type: "room.playback", payload: { version: 3 } }), null);
 });
+
+test("knocks: the snapshot's list, a new knock once, the server's list, and an answered one goes", () => {
+  const knock = { id: 7, user_id: 9, name: "Eve", created_ms: 1 };
+  let view = reduceRoom(null, { type: "room", payload: { code: "ab12cd", knocks: [knock] } });
+  assert.deepEqual(view.knocks, [knock]);
+  assert.equal(reduceRoom(view, { type: "room.knock", payload: { knock } }), view); // already listed
+  const second = { id: 8, user_id: 10, name: "Mal", created_ms: 2 };
+  view = reduceRoom(view, { type: "room.knock", payload: { knock: second } });
+  assert.deepEqual(view.knocks.map((k) => k.id), [7, 8]);
+  view = reduceRoom(view, { type: "knock.answered", payload: { id: 7 } });
+  assert.deepEqual(view.knocks.map((k) => k.id), [8]);
+  view = reduceRoom(view, { type: "room.knocks", payload: { knocks: [] } });
+  assert.deepEqual(view.knocks, []);
+  assert.deepEqual(reduceRoom(null, { type: "room", payload: { code: "x" } }).knocks, []);
+});

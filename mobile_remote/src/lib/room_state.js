@@ -17,10 +17,12 @@ export class RoomState {
     this.chat = [];
     this.role = null;
     this.userId = null;
+    this.knocks = []; // private room, owner/operator: who asks to be let in
   }
 
   /** A full Room (join or room.sync ack). */
-  setRoom(room, { userId, role } = {}) {
+  setRoom(room, { userId, role, knocks } = {}) {
+    this.knocks = Array.isArray(knocks) ? knocks : [];
     this.room = { code: room.code, settings: room.settings || {}, owner_id: room.owner_id, version: room.version };
     this.playback = room.playback || null;
     this.queue = Array.isArray(room.queue) ? room.queue : [];
@@ -30,6 +32,23 @@ export class RoomState {
     if (userId !== undefined && userId !== null) this.userId = userId;
     if (role) this.role = role;
     this.refreshRole();
+  }
+
+  /** room.knock (one more), room.knocks (the whole list), or an answered one dropped. */
+  applyKnock({ knock } = {}) {
+    if (!knock || typeof knock.id !== "number" || this.knocks.some((k) => k.id === knock.id)) return false;
+    this.knocks = [...this.knocks, knock];
+    return true;
+  }
+
+  applyKnocks({ knocks } = {}) {
+    if (!Array.isArray(knocks)) return false;
+    this.knocks = knocks;
+    return true;
+  }
+
+  dropKnock(id) {
+    this.knocks = this.knocks.filter((k) => k.id !== id);
   }
 
   /** room.playback: "applied", "stale" (older than what we hold) or "gap" (applied, but ask room.sync). */

@@ -13,11 +13,22 @@ export function createPeopleView({ state, actions }) {
     on: { click: () => actions.unpair() },
   });
   const me = el("p", { class: "note" });
+  const knocks = el("ul", { class: "people-list", attrs: { "aria-label": "Asking to join", "data-testid": "knocks" } });
+  const knockTitle = el("h2", { class: "section-title", text: "Asking to join" });
   const section = el("section", { class: "view view-people", attrs: { id: "view-people", role: "tabpanel", "aria-labelledby": "tab-people", hidden: true } },
+    knockTitle, knocks,
     el("h2", { class: "section-title", text: "In the room" }), list,
     el("h2", { class: "section-title", text: "This phone" }), me, unpair);
 
   function render() {
+    const asking = ["owner", "operator"].includes(state.role) ? state.knocks : [];
+    knockTitle.hidden = knocks.hidden = asking.length === 0;
+    knocks.replaceChildren(...asking.map((k) => el("li", { class: "person", attrs: { "data-testid": "knock" } },
+      el("p", { class: "p-name", text: k.name }),
+      el("button", { class: "btn", text: "Let in", attrs: { type: "button", "data-testid": "knock-admit" },
+        on: { click: () => actions.answerKnock(k.id, true) } }),
+      el("button", { class: "btn", text: "Decline", attrs: { type: "button", "data-testid": "knock-decline" },
+        on: { click: () => actions.answerKnock(k.id, false) } }))));
     list.replaceChildren(...state.members.map((m) => {
       const health = syncHealth(m);
       return el("li", { class: "person", attrs: { "data-testid": "person" } },

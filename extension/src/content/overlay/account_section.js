@@ -47,9 +47,9 @@ export class AccountSection {
     this.element.hidden = inRoom;
     this.signedOut.hidden = model.signedIn;
     this.signedIn.hidden = !model.signedIn;
-    this.changed(`${model.signedIn}|${model.user?.name}|${model.pendingInvite}|${model.guestName}`, () => {
+    this.changed(`${model.signedIn}|${model.user?.name}|${model.pendingInvite?.code}|${model.guestName}`, () => {
       this.intro.textContent = model.pendingInvite
-        ? `Enter a name to join room ${model.pendingInvite}.`
+        ? `Enter a name to join room ${model.pendingInvite.code}.`
         : "Sign in as a guest with just a name.";
       if (!this.nameInput.value && model.guestName) this.nameInput.value = model.guestName;
       this.who.textContent = model.user ? `Signed in as ${model.user.name}` : "";

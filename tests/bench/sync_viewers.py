@@ -194,7 +194,13 @@ def sign_in_and_join(viewer: Viewer, watch_url: str, code: str, timeout_s: float
     read_code = ("(() => { const h = document.getElementById('sharetube-overlay');"
                  " const c = h && h.shadowRoot.querySelector('[data-testid=st-room-code]');"
                  " return c ? c.textContent.trim() : ''; })()")
+    # The extension asks before joining a room this browser never joined (issue 14, finding 9):
+    # answer with a script click (no user activation, like everything else this harness does).
+    accept = ("(() => { const h = document.getElementById('sharetube-overlay');"
+              " const b = h && h.shadowRoot.querySelector('[data-testid=st-invite-join]');"
+              " if (b && !b.closest('[hidden]')) b.click(); })()")
     while evaluate_without_gesture(page, read_code) != code:
+        evaluate_without_gesture(page, accept)
         if time.monotonic() > deadline:
             raise TimeoutError(f"{viewer.name} did not join room {code}")
         time.sleep(0.1)

@@ -312,7 +312,11 @@ def test_the_phone_pairs_and_controls_the_room(server, room, phone):
     page.screenshot(path=str(SCREENSHOTS / "remote-360-dark.png"))
     page.emulate_media(color_scheme="light")
     # the bar moves by itself with the room clock (1.5×: a second of video in 0.67 s)
-    page.wait_for_function("document.querySelector('[data-testid=seek-bar]').getAttribute('aria-valuenow') >= 2")
+    # (polled from here: the page's CSP forbids the string evaluation wait_for_function uses)
+    deadline = time.monotonic() + 8
+    while float(page.get_by_test_id("seek-bar").get_attribute("aria-valuenow") or 0) < 2:
+        assert time.monotonic() < deadline, "the seek bar did not move with the room clock"
+        time.sleep(0.1)
 
     # the queue: add by pasted link, reorder by touch drag
     page.get_by_test_id("tab-queue").tap()

@@ -11,8 +11,9 @@ from server.events.base import on_event
 from server.events.rooms import current_room
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
+from server.services.presence.status_reports import record_status
+from server.services.queue_service import set_duration
 from server.services.rooms import role_of
-from server.services.status_reports import record_status
 from server.validation import Bool, Int, Num, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
@@ -104,7 +105,6 @@ def player_ended(conn: Conn, data: dict) -> dict:
 
 @on_event("player.duration", {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
-    from server.services.queue_service import set_duration
     room = current_room(conn)
     if role_of(room, conn.user_id) is None:
         raise forbidden("You are not a member of this room")

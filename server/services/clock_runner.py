@@ -20,12 +20,12 @@ from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.audit import audit
-from server.services.queue_broadcast import bump_queue_version
+from server.services.presence.roster import connected_views
+from server.services.queue_broadcast import bump_queue_version, emit_queue
 from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
 from server.services.rooms import load_playback, queue_entries
-from server.services.roster import connected_views
-from server.services.system_messages import post_system, system_text
+from server.services.system_messages import announce, system_text
 from server.timeutil import now_ms as clock_now
 
 log = logging.getLogger("sharetube.clock")
@@ -92,19 +92,14 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
         if kind in AUDITED:
             audit(room.id, actor_id, f"playback.{kind.lower()}", before=_brief(pb), after=_brief(new),
                   version=new.version)
-        messages = [post_system(room, system_text(e, room)) for e in effects if isinstance(e, System)]
-        action_line = system_text(command, room, actor_id=actor_id, before=pb, after=new)
-        if action_line:
-            messages.append(post_system(room, action_line))
+        lines = [system_text(e, room) for e in effects if isinstance(e, System)]
+        lines.append(system_text(command, room, actor_id=actor_id, before=pb, after=new))
         db.session.commit()
         log.info("room=%s %s", room.code, clock.describe_transition(pb, new, command))
         emit_playback(room.code, new)
         if queue_changed:
-            from server.services.queue_broadcast import emit_queue  # cycle-free at call time
             emit_queue(room)
-        for msg in messages:
-            if msg is not None:
-                socketio.emit("chat.message", msg.to_wire(), to=room.code)
+        announce(room, *lines)
         return Outcome(room, new, effects, True)
     raise ApiError("conflict", "The room is changing too fast; try again")
 

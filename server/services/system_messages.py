@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from server.domain.room_clock import System
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models import ChatMessage, QueueEntry, Room, User
 
 SYSTEM_NAME = "ShareTube"
@@ -66,10 +66,17 @@ def system_text(item: object, room: Room, *, actor_id: int | None = None, before
     return None
 
 
-def post_system(room: Room, text: str | None) -> ChatMessage | None:
-    if not text:
-        return None
-    msg = ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=text, kind="system")
-    db.session.add(msg)
-    db.session.flush()
-    return msg
+def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
+    """Post system lines to a room's chat and send them: the one way a system line is said.
+
+    Called after the change it describes is committed (so nobody reads about a change that was
+    rolled back), and after that change's own broadcasts: the lines are stored in one short
+    transaction of their own, then emitted in order. Empty texts are skipped."""
+    msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
+    if not msgs:
+        return []
+    db.session.add_all(msgs)
+    db.session.commit()
+    for msg in msgs:
+        socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    return msgs

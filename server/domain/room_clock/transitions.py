@@ -1,4 +1,4 @@
-"""The room clock: one pure function from (playback, command, context, now) to the next playback.
+"""The room clock's transitions: one pure function from (playback, command, context, now) to the next playback.
 
 `apply` returns the same Playback object and no effects when nothing changes; otherwise a new
 Playback with `version + 1` and `actor_id` set to whoever caused it (None for the server).
@@ -20,11 +20,9 @@ from server.domain.constants import (
     MIN_RATE,
     PAUSE_TRUST_MS,
 )
-from server.domain.room_clock_commands import (
-    ADVANCE_STATUSES,
+from server.domain.room_clock.commands import (
     EVENT_NAMES,
     SERVER_CAUSED,
-    SYSTEM_KINDS,
     Ad,
     Advanced,
     Command,
@@ -46,18 +44,17 @@ from server.domain.room_clock_commands import (
     System,
     Tick,
 )
-from server.domain.room_clock_holds import (
+from server.domain.room_clock.holds import (
     clamp_position,
     end_due_ms,
     end_hold,
     idle,
-    lead_ms,
     paused_at,
     resume,
     scheduled_start,
     start_entry,
 )
-from server.domain.room_clock_members import (
+from server.domain.room_clock.members import (
     is_current,
     on_ad,
     on_member_joined,
@@ -65,49 +62,11 @@ from server.domain.room_clock_members import (
     on_ready,
     unchanged,
 )
-from server.domain.room_clock_model import (
-    STATES,
-    EntryRef,
-    MemberView,
+from server.domain.room_clock.model import (
     Playback,
     Refused,
     RoomContext,
 )
-
-__all__ = [
-    "ADVANCE_STATUSES",
-    "STATES",
-    "SYSTEM_KINDS",
-    "Ad",
-    "Advanced",
-    "Command",
-    "Duration",
-    "Effect",
-    "Ended",
-    "EntryRef",
-    "HoldChanged",
-    "MemberJoined",
-    "MemberLeft",
-    "MemberView",
-    "Pause",
-    "Play",
-    "PlayEntry",
-    "Playback",
-    "Ready",
-    "Refused",
-    "Restart",
-    "RoomContext",
-    "Seek",
-    "SetRate",
-    "Skip",
-    "StartNow",
-    "System",
-    "Tick",
-    "apply",
-    "describe_transition",
-    "lead_ms",
-    "next_due_ms",
-]
 
 Outcome = tuple[Playback, list[Effect]]
 Handler = Callable[[Playback, Any, RoomContext, int], Outcome]

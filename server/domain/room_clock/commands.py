@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.domain.room_clock_model import EntryRef
+from server.domain.room_clock.model import EntryRef
 
 # --- commands -------------------------------------------------------------------------------
 

@@ -214,4 +214,3 @@ def test_system_messages_say_who_did_what(app):
     texts = [m["text"] for m in bob.received("chat.message") if m["kind"] == "system"]
     assert "Owner jumped to 1:23" in texts
     assert any(t.startswith("Owner paused at 1:2") for t in texts)
-

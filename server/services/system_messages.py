@@ -1,6 +1,8 @@
 """System chat lines: what people want to know happened, in words."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from server.domain.room_clock import Command, Playback, System
 from server.domain.room_clock.commands import SYSTEM_LINES
 from server.extensions import db, socketio
@@ -9,7 +11,7 @@ from server.models import ChatMessage, QueueEntry, Room, User
 SYSTEM_NAME = "ShareTube"
 
 
-def names(user_ids: object) -> str:
+def names(user_ids: Iterable[int] | None) -> str:
     ids = [int(u) for u in (user_ids or ())]
     if not ids:
         return "nobody"

@@ -12,12 +12,14 @@ from flask_jwt_extended import get_jwt, jwt_required
 from joserfc.errors import JoseError
 from requests import RequestException
 
-from server.auth.tokens import identity_from_claims, issue_token
 from server.domain.chat_text import InvalidText, clean_display_name
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.models import User
+from server.services import pairing as pairing_service
 from server.services.audit import audit
+from server.services.presence.connections import drop_user_sockets
+from server.services.tokens import identity_from_claims, issue_token
 from server.timeutil import now_ms
 from server.validation import Str, validate
 
@@ -80,7 +82,6 @@ def logout():
     ident = identity_from_claims(get_jwt())
     if ident.device == "remote" and ident.pairing_id is not None:
         # A phone remote signs out of its pairing only, never its user's other sessions.
-        from server.services import pairing as pairing_service
         pairing = pairing_service.revoke(ident.pairing_id, ident.user, acting_pairing_id=ident.pairing_id)
         pairing_service.drop_remote_sockets(pairing)
         log.info("event=logout scope=remote user=u%s pairing=p%s", ident.user.id, pairing.id)
@@ -88,7 +89,6 @@ def logout():
     ident.user.token_version += 1
     db.session.commit()
     log.info("event=logout user=u%s tv=%s", ident.user.id, ident.user.token_version)
-    from server.services.connections import drop_user_sockets  # avoid an import cycle
     drop_user_sockets(ident.user.id, reason="signed_out")
     return jsonify({"ok": True, "scope": "user"})
 

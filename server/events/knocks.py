@@ -14,11 +14,11 @@ from server.events.base import on_event
 from server.events.rooms import current_room, require_role
 from server.extensions import db, socketio
 from server.models import RoomMembership
-from server.runtime import rt
 from server.services import room_access
 from server.services.audit import audit
 from server.services.presence import Conn
 from server.services.rooms import room_by_code
+from server.services.runtime import rt
 from server.timeutil import now_ms
 from server.validation import Bool, Int, Str
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.timeutil import now_ms
 
 
-class RoomKnock(db.Model):
+class RoomKnock(Model):
     __tablename__ = "room_knocks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

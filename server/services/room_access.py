@@ -35,8 +35,8 @@ def ensure_invite_secret(room: Room) -> None:
 
 
 def invite_matches(room: Room, invite: str | None) -> bool:
-    return bool(room.invite_secret and invite) and hmac.compare_digest(room.invite_secret.encode(),
-                                                                        str(invite).encode())
+    secret = room.invite_secret
+    return bool(secret and invite) and hmac.compare_digest(str(secret).encode(), str(invite).encode())
 
 
 def password_asked(room: Room, m: RoomMembership | None, user_id: int) -> bool:
@@ -80,10 +80,10 @@ def open_knock(room: Room, user_id: int, name: str, sid: str, now: int) -> RoomK
     if recent is not None and recent.decided_ms is None and recent.created_ms >= now - KNOCK_TTL_MS:
         recent.sid = sid
         return recent
-    declined = recent is not None and recent.admitted is False and recent.decided_ms is not None
-    if declined and recent.decided_ms > now - KNOCK_RETRY_MS:
+    declined_ms = recent.decided_ms if recent is not None and recent.admitted is False else None
+    if declined_ms is not None and declined_ms > now - KNOCK_RETRY_MS:
         raise ApiError("rate_limited", "Your request was declined; wait a minute before asking again",
-                       retry_after_ms=recent.decided_ms + KNOCK_RETRY_MS - now)
+                       retry_after_ms=declined_ms + KNOCK_RETRY_MS - now)
     if len(pending_knocks(room, now)) >= MAX_PENDING_KNOCKS:
         raise ApiError("rate_limited", "Too many people are waiting to join this room; try again later",
                        retry_after_ms=KNOCK_RETRY_MS)

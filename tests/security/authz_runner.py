@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import text
 
-from server.auth.tokens import issue_token
 from server.domain.room_clock import Playback
 from server.extensions import db, socketio
 from server.models import QueueEntry, RemotePairing, Room, RoomKnock, RoomMembership, User
-from server.runtime import rt
+from server.services.members import kick_member
 from server.services.room_codes import new_code
+from server.services.runtime import rt
+from server.services.tokens import issue_token
 from server.timeutil import now_ms
 from tests.security.authz_table import Action, event_name
 
@@ -205,7 +206,6 @@ def connect(case: Case):
 
 def enter(case: Case) -> None:
     """Put the actor where its role says: in the room (members), removed by a kick (kicked, banned)."""
-    from server.events.members import kick_member
     if case.role == "non_member" or case.cred in ("remote_elsewhere", "revoked"):
         return
     if case.action.name == "join" and case.role in ("owner", "operator", "participant"):

@@ -41,7 +41,7 @@ def test_email_verified_must_be_explicit(app):
 
 def test_admin_link_never_promotes_an_unverified_google_account(app):
     from server.auth.routes import upsert_google_user
-    from server.services.admin_auth import create_admin_link
+    from server.services.admin.auth import create_admin_link
     with app.app_context():
         mallory = upsert_google_user({"sub": "g-mallory", "email": "boss@example.com",
                                       "email_verified": False, "name": "Mallory"})
@@ -57,7 +57,7 @@ def test_admin_link_never_promotes_an_unverified_google_account(app):
 
 def test_admin_link_promotes_a_verified_google_account(app):
     from server.auth.routes import upsert_google_user
-    from server.services.admin_auth import create_admin_link
+    from server.services.admin.auth import create_admin_link
     with app.app_context():
         real = upsert_google_user({"sub": "g-real", "email": "Boss@Example.com", "email_verified": True,
                                    "name": "Boss"})

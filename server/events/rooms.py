@@ -109,5 +109,5 @@ def room_settings(conn: Conn, data: dict) -> dict:
     announce(room, f"{conn.name} changed {parts}")
     if roster_reads(changed):
         broadcast_presence(room)
-    return {"settings": settings}
+    return {"settings": settings, **room_access.operator_view(room, role)}
 

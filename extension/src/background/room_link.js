@@ -10,6 +10,7 @@ import {
   SOCKET_RECONNECT_MIN_MS,
 } from "../constants.js";
 import { failure } from "../lib/ack_messages.js";
+import { snapshotOf } from "../lib/room_view.js";
 import { TimeSyncRunner } from "./time_sync.js";
 
 /** Server → client events forwarded to the room's tabs. */
@@ -92,7 +93,7 @@ export class RoomLink {
       this.knocking = false;
       console.info(`room=${this.code} event=joined v=${ack.room.playback?.version}`);
       // The owner's and operators' extras (a private room's invite secret, who is knocking).
-      this.options.onJoined({ ...ack.room, knocks: ack.knocks || [], invite_secret: ack.invite_secret || null });
+      this.options.onJoined(snapshotOf(ack));
     } else if (ack.needs_approval && !this.knocking) {
       await this.knock();
     } else if (ack.error !== "unavailable") {

@@ -4,6 +4,7 @@
 import { SOCKET_ACK_TIMEOUT_MS } from "../constants.js";
 import { failure } from "../lib/ack_messages.js";
 import { buildInviteLink } from "../lib/invite_links.js";
+import { snapshotOf } from "../lib/room_view.js";
 import { clearBadge, showMemberCount } from "./badge.js";
 import { RoomLink } from "./room_link.js";
 import { readAll, rememberJoinedRoom, session, tabsInRoom, updateTabRooms } from "./storage.js";
@@ -158,7 +159,7 @@ export async function joinTab(tabId, code, password, invite) {
   if (link?.joined) {
     const ack = await link.emit("room.sync", {});
     if (ack.ok && ack.room) {
-      postToTab(tabId, { type: "room", room: ack.room });
+      postToTab(tabId, { type: "room", room: snapshotOf(ack) });
       showMemberCount([tabId], ack.room.members);
     }
     return ack;
@@ -236,7 +237,7 @@ export async function greetTab(tabId) {
   if (link.clock) postToTab(tabId, { type: "clock", ...link.clock });
   if (link.joined) {
     const ack = await link.emit("room.sync", {});
-    if (ack.ok && ack.room) postToTab(tabId, { type: "room", room: ack.room });
+    if (ack.ok && ack.room) postToTab(tabId, { type: "room", room: snapshotOf(ack) });
   }
 }
 

@@ -5,7 +5,7 @@
 import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
 import { buildInviteLink, inviteFromHash, stripInviteFromHash } from "../lib/invite_links.js";
 import { devicesKey } from "../lib/remote_pairing.js";
-import { canEditQueue, isOperator, markSynced, reduceRoom } from "../lib/room_view.js";
+import { canEditQueue, isOperator, markSynced, reduceRoom, snapshotOf } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
 import { roomActions } from "./room_actions.js";
 import { RoomNavigation } from "./room_navigation.js";
@@ -178,7 +178,7 @@ export class ContentApp {
     this.lastSyncRequest = now;
     const ack = await this.transport.emit("room.sync", {});
     if (ack.ok && ack.room) {
-      this.view = markSynced(reduceRoom(null, { type: "room", payload: ack.room }));
+      this.view = markSynced(reduceRoom(null, { type: "room", payload: snapshotOf(ack) }));
       this.sync.snapshotArrived();
       this.render();
     }
@@ -213,7 +213,7 @@ export class ContentApp {
   }
 
   inviteLink() {
-    return this.state.room?.inviteLink || buildInviteLink(this.view?.code, this.view?.playback?.video_id);
+    return buildInviteLink(this.view?.code, this.view?.playback?.video_id, this.view?.inviteSecret);
   }
 
   render() {
@@ -228,7 +228,7 @@ export class ContentApp {
       selfId,
       page: { videoId: this.adapter.videoId },
       connection: this.state.room?.connection || "connected",
-      inviteLink: view ? buildInviteLink(view.code, view.playback?.video_id) : "",
+      inviteLink: view ? buildInviteLink(view.code, view.playback?.video_id, view.inviteSecret) : "",
       isOperator: isOperator(view, selfId),
       canEditQueue: canEditQueue(view, selfId),
       serverNowMs: this.sync.serverNow(),

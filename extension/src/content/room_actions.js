@@ -93,6 +93,7 @@ export function roomActions(app) {
     saveSettings: async (partial) => {
       const ack = await request("room.settings", partial);
       if (ack.ok && ack.settings) app.applyEvent("room.settings", { settings: ack.settings });
+      if (ack.ok && app.view && ack.invite_secret) app.view = { ...app.view, inviteSecret: ack.invite_secret };
       return ack.ok;
     },
     setRole: (userId, role) => request("member.role", { user_id: userId, role }),

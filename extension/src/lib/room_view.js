@@ -25,9 +25,16 @@ export function roomFromSnapshot(room) {
     typing: {},
     needsSync: false,
     ended: null,
-    // owner and operators of a private room: who asks to be let in
+    // owner and operators of a private room: who asks to be let in, and the invite link's secret
     knocks: Array.isArray(room.knocks) ? room.knocks : [],
+    inviteSecret: typeof room.invite_secret === "string" ? room.invite_secret : null,
   };
+}
+
+/** The Room of a join/room.sync ack, with what only owners and operators get beside it. */
+export function snapshotOf(ack) {
+  if (!ack?.room) return null;
+  return { ...ack.room, knocks: ack.knocks || [], invite_secret: ack.invite_secret || null };
 }
 
 function addKnock(view, knock) {

@@ -29,6 +29,8 @@ export class SettingsSection {
     this.adMode = select("ad_sync_mode", AD_MODES, (value) => save({ ad_sync_mode: value }));
     this.autoadvance = h("input", { type: "checkbox", name: "autoadvance", onChange: (event) => save({ autoadvance: event.target.checked }) });
     this.queueLocked = h("input", { type: "checkbox", name: "queue_locked", onChange: (event) => save({ queue_locked: event.target.checked }) });
+    this.isPrivate = h("input", { type: "checkbox", name: "is_private", testid: "st-setting-private",
+      onChange: (event) => save({ is_private: event.target.checked }) });
     this.password = h("input", { type: "password", name: "password", placeholder: "New password", autocomplete: "new-password" });
     this.passwordState = h("span", { class: "muted" });
     this.element = h("section", { testid: "st-settings" },
@@ -37,6 +39,7 @@ export class SettingsSection {
       h("label", {}, "Ads", this.adMode),
       h("label", {}, this.autoadvance, "Play the next video automatically"),
       h("label", {}, this.queueLocked, "Only operators may add to the queue"),
+      h("label", {}, this.isPrivate, "Private: newcomers need the invite link or your OK"),
       h("div", { class: "row" }, this.password,
         h("button", { class: "small", text: "Set", onClick: () => this.setPassword(this.password.value) }),
         h("button", { class: "small", text: "Clear", onClick: () => this.setPassword("") })),
@@ -58,6 +61,7 @@ export class SettingsSection {
       this.adMode.value = settings.ad_sync_mode || "pause_all";
       this.autoadvance.checked = settings.autoadvance !== false;
       this.queueLocked.checked = Boolean(settings.queue_locked);
+      this.isPrivate.checked = Boolean(settings.is_private);
       this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";
     });
   }

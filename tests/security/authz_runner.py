@@ -54,13 +54,14 @@ class Scene:
     clean: bool = True
 
 
-def build_scene(mode: str, state: str, owner: User | None = None) -> Scene:
+def build_scene(mode: str, state: str, owner: User | None = None, private: bool = False) -> Scene:
     now = now_ms()
     host, target, knocker = User(name="Host"), User(name="Target"), User(name="Knocker")
     db.session.add_all([host, target, knocker])
     db.session.flush()
     owner = owner or host
-    room = Room(code=new_code(), name="Matrix room", owner_id=owner.id, control_mode=mode, version=1)
+    room = Room(code=new_code(), name="Matrix room", owner_id=owner.id, control_mode=mode, version=1,
+                is_private=private, invite_secret=secrets.token_urlsafe(24) if private else None)
     db.session.add(room)
     db.session.flush()
     db.session.add_all([RoomMembership(room_id=room.id, user_id=target.id, role="participant"),
@@ -77,7 +78,7 @@ def build_scene(mode: str, state: str, owner: User | None = None) -> Scene:
                                  created_ms=now, expires_ms=now + 60_000, used_ms=now)
     db.session.add_all([knock, host_pairing])
     db.session.flush()
-    ids = {"room": room.id, "code": room.code, "host": host.id, "target": target.id,
+    ids = {"room": room.id, "code": room.code, "secret": room.invite_secret, "host": host.id, "target": target.id,
            "entries": [e.id for e in entries], "knock": knock.id, "host_pairing": host_pairing.id}
     db.session.commit()
     return Scene(mode, state, ids)
@@ -90,14 +91,14 @@ def build(case: Case, scenes: dict) -> Scene:
     actor = _user("Actor", actor_cred)
     db.session.add(actor)
     db.session.flush()
-    key = (case.mode, case.action.state)
+    key = (case.mode, case.action.state, case.action.private)
     if case.role == "owner":
-        scene = build_scene(case.mode, case.action.state, owner=actor)
+        scene = build_scene(case.mode, case.action.state, owner=actor, private=case.action.private)
         scene.clean = False  # one owner per room: never shared
     else:
         scene = scenes.get(key)
         if scene is None or not scene.clean:
-            scene = scenes[key] = build_scene(case.mode, case.action.state)
+            scene = scenes[key] = build_scene(case.mode, case.action.state, private=case.action.private)
     room = db.session.get(Room, scene.ids["room"])
     other = Room(code=new_code(), name="Elsewhere", owner_id=actor.id, version=0)
     db.session.add(other)
@@ -171,6 +172,7 @@ def payload(case: Case) -> dict:
         "": {},
         "time_sync": {"client_ms": 1},
         "join": {"code": i["code"]},
+        "join_secret": {"code": i["code"], "invite": i["secret"]},
         "settings_name": {"name": "Renamed"},
         "settings_password": {"password": "sekrit-pass"},
         "settings_private": {"is_private": True},
@@ -208,7 +210,7 @@ def enter(case: Case) -> None:
     """Put the actor where its role says: in the room (members), removed by a kick (kicked, banned)."""
     if case.role == "non_member" or case.cred in ("remote_elsewhere", "revoked"):
         return
-    if case.action.name == "join" and case.role in ("owner", "operator", "participant"):
+    if case.action.name.startswith("join") and case.role in ("owner", "operator", "participant"):
         return
     # In the room as `join` leaves a member (the `join` row runs the real thing): its membership is
     # active and its socket in the room's group and presence.

@@ -33,6 +33,7 @@ class Action:
     payload: str = ""  # a key of the runner's payload builders ("" = {})
     state: str = "playing"  # the room's playback state before the action
     kind: str = "event"  # event | rest
+    private: bool = False  # the room is private (is_private, with an invite secret)
 
 
 def inside(role: str, cred: str) -> bool:
@@ -55,6 +56,10 @@ RULES = {
     "player": lambda r, m, c: inside(r, c) and c in EXTENSION_CREDS,
     "join": lambda r, m, c: c not in ("remote_elsewhere", "revoked") and r != "banned",
     "knock": lambda r, m, c: inside(r, c) and c in EXTENSION_CREDS,  # a public room: members only hear "admitted"
+    # a private room: members (active memberships) get in, no one else without the secret or a knock
+    "join_private": lambda r, m, c: r in MEMBER_ROLES and c not in ("remote_elsewhere", "revoked"),
+    "join_with_secret": lambda r, m, c: c not in ("remote_elsewhere", "revoked") and r != "banned",
+    "knock_private": lambda r, m, c: c in EXTENSION_CREDS and r != "banned",
     # REST
     "signed_in": lambda r, m, c: c != "revoked",
     "extension_signed_in": lambda r, m, c: c in EXTENSION_CREDS,
@@ -75,6 +80,9 @@ TABLE: tuple[Action, ...] = (
     Action("room.settings#private", "operator", "settings_private"),
     Action("room.settings#control_mode", "owner", "settings_control_mode"),
     Action("room.knock", "knock", "join"),
+    Action("join#private", "join_private", "join", private=True),
+    Action("join#private_with_secret", "join_with_secret", "join_secret", private=True),
+    Action("room.knock#private", "knock_private", "join", private=True),
     Action("room.knock_answer", "operator", "knock_answer"),
     # playback
     Action("play", "control", state="paused"),
@@ -117,16 +125,21 @@ TABLE: tuple[Action, ...] = (
 
 # Actions that may change the room when allowed; any other action must never change it.
 ROOM_CHANGING_WHEN_ALLOWED = {
-    "join", "leave", "room.settings", "room.settings#password", "room.settings#private", "room.settings#control_mode",
-    "room.knock_answer", "play", "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready",
-    "player.ad", "player.ended", "player.duration", "queue.add", "queue.remove#own", "queue.remove#other",
-    "queue.move", "queue.play", "chat.send", "member.role", "member.kick",
-    "POST /api/rooms/<code>/remote-pairings", "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
+    "join", "join#private", "join#private_with_secret", "room.knock#private", "leave", "room.settings",
+    "room.settings#password", "room.settings#private", "room.settings#control_mode", "room.knock_answer", "play",
+    "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
+    "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
+    "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
+    "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
 }
 
 
 def expected(action: Action, role: str, mode: str, cred: str) -> bool:
     return RULES[action.rule](role, mode, cred)
+
+
+# Allowed actions by someone outside the room that may still change it (entering, knocking).
+OUTSIDER_MAY_CHANGE = {"join", "join#private", "join#private_with_secret", "room.knock#private"}
 
 
 def event_name(action: Action) -> str:

@@ -4,6 +4,8 @@ come from the same table (authz_table.expected); the room is read back through t
 process after every case, so a change made on the other process cannot hide."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.security.authz_table import TABLE, expected
@@ -51,6 +53,19 @@ def facts(owner: Client) -> tuple:
             [(e["id"], e["position"]) for e in room["queue"]], len([m for m in room["chat"] if m["kind"] == "text"]))
 
 
+def settle(owner: Client, quiet_s: float = 1.0, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = facts(owner)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the room did not settle")
+
+
 def scene(web1, web2, mode: str, role: str) -> dict:
     owner = Client.guest(web1.base_url, "Owner").connect()
     code = new_room(web1.base_url, owner.token, control_mode=mode)
@@ -64,9 +79,8 @@ def scene(web1, web2, mode: str, role: str) -> dict:
     queued = [owner.call("queue.add", {"video_id": v})["entry"]["id"] for v in ("aaaaaaaaaa0", "bbbbbbbbbb1",
                                                                                   "cccccccccc2")]
     # The metadata look-ups (failing, then filling default thumbnails) bump the queue version on
-    # their own: let them land before the case looks at the room.
-    # (three adds and three look-ups: six queue versions).
-    owner.wait_for("queue.update", lambda q: q["version"] >= 6, timeout=10)
+    # their own: let them land (the version stays put for a second) before the case looks.
+    settle(owner)
     if role in ("kicked", "banned"):
         assert owner.call("member.kick", {"user_id": actor.user["id"], "ban": role == "banned"})["ok"]
         actor.wait_for("room.kicked", timeout=5)
@@ -112,3 +126,24 @@ def test_a_member_removed_on_one_process_is_refused_on_the_other(two_procs, role
         for c in (s["owner"], s["actor"], *s["others"]):
             c.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_a_knock_crosses_processes_both_ways(two_procs):
+    """A newcomer on the second process knocks on a private room whose owner is on the first;
+    the owner's answer reaches the newcomer's socket through the message queue."""
+    web1, web2 = two_procs
+    owner = Client.guest(web1.base_url, "Owner").connect()
+    code = new_room(web1.base_url, owner.token, is_private=True)
+    assert owner.call("join", {"code": code})["ok"]
+    newcomer = Client.guest(web2.base_url, "Newcomer").connect()
+    try:
+        assert newcomer.call("join", {"code": code})["needs_approval"] is True
+        knock_id = newcomer.call("room.knock", {"code": code})["knock_id"]
+        seen = owner.wait_for("room.knock", timeout=5)
+        assert seen["knock"]["id"] == knock_id and seen["knock"]["name"] == "Newcomer"
+        assert owner.call("room.knock_answer", {"knock_id": knock_id, "admit": True})["ok"]
+        assert newcomer.wait_for("room.knock_answer", timeout=5)["admitted"] is True
+        assert newcomer.call("join", {"code": code})["ok"]
+    finally:
+        owner.close()
+        newcomer.close()

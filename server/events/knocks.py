@@ -18,28 +18,10 @@ from server.services import room_access
 from server.services.audit import audit
 from server.services.presence import Conn
 from server.services.rooms import room_by_code
-from server.services.runtime import rt
 from server.timeutil import now_ms
 from server.validation import Bool, Int, Str
 
 log = logging.getLogger("sharetube.rooms")
-
-
-def operator_sids(room) -> list[str]:
-    records = rt().presence.room_records(room.code)
-    user_ids = {int(r["user_id"]) for r in records}
-    if not user_ids:
-        return []
-    roles = dict(db.session.execute(
-        db.select(RoomMembership.user_id, RoomMembership.role).where(
-            RoomMembership.room_id == room.id, RoomMembership.user_id.in_(user_ids),
-            RoomMembership.active.is_(True), RoomMembership.banned.is_(False))).all())
-    return [r["sid"] for r in records if is_operator_or_owner(roles.get(int(r["user_id"]), ""))]
-
-
-def tell_operators(room, event: str, payload: dict) -> None:
-    for sid in operator_sids(room):
-        socketio.emit(event, payload, to=sid)
 
 
 @on_event("room.knock", {"code": Str(128, min_len=1)})
@@ -57,7 +39,7 @@ def knock(conn: Conn, data: dict) -> dict:
     row = room_access.open_knock(room, conn.user_id, conn.name, conn.sid, now)
     db.session.commit()
     log.info("room=%s event=knock knock=%s user=u%s", room.code, row.id, conn.user_id)
-    tell_operators(room, "room.knock", {"knock": row.to_wire(), "code": room.code})
+    room_access.tell_operators(room, "room.knock", {"knock": row.to_wire(), "code": room.code})
     return {"admitted": False, "knock_id": row.id}
 
 
@@ -74,7 +56,5 @@ def knock_answer(conn: Conn, data: dict) -> dict:
     answer = {"code": room.code, "admitted": bool(data["admit"]),
               "message": "" if data["admit"] else "The room's owner did not let you in"}
     socketio.emit("room.knock_answer", answer, to=row.sid)
-    tell_operators(room, "room.knocks", {"knocks": [k.to_wire() for k in room_access.pending_knocks(room)]})
+    room_access.tell_operators(room, "room.knocks", {"knocks": [k.to_wire() for k in room_access.pending_knocks(room)]})
     return {}
-
-

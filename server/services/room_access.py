@@ -14,8 +14,9 @@ import secrets
 
 from server.domain.permissions import is_operator_or_owner
 from server.errors import ApiError
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models import Room, RoomKnock, RoomMembership
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.rooms")
@@ -121,3 +122,23 @@ def operator_view(room: Room, role: str | None) -> dict:
     if role is None or not is_operator_or_owner(role) or not room.is_private:
         return {}
     return {"invite_secret": room.invite_secret, "knocks": [k.to_wire() for k in pending_knocks(room)]}
+
+
+def operator_sids(room: Room) -> list[str]:
+    """The sockets (on any process) of the room's owner and operators who are present."""
+    records = rt().presence.room_records(room.code)
+    user_ids = {int(r["user_id"]) for r in records}
+    if not user_ids:
+        return []
+    rows = db.session.execute(
+        db.select(RoomMembership.user_id, RoomMembership.role).where(
+            RoomMembership.room_id == room.id, RoomMembership.user_id.in_(user_ids),
+            RoomMembership.active.is_(True), RoomMembership.banned.is_(False))).all()
+    roles: dict[int, str] = {user_id: role for user_id, role in rows}
+    return [r["sid"] for r in records if is_operator_or_owner(roles.get(int(r["user_id"]), ""))]
+
+
+def tell_operators(room: Room, event: str, payload: dict) -> None:
+    """Knocks are for the people who may answer them, not for every member."""
+    for sid in operator_sids(room):
+        socketio.emit(event, payload, to=sid)

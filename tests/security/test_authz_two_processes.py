@@ -37,7 +37,8 @@ def two_procs(tmp_path_factory, db_templates):
     tmp = tmp_path_factory.mktemp("authz2")
     redis = RedisServer(tmp)
     url = db_templates.fresh_url()
-    env = {"YOUTUBE_OEMBED_URL": "http://127.0.0.1:9/oembed"}  # nothing listens: metadata fails at once
+    env = {"YOUTUBE_OEMBED_URL": "http://127.0.0.1:9/oembed",  # nothing listens: metadata fails at once
+           "RATE_LIMIT_EXEMPT_LOOPBACK": "1"}  # every client is on 127.0.0.1: per-IP limits are not the subject
     web1 = ServerProc(tmp, url, pool="interactive", redis_url=redis.url, env=env).start()
     web2 = ServerProc(tmp, url, pool="interactive", redis_url=redis.url, env=env).start()
     yield web1, web2

@@ -5,7 +5,8 @@ its invariants:
 - the observer saw the room's playback versions without a gap, ending at the room's version;
 - exactly one owner, and it is the room's `owner_id`;
 - the queued entries' positions are distinct and the queue as sent is in that order;
-- no acknowledgement says `internal` or `unavailable` (a 5xx), nothing is logged at ERROR.
+- no acknowledgement says `internal` or `unavailable` and no REST answer is a 5xx (the members
+  also call the REST routes with good and bad input), nothing is logged at ERROR.
 """
 from __future__ import annotations
 
@@ -145,6 +146,22 @@ class RoomMachine(RuleBasedStateMachine):
     @rule(who=st.integers(0, ACTORS - 1), event=st.sampled_from(EVENTS), junk=JUNK)
     def invalid_event(self, who: int, event: str, junk: object) -> None:
         self._send(who, event, junk)
+
+    @rule(who=st.integers(0, ACTORS - 1), route=st.sampled_from(["facts", "remotes", "pairing", "create", "me"]),
+          junk=st.one_of(st.none(), st.text(max_size=4), st.dictionaries(st.text(max_size=3), st.integers(),
+                                                                          max_size=2)))
+    def rest_call(self, who: int, route: str, junk: object) -> None:
+        """REST routes beside the socket: any answer but a 5xx."""
+        http = self.app.test_client()
+        headers = {"Authorization": f"Bearer {self.members[who].token}"}
+        code = self.code if junk is None else f"{self.code}{junk}"[:40]
+        resp = {"facts": lambda: http.get(f"/api/rooms/{code}", headers=headers),
+                "remotes": lambda: http.get(f"/api/rooms/{code}/remotes", headers=headers),
+                "pairing": lambda: http.post(f"/api/rooms/{code}/remote-pairings", json=junk, headers=headers),
+                "create": lambda: http.post("/api/rooms", json={"settings": junk}, headers=headers),
+                "me": lambda: http.get("/auth/me", headers=headers)}[route]()
+        if resp.status_code >= 500:
+            self.faults.append((route, junk, {"status": resp.status_code}))
 
     # -- invariants ---------------------------------------------------------------------------
     @invariant()

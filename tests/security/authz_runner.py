@@ -149,12 +149,13 @@ SNAPSHOT_SQL = {
     "knocks": "SELECT id, decided_ms FROM room_knocks WHERE room_id = :room ORDER BY id",
     "pairings": "SELECT id, revoked_ms FROM remote_pairings WHERE room_id = :room ORDER BY id",
     "host_tv": "SELECT token_version FROM users WHERE id = :host",
+    "target": "SELECT role, banned, token_version FROM users WHERE id = :target",
 }
 
 
 def snapshot(ids: dict) -> dict:
     """Everything a refused action must leave as it was (plain SQL: the matrix runs thousands)."""
-    params = {"room": ids["room"], "host": ids["host"]}
+    params = {"room": ids["room"], "host": ids["host"], "target": ids["target"]}
     out = {name: [tuple(row) for row in db.session.execute(text(sql), params).all()]
            for name, sql in SNAPSHOT_SQL.items()}
     record = json.loads(out["room"][0][-1] or "{}")
@@ -194,6 +195,10 @@ def payload(case: Case) -> dict:
         "chat": {"text": "hello"},
         "promote": {"user_id": i["target"], "role": "operator"},
         "kick": {"user_id": i["target"]},
+        "admin_code": {"code": i["code"]},
+        "admin_kick": {"code": i["code"], "user_id": i["target"]},
+        "admin_ban": {"user_id": i["target"], "banned": True},
+        "admin_role": {"user_id": i["target"], "role": "admin"},
     }[case.action.payload]
 
 
@@ -240,6 +245,8 @@ def act(case: Case) -> bool:
     """Perform the action; True when the server accepted it."""
     if case.action.kind == "rest":
         return rest(case)
+    if case.action.kind == "admin":
+        return admin_request(case)
     if case.sio is None:
         return False
     ack = case.sio.emit(event_name(case.action), payload(case), callback=True)
@@ -274,6 +281,28 @@ def rest(case: Case) -> bool:
         raise AssertionError(name)
     assert resp.status_code < 500, (name, resp.status_code, resp.get_data(as_text=True))
     return resp.status_code < 300
+
+
+def admin_request(case: Case) -> bool:
+    """Open a dashboard session with the credential, connect `/admin` from the service's own
+    origin with its cookie, send the request; False when any step is refused."""
+    http = case.app.test_client()
+    opened = http.post("/api/admin/session", json={}, headers={"Authorization": f"Bearer {case.token}"})
+    assert opened.status_code < 500, opened.get_data(as_text=True)
+    cookie_name = case.app.config["JWT_ACCESS_COOKIE_NAME"]
+    cookie = http.get_cookie(cookie_name)
+    if opened.status_code != 200 or cookie is None:
+        return False
+    headers = {"Cookie": f"{cookie_name}={cookie.value}", "Origin": case.app.config["ST"].BACKEND_BASE_URL}
+    sio = socketio.test_client(case.app, namespace="/admin", headers=headers)
+    if not sio.is_connected("/admin"):
+        return False
+    try:
+        ack = sio.emit(case.action.name, payload(case), callback=True, namespace="/admin")
+    finally:
+        sio.disconnect(namespace="/admin")
+    assert isinstance(ack, dict) and ack.get("error") != "internal", (case.action.name, ack)
+    return bool(ack.get("ok"))
 
 
 def close(case: Case) -> None:

@@ -32,7 +32,7 @@ class Action:
     rule: str  # a key of RULES: who may
     payload: str = ""  # a key of the runner's payload builders ("" = {})
     state: str = "playing"  # the room's playback state before the action
-    kind: str = "event"  # event | rest
+    kind: str = "event"  # event | rest | admin (the `/admin` namespace: credentials only, no room role)
     private: bool = False  # the room is private (is_private, with an invite secret)
 
 
@@ -121,6 +121,16 @@ TABLE: tuple[Action, ...] = (
     Action("GET /auth/me", "signed_in", kind="rest"),
     Action("POST /auth/logout", "signed_in", kind="rest"),
     Action("POST /api/admin/session", "site_admin", kind="rest"),
+    # the `/admin` namespace: the dashboard session comes from the credential (POST /api/admin/session)
+    Action("admin.history", "site_admin", kind="admin"),
+    Action("admin.rooms", "site_admin", kind="admin"),
+    Action("admin.room", "site_admin", "admin_code", kind="admin"),
+    Action("admin.users", "site_admin", kind="admin"),
+    Action("admin.audit", "site_admin", kind="admin"),
+    Action("admin.close_room", "site_admin", "admin_code", kind="admin"),
+    Action("admin.kick", "site_admin", "admin_kick", kind="admin"),
+    Action("admin.ban", "site_admin", "admin_ban", kind="admin"),
+    Action("admin.role", "site_admin", "admin_role", kind="admin"),
 )
 
 # Actions that may change the room when allowed; any other action must never change it.
@@ -131,6 +141,7 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
     "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
+    "admin.close_room", "admin.kick", "admin.ban", "admin.role",
 }
 
 

@@ -1,10 +1,10 @@
-// ESLint (flat config) for the extension, the phone remote, the dashboard, their build tools and the node --test suites.
+// ESLint (flat config) for the extension, the phone remote, the dashboard, the homepage, their build tools and the node --test suites.
 import js from "@eslint/js";
 import globals from "globals";
 
 export default [
   {
-    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/dist/**", "dashboard/dist/**", "homepage/**", "server/**", "tests/e2e/**"],
+    ignores: ["extension/dist/**", "node_modules/**", ".venv/**", "mobile_remote/dist/**", "dashboard/dist/**", "server/**", "tests/e2e/**"],
   },
   js.configs.recommended,
   {
@@ -39,6 +39,10 @@ export default [
   },
   {
     files: ["dashboard/src/**/*.js"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
+  },
+  {
+    files: ["homepage/static/**/*.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
   },
   {

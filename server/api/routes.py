@@ -9,6 +9,7 @@ from server.auth.tokens import identity_from_claims
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Room
+from server.release import product_version
 from server.runtime import rt
 from server.services.rooms import create_room, public_facts, room_by_code
 
@@ -32,7 +33,7 @@ def health():
             redis_ok = False
     body = {"ok": db_ok, "db": "ok" if db_ok else "down",
             "redis": None if redis_ok is None else ("ok" if redis_ok else "down"),
-            "version": cfg.VERSION, "pool": cfg.SHARETUBE_POOL}
+            "version": cfg.VERSION, "release": product_version(), "pool": cfg.SHARETUBE_POOL}
     return jsonify(body), 200 if db_ok else 503
 
 

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from deploy_files import LOCAL_DB_HOSTS, Plan, PostgresTarget
 
 SYSTEMD_DIR = "/etc/systemd/system"
+ACME_WEBROOT = "/var/www/html"  # the nginx site answers /.well-known/acme-challenge/ from here
+ADMIN_EMAIL = "you@example.org"
 NGINX_SITES = "/etc/nginx/sites-enabled"
 
 
@@ -79,4 +81,20 @@ def install_commands(
         f"curl -fsS http://127.0.0.1:{plan.bg_port}/api/health",
         f"curl -fsS {plan.public_url}/api/health",
     ]
+    if plan.certificate_pending:
+        commands += [
+            f"# 8. HTTPS: get the certificate (nginx answers the challenge on port {plan.http_port}), then run the",
+            "#    same setup_deploy.py command again and its printed commands: the site moves to HTTPS",
+            "apt-get install -y certbot",
+            f"certbot certonly --webroot -w {ACME_WEBROOT} -d {plan.domain}",
+        ]
     return commands
+
+
+def first_admin_command(plan: Plan) -> str:
+    """The dashboard's first admin: a one-time sign-in link, made with the service's own
+    environment (the units' values, then the env file over them, as systemd does), as its account."""
+    return (f"(cd {plan.app_dir} && export VERSION={plan.version} INSTANCE_DIR={plan.instance_dir} "
+            f"BACKEND_BASE_URL={plan.public_url} && set -a && . {plan.env_file} && set +a && "
+            "AUTO_MIGRATE=false RUN_SCHEDULER=false SOCKETIO_ASYNC_MODE=threading "
+            f"runuser -u {plan.user} -- {plan.venv}/bin/flask --app server sharetube admin-link {ADMIN_EMAIL})")

@@ -288,16 +288,12 @@ def readme_block(marker: str) -> str:
 
 
 def test_readme_shows_exactly_what_the_generator_prints(tmp_path: Path, built_app: Path) -> None:
-    """deploy/README.md's generate command, run against a stand-in for /srv/sharetube."""
-    certs = tmp_path / "letsencrypt"
-    certs.mkdir()
-    for name in ("fullchain.pem", "privkey.pem"):
-        (certs / name).write_text("stand-in\n")
-    where = {"/srv/sharetube": str(built_app),
-             "/etc/letsencrypt/live/sharetube.example.org": str(certs)}
+    """deploy/README.md's generate command, run against a stand-in for /srv/sharetube on a fresh
+    host (no certificate yet: an empty certbot directory)."""
+    where = {"/srv/sharetube": str(built_app)}
     command = shlex.split(readme_block("generate-command").replace("\\\n", " "))
     assert command[:2] == ["cd", "/srv/sharetube"] and command[2:4] == ["python3", "deploy/setup_deploy.py"]
-    args = command[4:]
+    args = command[4:] + ["--letsencrypt-dir", str(tmp_path / "letsencrypt")]
     args[args.index("--this")] = "--app-dir=/srv/sharetube"
     for readme_path, real_path in where.items():
         args = [arg.replace(readme_path, real_path) for arg in args]

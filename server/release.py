@@ -14,7 +14,7 @@ PACKAGE_JSON = REPO_ROOT / "package.json"
 
 @cache
 def product_version() -> str:
-    """`1.3.0`-style release of this checkout; "unknown" if package.json cannot be read."""
+    """The `MAJOR.MINOR.PATCH` release of this checkout; "unknown" if package.json cannot be read."""
     try:
         version = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError, TypeError):

@@ -15,6 +15,7 @@ HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 @dataclass
 class ProtocolDoc:
     requests: dict[str, set[str]] = field(default_factory=dict)  # namespace → event names
+    payloads: dict[tuple[str, str], str] = field(default_factory=dict)  # (namespace, event) → payload cell
     pushes: dict[str, set[str]] = field(default_factory=dict)
     routes: set[tuple[str, str]] = field(default_factory=set)  # (METHOD, Flask rule)
     error_codes: set[str] = field(default_factory=set)
@@ -25,20 +26,44 @@ class ProtocolDoc:
         return f"## {kind}, namespace `{namespace}`"
 
 
+def cells_of(line: str) -> list[str]:
+    """A table row's cells ('|' escaped as '\\|' inside a cell does not split it)."""
+    return re.split(r"(?<!\\)\|", line)
+
+
 def first_cell_names(line: str) -> list[str]:
     """`| `a`, `b` | …` → ["a", "b"]; a header or separator row → []."""
     if not line.startswith("|") or line.startswith("|---"):
         return []
-    cells = line.split("|")
+    cells = cells_of(line)
     if len(cells) < 3:
         return []
     return re.findall(r"`([^`]+)`", cells[1])
 
 
+PAYLOAD_FIELD = re.compile(r"(?:\{|,)\s*([a-z_][a-z0-9_]*)\??(?=\s*[,}:(])")
+
+
+def payload_fields(cell: str, settings: set[str]) -> set[str]:
+    """Field names of a payload cell: `{a, b?}` or `{a}` or `{b, c?}` (alternatives), or the room
+    settings when the cell says "Settings"."""
+    if "Settings" in cell:
+        return set(settings)
+    names: set[str] = set()
+    for span in re.findall(r"`([^`]*)`", cell):
+        names.update(PAYLOAD_FIELD.findall(span))
+    return names
+
+
 def read_protocol(path: Path = PROTOCOL_MD) -> ProtocolDoc:
     doc = ProtocolDoc()
     section: tuple[str, str] | None = None
+    payload_column: int | None = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("| ") and not line.startswith("| `"):  # a table's header row
+            headers = [cell.strip() for cell in cells_of(line)]
+            payload_column = headers.index("payload") if "payload" in headers else None
+            continue
         if line.startswith("## "):
             match = SECTION.match(line)
             if match:
@@ -60,6 +85,9 @@ def read_protocol(path: Path = PROTOCOL_MD) -> ProtocolDoc:
         kind, namespace = section
         if kind == "Requests":
             doc.requests[namespace].update(names)
+            if payload_column is not None:
+                for name in names:
+                    doc.payloads[(namespace, name)] = cells_of(line)[payload_column]
         elif kind == "Pushes":
             doc.pushes[namespace].update(names)
         elif kind == "errors":

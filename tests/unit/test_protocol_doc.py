@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.protocol_doc import PROTOCOL_MD, REPO_ROOT, ProtocolDoc, read_protocol
+from tests.support.protocol_doc import PROTOCOL_MD, REPO_ROOT, ProtocolDoc, payload_fields, read_protocol
 
 LIFECYCLE = {"connect", "disconnect", "*"}  # Socket.IO's own; "Transport" describes connecting
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -64,6 +64,51 @@ def test_every_registered_request_is_documented_and_every_documented_request_is_
     for namespace in sorted(set(code) | set(doc.requests)):
         problems += compare("Requests", namespace, code.get(namespace, set()), doc.requests.get(namespace, set()),
                             f"the handlers the server registers on {namespace!r}")
+    assert not problems, "\n".join(problems)
+
+
+def handler_schema(handler, depth: int = 0) -> dict | None:
+    """The payload schema the event wrapper validates with: a dict of validation Fields in the
+    closure of the registered handler or of a function it wraps (Flask-SocketIO wraps ours)."""
+    from server.validation import Field
+
+    cells = []
+    for cell in getattr(handler, "__closure__", None) or ():
+        try:
+            cells.append(cell.cell_contents)
+        except ValueError:
+            continue
+    for value in cells:
+        if isinstance(value, dict) and all(isinstance(v, Field) for v in value.values()) and \
+                all(isinstance(k, str) for k in value):
+            return value
+    if depth < 3:
+        for value in cells:
+            if callable(value):
+                found = handler_schema(value, depth + 1)
+                if found is not None:
+                    return found
+    return None
+
+
+def test_every_documented_payload_names_the_fields_the_server_validates(app, doc):
+    server = app.extensions["socketio"].server
+    problems = []
+    for namespace, handlers in sorted(server.handlers.items()):
+        for event, handler in sorted(handlers.items()):
+            if event in LIFECYCLE or (namespace, event) not in doc.payloads:
+                continue  # a missing row is the test above's to report
+            schema = handler_schema(handler)
+            if schema is None:
+                problems.append(f"{event!r} on {namespace!r}: no payload schema found on its handler")
+                continue
+            documented = payload_fields(doc.payloads[(namespace, event)], doc.settings)
+            for name in sorted(set(schema) - documented):
+                problems.append(f"{DOC}: {event!r} ({namespace!r}) accepts field {name!r}, which its payload "
+                                "column does not name: add it (`name?` when optional)")
+            for name in sorted(documented - set(schema)):
+                problems.append(f"{DOC}: {event!r} ({namespace!r}) documents field {name!r}, which the server "
+                                "does not read: remove it or fix the name")
     assert not problems, "\n".join(problems)
 
 

@@ -41,7 +41,7 @@ def first_cell_names(line: str) -> list[str]:
     return re.findall(r"`([^`]+)`", cells[1])
 
 
-PAYLOAD_FIELD = re.compile(r"(?:\{|,)\s*([a-z_][a-z0-9_]*)\??(?=\s*[,}:(])")
+PAYLOAD_FIELD = re.compile(r"(?:\{|,)\s*([a-z_][a-z0-9_]*)(\??)(?=\s*[,}:(])")
 
 
 def payload_fields(cell: str, settings: set[str]) -> set[str]:
@@ -51,8 +51,19 @@ def payload_fields(cell: str, settings: set[str]) -> set[str]:
         return set(settings)
     names: set[str] = set()
     for span in re.findall(r"`([^`]*)`", cell):
-        names.update(PAYLOAD_FIELD.findall(span))
+        names.update(name for name, _ in PAYLOAD_FIELD.findall(span))
     return names
+
+
+def optional_marks(cell: str) -> dict[str, bool] | None:
+    """Field → marked optional (`name?`), or None when the cell does not say it per field
+    (alternatives like `{url}` or `{video_id, …}`, or "partial Settings")."""
+    if "Settings" in cell or "` or `" in cell:
+        return None
+    marks: dict[str, bool] = {}
+    for span in re.findall(r"`([^`]*)`", cell):
+        marks.update((name, mark == "?") for name, mark in PAYLOAD_FIELD.findall(span))
+    return marks
 
 
 def read_protocol(path: Path = PROTOCOL_MD) -> ProtocolDoc:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.protocol_doc import PROTOCOL_MD, REPO_ROOT, ProtocolDoc, payload_fields, read_protocol
+from tests.support.protocol_doc import (
+    PROTOCOL_MD,
+    REPO_ROOT,
+    ProtocolDoc,
+    optional_marks,
+    payload_fields,
+    read_protocol,
+)
 
 LIFECYCLE = {"connect", "disconnect", "*"}  # Socket.IO's own; "Transport" describes connecting
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -109,6 +116,12 @@ def test_every_documented_payload_names_the_fields_the_server_validates(app, doc
             for name in sorted(documented - set(schema)):
                 problems.append(f"{DOC}: {event!r} ({namespace!r}) documents field {name!r}, which the server "
                                 "does not read: remove it or fix the name")
+            marks = optional_marks(doc.payloads[(namespace, event)]) or {}
+            for name, optional in sorted(marks.items()):
+                if name in schema and optional == schema[name].required:
+                    problems.append(f"{DOC}: {event!r} ({namespace!r}) field {name!r} is "
+                                    f"{'required' if schema[name].required else 'optional'} on the server: write "
+                                    f"`{name}{'' if schema[name].required else '?'}`")
     assert not problems, "\n".join(problems)
 
 

@@ -6,6 +6,7 @@ plus ShareTube's own. Nothing else in the server reads os.environ.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
@@ -23,6 +24,18 @@ EXTENSION_ID_FILE = REPO_ROOT / "extension" / "EXTENSION_ID"
 
 class ConfigError(RuntimeError):
     """A configuration that must not run; the message says what to change."""
+
+
+def product_version() -> str:
+    """The product's release (`MAJOR.MINOR.PATCH`): one source of truth, "version" in the
+    repository's package.json (the extension build writes it into the manifest; /api/health
+    reports it as "release"). Not the VERSION variable, which names an instance (folder, logs,
+    units). "unknown" if package.json cannot be read."""
+    try:
+        version = json.loads((REPO_ROOT / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"
+    return version if isinstance(version, str) else "unknown"
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -6,10 +6,10 @@ from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import func, text
 
 from server.auth.tokens import identity_from_claims
+from server.config import product_version
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Room
-from server.release import product_version
 from server.runtime import rt
 from server.services.rooms import create_room, public_facts, room_by_code
 

@@ -36,8 +36,7 @@ def test_no_other_file_declares_a_version_of_its_own():
 
 def test_the_server_reports_the_release_in_health(tmp_path):
     from server import create_app
-    from server.config import TestConfig
-    from server.release import product_version
+    from server.config import TestConfig, product_version
 
     assert product_version() == package_version()
     app = create_app(TestConfig(tmp_path / "instance", DATABASE_URL=f"sqlite:///{tmp_path / 'h.db'}",

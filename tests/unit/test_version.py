@@ -46,15 +46,17 @@ def test_the_server_reports_the_release_in_health(tmp_path):
 
 
 def test_the_built_extension_carries_the_version(tmp_path):
-    """Build a copy of the extension (the real build script) and read the manifest it writes."""
+    """Build a copy of the repository (the real build script, with whatever it imports) after
+    bumping package.json's version, and read the manifest the build writes."""
     copy = tmp_path / "repo"
-    shutil.copytree(ROOT / "extension", copy / "extension", ignore=shutil.ignore_patterns("dist", "*.zip"))
-    for name in ("package.json", "package-lock.json"):
-        shutil.copy(ROOT / name, copy / name)
+    skip = shutil.ignore_patterns(".git", "node_modules", ".venv", "instance", "dist", "tests", "__pycache__",
+                                  ".ruff_cache", "*.zip")
+    shutil.copytree(ROOT, copy, ignore=skip, symlinks=True)
     (copy / "node_modules").symlink_to((ROOT / "node_modules").resolve())
     bumped = json.loads((copy / "package.json").read_text())
     bumped["version"] = "7.8.9"  # not today's number: the manifest must follow package.json
     (copy / "package.json").write_text(json.dumps(bumped))
-    subprocess.run(["node", "extension/build.mjs"], cwd=copy, check=True, capture_output=True, timeout=120)
+    build = subprocess.run(["node", "extension/build.mjs"], cwd=copy, capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stderr
     built = json.loads((copy / "extension" / "dist" / "manifest.json").read_text())
     assert built["version"] == "7.8.9"

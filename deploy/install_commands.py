@@ -81,14 +81,26 @@ def install_commands(
         f"curl -fsS http://127.0.0.1:{plan.bg_port}/api/health",
         f"curl -fsS {plan.public_url}/api/health",
     ]
-    if plan.certificate_pending:
-        commands += [
-            f"# 8. HTTPS: get the certificate (nginx answers the challenge on port {plan.http_port}), then run the",
-            "#    same setup_deploy.py command again and its printed commands: the site moves to HTTPS",
-            "apt-get install -y certbot",
-            f"certbot certonly --webroot -w {ACME_WEBROOT} -d {plan.domain}",
-        ]
+    if plan.certificate_pending:  # last: what follows it is running the generator again
+        commands += certificate_commands(plan, next_step(commands))
     return commands
+
+
+def next_step(commands: list[str]) -> int:
+    """The number after the last '# N.' heading."""
+    numbers = [int(line[2:].split(".", 1)[0]) for line in commands
+               if line.startswith("# ") and line[2:].split(".", 1)[0].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def certificate_commands(plan: Plan, step: int) -> list[str]:
+    """--letsencrypt before the certificate exists: get it by the webroot the site already serves."""
+    return [
+        f"# {step}. HTTPS: get the certificate (nginx answers the challenge on port {plan.http_port}), then run the",
+        "#    same setup_deploy.py command again and its printed commands: the site moves to HTTPS",
+        "apt-get install -y certbot",
+        f"certbot certonly --webroot -w {ACME_WEBROOT} -d {plan.domain}",
+    ]
 
 
 def first_admin_command(plan: Plan) -> str:

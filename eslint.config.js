@@ -1,4 +1,4 @@
-// ESLint (flat config) for the extension, the phone remote, the dashboard, their build tools and the node --test suites.
+// ESLint (flat config) for the client core, the extension, the phone remote, the dashboard, their build tools and the node --test suites.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -16,9 +16,14 @@ export default [
     },
   },
   {
-    files: ["extension/src/lib/**/*.js", "extension/src/constants.js"],
+    files: ["clients/core/**/*.js"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module" },
+  },
+  {
+    // Pure modules: no DOM, no chrome.* (they run under node --test too); the client core is
+    // bundled into all three clients, so it is held to the same boundary.
+    files: ["clients/core/**/*.js", "extension/src/lib/**/*.js", "extension/src/constants.js"],
     languageOptions: {
-      // Pure modules: no DOM, no chrome.* (they run under node --test too).
       globals: { ...globals["shared-node-browser"] },
     },
     rules: {
@@ -42,7 +47,7 @@ export default [
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
   },
   {
-    files: ["mobile_remote/*.mjs", "mobile_remote/tools/**/*.mjs", "dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
+    files: ["clients/tools/**/*.mjs", "mobile_remote/*.mjs", "mobile_remote/tools/**/*.mjs", "dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.node } },
   },
   {

@@ -413,7 +413,7 @@ def test_a_participants_phone_is_refused_what_the_participant_may_not_do(server,
     assert alice.emit("room.settings", {"control_mode": "owner_only"})["ok"]
     page = phone("dark")
     pair_phone(page, new_pairing(server, bob, room["code"]))
-    page.get_by_test_id("control-note").filter(has_text="only the owner").wait_for()
+    page.get_by_test_id("control-note").filter(has_text="Only the room owner controls playback").wait_for()
     alice.clear()
     page.get_by_test_id("play-pause").tap()
     page.get_by_test_id("toasts").filter(has_text="owner").wait_for()

@@ -20,3 +20,14 @@ export function formatMs(value, fallback = "–") {
   if (Math.abs(n) >= 10_000) return `${(n / 1000).toLocaleString("en-US", { maximumFractionDigits: 1, minimumFractionDigits: 1 })} s`;
   return `${Math.round(n).toLocaleString("en-US")} ms`;
 }
+
+/** How long ago `thenMs` was at `nowMs`: "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
+export function formatAgo(thenMs, nowMs, fallback = "") {
+  if (thenMs === null || thenMs === undefined || !Number.isFinite(Number(thenMs)) || Number(thenMs) <= 0) return fallback;
+  const seconds = Math.max(0, Math.floor((nowMs - Number(thenMs)) / 1000));
+  if (seconds < 5) return "just now";
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
+}

@@ -1,7 +1,7 @@
 // Pure formatting for the dashboard (no DOM): numbers, times, audit summaries. Player times and
 // millisecond figures are the client core's (clients/core/format.js), as the other clients show them.
 
-import { formatMs, formatTime } from "../../clients/core/format.js";
+import { formatAgo, formatMs, formatTime } from "../../clients/core/format.js";
 
 export function num(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
@@ -14,15 +14,8 @@ export const ms = (value) => formatMs(value, "–");
 /** A player-style position: 754000 → "12:34", null → "–". */
 export const position = (msValue) => formatTime(msValue, "–");
 
-export function ago(thenMs, nowMs = Date.now()) {
-  if (!thenMs) return "never";
-  const s = Math.max(0, Math.round((nowMs - thenMs) / 1000));
-  if (s < 5) return "just now";
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} d ago`;
-}
+/** "12 s ago", "never" for a time never seen. */
+export const ago = (thenMs, nowMs = Date.now()) => formatAgo(thenMs, nowMs, "never");
 
 export function clock(msValue) {
   if (!msValue) return "–";

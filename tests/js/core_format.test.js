@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { formatMs, formatTime } from "../../clients/core/format.js";
+import { formatAgo, formatMs, formatTime } from "../../clients/core/format.js";
 
 test("times read like a player's, in every client", () => {
   assert.equal(formatTime(0), "0:00");
@@ -24,4 +24,16 @@ test("millisecond figures: ms below 10 s, seconds above, signed", () => {
   assert.equal(formatMs(12_500), "12.5 s");
   assert.equal(formatMs(null), "–");
   assert.equal(formatMs(undefined, ""), "");
+});
+
+test("how long ago, in the same words everywhere", () => {
+  const T0 = 1_700_000_000_000;
+  assert.equal(formatAgo(T0, T0 + 3_000), "just now");
+  assert.equal(formatAgo(T0, T0 + 42_000), "42 s ago");
+  assert.equal(formatAgo(T0, T0 + 5 * 60_000), "5 min ago");
+  assert.equal(formatAgo(T0, T0 + 3 * 3_600_000), "3 h ago");
+  assert.equal(formatAgo(T0, T0 + 50 * 3_600_000), "2 d ago");
+  assert.equal(formatAgo(T0 + 9_000, T0), "just now", "a clock a little behind never says 'in the future'");
+  assert.equal(formatAgo(null, T0), "");
+  assert.equal(formatAgo(0, T0, "never"), "never");
 });

@@ -31,6 +31,13 @@ export default [
     },
   },
   {
+    // The core's state lives with its callers: no page storage either.
+    files: ["clients/core/**/*.js"],
+    rules: {
+      "no-restricted-globals": ["error", "document", "window", "chrome", "location", "navigator", "localStorage", "sessionStorage"],
+    },
+  },
+  {
     files: ["mobile_remote/src/**/*.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
   },

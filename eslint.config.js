@@ -1,4 +1,4 @@
-// ESLint (flat config) for the client core, the extension, the phone remote, the dashboard, their build tools and the node --test suites.
+// ESLint (flat config) for the extension, the phone remote, the dashboard, their build tools and the node --test suites.
 import js from "@eslint/js";
 import globals from "globals";
 
@@ -16,8 +16,13 @@ export default [
     },
   },
   {
+    // The client core (pure, bundled into all three clients) and the clients' shared build tools.
     files: ["clients/core/**/*.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module" },
+  },
+  {
+    files: ["clients/tools/**/*.mjs"],
+    languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.node } },
   },
   {
     // Pure modules: no DOM, no chrome.* (they run under node --test too); the client core is
@@ -54,7 +59,7 @@ export default [
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.browser } },
   },
   {
-    files: ["clients/tools/**/*.mjs", "mobile_remote/*.mjs", "mobile_remote/tools/**/*.mjs", "dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
+    files: ["mobile_remote/*.mjs", "mobile_remote/tools/**/*.mjs", "dashboard/*.mjs", "extension/*.mjs", "extension/tools/**/*.mjs", "tests/js/**/*.js", "eslint.config.js"],
     languageOptions: { ecmaVersion: 2023, sourceType: "module", globals: { ...globals.node } },
   },
   {

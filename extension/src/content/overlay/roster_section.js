@@ -43,8 +43,8 @@ export class RosterSection {
     const tags = [role !== "participant" ? role : null, ...devices.map((device) => DEVICE_TAGS[device] || device)];
     if (member.ready) tags.push("ready");
     if (member.in_ad) tags.push("ad");
-    const self = member.user_id === model.selfId;
     const controls = [];
+    const self = member.user_id === model.selfId;
     const next = role === "operator" ? "participant" : "operator";
     if (!self && maySetRole(selfRole, role, next).allowed) {
       controls.push(h("button", {

@@ -6,7 +6,7 @@
 export const ROLES = Object.freeze(["owner", "operator", "participant"]);
 export const CONTROL_MODES = Object.freeze(["owner_only", "operators", "any"]);
 export const DEFAULT_CONTROL_MODE = "operators";
-const OWNER_ONLY_SETTINGS = new Set(["control_mode"]);
+export const OWNER_ONLY_SETTINGS = Object.freeze(["control_mode"]); // settings only the owner changes
 
 const ALLOWED = Object.freeze({ allowed: true, reason: "" });
 const refused = (reason) => ({ allowed: false, reason });
@@ -55,7 +55,7 @@ export function mayRemoveEntry(role, controlMode, addedBy, userId) {
 /** Owner and operators change settings; only the owner changes control_mode. */
 export function mayChangeSettings(role, keys = []) {
   if (!isOperatorOrOwner(role)) return refused("Only the owner and operators change room settings");
-  if (role !== "owner" && [...keys].some((key) => OWNER_ONLY_SETTINGS.has(key))) {
+  if (role !== "owner" && [...keys].some((key) => OWNER_ONLY_SETTINGS.includes(key))) {
     return refused("Only the room owner changes who controls playback");
   }
   return ALLOWED;

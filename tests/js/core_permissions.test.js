@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import {
-  CONTROL_MODES, ROLES, controlSummary, mayAddToQueue, mayChangeSettings, mayControl, mayKick, mayRemoveEntry,
+  CONTROL_MODES, OWNER_ONLY_SETTINGS, ROLES, controlSummary, mayAddToQueue, mayChangeSettings, mayControl, mayKick, mayRemoveEntry,
   maySetRole, mayStartNow, memberRole,
 } from "../../clients/core/permissions.js";
 
@@ -78,12 +78,16 @@ for name, args in json.load(sys.stdin):
     fn = may_start_now if name == "may_start_now" else getattr(p, name)
     allowed, reason = fn(*args)
     out.append([allowed, reason])
-print(json.dumps(out))
+print(json.dumps({"verdicts": out, "roles": list(p.ROLES), "modes": list(p.CONTROL_MODES),
+                  "owner_only": sorted(p.OWNER_ONLY_SETTINGS)}))
 `;
 
 test("the core gives the server's verdict (and reason) for every role, mode and setting", () => {
   const all = cases();
-  const server = JSON.parse(execFileSync(PYTHON, ["-c", SERVER_VERDICTS], { cwd: ROOT, input: JSON.stringify(all), encoding: "utf8" }));
+  const answer = JSON.parse(execFileSync(PYTHON, ["-c", SERVER_VERDICTS], { cwd: ROOT, input: JSON.stringify(all), encoding: "utf8" }));
+  assert.deepEqual([answer.roles, answer.modes, answer.owner_only], [[...ROLES], [...CONTROL_MODES], [...OWNER_ONLY_SETTINGS].sort()],
+    "the same roles, control modes and owner-only settings as the server");
+  const server = answer.verdicts;
   assert.equal(server.length, all.length);
   const mismatches = all.flatMap(([name, args], i) => {
     const core = CORE[name](...args);

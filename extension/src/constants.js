@@ -13,12 +13,8 @@ export const TAB_PORT_NAME = "sharetube-tab";
 export const INVITE_HASH_KEY = "sharetube";
 export const INVITE_WATCH_BASE = "https://www.youtube.com/watch";
 
-// --- clock sync (time.sync, NTP-style) ------------------------------------------------------
-export const TIME_SYNC_BURST_SAMPLES = 8; // samples taken right after (re)connect
-export const TIME_SYNC_BURST_GAP_MS = 50; // pause between burst samples
-export const TIME_SYNC_INTERVAL_MS = 30_000; // one sample every 30 s afterwards
-export const TIME_SYNC_KEEP_SAMPLES = 8; // the best (smallest RTT) of the last 8 wins
-export const TIME_SYNC_TIMEOUT_MS = 3_000; // a sample without an answer by then is dropped
+// Clock sync (time.sync), the sync-health table and the socket ack timeout are shared by
+// every client: clients/core/constants.js.
 
 // --- drift correction (sync_engine) ---------------------------------------------------------
 export const SYNC_TICK_MS = 250; // the content script's sync loop period
@@ -59,17 +55,11 @@ export const TYPING_SEND_INTERVAL_MS = 2_000; // chat.typing at most this often
 export const TYPING_SHOW_MS = 4_000; // how long "X is typing" stays after the last signal
 export const SYNC_REQUEST_MIN_GAP_MS = 2_000; // room.sync at most this often on version gaps
 
-// --- sync health dots in the roster (|offset to the room| in ms) ----------------------------
-export const HEALTH_GREEN_MAX_MS = 80;
-export const HEALTH_YELLOW_MAX_MS = 400;
-export const HEALTH_RTT_YELLOW_MS = 250; // a round trip above this turns a green dot yellow
-
 // --- transport and worker -------------------------------------------------------------------
 export const PORT_RECONNECT_MIN_MS = 50; // first retry after the worker's port closes
 export const PORT_RECONNECT_MAX_MS = 1_000; // retries back off to at most this
 export const SOCKET_RECONNECT_MIN_MS = 250; // socket.io reconnectionDelay
 export const SOCKET_RECONNECT_MAX_MS = 2_000; // socket.io reconnectionDelayMax
-export const SOCKET_ACK_TIMEOUT_MS = 8_000; // an emit without an ack by then fails "unavailable"
 export const REST_TIMEOUT_MS = 10_000;
 
 // --- limits on what the user types (the server checks again) --------------------------------

@@ -9,7 +9,7 @@
 // member "settling" instead of a red or yellow dot from a moment that is already being fixed.
 
 import { STATUS_SETTLING_MAX_MS } from "../constants.js";
-import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 
 /**
  * @param {{playback: object, video: {currentTimeMs: number, paused: boolean, readyState: number},

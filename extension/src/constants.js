@@ -59,6 +59,13 @@ export const SEEK_FIGHT_WINDOW_MS = 10_000; // returns further apart than this s
 export const SEEK_FIGHT_MIN_JUMP_MS = 1_000; // a forward jump shorter than this is drift, not a skip
 export const SKIP_LOCAL_MAX_MS = 15 * 60_000; // a longer foreign jump is never left alone
 
+// --- buffering policy (lib/buffer_policy.js; room setting buffer_policy) ----------------------
+// Under "wait" a stall that lasts this long is reported (player.buffering) and holds the room
+// (the server's BUFFER_HOLD_AFTER_MS says the same); under "ignore" a stalled viewer keeps the
+// lag its stall cost it (more than DRIFT_SEEK_MS) until the room's clock changes course.
+export const BUFFER_HOLD_AFTER_MS = 1_500;
+export const BUFFER_POLICIES = ["catch_up", "wait", "ignore"];
+
 // --- reading the user's intent --------------------------------------------------------------
 export const USER_INPUT_WINDOW_MS = 1_000; // a media event this soon after input is the user's
 export const COMMAND_ACK_TIMEOUT_MS = 4_000; // give up waiting for a command's ack

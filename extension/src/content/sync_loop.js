@@ -12,6 +12,7 @@ import {
   SYNC_TICK_MS,
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
+import { BufferPolicy } from "../lib/buffer_policy.js";
 import { expectedPositionMs } from "../lib/room_position.js";
 import { SeekFights, clockKey } from "../lib/seek_fights.js";
 import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
@@ -32,6 +33,7 @@ export class SyncLoop {
     Object.assign(this, deps);
     this.engine = new SyncEngine();
     this.seekFights = new SeekFights(); // another extension skipping segments (lib/seek_fights.js)
+    this.bufferPolicy = new BufferPolicy(); // the room's buffer_policy (lib/buffer_policy.js)
     this.clock = { offsetMs: 0, rttMs: 0 };
     this.timer = null;
     this.holdTimer = null;
@@ -91,6 +93,7 @@ export class SyncLoop {
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
+    const steered = this.followBufferPolicy(playback, state);
     if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) {
       this.reportStatus(playback, state, true);
       return;
@@ -98,7 +101,7 @@ export class SyncLoop {
     this.pendingCommand = null;
     if (this.skippingLocally(playback)) return this.reportStatus(playback, state, false);
     const decision = this.engine.decide({
-      playback,
+      playback: steered,
       serverNowMs: this.serverNow(),
       localNowMs: performance.now(),
       video: state,
@@ -265,6 +268,16 @@ export class SyncLoop {
   skippingLocally(playback) {
     const roomMs = expectedPositionMs(playback, this.serverNow());
     return this.seekFights.skipping({ roomMs, clock: clockKey(playback) });
+  }
+
+  /** The room's buffering policy: stall reports under "wait", the lagged clock under "ignore". */
+  followBufferPolicy(playback, state) {
+    const { report, playback: steered } = this.bufferPolicy.observe({
+      playback, policy: this.getView()?.settings?.buffer_policy, video: state, buffering: this.buffering,
+      selfId: this.getSelfId(), serverNowMs: this.serverNow(), nowMs: performance.now(),
+    });
+    if (report !== null) this.transport.emit("player.buffering", { entry_id: playback.entry_id, active: report });
+    return steered;
   }
 
   async send(kind, payload) {

@@ -7,9 +7,9 @@
 // lets clicks on the empty video through to YouTube.
 
 import { FULLSCREEN_CHAT_TOASTS, FULLSCREEN_TOAST_MS, MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
-import { waitingNames } from "../../lib/room_view.js";
 import { h } from "./dom.js";
 import { PLAYER_LAYER_CSS } from "./styles.js";
+import { waitingText } from "./waiting_text.js";
 
 export const PLAYER_LAYER_HOST_ID = "sharetube-player-layer";
 const PLAYER = "#movie_player"; // what YouTube fullscreens (youtube_adapter.js finds the same)
@@ -128,9 +128,7 @@ export class PlayerLayer {
     const holding = ["starting", "midroll"].includes(playback.state);
     this.waiting.hidden = !holding;
     if (holding) {
-      const names = waitingNames(view);
-      const why = playback.state === "midroll" ? "an ad" : "everyone's player";
-      this.waitingText.textContent = names.length ? `Waiting for ${why}: ${names.join(", ")}` : `Waiting for ${why}…`;
+      this.waitingText.textContent = waitingText(view);
       this.startNow.hidden = !model.isOperator;
     }
     this.resume.hidden = !model.blocked;

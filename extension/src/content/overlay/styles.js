@@ -56,6 +56,9 @@ code.url { font-family: monospace; font-size: 11px; word-break: break-all; user-
 li.remote { flex-wrap: wrap; }
 li.remote .confirm { flex-basis: 100%; display: flex; flex-direction: column; gap: 4px; }
 label { display: flex; gap: 6px; align-items: center; }
+fieldset.segments { border: 1px solid #eee; border-radius: 6px; padding: 4px 8px; display: grid;
+  grid-template-columns: 1fr 1fr; gap: 2px 8px; margin: 0; }
+fieldset.segments legend { font-size: 12px; color: #606060; padding: 0 4px; }
 `;
 
 // The layer inside YouTube's player while it is fullscreen (player_layer.js). The layer itself

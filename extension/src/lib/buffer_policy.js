@@ -1,0 +1,79 @@
+// The room's buffering policy as this player lives it. Pure (no DOM, no timers).
+//
+//   catch_up  a stalled player rejoins at the live position (the engine's usual seek: nothing
+//             to do here)
+//   wait      a stall that lasts BUFFER_HOLD_AFTER_MS is reported (player.buffering active)
+//             and the server holds the room for it, like an ad; "over" is reported when the
+//             player can play again (also when the room stops needing it: paused, another video)
+//   ignore    nobody waits and nobody jumps: after a stall the player keeps the lag the stall
+//             cost it (the engine follows the room's clock shifted by that lag) until the room's
+//             clock changes course (any command re-syncs everyone)
+//
+// A stall: the room's clock runs (or holds for this very player's stall) and the player is
+// buffering (a `waiting` event not yet followed by `playing`/`canplay`) or has too little data
+// to play (readyState < 3), and no ad plays here.
+
+import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../constants.js";
+import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { clockKey } from "./seek_fights.js";
+
+/** The room's clock shifted `lagMs` back (what a lagging "ignore" player follows). */
+export function lagging(playback, lagMs) {
+  if (!lagMs) return playback;
+  return { ...playback, position_ms: Math.max(0, (playback.position_ms ?? 0) - lagMs) };
+}
+
+export class BufferPolicy {
+  constructor() {
+    this.since = null; // when the current stall began (local ms)
+    this.reported = false; // a player.buffering {active: true} is standing
+    this.lag = null; // {ms, clock}: the "ignore" lag and the clock course it belongs to
+  }
+
+  /**
+   * @param {{playback: object, policy?: string, video: {currentTimeMs: number, readyState: number, adActive?: boolean},
+   *          buffering: boolean, selfId: number|null, serverNowMs: number, nowMs: number}} input
+   * @returns {{report: boolean|null, playback: object}} report: a player.buffering `active` to
+   *   send (null: nothing to send); playback: what the sync engine should follow
+   */
+  observe({ playback, policy = "catch_up", video, buffering, selfId, serverNowMs, nowMs }) {
+    const clock = clockKey(playback);
+    if (this.lag && (this.lag.clock !== clock || policy !== "ignore")) this.lag = null;
+    const runs = playback.state === "playing" && !isScheduledStart(playback, serverNowMs);
+    const heldForMe = playback.state === "midroll" && playback.hold === "buffer"
+      && (playback.waiting_for || []).includes(selfId);
+    const stalled = !video.adActive && (runs || heldForMe) && (buffering || video.readyState < 3);
+    let report = null;
+    if (stalled) {
+      this.since ??= nowMs;
+      if (policy === "wait" && !this.reported && nowMs - this.since >= BUFFER_HOLD_AFTER_MS) {
+        this.reported = true;
+        report = true;
+      }
+    } else {
+      if (this.since !== null && policy === "ignore" && runs) this.keepLag(playback, video, serverNowMs, clock);
+      this.since = null;
+      if (this.reported) {
+        this.reported = false;
+        report = false;
+      }
+    }
+    return { report, playback: lagging(playback, this.lag?.ms || 0) };
+  }
+
+  keepLag(playback, video, serverNowMs, clock) {
+    const behind = expectedPositionMs(playback, serverNowMs) - video.currentTimeMs;
+    if (behind > DRIFT_SEEK_MS) this.lag = { ms: Math.round(behind), clock };
+  }
+
+  /** The lag an "ignore" player keeps (0 when it follows the room exactly). */
+  lagMs() {
+    return this.lag?.ms || 0;
+  }
+
+  reset() {
+    this.since = null;
+    this.lag = null;
+    // a standing report stays: the next observe() withdraws it once the stall is over
+  }
+}

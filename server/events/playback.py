@@ -116,7 +116,8 @@ def player_duration(conn: Conn, data: dict) -> dict:
                             "position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True),
                             "offset_ms": Int(-(2**40), 2**40, required=False),
                             "rtt_ms": Int(0, 120_000, required=False),
-                            "buffering": Bool(required=False), "in_ad": Bool(required=False)})
+                            "buffering": Bool(required=False), "in_ad": Bool(required=False),
+                            "skipping": Bool(required=False)})
 def player_status(conn: Conn, data: dict) -> dict:
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")

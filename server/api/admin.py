@@ -16,14 +16,14 @@ from server.errors import ApiError, invalid
 from server.extensions import db
 from server.models import User
 from server.models.admin_login import AdminLogin
-from server.services.admin_auth import (
+from server.services.admin.auth import (
     admin_from_cookie,
     open_session_from_bearer,
     redeem_link_code,
     revoke_login,
     session_token,
 )
-from server.services.admin_socket import admin_sids, drop_admin_sockets
+from server.services.admin.sessions import admin_sids, drop_admin_sockets
 from server.services.audit import audit
 
 bp = Blueprint("admin", __name__)

@@ -16,9 +16,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import ApiError
 from server.extensions import db, socketio
-from server.runtime import rt
 from server.services import prom
 from server.services.presence import Conn
+from server.services.runtime import rt
 from server.validation import Schema, validate
 
 log = logging.getLogger("sharetube.events")

@@ -6,13 +6,13 @@ import logging
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit
 
-from server.auth.tokens import identity_from_token
 from server.errors import ApiError
 from server.events.base import on_event, register_catch_all
 from server.extensions import db, socketio
-from server.runtime import rt
-from server.services.connections import announce_exit, exit_room
 from server.services.presence import Conn
+from server.services.presence.connections import announce_exit, exit_room
+from server.services.runtime import rt
+from server.services.tokens import identity_from_token
 from server.timeutil import now_ms
 from server.validation import Int
 

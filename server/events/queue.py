@@ -85,7 +85,7 @@ def queue_move(conn: Conn, data: dict) -> dict:
     return {}
 
 
-@on_event("queue.play", {"entry_id": ENTRY_ID})
+@on_event(clock.PlayEntry.EVENT, {"entry_id": ENTRY_ID})
 def queue_play(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     entry = get_entry(room, data["entry_id"])

@@ -21,9 +21,10 @@ from server.domain.rate_limit import RateLimiter, RateRule
 from server.errors import ApiError, forbidden
 from server.extensions import db
 from server.models import RemotePairing, Room, User
-from server.runtime import rt
 from server.services.audit import audit
+from server.services.presence.connections import disconnect_sids
 from server.services.rooms import role_of
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.pairing")
@@ -210,7 +211,6 @@ def revoke(pairing_id: int, user: User, *, acting_pairing_id: int | None = None)
 
 def drop_remote_sockets(pairing: RemotePairing) -> int:
     """Disconnect the revoked remote's sockets now; it cannot reconnect (its token is refused)."""
-    from server.services.connections import disconnect_sids  # avoid an import cycle at load
     room = db.session.get(Room, pairing.room_id)
     sids = sids_of_pairing(pairing, room.code if room else None)
     disconnect_sids(sids, "session.ended", {"reason": "remote_revoked",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 MULTIPROC = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 _gauge_mode = {"multiprocess_mode": "livesum"} if MULTIPROC else {}
@@ -24,7 +32,6 @@ TASK_FAILURES = Counter("sharetube_background_task_failures_total", "Background 
 
 def exposition() -> tuple[bytes, str]:
     if MULTIPROC:
-        from prometheus_client import multiprocess
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST

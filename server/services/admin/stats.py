@@ -19,8 +19,9 @@ from sqlalchemy import delete
 
 from server.extensions import db, socketio
 from server.models import StatsSnapshot
-from server.runtime import rt
-from server.services.admin_socket import ADMIN_NS, AdminState, admin_state, drop_stale_admins
+from server.services.admin.sessions import ADMIN_NS, AdminState, admin_state, drop_stale_admins
+from server.services.presence.counts import public_counts
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.admin")
@@ -71,7 +72,6 @@ def across_processes(sample: dict, now: int) -> dict:
 
 
 def current_stats(now: int | None = None) -> dict:
-    from server.api.routes import public_counts  # the public numbers, shaped in one place
     now = now or now_ms()
     counts = public_counts()
     totals = across_processes(process_sample(admin_state()), now)

@@ -8,10 +8,10 @@ from sqlalchemy import func, or_
 from server.errors import not_found
 from server.extensions import db
 from server.models import QueueEntry, Room, RoomAudit, RoomMembership, User
-from server.runtime import rt
+from server.services.presence.roster import roster
 from server.services.room_codes import normalize_code
 from server.services.rooms import chat_tail, load_playback, queue_entries
-from server.services.roster import roster
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 ROOMS_LIMIT = 100

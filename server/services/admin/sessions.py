@@ -1,5 +1,5 @@
 """The `/admin` namespace's own bookkeeping: which local sockets are signed-in admins, and the
-wrapper every admin request goes through (same ack shape and metrics as `on_event`).
+connection every admin request resolves to (`admin_conn`, used by events/admin.py).
 
 `on_event` looks sockets up in the room presence, which only knows `/` connections; admin
 sockets live here instead, per app (so test apps never share them).
@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, request
 
 from server.errors import ApiError
 from server.extensions import socketio
-from server.services.admin_auth import SESSION_ENDED, still_valid
+from server.services.admin.auth import SESSION_ENDED, still_valid
 from server.timeutil import now_ms
-from server.validation import Schema
 
 log = logging.getLogger("sharetube.admin")
 ADMIN_NS = "/admin"
@@ -72,9 +70,3 @@ def admin_conn() -> AdminConn:
     if not still_valid(conn.user_id, conn.token_version, conn.login_id):
         raise ApiError("unauthorized", SESSION_ENDED)
     return conn
-
-
-def admin_event(name: str, schema: Schema) -> Callable:
-    """Register `fn(admin, data) -> dict` for an `/admin` request, acked `{ok: true, ...}`."""
-    from server.events.base import on_event
-    return on_event(name, schema, namespace=ADMIN_NS, resolve=admin_conn, service_traffic=False)

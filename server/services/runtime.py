@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from server.services.metrics import Metrics
-from server.services.presence import Presence
+from server.services.presence.store import Presence
 
 
 @dataclass

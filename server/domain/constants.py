@@ -10,7 +10,7 @@ from typing import Final
 # --- the room clock ---------------------------------------------------------------
 PLAYBACK_STATES: Final = ("idle", "starting", "playing", "paused", "midroll")
 # why a starting/midroll room is waiting (None when it is not)
-HOLD_KINDS: Final = ("start", "ad")
+HOLD_KINDS: Final = ("start", "ad", "buffer")
 # where a room goes when its hold ends
 HOLD_THEN_STATES: Final = ("playing", "paused")
 
@@ -63,3 +63,6 @@ SEGMENTS_MAX_RESPONSE_BYTES: Final = 128 * 1024  # a hash prefix covers a few do
 SEGMENTS_CACHE_SIZE: Final = 1024  # videos
 SEGMENTS_CACHE_TTL_S: Final = 1800.0  # answers (also "no segments") are kept this long
 SEGMENTS_ERROR_TTL_S: Final = 30.0  # a failed fetch is retried after this long
+# A member's stall reports that may hold the room: a burst, then one per this many seconds.
+STALL_REPORT_BURST: Final = 4
+STALL_REPORT_PER_S: Final = 0.1

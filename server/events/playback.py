@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from server.domain import room_clock as clock
-from server.domain.constants import MAX_RATE, MIN_RATE
+from server.domain.constants import MAX_RATE, MIN_RATE, STALL_REPORT_BURST, STALL_REPORT_PER_S
 from server.domain.permissions import is_operator_or_owner, may_control
+from server.domain.rate_limit import RateLimiter, RateRule
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
 from server.events.rooms import current_room
@@ -14,6 +15,8 @@ from server.services.presence import Conn
 from server.services.presence.status_reports import record_status
 from server.services.queue_service import set_duration
 from server.services.rooms import role_of
+from server.services.runtime import rt
+from server.timeutil import now_ms
 from server.validation import Bool, Int, Num, Schema, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
@@ -85,6 +88,24 @@ player_ad = report_event(
     clock.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
     build=lambda conn, data: clock.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
 player_ended = report_event(clock.Ended, {"entry_id": ENTRY_ID})
+STALL_RULES = {clock.Stall.EVENT: RateRule(STALL_REPORT_BURST, STALL_REPORT_PER_S)}
+
+
+def _stall_limiter() -> RateLimiter:
+    return rt().limiters.setdefault("stall_reports", RateLimiter(STALL_RULES))
+
+
+def _stall(conn: Conn, data: dict) -> clock.Command:
+    """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
+    if data["active"]:
+        now = now_ms()
+        if not _stall_limiter().take(conn.user_id, clock.Stall.EVENT, now):
+            retry = _stall_limiter().retry_after_ms(conn.user_id, clock.Stall.EVENT, now)
+            raise ApiError("rate_limited", "Too many stall reports: the room plays on", retry_after_ms=retry)
+    return clock.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+
+
+player_buffering = report_event(clock.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)
 
 
 @on_event(clock.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})

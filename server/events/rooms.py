@@ -12,12 +12,16 @@ from server.services.audit import audit
 from server.services.presence import Conn
 from server.services.presence.connections import after_enter, enter_room, exit_room
 from server.services.presence.roster import broadcast_presence
-from server.services.room_view import room_wire
-from server.services.rooms import (
+from server.services.room_settings import (
     SETTINGS_SCHEMA,
-    admit,
     apply_settings,
     check_settings_payload,
+    describe_change,
+    roster_reads,
+)
+from server.services.room_view import room_wire
+from server.services.rooms import (
+    admit,
     role_of,
     room_by_code,
 )
@@ -91,18 +95,13 @@ def room_settings(conn: Conn, data: dict) -> dict:
     audit(room.id, conn.user_id, "room.settings",
           before={k: v[0] for k, v in changed.items()}, after={k: v[1] for k, v in changed.items()},
           version=room.version)
-    parts = ", ".join(_describe(k, v[1]) for k, v in changed.items())
+    parts = ", ".join(describe_change(k, v[1]) for k, v in changed.items())
     db.session.commit()
     log.info("room=%s event=settings changed=%s by=u%s", room.code, ",".join(changed), conn.user_id)
     settings = room.settings_wire()
     socketio.emit("room.settings", {"settings": settings}, to=room.code)
     announce(room, f"{conn.name} changed {parts}")
-    if "autoadvance" in changed or "ad_sync_mode" in changed:
+    if roster_reads(changed):
         broadcast_presence(room)
     return {"settings": settings}
 
-
-def _describe(key: str, value: object) -> str:
-    if key == "password":
-        return "the password (now set)" if value else "the password (now removed)"
-    return f"{key.replace('_', ' ')} to {value}"

@@ -24,6 +24,7 @@ from server.services.presence.roster import connected_views
 from server.services.queue_broadcast import bump_queue_version, emit_queue
 from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
+from server.services.room_settings import clock_settings
 from server.services.rooms import load_playback, queue_entries
 from server.services.system_messages import announce, command_text, effect_text
 from server.timeutil import now_ms as clock_now
@@ -48,10 +49,9 @@ def build_context(room: Room, entries: list[QueueEntry], current_id: int | None)
     members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
     ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
-    return RoomContext(members=members, ad_sync_mode=room.ad_sync_mode, autoadvance=room.autoadvance,
-                       next_entry=ref, start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS,
-                       start_timeout_ms=cfg.START_TIMEOUT_MS, ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS,
-                       end_grace_ms=cfg.END_GRACE_MS)
+    return RoomContext(members=members, next_entry=ref, **clock_settings(room),
+                       start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS, start_timeout_ms=cfg.START_TIMEOUT_MS,
+                       ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS, end_grace_ms=cfg.END_GRACE_MS)
 
 
 def entry_ref(entry: QueueEntry) -> EntryRef:

@@ -95,7 +95,7 @@ def _check(name: str, field: Field, value: Any) -> Any:
             raise invalid(f"'{name}' is too short")
         return value
     if field.kind == "enum_list":
-        if not isinstance(value, list) or len(value) > len(field.choices):
+        if not isinstance(value, (list, tuple)) or len(value) > len(field.choices):
             raise invalid(f"'{name}' must be a list of at most {len(field.choices)} of: {', '.join(field.choices)}")
         for item in value:
             if not isinstance(item, str) or item not in field.choices:

@@ -12,6 +12,7 @@ import logging
 
 from flask import Flask, current_app
 
+from server.domain.constants import SEGMENT_CATEGORIES
 from server.domain.room_clock import LoadSegments, Playback
 from server.domain.segments import Segment, validate_categories
 from server.extensions import db, socketio
@@ -23,10 +24,9 @@ log = logging.getLogger("sharetube.segments")
 
 
 def segment_categories(room: Room) -> tuple[str, ...]:
-    """The room's skip_segments selection (stored as comma-separated names)."""
-    names = [name for name in (getattr(room, "skip_segments", "") or "").split(",") if name]
+    """The room's skip_segments selection (unknown names, say from an older release, dropped)."""
     try:
-        return validate_categories(names)
+        return validate_categories([name for name in room.skip_segments if name in SEGMENT_CATEGORIES])
     except ValueError:
         return ()
 

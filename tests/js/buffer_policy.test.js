@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../../extension/src/constants.js";
 import { BufferPolicy, lagging } from "../../extension/src/lib/buffer_policy.js";
+import { expectedPositionMs } from "../../extension/src/lib/room_position.js";
 
 const T0 = 1_700_000_000_000;
 const ME = 7;
@@ -102,8 +103,25 @@ test("catch_up and wait never shift the room's clock", () => {
   }
 });
 
-test("lagging() shifts position_ms back, never below 0", () => {
+test("lagging() shifts the room's clock back by the lag, moving the anchor where position_ms would go below 0", () => {
   assert.equal(lagging(room("ignore"), 0).position_ms, 10_000);
   assert.equal(lagging(room("ignore"), 4_000).position_ms, 6_000);
-  assert.equal(lagging(room("ignore"), 40_000).position_ms, 0);
+  const early = lagging(room("ignore"), 12_000);
+  assert.deepEqual([early.position_ms, early.anchor_ms], [0, T0 + 2_000]);
+  for (const lag of [4_000, 12_000]) {
+    const at = T0 + 20_000;
+    assert.equal(expectedPositionMs(lagging(room("ignore"), lag), at), expectedPositionMs(room("ignore"), at) - lag, `lag ${lag}`);
+  }
+  const fast = lagging(room("ignore", { rate: 2 }), 12_000);
+  assert.equal(expectedPositionMs(fast, T0 + 20_000), expectedPositionMs(room("ignore", { rate: 2 }), T0 + 20_000) - 12_000);
+});
+
+test("ignore: during a stall the engine is not sent after the live position", () => {
+  const buffer = new BufferPolicy();
+  const at = (ms, video) => buffer.observe({ policy: "ignore", playback: room("ignore"), video, buffering: false, selfId: ME, serverNowMs: T0 + ms, nowMs: ms });
+  at(0, starving);
+  const during = at(2_000, starving); // the room is at 12 000, the player stuck at 10 000
+  assert.equal(during.playback.position_ms, 10_000 - 2_000, "the engine sees no drift to seek away");
+  const catchUp = new BufferPolicy().observe({ policy: "catch_up", playback: room("catch_up"), video: starving, buffering: false, selfId: ME, serverNowMs: T0 + 2_000, nowMs: 2_000 });
+  assert.equal(catchUp.playback.position_ms, 10_000, "catch_up chases the live position");
 });

@@ -5,9 +5,10 @@
 //   wait      a stall that lasts BUFFER_HOLD_AFTER_MS is reported (player.buffering active)
 //             and the server holds the room for it, like an ad; "over" is reported when the
 //             player can play again (also when the room stops needing it: paused, another video)
-//   ignore    nobody waits and nobody jumps: after a stall the player keeps the lag the stall
-//             cost it (the engine follows the room's clock shifted by that lag) until the room's
-//             clock changes course (any command re-syncs everyone)
+//   ignore    nobody waits and nobody jumps: during a stall the engine does not chase the live
+//             position (which would only stall again further on), and afterwards the player keeps
+//             the lag the stall cost it (the engine follows the room's clock shifted by that lag)
+//             until the room's clock changes course (any command re-syncs everyone)
 //
 // A stall: the room's clock runs (or holds for this very player's stall) and the player is
 // buffering (a `waiting` event not yet followed by `playing`/`canplay`) or has too little data
@@ -17,10 +18,16 @@ import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../constants.js";
 import { expectedPositionMs, isScheduledStart } from "./room_position.js";
 import { clockKey } from "./seek_fights.js";
 
-/** The room's clock shifted `lagMs` back (what a lagging "ignore" player follows). */
+/**
+ * The room's clock shifted `lagMs` back (what a lagging "ignore" player follows): position_ms
+ * moves back; what would go below 0 moves the anchor later instead (same clock, lagMs behind).
+ */
 export function lagging(playback, lagMs) {
   if (!lagMs) return playback;
-  return { ...playback, position_ms: Math.max(0, (playback.position_ms ?? 0) - lagMs) };
+  const position = (playback.position_ms ?? 0) - lagMs;
+  if (position >= 0) return { ...playback, position_ms: position };
+  const rate = playback.rate || 1;
+  return { ...playback, position_ms: 0, anchor_ms: (playback.anchor_ms ?? 0) + Math.round(-position / rate) };
 }
 
 export class BufferPolicy {
@@ -46,12 +53,13 @@ export class BufferPolicy {
     let report = null;
     if (stalled) {
       this.since ??= nowMs;
+      if (policy === "ignore" && runs) this.keepLag(playback, video, serverNowMs, clock, 0);
       if (policy === "wait" && !this.reported && nowMs - this.since >= BUFFER_HOLD_AFTER_MS) {
         this.reported = true;
         report = true;
       }
     } else {
-      if (this.since !== null && policy === "ignore" && runs) this.keepLag(playback, video, serverNowMs, clock);
+      if (this.since !== null && policy === "ignore" && runs) this.keepLag(playback, video, serverNowMs, clock, DRIFT_SEEK_MS);
       this.since = null;
       if (this.reported) {
         this.reported = false;
@@ -61,9 +69,10 @@ export class BufferPolicy {
     return { report, playback: lagging(playback, this.lag?.ms || 0) };
   }
 
-  keepLag(playback, video, serverNowMs, clock) {
+  /** The lag is how far the player is behind the room now; below `atLeastMs` there is none. */
+  keepLag(playback, video, serverNowMs, clock, atLeastMs) {
     const behind = expectedPositionMs(playback, serverNowMs) - video.currentTimeMs;
-    if (behind > DRIFT_SEEK_MS) this.lag = { ms: Math.round(behind), clock };
+    this.lag = behind > atLeastMs ? { ms: Math.round(behind), clock } : null;
   }
 
   /** The lag an "ignore" player keeps (0 when it follows the room exactly). */

@@ -125,3 +125,15 @@ test("ignore: during a stall the engine is not sent after the live position", ()
   const catchUp = new BufferPolicy().observe({ policy: "catch_up", playback: room("catch_up"), video: starving, buffering: false, selfId: ME, serverNowMs: T0 + 2_000, nowMs: 2_000 });
   assert.equal(catchUp.playback.position_ms, 10_000, "catch_up chases the live position");
 });
+
+test("wait: a reported stall ends only when the player can play through (readyState 4), not on a trickle", () => {
+  const buffer = new BufferPolicy();
+  const see = (at, readyState) => buffer.observe({
+    policy: "wait", playback: room("wait"), video: { currentTimeMs: 10_000, readyState }, buffering: false,
+    selfId: ME, serverNowMs: T0 + at, nowMs: at,
+  }).report;
+  assert.equal(see(0, 2), null);
+  assert.equal(see(1_600, 2), true);
+  assert.equal(see(2_000, 3), null, "HAVE_FUTURE_DATA after a trickle: still loading");
+  assert.equal(see(2_500, 4), false);
+});

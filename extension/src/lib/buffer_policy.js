@@ -12,7 +12,7 @@
 //
 // A stall: the room's clock runs (or holds for this very player's stall) and the player is
 // buffering (a `waiting` event not yet followed by `playing`/`canplay`) or has too little data
-// to play (readyState < 3), and no ad plays here.
+// to play (readyState < 3; a reported stall lasts until readyState 4), and no ad plays here.
 
 import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../constants.js";
 import { expectedPositionMs, isScheduledStart } from "./room_position.js";
@@ -49,7 +49,12 @@ export class BufferPolicy {
     const runs = playback.state === "playing" && !isScheduledStart(playback, serverNowMs);
     const heldForMe = playback.state === "midroll" && playback.hold === "buffer"
       && (playback.waiting_for || []).includes(selfId);
-    const stalled = !video.adActive && (runs || heldForMe) && (buffering || video.readyState < 3);
+    const needed = !video.adActive && (runs || heldForMe);
+    // Hysteresis: a stall begins when the player cannot play on (readyState < 3) and, once
+    // reported, ends only when the browser expects to play through (readyState 4), so a trickle
+    // of bytes does not release the room only to stall it again a moment later.
+    const starving = buffering || video.readyState < (this.reported ? 4 : 3);
+    const stalled = needed && starving;
     let report = null;
     if (stalled) {
       this.since ??= nowMs;

@@ -71,6 +71,8 @@ def session_open():
     else:
         raise invalid("Send the sign-in code ('code') or a bearer token")
     user = db.session.get(User, login.user_id)
+    if user is None:
+        raise invalid("This sign-in belongs to no user")
     db.session.flush()
     audit(None, user.id, "admin.sign_in", after={"method": login.method, "login_id": login.id})
     db.session.commit()

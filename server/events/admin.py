@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import ConnectionRefusedError, emit
 
 from server.errors import ApiError
 from server.events.base import on_event
-from server.extensions import db, socketio
+from server.extensions import current_sid, db, real_app, socketio
 from server.services.admin import actions as admin_actions
 from server.services.admin import queries as admin_queries
 from server.services.admin.auth import admin_from_cookie, same_origin
@@ -47,9 +47,9 @@ def admin_connect(auth: object = None) -> None:
         db.session.remove()
         log.info("event=admin_connect_refused reason=%s origin=%s", exc.code, request.headers.get("Origin"))
         raise ConnectionRefusedError({"error": exc.code, "message": exc.message}) from None
-    conn = AdminConn(sid=request.sid, user_id=ident.user.id, name=ident.user.name,
+    conn = AdminConn(sid=current_sid(), user_id=ident.user.id, name=ident.user.name,
                      token_version=ident.user.token_version, login_id=ident.login.id)
-    admin_state().conns[request.sid] = conn
+    admin_state().conns[current_sid()] = conn
     emit("admin.hello", {"user": ident.user.to_admin(), "server_ms": now_ms()})
     try:
         emit("admin.stats", current_stats())
@@ -57,13 +57,13 @@ def admin_connect(auth: object = None) -> None:
         log.exception("event=admin_first_stats_failed")
     finally:
         db.session.remove()
-    ensure_stats_task(current_app._get_current_object())
-    log.info("event=admin_connect sid=%s user=u%s", request.sid, conn.user_id)
+    ensure_stats_task(real_app())
+    log.info("event=admin_connect sid=%s user=u%s", current_sid(), conn.user_id)
 
 
 @socketio.on("disconnect", namespace=ADMIN_NS)
 def admin_disconnect(*_args: object) -> None:
-    admin_state().conns.pop(request.sid, None)
+    admin_state().conns.pop(current_sid(), None)
 
 
 @socketio.on("*", namespace=ADMIN_NS)

@@ -1,12 +1,14 @@
-"""Playback commands and player reports: thin handlers over the room clock."""
+"""Playback commands and player reports: thin handlers over the room clock.
+
+Each command is declared in server/domain/room_clock/commands.py; here only its payload schema."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.domain import room_clock as clock
 from server.domain.constants import MAX_RATE, MIN_RATE, STALL_REPORT_BURST, STALL_REPORT_PER_S
 from server.domain.permissions import is_operator_or_owner, may_control
 from server.domain.rate_limit import RateLimiter, RateRule
+from server.domain.room_clock import commands as cmd
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
 from server.events.rooms import current_room
@@ -43,20 +45,20 @@ def _member_check(conn: Conn, *, player_only: bool = True) -> Callable:
     return check
 
 
-def _control(conn: Conn, command: clock.Command, *, start_now: bool = False) -> dict:
+def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> dict:
     code = current_room(conn).code
     out = run_command(code, lambda _r, _p: command, actor_id=conn.user_id,
                       check=_control_check(conn, start_now=start_now))
     return {"playback": out.playback.to_wire()}
 
 
-def _report(conn: Conn, command: clock.Command) -> dict:
+def _report(conn: Conn, command: cmd.Command) -> dict:
     code = current_room(conn).code
     run_command(code, lambda _r, _p: command, actor_id=conn.user_id, check=_member_check(conn))
     return {}
 
 
-def control_event(command_type: type[clock.Command], schema: Schema, *, start_now: bool = False) -> Callable:
+def control_event(command_type: type[cmd.Command], schema: Schema, *, start_now: bool = False) -> Callable:
     """A playback control: the event is the command's own EVENT and the validated payload its
     fields; the sender must have control of the room (`start_now`: operators always may)."""
     def handle(conn: Conn, data: dict) -> dict:
@@ -65,8 +67,8 @@ def control_event(command_type: type[clock.Command], schema: Schema, *, start_no
     return on_event(command_type.EVENT, schema)(handle)
 
 
-def report_event(command_type: type[clock.Command], schema: Schema, *,
-                 build: Callable[[Conn, dict], clock.Command] | None = None) -> Callable:
+def report_event(command_type: type[cmd.Command], schema: Schema, *,
+                 build: Callable[[Conn, dict], cmd.Command] | None = None) -> Callable:
     """A player's report: from a member's player (the extension) only."""
     def handle(conn: Conn, data: dict) -> dict:
         return _report(conn, build(conn, data) if build else command_type(actor=conn.user_id, **data))
@@ -74,41 +76,41 @@ def report_event(command_type: type[clock.Command], schema: Schema, *,
     return on_event(command_type.EVENT, schema)(handle)
 
 
-play = control_event(clock.Play, {})
-pause = control_event(clock.Pause, {"position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True)})
-seek = control_event(clock.Seek, {"position_ms": POSITION, "play": Bool(required=False, nullable=True)})
-skip = control_event(clock.Skip, {})
-restart = control_event(clock.Restart, {})
-rate = control_event(clock.SetRate, {"rate": Num(MIN_RATE, MAX_RATE)})
-start_now = control_event(clock.StartNow, {}, start_now=True)
+play = control_event(cmd.Play, {})
+pause = control_event(cmd.Pause, {"position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True)})
+seek = control_event(cmd.Seek, {"position_ms": POSITION, "play": Bool(required=False, nullable=True)})
+skip = control_event(cmd.Skip, {})
+restart = control_event(cmd.Restart, {})
+rate = control_event(cmd.SetRate, {"rate": Num(MIN_RATE, MAX_RATE)})
+start_now = control_event(cmd.StartNow, {}, start_now=True)
 player_ready = report_event(
-    clock.Ready, {"entry_id": ENTRY_ID, "ready": Bool(), "reason": Str(64, required=False, nullable=True)},
-    build=lambda conn, data: clock.Ready(actor=conn.user_id, entry_id=data["entry_id"], ready=data["ready"]))
+    cmd.Ready, {"entry_id": ENTRY_ID, "ready": Bool(), "reason": Str(64, required=False, nullable=True)},
+    build=lambda conn, data: cmd.Ready(actor=conn.user_id, entry_id=data["entry_id"], ready=data["ready"]))
 player_ad = report_event(
-    clock.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
-    build=lambda conn, data: clock.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
-player_ended = report_event(clock.Ended, {"entry_id": ENTRY_ID})
-STALL_RULES = {clock.Stall.EVENT: RateRule(STALL_REPORT_BURST, STALL_REPORT_PER_S)}
+    cmd.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
+    build=lambda conn, data: cmd.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
+player_ended = report_event(cmd.Ended, {"entry_id": ENTRY_ID})
+STALL_RULES = {cmd.Stall.EVENT: RateRule(STALL_REPORT_BURST, STALL_REPORT_PER_S)}
 
 
 def _stall_limiter() -> RateLimiter:
     return rt().limiters.setdefault("stall_reports", RateLimiter(STALL_RULES))
 
 
-def _stall(conn: Conn, data: dict) -> clock.Command:
+def _stall(conn: Conn, data: dict) -> cmd.Command:
     """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
     if data["active"]:
         now = now_ms()
-        if not _stall_limiter().take(conn.user_id, clock.Stall.EVENT, now):
-            retry = _stall_limiter().retry_after_ms(conn.user_id, clock.Stall.EVENT, now)
+        if not _stall_limiter().take(conn.user_id, cmd.Stall.EVENT, now):
+            retry = _stall_limiter().retry_after_ms(conn.user_id, cmd.Stall.EVENT, now)
             raise ApiError("rate_limited", "Too many stall reports: the room plays on", retry_after_ms=retry)
-    return clock.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+    return cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
 
 
-player_buffering = report_event(clock.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)
+player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)
 
 
-@on_event(clock.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
+@on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     if role_of(room, conn.user_id) is None:

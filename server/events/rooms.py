@@ -53,6 +53,8 @@ def join(conn: Conn, data: dict) -> dict:
     if conn.scoped_room and conn.scoped_room != room.code:
         raise forbidden("This remote is paired with another room")
     user = db.session.get(User, conn.user_id)
+    if user is None:
+        raise ApiError("unauthorized", "Unknown user")
     admit(room, user, data.get("password"))
     db.session.commit()
     first = enter_room(conn, room)
@@ -88,9 +90,9 @@ def room_settings(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     role = require_role(conn, room)
     values = check_settings_payload(data)
-    ok, why = may_change_settings(role, set(values))
-    if not ok:
-        raise forbidden(why)
+    verdict = may_change_settings(role, set(values))
+    if not verdict:
+        raise forbidden(verdict.reason)
     changed = apply_settings(room, values)
     if not changed:
         return {"settings": room.settings_wire()}

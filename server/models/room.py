@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from server.domain.room_settings import SETTINGS, Setting
-from server.extensions import db
+from server.extensions import Model
 from server.timeutil import now_ms
 
 
@@ -38,7 +38,7 @@ def setting_column(setting: Setting) -> MappedColumn[Any]:
 RoomSettingColumns: Any = type("RoomSettingColumns", (), {s.key: setting_column(s) for s in SETTINGS})
 
 
-class Room(RoomSettingColumns, db.Model):
+class Room(RoomSettingColumns, Model):
     """A room. Its settings (name, is_private, control_mode, …) are the columns of
     RoomSettingColumns; the password is stored hashed."""
 
@@ -66,7 +66,7 @@ class Room(RoomSettingColumns, db.Model):
         return wire
 
 
-class RoomMembership(db.Model):
+class RoomMembership(Model):
     __tablename__ = "room_memberships"
     __table_args__ = (UniqueConstraint("room_id", "user_id"),)
 
@@ -80,7 +80,7 @@ class RoomMembership(db.Model):
     last_seen_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
 
-class QueueEntry(db.Model):
+class QueueEntry(Model):
     __tablename__ = "queue_entries"
     __table_args__ = (Index("ix_queue_room_status_pos", "room_id", "status", "position"),)
 
@@ -106,7 +106,7 @@ class QueueEntry(db.Model):
                 "position": self.position}
 
 
-class ChatMessage(db.Model):
+class ChatMessage(Model):
     __tablename__ = "chat_messages"
     __table_args__ = (Index("ix_chat_room_id", "room_id", "id"),)
 
@@ -123,7 +123,7 @@ class ChatMessage(db.Model):
                 "kind": self.kind, "created_ms": self.created_ms}
 
 
-class RoomAudit(db.Model):
+class RoomAudit(Model):
     """Who changed what, with before/after. room_id is NULL for site-level (admin) actions."""
 
     __tablename__ = "room_audit"

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import update
@@ -111,7 +112,7 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
     due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS)
-    result = db.session.execute(
+    result: Any = db.session.execute(
         update(Room).where(Room.id == room.id, Room.version == old.version)
         .values(playback=json.dumps(new.to_record()), version=new.version, due_ms=due,
                 updated_ms=now, last_active_ms=now)

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import secrets
+from typing import Any
 
 import segno
 from sqlalchemy import update
@@ -125,12 +126,13 @@ def redeem(code: object, label: str | None = None) -> tuple[RemotePairing, User,
         raise ApiError("not_found", "The room of this pairing code was closed", reason="room_closed")
     if user is None or user.banned or role_of(room, user.id) is None:
         raise ApiError("forbidden", "You are no longer a member of this room", reason="not_member")
-    claimed = db.session.execute(
+    result: Any = db.session.execute(
         update(RemotePairing)
         .where(RemotePairing.id == pairing.id, RemotePairing.used_ms.is_(None),
                RemotePairing.revoked_ms.is_(None), RemotePairing.expires_ms > now)
         .values(used_ms=now, label=pairing.label or label)
-    ).rowcount
+    )
+    claimed = result.rowcount
     if claimed != 1:  # another request won the race
         db.session.rollback()
         raise ApiError("conflict", "This pairing code was already used; make a new QR code", reason="used")

@@ -1,15 +1,21 @@
 """System chat lines: what people want to know happened, in words."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy.exc import SQLAlchemyError
+
 from server.domain.room_clock import Command, Playback, System
 from server.domain.room_clock.commands import SYSTEM_LINES
 from server.extensions import db, socketio
 from server.models import ChatMessage, QueueEntry, Room, User
 
+log = logging.getLogger("sharetube.chat")
 SYSTEM_NAME = "ShareTube"
 
 
-def names(user_ids: object) -> str:
+def names(user_ids: Iterable[int] | None) -> str:
     ids = [int(u) for u in (user_ids or ())]
     if not ids:
         return "nobody"
@@ -57,7 +63,12 @@ def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
     if not msgs:
         return []
     db.session.add_all(msgs)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except SQLAlchemyError:  # the change itself is committed and sent: a lost line must not undo its ack
+        db.session.rollback()
+        log.exception("room=%s event=announce_failed lines=%s", room.code, len(msgs))
+        return []
     for msg in msgs:
         socketio.emit("chat.message", msg.to_wire(), to=room.code)
     return msgs

@@ -35,3 +35,24 @@ def test_every_playback_control_says_its_own_line_and_reports_say_nothing(app):
                           "Owner played “Hymn” now"]
     assert texts[5] == "Owner started without waiting for Owner and Bob"  # nobody was ready for Hymn
     assert len(texts) == 6 and second  # player reports (ready) said nothing
+
+
+def test_a_line_that_cannot_be_stored_does_not_undo_the_command(app, monkeypatch):
+    """announce() runs after the change is committed and sent: if storing the line fails, the
+    sender still gets its ok and everyone the new playback (the failure is logged)."""
+    from server.models import ChatMessage
+    from server.services import system_messages
+    code, (owner, bob) = room_with(app, "Owner", "Bob")
+    entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "title": "Song"})["entry"]["id"]
+    for g in (owner, bob):
+        g.emit("player.ready", {"entry_id": entry, "ready": True})
+    bob.received()
+    broken = lambda **kw: ChatMessage(**{**kw, "room_id": None})  # noqa: E731  (NOT NULL refuses it)
+    monkeypatch.setattr(system_messages, "ChatMessage", broken)
+    ack = owner.emit("seek", {"position_ms": 42_000})
+    assert ack["ok"] is True and ack["playback"]["position_ms"] == 42_000
+    assert [p["position_ms"] for p in bob.received("room.playback")] == [42_000]
+    assert [m for m in bob.received("chat.message") if m["kind"] == "system"] == []
+    monkeypatch.undo()
+    assert owner.emit("pause", {})["ok"]  # the room keeps working, and says so again
+    assert any(m["text"].startswith("Owner paused at 0:4") for m in bob.received("chat.message"))

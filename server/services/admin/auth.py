@@ -173,7 +173,7 @@ def still_valid(user_id: int, token_version: int, login_id: int, now: int | None
 def same_origin(origin: str | None) -> bool:
     """The `/admin` socket rides a cookie: only the service's own pages may open it."""
     own = settings().BACKEND_BASE_URL.rstrip("/").lower()
-    return bool(origin) and origin.rstrip("/").lower() == own
+    return origin is not None and origin.rstrip("/").lower() == own
 
 
 def revoke_login(login: AdminLogin, now: int | None = None) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 
 from server.errors import ApiError
-from server.extensions import socketio
+from server.extensions import current_sid, socketio
 from server.services.admin.auth import SESSION_ENDED, still_valid
 from server.timeutil import now_ms
 
@@ -36,7 +37,7 @@ class AdminState:
     conns: dict[str, AdminConn] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     task_running: bool = False
-    process: object | None = None  # psutil.Process, created on first use
+    process: Any = None  # psutil.Process, created on first use
 
 
 def admin_state() -> AdminState:
@@ -64,7 +65,7 @@ def drop_stale_admins() -> int:
 
 
 def admin_conn() -> AdminConn:
-    conn = admin_state().conns.get(request.sid)
+    conn = admin_state().conns.get(current_sid())
     if conn is None:
         raise ApiError("unauthorized", "Not connected")
     if not still_valid(conn.user_id, conn.token_version, conn.login_id):

@@ -60,9 +60,9 @@ class Setting:
             ok = type(value) is self.type
         if not ok:
             return False
-        if self.type is tuple:  # distinct choices, in the declared order
-            return all(isinstance(v, str) for v in value) and value == tuple(c for c in self.choices if c in value) \
-                and len(set(value)) == len(value)
+        if isinstance(value, tuple):  # a selection: distinct choices, in the declared order
+            return all(isinstance(v, str) for v in value) and len(set(value)) == len(value) \
+                and value == tuple(c for c in self.choices if c in value)
         if self.choices:
             return value in self.choices
         if isinstance(value, str):

@@ -38,11 +38,12 @@ from harness.fake_youtube import FakeYouTube
 FIRST = "stFullVid01"
 
 # What a player-layer element shows, read without a user gesture.
-LAYER_ELEMENT = """((testid) => {
+LAYER_ELEMENT = """((testid, having) => {
   const full = document.fullscreenElement;
   const host = document.getElementById('sharetube-player-layer');
   if (!host) return {exists: false};
-  const el = host.shadowRoot.querySelector(`[data-testid="${testid}"]`);
+  const el = [...host.shadowRoot.querySelectorAll(`[data-testid="${testid}"]`)]
+    .find((e) => !having || e.textContent.includes(having));
   if (!el) return {exists: false};
   const r = el.getBoundingClientRect();
   const cx = r.x + r.width / 2, cy = r.y + r.height / 2;
@@ -56,14 +57,16 @@ LAYER_ELEMENT = """((testid) => {
 })"""
 
 
-def layer_element(profile: Profile, testid: str) -> dict[str, Any]:
-    return evaluate_without_gesture(profile.page, f"{LAYER_ELEMENT}({testid!r})")
+def layer_element(profile: Profile, testid: str, having: str = "") -> dict[str, Any]:
+    """The player layer's first `testid` element (whose text contains `having`, if given)."""
+    return evaluate_without_gesture(profile.page, f"{LAYER_ELEMENT}({testid!r}, {having!r})")
 
 
-def shown_in_fullscreen(profile: Profile, testid: str, *, timeout_s: float = 6.0) -> dict[str, Any]:
+def shown_in_fullscreen(profile: Profile, testid: str, *, having: str = "",
+                        timeout_s: float = 6.0) -> dict[str, Any]:
     """Waits until `testid` shows inside the fullscreen element; checks it leaves the bar free."""
-    seen = wait_until(lambda: (e := layer_element(profile, testid))["exists"] and e["visible"] and e,
-                      timeout_s=timeout_s, what=f"{testid} to show in {profile.name}'s fullscreen",
+    seen = wait_until(lambda: (e := layer_element(profile, testid, having))["exists"] and e["visible"] and e,
+                      timeout_s=timeout_s, what=f"{testid} {having!r} to show in {profile.name}'s fullscreen",
                       show=lambda: layer_element(profile, testid))
     assert seen["inFullscreen"] and seen["fullscreenIsPlayer"], seen
     assert not seen["overlapsBar"], f"{testid} covers YouTube's bottom bar: {seen}"
@@ -140,8 +143,8 @@ def test_chat_toasts_and_the_chat_input_work_inside_fullscreen(room: Room) -> No
         alice.ui("st-chat-input").fill("popcorn time")
         alice.ui("st-chat-input").press("Enter")
         close_panel(alice.page)
-        toast = shown_in_fullscreen(bob, "st-fs-toast")
-        assert "Alice" in toast["text"] and "popcorn time" in toast["text"], toast
+        toast = shown_in_fullscreen(bob, "st-fs-toast", having="popcorn time")
+        assert toast["text"] == "Alicepopcorn time", toast  # name, then the line
         # Bob answers from the small input (a real click on the toggle, real typing). The "k"
         # and space he types must not reach YouTube's shortcuts (they would pause the video).
         bob.page.mouse.click(toggle["x"], toggle["y"])

@@ -100,3 +100,16 @@ test("clockKey changes with every field of the room clock's course, not with oth
   assert.notEqual(clockKey({ ...playing, position_ms: 1 }), CLOCK);
   assert.equal(clockKey(null), "");
 });
+
+test("a skip to the end of a segment the room skips too is left alone at once (no revert)", () => {
+  const roomSkips = [{ start_ms: 30_000, end_ms: 42_000, category: "sponsor" }];
+  const fights = new SeekFights();
+  assert.equal(fights.foreignSeek({ toMs: 42_000, roomMs: 30_050, clock: CLOCK, nowMs: 0, roomSkips }), true);
+  assert.deepEqual(fights.range(), { fromMs: 30_050, toMs: 42_000 });
+  const elsewhere = new SeekFights();
+  assert.equal(elsewhere.foreignSeek({ toMs: 50_000, roomMs: 30_050, clock: CLOCK, nowMs: 0, roomSkips }), false,
+    "another target is an ordinary foreign seek");
+  const before = new SeekFights();
+  assert.equal(before.foreignSeek({ toMs: 42_000, roomMs: 20_000, clock: CLOCK, nowMs: 0, roomSkips }), false,
+    "the room is nowhere near that segment");
+});

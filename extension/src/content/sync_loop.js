@@ -260,6 +260,7 @@ export class SyncLoop {
       roomMs: expectedPositionMs(playback, this.serverNow()),
       clock: clockKey(playback),
       nowMs: performance.now(),
+      roomSkips: playback.segments || [],
     });
     if (leftAlone) this.engine.reset();
   }

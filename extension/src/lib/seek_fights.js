@@ -7,7 +7,9 @@
 // made, that comes back to the same target after SEEK_FIGHT_MAX_REVERTS reverts, marks the viewer
 // "skipping locally" over [room position, target). The engine then leaves the video alone until
 // the room clock passes the target (the viewer rejoins there), or the room's clock itself
-// changes (a pause, a seek, another entry: the room's command wins).
+// changes (a pause, a seek, another entry: the room's command wins). A skip to the end of a
+// segment the room itself skips (skip_segments: Playback.segments) is left alone at once: the
+// room's own skip follows within moments.
 
 import {
   SEEK_FIGHT_MAX_REVERTS,
@@ -34,15 +36,23 @@ export class SeekFights {
    * A seek neither the user nor the engine made landed at `toMs` while the room clock stood
    * at `roomMs`. Returns true when it is left alone (the viewer now skips locally), false when
    * the engine should revert it as usual.
-   * @param {{toMs: number, roomMs: number, clock: string, nowMs: number}} seek
+   * @param {{toMs: number, roomMs: number, clock: string, nowMs: number,
+   *          roomSkips?: Array<{start_ms: number, end_ms: number}>}} seek
    */
-  foreignSeek({ toMs, roomMs, clock, nowMs }) {
+  foreignSeek({ toMs, roomMs, clock, nowMs, roomSkips = [] }) {
     const jump = toMs - roomMs;
     if (this.local?.clock === clock) return true; // already left alone until the room passes the range
     this.local = null;
     if (jump < SEEK_FIGHT_MIN_JUMP_MS || jump > SKIP_LOCAL_MAX_MS) {
       this.streak = null;
       return false;
+    }
+    const roomSkipsToo = roomSkips.some((segment) => roomMs >= segment.start_ms - SEEK_FIGHT_SAME_TARGET_MS
+      && roomMs < segment.end_ms && Math.abs(toMs - segment.end_ms) <= SEEK_FIGHT_SAME_TARGET_MS);
+    if (roomSkipsToo) {
+      this.local = { fromMs: roomMs, toMs, clock };
+      this.streak = null;
+      return true;
     }
     const streak = this.streak;
     const same =

@@ -113,11 +113,11 @@ export class PlayerLayer {
     this.collectToasts(model.view, Date.now());
     const player = model.view ? fullscreenPlayer() : null;
     if (!player) {
-      this.host.hidden = true;
+      this.host.style.display = "none"; // inline: the page's CSS cannot bring it back
       return;
     }
     if (this.host.parentNode !== player) player.append(this.host); // YouTube may rebuild its player
-    this.host.hidden = false;
+    this.host.style.display = "";
     this.layer.style.bottom = `${bottomClearancePx(player)}px`;
     this.render(model);
   }

@@ -6,7 +6,8 @@
 // input behind a toggle. It keeps clear of YouTube's own bottom bar (measured, not assumed) and
 // lets clicks on the empty video through to YouTube.
 
-import { FULLSCREEN_CHAT_TOASTS, FULLSCREEN_TOAST_MS, MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
+import { MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
+import { nextToasts } from "../../lib/chat_toasts.js";
 import { h } from "./dom.js";
 import { PLAYER_LAYER_CSS } from "./styles.js";
 import { waitingText } from "./waiting_text.js";
@@ -38,8 +39,7 @@ export class PlayerLayer {
   constructor(actions) {
     this.actions = actions;
     this.model = null;
-    this.seenChat = null; // id of the newest chat line already seen (no toasts for history)
-    this.toasts = []; // {line, untilMs}
+    this.chatToasts = { seenId: null, toasts: [] }; // lib/chat_toasts.js
     this.typingSentAt = -Infinity;
     this.host = h("div", { id: PLAYER_LAYER_HOST_ID });
     this.shadow = this.host.attachShadow({ mode: "open" });
@@ -134,27 +134,12 @@ export class PlayerLayer {
     this.resume.hidden = !model.blocked;
     this.notice.hidden = !model.notice;
     this.notice.textContent = model.notice || "";
-    this.toastList.replaceChildren(...this.toasts.map(({ line }) => this.renderToast(line)));
+    this.toastList.replaceChildren(...this.chatToasts.toasts.map(({ line }) => this.renderToast(line)));
   }
 
-  /** New chat lines become toasts for FULLSCREEN_TOAST_MS; history never does. */
+  /** New chat lines become toasts (lib/chat_toasts.js); history never does. */
   collectToasts(view, nowMs) {
-    this.toasts = this.toasts.filter((toast) => toast.untilMs > nowMs);
-    if (!view) {
-      this.seenChat = null;
-      return;
-    }
-    const chat = view.chat;
-    const newest = chat.length ? chat[chat.length - 1].id : null;
-    if (this.seenChat === null) {
-      this.seenChat = newest ?? -1;
-      return;
-    }
-    const fresh = chat.filter((line) => typeof line.id === "number" && line.id > this.seenChat);
-    if (!fresh.length) return;
-    this.seenChat = Math.max(...fresh.map((line) => line.id));
-    const untilMs = nowMs + FULLSCREEN_TOAST_MS;
-    this.toasts = [...this.toasts, ...fresh.map((line) => ({ line, untilMs }))].slice(-FULLSCREEN_CHAT_TOASTS);
+    this.chatToasts = nextToasts(this.chatToasts, view, nowMs);
   }
 
   renderToast(line) {

@@ -41,6 +41,27 @@ export const ECHO_WINDOW_MS = 1_500; // how long an engine-caused change may ech
 export const ECHO_SEEK_TOLERANCE_MS = 750; // a `seeked` this close to the engine's target is ours
 export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor (play() latency)
 
+// --- fullscreen (overlay/player_layer.js) -----------------------------------------------------
+export const FULLSCREEN_TOAST_MS = 6_000; // a chat line stays on the fullscreen video this long
+export const FULLSCREEN_CHAT_TOASTS = 3; // at most this many chat lines at once over the video
+
+// --- other extensions that move the video (lib/seek_fights.js) -------------------------------
+// A seek neither the user nor the engine made (SponsorBlock skipping a segment, another
+// extension) is reverted at most this many times when it keeps coming back to the same target;
+// then the viewer is "skipping locally" and left alone until the room passes the skipped range.
+export const SEEK_FIGHT_MAX_REVERTS = 1;
+export const SEEK_FIGHT_SAME_TARGET_MS = 500; // targets this close are "the same target"
+export const SEEK_FIGHT_WINDOW_MS = 10_000; // returns further apart than this start a new count
+export const SEEK_FIGHT_MIN_JUMP_MS = 1_000; // a forward jump shorter than this is drift, not a skip
+export const SKIP_LOCAL_MAX_MS = 15 * 60_000; // a longer foreign jump is never left alone
+
+// --- buffering policy (lib/buffer_policy.js; room setting buffer_policy) ----------------------
+// Under "wait" a stall that lasts this long is reported (player.buffering) and holds the room
+// (the server's BUFFER_HOLD_AFTER_MS says the same); under "ignore" a stalled viewer keeps the
+// lag its stall cost it (more than DRIFT_SEEK_MS) until the room's clock changes course.
+export const BUFFER_HOLD_AFTER_MS = 1_500;
+export const BUFFER_POLICIES = ["catch_up", "wait", "ignore"];
+
 // --- reading the user's intent --------------------------------------------------------------
 export const USER_INPUT_WINDOW_MS = 1_000; // a media event this soon after input is the user's
 export const COMMAND_ACK_TIMEOUT_MS = 4_000; // give up waiting for a command's ack

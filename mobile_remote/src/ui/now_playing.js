@@ -152,7 +152,9 @@ export function createNowPlaying({ state, clock, actions }) {
   function renderWaitingText(deadline) {
     const names = state.waitingNames();
     const who = names.length ? `Waiting for ${names.join(", ")}` : "Waiting for the players";
-    waitingText.textContent = state.playback?.state === "midroll" ? `${who} (an ad is playing)` : who;
+    const loading = state.playback?.hold === "buffer"; // buffer_policy "wait": a player is loading
+    const why = loading ? " (their video is loading)" : " (an ad is playing)";
+    waitingText.textContent = state.playback?.state === "midroll" ? `${who}${why}` : who;
     const left = Math.max(0, deadline - clock.serverNow(Date.now()));
     waitingDeadline.textContent = deadline ? `Starts by itself in ${Math.ceil(left / 1000)} s` : "";
   }
@@ -169,7 +171,8 @@ export function createNowPlaying({ state, clock, actions }) {
     title.textContent = hasEntry ? entryTitle(entry || { video_id: pb.video_id }) : "Nothing playing";
     channel.textContent = hasEntry ? entry?.author || "" : "Add a video in the Queue tab.";
     const rateText = pb && pb.rate && pb.rate !== 1 ? ` · ${pb.rate}×` : "";
-    stateLine.textContent = `${STATE_WORDS[pb?.state || "idle"] || pb?.state}${rateText}`;
+    const words = pb?.hold === "buffer" ? "Waiting for a player to load" : STATE_WORDS[pb?.state || "idle"];
+    stateLine.textContent = `${words || pb?.state}${rateText}`;
 
     playPause.replaceChildren(icon(playing ? "pause" : "play"));
     playPause.setAttribute("aria-label", playing ? "Pause" : "Play");

@@ -43,6 +43,7 @@ export class RosterSection {
     const tags = [role !== "participant" ? role : null, ...devices.map((device) => DEVICE_TAGS[device] || device)];
     if (member.ready) tags.push("ready");
     if (member.in_ad) tags.push("ad");
+    if (member.skipping) tags.push("skipping locally"); // another extension skips a segment there
     const controls = [];
     const self = member.user_id === model.selfId;
     const next = role === "operator" ? "participant" : "operator";

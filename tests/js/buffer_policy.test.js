@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../../extension/src/constants.js";
 import { BufferPolicy, lagging } from "../../extension/src/lib/buffer_policy.js";
-import { expectedPositionMs } from "../../extension/src/lib/room_position.js";
+import { expectedPositionMs } from "../../clients/core/room_position.js";
 
 const T0 = 1_700_000_000_000;
 const ME = 7;

@@ -13,7 +13,7 @@ import {
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
 import { BufferPolicy } from "../lib/buffer_policy.js";
-import { expectedPositionMs } from "../lib/room_position.js";
+import { expectedPositionMs } from "../../../clients/core/room_position.js";
 import { SeekFights, clockKey } from "../lib/seek_fights.js";
 import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
 import { SyncEngine } from "../lib/sync_engine.js";

@@ -15,7 +15,7 @@
 // to play (readyState < 3; a reported stall lasts until readyState 4), and no ad plays here.
 
 import { BUFFER_HOLD_AFTER_MS, DRIFT_SEEK_MS } from "../constants.js";
-import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 import { clockKey } from "./seek_fights.js";
 
 /**

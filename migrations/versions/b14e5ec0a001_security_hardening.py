@@ -1,7 +1,7 @@
 """security hardening (issue 14): verified emails, private rooms, password-set time
 
 Revision ID: b14e5ec0a001
-Revises: 854bd4a95aff
+Revises: c3a7e1f0b2d4
 Create Date: 2026-12-05 17:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'b14e5ec0a001'
-down_revision = '854bd4a95aff'
+down_revision = 'c3a7e1f0b2d4'
 branch_labels = None
 depends_on = None
 

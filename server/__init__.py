@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from server.config import REPO_ROOT, Config
 from server.errors import register_error_handlers
-from server.extensions import db, jwt, migrate, socketio
+from server.extensions import db, jwt, limiter, migrate, socketio
 from server.runtime import Runtime
 from server.services.presence import LocalStore, Presence, RedisStore
 
@@ -26,6 +26,9 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(cfg.INSTANCE_DIR), static_folder=None)
     app.config.update(cfg.flask_settings())
     app.config["ST"] = cfg
+    from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
+    limits_uri = storage_uri(cfg.SOCKETIO_MESSAGE_QUEUE)
+    app.config.update(flask_limiter_settings(limits_uri))
     if cfg.TRUSTED_PROXIES > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = cfg.TRUSTED_PROXIES
@@ -40,7 +43,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     redis_client = make_redis(cfg.SOCKETIO_MESSAGE_QUEUE)
     store = RedisStore(redis_client) if redis_client is not None else LocalStore()
-    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client)
+    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri))
+    limiter.init_app(app)
 
     # Handlers must be declared before init_app: Flask-SocketIO then keeps them and binds them
     # to every server it creates (one per app, e.g. per test).

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -16,3 +17,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
 socketio = SocketIO()
+# Per-route HTTP limits; each route names its own rule and key (server/services/request_limits.py).
+limiter = Limiter(key_func=lambda: "-", default_limits=[])

@@ -10,6 +10,7 @@ from flask import current_app
 
 from server.services.metrics import Metrics
 from server.services.presence import Presence
+from server.services.request_limits import Limits
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Runtime:
     metadata: object | None = None
     redis: object | None = None
     scheduler: object | None = None
+    limits: Limits | None = None
 
 
 def rt() -> Runtime:

@@ -6,10 +6,12 @@ from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import func, text
 
 from server.auth.tokens import identity_from_claims
+from server.domain.constants import ROOM_CREATE_IP_LIMIT
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Room
 from server.runtime import rt
+from server.services.request_limits import http_limit
 from server.services.rooms import create_room, public_facts, room_by_code
 
 bp = Blueprint("api", __name__)
@@ -62,6 +64,7 @@ def current_identity():
 
 
 @bp.post("/api/rooms")
+@http_limit(ROOM_CREATE_IP_LIMIT)
 @jwt_required()
 def rooms_create():
     ident = current_identity()

@@ -39,3 +39,33 @@ DEFAULT_CONTROL_MODE: Final = "operators"
 DEFAULT_AD_SYNC_MODE: Final = "pause_all"
 DEFAULT_AUTOADVANCE: Final = True
 DEFAULT_QUEUE_LOCKED: Final = False
+
+# --- player reports (what a participant's claim may change) --------------------------
+# a scheduled start is never further ahead than this, whatever round trips were measured
+MAX_START_LEAD_MS: Final = 3_000
+# a reported duration below this is not a video (YouTube's shortest are a few seconds)
+MIN_PLAUSIBLE_DURATION_MS: Final = 1_000
+# two reports of one duration "agree" when they differ by at most this
+DURATION_AGREE_MS: Final = 1_000
+
+# --- request limits: the `limits` package's notation ("N per period"; ";" joins several) ----
+# Per user (socket events): a burst, then the average rate the period implies.
+QUEUE_ADD_LIMIT: Final = "5 per 5 seconds"
+CHAT_SEND_LIMIT: Final = "5 per 5 seconds"
+CHAT_TYPING_LIMIT: Final = "1 per 2 seconds"  # broadcast at most this often per user and room
+JOIN_USER_LIMIT: Final = "20 per minute"
+PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
+# Room passwords: each check costs ~90 ms of scrypt (off the event loop, but still CPU).
+PASSWORD_USER_ROOM_LIMIT: Final = "5 per minute; 20 per hour"  # attempts per user and room
+PASSWORD_IP_ROOM_LIMIT: Final = "10 per minute; 50 per hour"  # attempts per client IP and room
+PASSWORD_IP_LIMIT: Final = "30 per minute"  # attempts per client IP, all rooms
+PASSWORD_SET_LIMIT: Final = "5 per minute"  # room.settings {password} per user
+# Per client IP (HTTP routes and joins): a fresh guest account must not reset them.
+GUEST_SIGNIN_IP_LIMIT: Final = "30 per minute; 300 per hour"
+ROOM_CREATE_IP_LIMIT: Final = "20 per minute; 200 per hour"
+JOIN_IP_LIMIT: Final = "60 per minute"
+JOIN_PAGE_IP_LIMIT: Final = "60 per minute"  # GET /join/<code> (room-code probing)
+REMOTE_PAIR_IP_LIMIT: Final = "10 per minute"  # redeeming a pairing code
+# System chat lines for joins and leaves: per user and room, and per room.
+PRESENCE_LINE_USER_LIMIT: Final = "2 per 30 seconds"
+PRESENCE_LINE_ROOM_LIMIT: Final = "20 per minute"

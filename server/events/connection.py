@@ -13,6 +13,7 @@ from server.extensions import db, socketio
 from server.runtime import rt
 from server.services.connections import announce_exit, exit_room
 from server.services.presence import Conn
+from server.services.request_limits import client_ip
 from server.timeutil import now_ms
 from server.validation import Int
 
@@ -34,7 +35,8 @@ def on_connect(auth: object = None) -> dict | None:
         raise ConnectionRefusedError(exc.message, {"error": code, "message": exc.message}) from None
     user = ident.user
     conn = Conn(sid=request.sid, user_id=user.id, name=user.name, picture=user.picture,
-                device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code)
+                device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code,
+                ip=client_ip(request.environ, current_app.config["ST"].TRUSTED_PROXIES))
     rt().presence.add(conn)
     db.session.remove()
     emit("hello", {"user": user.to_wire(), "server_ms": now_ms(), "protocol": PROTOCOL_VERSION,

@@ -29,6 +29,7 @@ class Conn:
     pairing_id: int | None = None
     scoped_room: str | None = None  # a remote may only join this room
     room_code: str | None = None
+    ip: str = "?"  # the client's address at connect (per-IP limits)
     rtt_ms: int = 0
     offset_ms: int = 0
     status: dict | None = None

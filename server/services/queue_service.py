@@ -8,7 +8,7 @@ from sqlalchemy import func
 from server.domain import queue_order
 from server.domain.permissions import may_add_to_queue, may_control, may_remove_entry
 from server.domain.queue_chat_limits import MAX_QUEUED
-from server.domain.rate_limit import QUEUE_ADD, DuplicateWindow, RateLimiter
+from server.domain.rate_limit import DuplicateWindow
 from server.domain.youtube_urls import VideoRef
 from server.errors import ApiError, forbidden, not_found
 from server.extensions import db
@@ -16,15 +16,12 @@ from server.models import QueueEntry, Room
 from server.runtime import rt
 from server.services.audit import audit
 from server.services.queue_broadcast import bump_queue_version, emit_queue
+from server.services.request_limits import current_limits
 from server.services.room_locks import room_lock
 from server.services.rooms import queue_entries, role_of
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.queue")
-
-
-def limiter() -> RateLimiter:
-    return rt().limiters.setdefault("rate", RateLimiter())
 
 
 def duplicates() -> DuplicateWindow:
@@ -67,11 +64,11 @@ def add_entries(room: Room, user_id: int,
             if entry is not None and entry.status in ("queued", "playing"):
                 reused.append(entry)
                 continue
-        if not limiter().take(user_id, QUEUE_ADD, now):
+        wait = current_limits().hit("queue.add", user_id)
+        if wait:
             if created or reused:
                 break
-            raise ApiError("rate_limited", "You are adding videos too fast; wait a moment",
-                           retry_after_ms=limiter().retry_after_ms(user_id, QUEUE_ADD, now))
+            raise ApiError("rate_limited", "You are adding videos too fast; wait a moment", retry_after_ms=wait)
         entry = QueueEntry(room_id=room.id, video_id=ref.video_id, url=ref.canonical_url,
                            start_ms=ref.start_ms, added_by=user_id, status="queued", position=position,
                            title=meta.get("title"), author=meta.get("author"),

@@ -61,7 +61,7 @@ PASSWORD_IP_ROOM_LIMIT: Final = "10 per minute; 50 per hour"  # attempts per cli
 PASSWORD_IP_LIMIT: Final = "30 per minute"  # attempts per client IP, all rooms
 PASSWORD_SET_LIMIT: Final = "5 per minute"  # room.settings {password} per user
 # Per client IP (HTTP routes and joins): a fresh guest account must not reset them.
-GUEST_SIGNIN_IP_LIMIT: Final = "30 per minute; 300 per hour"
+GUEST_SIGNIN_IP_LIMIT: Final = "60 per minute; 600 per hour"
 ROOM_CREATE_IP_LIMIT: Final = "20 per minute; 200 per hour"
 JOIN_IP_LIMIT: Final = "60 per minute"
 JOIN_PAGE_IP_LIMIT: Final = "60 per minute"  # GET /join/<code> (room-code probing)

@@ -12,6 +12,7 @@ from server.models import Room
 from server.runtime import rt
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
+from server.services.request_limits import current_limits
 from server.services.rooms import load_playback
 from server.services.roster import roster
 from server.services.system_messages import post_system
@@ -42,6 +43,13 @@ def roster_changed(room: Room) -> None:
         mark_dirty(room.code, now_ms())
 
 
+def presence_line_allowed(code: str, user_id: int) -> bool:
+    """Join/leave chat lines are throttled per user and per room: someone cycling join/leave
+    (or a crowd churning) must not flood the chat. The roster still shows every change."""
+    limits = current_limits()
+    return limits.allow("line.presence_user", code, user_id) and limits.allow("line.presence_room", code)
+
+
 def enter_room(conn: Conn, room: Room) -> bool:
     """Put the socket in the room; return True when the user was not present before."""
     was_present = conn.user_id in rt().presence.users_in_room(room.code)
@@ -55,7 +63,7 @@ def enter_room(conn: Conn, room: Room) -> bool:
 def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
     if first_device and conn.device == "extension":
         _clock_member(room.code, MemberJoined, conn.user_id)
-    if first_device and is_small(room):
+    if first_device and is_small(room) and presence_line_allowed(room.code, conn.user_id):
         msg = post_system(room, f"{conn.name} joined")
         db.session.commit()
         if msg is not None:
@@ -85,7 +93,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         _clock_member(code, MemberLeft, conn.user_id)
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
-        msg = post_system(room, text) if is_small(room) else None
+        msg = post_system(room, text) if is_small(room) and presence_line_allowed(code, conn.user_id) else None
         db.session.commit()
         if msg is not None:
             socketio.emit("chat.message", msg.to_wire(), to=code)

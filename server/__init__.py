@@ -49,6 +49,8 @@ def create_app(config: Config | None = None) -> Flask:
     # Handlers must be declared before init_app: Flask-SocketIO then keeps them and binds them
     # to every server it creates (one per app, e.g. per test).
     from server.events import register_all
+    from server.services import round_trips
+    round_trips.install()
     register_all()
     socketio.init_app(
         app,

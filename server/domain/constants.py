@@ -22,10 +22,9 @@ AD_HOLD_TIMEOUT_MS: Final = 120_000
 PLAYBACK_START_BUFFER_MS: Final = 200
 # ... which is max(buffer, factor x the worst connected member's round trip)
 START_LEAD_RTT_FACTOR: Final = 2
-# how long the server clock runs past a known end before the room advances by itself
+# how long the server clock runs past a known end before the room advances by itself; a
+# player's "ended" counts only when the room clock is within this of the known end
 END_GRACE_MS: Final = 1_500
-# an "ended" report while the room clock is further than this from the end is ignored
-END_TOLERANCE_MS: Final = 3_000
 # a pausing client's own position is kept when it is this close to the room clock
 PAUSE_TRUST_MS: Final = 2_000
 MIN_RATE: Final = 0.25

@@ -78,6 +78,9 @@ class Ad:
 class Ended:
     actor: int | None
     entry_id: int | None
+    # the reporter may control the room (so could skip anyway): believed even when the duration
+    # is unknown; anyone else's end counts only when the room clock agrees
+    trusted: bool = False
 
 
 @dataclass(frozen=True)

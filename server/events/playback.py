@@ -99,17 +99,28 @@ def player_ad(conn: Conn, data: dict) -> dict:
 
 @on_event("player.ended", {"entry_id": ENTRY_ID})
 def player_ended(conn: Conn, data: dict) -> dict:
-    return _report(conn, clock.Ended(actor=conn.user_id, entry_id=data["entry_id"]))
+    code = current_room(conn).code
+
+    def ended(room, _pb) -> object:
+        # someone who may control the room could skip anyway: their end is believed even when the
+        # duration is unknown; anyone else's only when the room clock agrees
+        trusted = bool(may_control(role_of(room, conn.user_id) or "", room.control_mode))
+        return clock.Ended(actor=conn.user_id, entry_id=data["entry_id"], trusted=trusted)
+
+    run_command(code, ended, actor_id=conn.user_id, check=_member_check(conn))
+    return {}
 
 
 @on_event("player.duration", {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     from server.services.queue_service import set_duration
     room = current_room(conn)
-    if role_of(room, conn.user_id) is None:
+    role = role_of(room, conn.user_id)
+    if role is None:
         raise forbidden("You are not a member of this room")
-    set_duration(room, data["entry_id"], data["duration_ms"], conn.user_id)
-    return {}
+    verdict = set_duration(room, data["entry_id"], data["duration_ms"], conn.user_id,
+                           operator=is_operator_or_owner(role), is_player=conn.device == "extension")
+    return {"accepted": verdict.accept, "reason": verdict.reason}
 
 
 @on_event("player.status", {"entry_id": Int(0, 2**53, required=False, nullable=True),

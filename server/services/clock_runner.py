@@ -48,7 +48,8 @@ def build_context(room: Room, entries: list[QueueEntry], current_id: int | None)
     ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
     return RoomContext(members=members, ad_sync_mode=room.ad_sync_mode, autoadvance=room.autoadvance,
                        next_entry=ref, start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS,
-                       start_timeout_ms=cfg.START_TIMEOUT_MS, ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS)
+                       start_timeout_ms=cfg.START_TIMEOUT_MS, ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS,
+                       end_grace_ms=cfg.END_GRACE_MS)
 
 
 def entry_ref(entry: QueueEntry) -> EntryRef:

@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import func
 
 from server.domain import queue_order
+from server.domain.duration_trust import DurationReport, DurationReports, Verdict, judge_duration
 from server.domain.permissions import may_add_to_queue, may_control, may_remove_entry
 from server.domain.queue_chat_limits import MAX_QUEUED
 from server.domain.rate_limit import DuplicateWindow
@@ -18,7 +19,7 @@ from server.services.audit import audit
 from server.services.queue_broadcast import bump_queue_version, emit_queue
 from server.services.request_limits import current_limits
 from server.services.room_locks import room_lock
-from server.services.rooms import queue_entries, role_of
+from server.services.rooms import load_playback, queue_entries, role_of
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.queue")
@@ -142,11 +143,26 @@ def _move_entry(room: Room, user_id: int, entry_id: int, to_index: int) -> None:
     emit_queue(room)
 
 
-def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int) -> None:
-    """A player reported the real duration: store it on the entry and, if current, on the clock."""
+def duration_reports() -> DurationReports:
+    return rt().limiters.setdefault("duration_reports", DurationReports())
+
+
+def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int, *, operator: bool,
+                 is_player: bool) -> Verdict:
+    """A client reported an entry's duration: store it (on the entry and, if current, on the
+    clock) only when `judge_duration` trusts it; say why either way."""
     entry = get_entry(room, entry_id)
-    if entry.duration_ms == duration_ms:
-        return
+    pb = load_playback(room)
+    current = pb.entry_id == entry.id
+    position = pb.raw_position_at(now_ms()) if current and pb.state in ("playing", "paused") else None
+    report = DurationReport(user_id, duration_ms, operator=operator, shows_video=is_player and current)
+    reports = duration_reports()
+    verdict = judge_duration(entry.duration_ms, report, reports.others(entry.id, user_id), position)
+    reports.record(entry.id, user_id, duration_ms)
+    log.info("room=%s event=duration_report entry=%s ms=%s known=%s accept=%s reason=%s by=u%s", room.code,
+             entry.id, duration_ms, entry.duration_ms, verdict.accept, verdict.reason, user_id)
+    if not verdict.accept:
+        return verdict
     entry.duration_ms = duration_ms
     bump_queue_version(room)
     db.session.commit()
@@ -155,3 +171,4 @@ def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int) -> N
     from server.services.clock_runner import run_command
     run_command(room.code, lambda _r, _p: Duration(actor=user_id, entry_id=entry_id, duration_ms=duration_ms),
                 actor_id=None)
+    return verdict

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from server.runtime import rt
 from server.services.presence import Conn
+from server.services.round_trips import measured_rtt_ms
 from server.timeutil import now_ms
 
 PRESENCE_FOLD_MS = 2000
@@ -25,7 +26,10 @@ def record_status(conn: Conn, data: dict) -> None:
               "at_ms": now}
     facts: dict = {"status": status}
     if "rtt_ms" in data:
-        facts["rtt_ms"] = data["rtt_ms"]
+        facts["rtt_ms"] = data["rtt_ms"]  # shown in the roster; never used to schedule starts
+    measured = measured_rtt_ms(conn.sid)
+    if measured is not None:
+        facts["lead_rtt_ms"] = measured
     if "offset_ms" in data:
         facts["offset_ms"] = data["offset_ms"]
     rt().presence.update(conn.sid, **facts)

@@ -241,8 +241,8 @@ def test_server_clock_advances_past_the_known_end(app):
     code, owner, bob, cat = room_of_three(app)
     entry_id = start_entry(owner, bob, cat)
     owner.emit("queue.add", {"video_id": VID2})
-    assert owner.emit("player.duration", {"entry_id": entry_id, "duration_ms": 300})["ok"]
-    time.sleep(0.3 + 0.2 + app.config["ST"].END_GRACE_MS / 1000 + 0.1)
+    assert owner.emit("player.duration", {"entry_id": entry_id, "duration_ms": 1000})["accepted"]
+    time.sleep(1.0 + 0.2 + app.config["ST"].END_GRACE_MS / 1000 + 0.1)
     with app.app_context():
         assert run_due_rooms() == 1
     pb = owner.emit("room.sync")["room"]["playback"]

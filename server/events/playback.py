@@ -8,7 +8,7 @@ from server.domain.constants import MAX_RATE, MIN_RATE
 from server.domain.permissions import is_operator_or_owner, may_control
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
-from server.events.rooms import current_room
+from server.events.rooms import current_room, recheck_membership
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
 from server.services.rooms import role_of
@@ -131,6 +131,7 @@ def player_duration(conn: Conn, data: dict) -> dict:
 def player_status(conn: Conn, data: dict) -> dict:
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")
+    recheck_membership(conn)
     record_status(conn, data)
     return {}
 

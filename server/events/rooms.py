@@ -32,6 +32,7 @@ from server.timeutil import now_ms
 from server.validation import Str
 
 log = logging.getLogger("sharetube.rooms")
+MEMBER_RECHECK_MS = 5_000
 
 
 def room_wire(room: Room) -> dict:
@@ -58,6 +59,15 @@ def current_room(conn: Conn) -> Room:
         raise forbidden("You are not a member of this room any more")
     g.st_member_role = (room.id, conn.user_id, role)
     return room
+
+
+def recheck_membership(conn: Conn) -> None:
+    """For frequent in-memory reports (player.status): the same check as current_room, at most
+    every MEMBER_RECHECK_MS per socket, so a banned socket's reports stop within that time."""
+    now = now_ms()
+    if now - conn.member_checked_ms >= MEMBER_RECHECK_MS:
+        current_room(conn)
+        conn.member_checked_ms = now
 
 
 def require_role(conn: Conn, room: Room) -> str:

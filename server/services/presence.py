@@ -30,6 +30,7 @@ class Conn:
     scoped_room: str | None = None  # a remote may only join this room
     room_code: str | None = None
     ip: str = "?"  # the client's address at connect (per-IP limits)
+    member_checked_ms: int = 0  # last time a frequent report re-checked the membership
     lead_rtt_ms: int = 0  # round trip the server measured itself (ping → pong): start leads use it
     rtt_ms: int = 0
     offset_ms: int = 0

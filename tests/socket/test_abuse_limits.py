@@ -143,7 +143,8 @@ def test_join_leave_cycling_posts_few_system_lines(app):
 # --- finding 3 (one process): membership is checked on every call --------------------------------
 ROOM_READS = (("room.sync", {}), ("chat.history", {}), ("queue.load", {}), ("chat.typing", {}),
               ("chat.send", {"text": "still here?"}), ("queue.add", {"video_id": "aaaaaaaaaa1"}),
-              ("room.settings", {"name": "mine now"}), ("pause", {}), ("player.ready", {"entry_id": 1, "ready": True}))
+              ("room.settings", {"name": "mine now"}), ("pause", {}), ("player.ready", {"entry_id": 1, "ready": True}),
+              ("player.status", {"position_ms": 1000}), ("player.duration", {"entry_id": 1, "duration_ms": 60_000}))
 
 
 @pytest.mark.parametrize("event,payload", ROOM_READS, ids=[e for e, _ in ROOM_READS])

@@ -182,11 +182,12 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
                 return {"events": len(acks), "outcomes": tally(acks), "system_lines_seen": len(lines)}
             results.append(await b.flood("join/leave cycling", cycle_flood))
 
-            # 6. chat flood from one member
-            await call(cycler, "join", {"code": open_room})
+            # 6. chat flood from one member (the cycler has used up its joins for a minute)
+            member = await b.socket(await b.guest("Member", "203.0.116.2"), "203.0.113.60")
+            await call(member, "join", {"code": open_room})
 
             async def chat_flood() -> dict:
-                acks = [(await call(cycler, "chat.send", {"text": f"spam {i}"})).get("error") for i in range(n["chat"])]
+                acks = [(await call(member, "chat.send", {"text": f"spam {i}"})).get("error") for i in range(n["chat"])]
                 return {"messages": n["chat"], "outcomes": tally(acks)}
             results.append(await b.flood("chat.send, 1 member", chat_flood))
 
@@ -194,15 +195,15 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
             await call(watcher, "room.settings", {"control_mode": "owner_only"})
             entry = (await call(watcher, "queue.add", {"video_id": "aaaaaaaaaa1"}))["entry"]["id"]
             await call(watcher, "queue.add", {"video_id": "bbbbbbbbbb2"})
-            for c in (watcher, cycler):
+            for c in (watcher, member):
                 await call(c, "player.ready", {"entry_id": entry, "ready": True})
             await asyncio.sleep(0.5)
 
             async def report_flood() -> dict:
-                dur = await call(cycler, "player.duration", {"entry_id": entry, "duration_ms": 1})
-                await call(cycler, "player.ended", {"entry_id": entry})
+                dur = await call(member, "player.duration", {"entry_id": entry, "duration_ms": 1})
+                await call(member, "player.ended", {"entry_id": entry})
                 pb = (await call(watcher, "room.sync", {}))["room"]["playback"]
-                await call(cycler, "player.status", {"entry_id": entry, "position_ms": 0, "rtt_ms": 120_000})
+                await call(member, "player.status", {"entry_id": entry, "position_ms": 0, "rtt_ms": 120_000})
                 await call(watcher, "pause", {})
                 sent = time.time() * 1000
                 resumed = (await call(watcher, "play", {}))["playback"]
@@ -212,7 +213,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
 
             b.stop_sync.set()
             await asyncio.gather(*loops)
-            for c in [*bystanders, watcher, cycler]:
+            for c in [*bystanders, watcher, cycler, member]:
                 await c.disconnect()
     finally:
         st.stop()

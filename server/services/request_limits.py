@@ -97,7 +97,8 @@ class Limits:
         """Count one request or refuse it with `rate_limited` and the time to wait."""
         wait = self.hit(name, *key)
         if wait:
-            log.info("event=rate_limited rule=%s key=%s retry_ms=%s", name, _brief(key), wait)
+            # debug only: a flood of refusals must not become a flood of log lines
+            log.debug("event=rate_limited rule=%s key=%s retry_ms=%s", name, _brief(key), wait)
             raise ApiError("rate_limited", message, retry_after_ms=max(1, wait))
 
     def reset(self) -> None:

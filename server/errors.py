@@ -1,7 +1,11 @@
 """One error shape for REST answers and socket acks (PROTOCOL.md "Requests and acks")."""
 from __future__ import annotations
 
+import time
+
 from flask import jsonify
+
+from server.extensions import limiter
 
 ERROR_CODES = ("unauthorized", "forbidden", "not_found", "invalid", "rate_limited", "conflict",
                "unavailable", "internal")
@@ -45,9 +49,6 @@ def conflict(message: str) -> ApiError:
 def retry_after_body() -> dict:
     """For a route over its Flask-Limiter limit: the wait in the one ack shape (retry_after_ms);
     the Retry-After header itself is added by Flask-Limiter."""
-    import time
-
-    from server.extensions import limiter
     current = limiter.current_limit
     if current is None:
         return {}

@@ -23,6 +23,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from server.domain import constants as C
 from server.errors import ApiError
+from server.extensions import limiter
 
 log = logging.getLogger("sharetube.limits")
 STRATEGY = "moving-window"  # exact: a burst of N, then each slot frees N-period after it was used
@@ -162,7 +163,6 @@ def request_ip() -> str:
 # -- HTTP routes (Flask-Limiter) ---------------------------------------------------------------
 def http_limit(rule: str) -> Callable:
     """Decorate a route with a per-IP limit (429 + Retry-After beyond it)."""
-    from server.extensions import limiter
     return limiter.limit(rule, key_func=request_ip, exempt_when=lambda: ip_exempt(request_ip()))
 
 

@@ -13,6 +13,8 @@ from collections import deque
 from engineio import packet
 from engineio import socket as eio_socket
 
+from server.extensions import socketio
+
 SAMPLES_KEPT = 4  # the smallest of the last few pongs: one slow pong is not the link
 
 
@@ -37,7 +39,6 @@ def install() -> None:
 
 def measured_rtt_ms(sid: str) -> int | None:
     """The best recent ping round trip of a Socket.IO socket of this process (None: none yet)."""
-    from server.extensions import socketio
     try:
         server = socketio.server
         eio_sid = server.manager.eio_sid_from_sid(sid, "/")

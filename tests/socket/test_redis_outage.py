@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from server.runtime import rt
+from server.services.runtime import rt
 from tests.support.socket_clients import create_room, sign_in
 
 

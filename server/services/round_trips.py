@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from typing import Any
 
 from engineio import packet
 from engineio import socket as eio_socket
@@ -25,7 +26,7 @@ def install() -> None:
         return
     original = cls.receive
 
-    def receive(self, pkt):  # type: ignore[no-untyped-def]
+    def receive(self: Any, pkt: Any) -> Any:
         if pkt.packet_type == packet.PONG and self.last_ping:
             samples = getattr(self, "sharetube_rtts", None)
             if samples is None:

@@ -121,12 +121,12 @@ def room_settings(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     role = require_role(conn, room)
     values = check_settings_payload(data)
-    if values.get("password"):
-        current_limits().check("password.set", conn.user_id,
-                               message="You changed the room password too often; wait a moment")
     verdict = may_change_settings(role, set(values))
     if not verdict:
         raise forbidden(verdict.reason)
+    if values.get("password"):  # each new password is an scrypt hash: limited per user
+        current_limits().check("password.set", conn.user_id,
+                               message="You changed the room password too often; wait a moment")
     changed = apply_settings(room, values)
     if not changed:
         return {"settings": room.settings_wire()}

@@ -47,8 +47,10 @@ RULES: dict[str, str] = {
 
 def storage_uri(message_queue: str | None) -> str:
     """Redis when the processes share one (the message queue), memory otherwise."""
-    if message_queue and message_queue.startswith(("redis://", "rediss://", "unix://")):
+    if message_queue and message_queue.startswith(("redis://", "rediss://")):
         return message_queue
+    if message_queue and message_queue.startswith("unix://"):  # redis-py's socket form; `limits` spells it so
+        return "redis+" + message_queue
     return "memory://"
 
 

@@ -60,6 +60,7 @@ def test_storage_is_redis_only_with_a_redis_message_queue() -> None:
     assert storage_uri(None) == "memory://"
     assert storage_uri("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
     assert storage_uri("kafka://x") == "memory://"
+    assert storage_uri("unix:///run/redis.sock") == "redis+unix:///run/redis.sock"
 
 
 @pytest.mark.parametrize("environ,proxies,expected", [

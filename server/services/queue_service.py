@@ -52,7 +52,7 @@ def add_entries(room: Room, user_id: int,
                 refs: list[tuple[VideoRef, dict]]) -> tuple[list[QueueEntry], list[QueueEntry]]:
     """Add videos (with page metadata the client read); returns (created, collapsed duplicates).
 
-    Caller has checked permission. Rate limit: each created entry takes a token.
+    Caller has checked permission. Each created entry counts against the queue.add limit.
     """
     now = now_ms()
     created: list[QueueEntry] = []

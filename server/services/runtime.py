@@ -1,4 +1,4 @@
-"""Per-process runtime objects: presence, limiters, metrics, the metadata fetcher.
+"""Per-process runtime objects: presence, limits, small keyed memories, metrics, the metadata fetcher.
 
 Created by create_app (one per app); handlers reach them through `rt()`.
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 
@@ -217,6 +218,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
                 await c.disconnect()
     finally:
         st.stop()
+        shutil.rmtree(st.workdir, ignore_errors=True)
     result = {"bench": "abuse", "machine": machine_facts(), "bystanders": args.bystanders, "quick": args.quick,
               "results": results}
     rows = [(r["flood"], r["seconds"], r.get("outcomes") or {k: v for k, v in r.items() if k not in

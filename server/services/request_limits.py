@@ -42,6 +42,7 @@ RULES: dict[str, str] = {
     "password.set": C.PASSWORD_SET_LIMIT,
     "line.presence_user": C.PRESENCE_LINE_USER_LIMIT,
     "line.presence_room": C.PRESENCE_LINE_ROOM_LIMIT,
+    "player.buffering": C.STALL_REPORT_LIMIT,  # stall claims that would hold the room
 }
 
 

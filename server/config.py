@@ -142,6 +142,9 @@ class Config:
         self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", True)
         # /metrics answers loopback callers; anyone else needs `Authorization: Bearer <METRICS_TOKEN>`.
         self.METRICS_TOKEN = env_str("METRICS_TOKEN") or None
+        # Lifts every per-IP limit for clients on a loopback address: for benchmarks that run
+        # thousands of clients from 127.0.0.1. Off by default; refused in production.
+        self.RATE_LIMIT_EXEMPT_LOOPBACK = env_bool("RATE_LIMIT_EXEMPT_LOOPBACK", False)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:
@@ -163,6 +166,11 @@ class Config:
         self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.INSTANCE_DIR / 'sharetube.db'}"
+        if self.is_production and self.RATE_LIMIT_EXEMPT_LOOPBACK:
+            raise ConfigError(
+                "Refusing to start in production with RATE_LIMIT_EXEMPT_LOOPBACK=true: behind nginx "
+                "every client may look local. It is for loopback benchmarks only; unset it."
+            )
         if self.is_production:
             self._refuse_unsafe_production()
         else:

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.security import generate_password_hash
-
 from server.domain.room_settings import CLOCK_KEYS, ROSTER_KEYS, SETTINGS, Setting
 from server.errors import invalid
 from server.models import Room
 from server.services import room_access
+from server.services.password_hashing import hash_password
 from server.timeutil import now_ms
 from server.validation import Bool, Enum, EnumList, Field, Int, Num, Schema, Str, validate
 
@@ -62,7 +61,7 @@ def apply_settings(room: Room, values: dict) -> dict:
         pw = values["password"]
         had = bool(room.password_hash)
         if pw:
-            room.password_hash = generate_password_hash(pw)
+            room.password_hash = hash_password(pw)
             room.password_set_ms = now_ms()  # members admitted before are asked for it again
             changed["password"] = (had, True)
         elif had:

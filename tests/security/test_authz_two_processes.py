@@ -109,7 +109,6 @@ def test_two_process_slice_follows_the_table(two_procs, mode, role):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.xfail(reason="issue 14 finding 3 (cross-process kick/ban) is fixed on branch sec-a", strict=False)
 @pytest.mark.parametrize("role", ["kicked", "banned"])
 def test_a_member_removed_on_one_process_is_refused_on_the_other(two_procs, role):
     """Issue 14 finding 3 (sec-a's fix): a kick or ban made through process A reaches the

@@ -69,6 +69,8 @@ def create_app(config: Config | None = None) -> Flask:
     for extra in (pairing.bp, admin.bp, homepage.bp):
         app.register_blueprint(extra)
     register_error_handlers(app)
+    from server.api.error_pages import register_error_pages
+    register_error_pages(app)  # HTML pages for browser routes; JSON stays for /api/ and /auth/
     from server.cli import register_cli
     register_cli(app)
 

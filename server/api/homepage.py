@@ -168,10 +168,27 @@ def live_counts() -> dict | None:
         return None
 
 
+def extension_zip() -> Path | None:
+    """The extension package this server offers: the one built for it (RESTART.sh and the deploy
+    commands write <INSTANCE_DIR>/extension/ShareTube-extension-<version>.zip), else one made by
+    `npm run package` beside the sources. The newest wins."""
+    folders = (Path(current_app.config["ST"].INSTANCE_DIR) / "extension", EXTENSION_ZIP.parent)
+    for folder in folders:
+        try:
+            found = [p for p in folder.glob("ShareTube-extension*.zip") if p.is_file()]
+        except OSError:
+            continue
+        if found:
+            return max(found, key=lambda p: p.stat().st_mtime)
+    return None
+
+
 def install_options() -> dict:
     cfg = current_app.config["ST"]
-    return {"store_url": cfg.EXTENSION_STORE_URL,
-            "zip_url": url_for("homepage.download_extension") if EXTENSION_ZIP.is_file() else None}
+    package = extension_zip()
+    return {"store_url": cfg.EXTENSION_STORE_URL, "server_url": cfg.BACKEND_BASE_URL,
+            "zip_url": url_for("homepage.download_extension") if package else None,
+            "zip_name": package.name if package else None}
 
 
 def asset_url(filename: str) -> str:
@@ -274,14 +291,19 @@ def not_found_page(heading: str, text: str):
 
 @bp.get("/download/extension.zip")
 def download_extension():
-    if not EXTENSION_ZIP.is_file():
+    package = extension_zip()
+    if package is None:
         return not_found_page("The extension package isn't here",
-                              "This server has no packaged extension to download yet. Whoever runs it can "
-                              "build one with \"npm run package\", or set a Chrome Web Store link.")
-    response = send_from_directory(EXTENSION_ZIP.parent, EXTENSION_ZIP.name, as_attachment=True,
-                                   download_name="ShareTube-extension.zip", mimetype="application/zip",
-                                   max_age=0)
-    return response
+                              "This server has no packaged extension to download yet. If you run it, "
+                              "./RESTART.sh builds one for it; or set a Chrome Web Store link.")
+    return send_from_directory(package.parent, package.name, as_attachment=True, download_name=package.name,
+                               mimetype="application/zip", max_age=0)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(HOMEPAGE_DIR / "static", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=ASSET_MAX_AGE_SECONDS)
 
 
 @bp.get("/home-static/shots/<name>")

@@ -68,8 +68,8 @@ else
   POOL=single START_BG=0
   LOGS=("$INSTANCE_DIR/ShareTube.log")
 fi
-SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=$POOL nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app >"$CONSOLE" 2>&1 &
-SERVICE_PID=$!
+SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=$POOL setsid nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app >"$CONSOLE" 2>&1 &
+SERVICE_PID=$!  # its own session (setsid): Ctrl-C on this terminal never reaches the service
 
 HEALTH_URL="http://$LISTEN_HOST:$LISTEN_PORT/api/health"
 case "$LISTEN_HOST" in 0.0.0.0|::|"[::]") HEALTH_URL="http://127.0.0.1:$LISTEN_PORT/api/health" ;; esac
@@ -81,7 +81,7 @@ for _ in $(seq 1 150); do
   fi
   if "$ST_VENV/bin/python" -c "import sys,urllib.request; sys.exit(0 if urllib.request.urlopen('$HEALTH_URL', timeout=1).status == 200 else 1)" 2>/dev/null; then
     if [ "$START_BG" = 1 ]; then  # after the interactive pool migrated the schema
-      SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=background nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app \
+      SHARETUBE_LOG_STDOUT=0 SHARETUBE_POOL=background setsid nohup "$GUNICORN" -c gunicorn.conf.py server.wsgi:app \
         >"$INSTANCE_DIR/ShareTube.bg.console.log" 2>&1 &
       st_log "background pool started (logs: $INSTANCE_DIR/ShareTube.bg.log)"
     fi

@@ -89,7 +89,8 @@ def on_starting(server) -> None:
         details = result.stderr.strip().splitlines()[:-1]
         if details:  # a traceback (migration): above the one-line reason, which comes last
             sys.stderr.write("\n".join(details) + "\n")
-        _refuse(_last_line(result.stderr) if result.returncode == 2 else f"start-up check crashed: {_last_line(result.stderr)}")
+        reason = _last_line(result.stderr)
+        _refuse(reason if result.returncode == 2 else f"start-up check crashed: {reason}")
 
 
 def child_exit(server, worker) -> None:

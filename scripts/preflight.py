@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,12 +82,27 @@ def migrate() -> str | None:
     return None
 
 
-def main(argv: list[str]) -> int:
-    from server.config import Config, ConfigError
+def load_config_module() -> types.ModuleType:
+    """server/config.py without running server/__init__.py (Flask, SQLAlchemy, Socket.IO: a second
+    of imports on a busy machine), so a refused configuration is reported at once. The stand-in
+    package is removed again; a later `import server` gets the real one."""
+    stand_in = types.ModuleType("server")
+    stand_in.__path__ = [str(ROOT / "server")]  # type: ignore[attr-defined]
+    sys.modules["server"] = stand_in
     try:
-        cfg = Config()
+        import server.config as config
+        return config
+    finally:
+        for name in [n for n in sys.modules if n == "server" or n.startswith("server.")]:
+            del sys.modules[name]
+
+
+def main(argv: list[str]) -> int:
+    config = load_config_module()
+    try:
+        cfg = config.Config()
         cfg.finalize()
-    except ConfigError as exc:
+    except config.ConfigError as exc:
         return fail("configuration", str(exc))
     problem = check_database(cfg.DATABASE_URL)
     if problem:

@@ -3,8 +3,9 @@
 Server-rendered with Jinja (autoescaping on; room names are user-supplied), readable without
 JavaScript; one small deferred module (homepage/static/home.js) refreshes the live numbers and
 shows "Open in YouTube" or the install steps depending on whether the extension marked the page.
-Screenshots come from docs/screenshots (taken by the browser tests) and are only linked when the
-file exists, so a missing one never shows as a broken image.
+Feature cards show illustrations drawn for the homepage (homepage/static/features/*.svg); the
+screenshots in docs/screenshots (taken by the browser tests) serve only as the social preview
+image, linked only when the file exists.
 """
 from __future__ import annotations
 
@@ -65,35 +66,38 @@ class Feature:
     title: str
     text: str
     alt: str
-    shot: Shot | None
+
+    @property
+    def image(self) -> str:
+        """The card's illustration, drawn for the homepage (homepage/static/features/<key>.svg)."""
+        return f"features/{self.key}.svg"
 
 
-# Each feature card and the screenshot names that may illustrate it, best first (globs allowed).
+# Each feature card; its picture is homepage/static/features/<key>.svg (the tests' screenshots
+# only serve as the social preview image).
 FEATURES = (
-    ("sync", "In sync, on youtube.com",
-     "Everyone watches on the real YouTube page. Play, pause, seek and speed changes reach the whole "
-     "room, and the players stay within a fraction of a second of each other.",
-     "The ShareTube panel on a YouTube watch page, with the room's members, queue and chat",
-     ("overlay.png", "overlay-1280.png", "overlay*.png")),
-    ("ads", "Ad-aware rooms",
-     "When someone gets an ad, the room can wait for them, carry on, or only wait for the people in "
-     "charge: the room owner decides.",
-     "The ShareTube panel waiting for a member whose ad is still playing",
-     ("overlay-ad*.png", "overlay-waiting*.png", "overlay-midroll*.png")),
-    ("remote", "Your phone as a remote",
-     "Scan a QR code in the room panel and control playback, the queue and chat from your phone.",
-     "The ShareTube phone remote at phone size", ("remote-360.png",)),
-    ("queue", "A shared queue and chat",
-     "Anyone can add a video, paste a link in chat to queue it, drag to reorder. The next video starts "
-     "for everyone.",
-     "The room's shared queue", ("overlay-queue*.png",)),
-    ("dashboard", "A dashboard for whoever runs it",
-     "Rooms, people, load and an audit trail at a glance for the server's admins.",
-     "The ShareTube admin dashboard", ("dashboard.png",)),
-    ("own-server", "Your server, your rooms",
-     "ShareTube runs on a server that you or a friend hosts. Rooms, chat and accounts stay there; "
-     "the videos come straight from YouTube.",
-     "", ()),
+    Feature("sync", "In sync, on youtube.com",
+            "Everyone watches on the real YouTube page. Play, pause, seek and speed changes reach the whole "
+            "room, and the players stay within a fraction of a second of each other.",
+            "Two players showing the same moment of the same video, marked in sync"),
+    Feature("ads", "Ad-aware rooms",
+            "When someone gets an ad, the room can wait for them, carry on, or only wait for the people in "
+            "charge: the room owner decides.",
+            "One player shows an ad while the other waits, with a note naming who the room waits for"),
+    Feature("remote", "Your phone as a remote",
+            "Scan a QR code in the room panel and control playback, the queue and chat from your phone.",
+            "A QR code and a phone showing play, pause and seek controls"),
+    Feature("queue", "A shared queue and chat",
+            "Anyone can add a video, paste a link in chat to queue it, drag to reorder. The next video starts "
+            "for everyone.",
+            "A list of queued videos beside the chat, where a posted link joins the queue"),
+    Feature("dashboard", "A dashboard for whoever runs it",
+            "Rooms, people, load and an audit trail at a glance for the server's admins.",
+            "The admin dashboard with live numbers, a chart and the list of rooms"),
+    Feature("own-server", "Your server, your rooms",
+            "ShareTube runs on a server that you or a friend hosts. Rooms, chat and accounts stay there; "
+            "the videos come straight from YouTube.",
+            "One server with the browsers of friends connected to it"),
 )
 SOCIAL_IMAGE_CANDIDATES = ("overlay.png", "overlay-1280.png", "overlay*.png", "home-1280.png")
 
@@ -133,19 +137,6 @@ def find_shot(candidates: tuple[str, ...]) -> Shot | None:
                 dark = shot_at(path.with_name(f"{path.stem}-dark.png"))
                 return Shot(shot.name, shot.width, shot.height, dark) if dark else shot
     return None
-
-
-def features() -> list[Feature]:
-    used: set[str] = set()
-    cards = []
-    for key, title, text, alt, candidates in FEATURES:
-        shot = find_shot(candidates)
-        if shot and shot.name in used:  # one picture illustrates one card
-            shot = None
-        if shot:
-            used.add(shot.name)
-        cards.append(Feature(key, title, text, alt, shot))
-    return cards
 
 
 def social_image() -> str | None:
@@ -223,7 +214,7 @@ def page_headers(response: Response) -> Response:
 @bp.get("/")
 def home():
     return render_template("home/index.html", **page_context(
-        counts=live_counts(), features=features(), canonical=url_for("homepage.home", _external=True)))
+        counts=live_counts(), features=FEATURES, canonical=url_for("homepage.home", _external=True)))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,14 @@ export const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const KEY_STEP_MS = 5000;
 const STATE_WORDS = { idle: "Nothing playing", starting: "Starting", playing: "Playing", paused: "Paused", midroll: "Waiting for an ad" };
 
+export const NOTHING_QUEUED = "Nothing is queued yet: add a video in the Queue tab, then press Play.";
+
+/** Why the transport is off, or null: with no current entry and nothing queued, Play has nothing to play. */
+export function idleReason(state) {
+  if (state.playback?.entry_id) return null;
+  return state.upcoming().length ? null : NOTHING_QUEUED;
+}
+
 /** actions: command(event, data) → Promise<ack> */
 export function createNowPlaying({ state, clock, actions }) {
   const waitingText = el("p", { class: "waiting-text", attrs: { "data-testid": "waiting-text" } });
@@ -51,11 +59,13 @@ export function createNowPlaying({ state, clock, actions }) {
   const controlNote = el("p", {
     class: "note", attrs: { hidden: true, "data-testid": "control-note" },
   });
+  const idleNote = el("p", { class: "note", attrs: { hidden: true, id: "idle-note", "data-testid": "idle-note" } });
 
   const section = el("section", { class: "view view-now", attrs: { id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" } },
     banner, card,
     el("div", { class: "controls" },
       controlNote,
+      idleNote,
       progress,
       el("div", { class: "transport" }, back, playPause, fwd),
       el("div", { class: "secondary" }, restart, skip, rateBox)));
@@ -178,6 +188,16 @@ export function createNowPlaying({ state, clock, actions }) {
       : "In this room only the owner and operators control playback.";
     for (const b of [back, fwd, restart]) b.disabled = !hasEntry;
     skip.disabled = !hasEntry;
+    const reason = idleReason(state);
+    idleNote.hidden = !reason;
+    idleNote.textContent = reason || "";
+    playPause.disabled = Boolean(reason);
+    rate.disabled = Boolean(reason);
+    for (const control of [playPause, rate, bar]) {
+      if (reason) control.setAttribute("aria-describedby", "idle-note");
+      else control.removeAttribute("aria-describedby");
+    }
+    bar.setAttribute("aria-disabled", String(!hasEntry));
     rate.value = String(pb?.rate ?? 1);
     if (!RATES.includes(Number(rate.value))) rate.value = "1";
 

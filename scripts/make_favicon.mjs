@@ -1,6 +1,7 @@
 // Writes homepage/static/favicon.ico (16, 32 and 48 px PNGs in one ICO container) from the
 // extension's own icon drawing, so the site and the toolbar button look the same.
 //   node scripts/make_favicon.mjs
+/* global Buffer, console */
 
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

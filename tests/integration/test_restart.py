@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.checkout import make_checkout, restart_env, run_restart, stop_instance
+from tests.support.checkout import ROOT, make_checkout, restart_env, run_restart, stop_instance
 from tests.support.databases import free_port
 
 FAIL_FAST_S = 5.0
@@ -130,6 +130,22 @@ def test_env_file_and_port_reach_the_service_next_steps_and_admin_link(checkout:
     opened = requests.post(f"{base}/api/admin/session", json={"code": code}, timeout=5)
     assert opened.status_code == 200, opened.text
     assert opened.json()["user"]["email"] == "first.admin@example.com"
+
+    # The dashboard's sign-in hint, run as shown, is such a command.
+    hint = re.search(r'const CLI_HINT = "([^"]+)";', (ROOT / "dashboard/src/views/signin.js").read_text()).group(1)
+    shown = subprocess.run(["bash", "-c", hint.replace("you@example.com", "second.admin@example.com")],
+                           cwd=checkout, env=env, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip().startswith(f"{base}/dashboard/login#token=")
+    # The flask CLI itself reads .env too (python-dotenv): same port, same database.
+    direct = subprocess.run([str(checkout / ".venv/bin/flask"), "--app", "server", "sharetube", "admin-link",
+                             "third.admin@example.com"], cwd=checkout, env={**env, "RUN_SCHEDULER": "false",
+                             "SOCKETIO_ASYNC_MODE": "threading", "SHARETUBE_LOG_STDOUT": "0"},
+                            capture_output=True, text=True, timeout=120)
+    assert direct.returncode == 0, direct.stderr
+    direct_code = direct.stdout.strip().split("#token=", 1)[1]
+    assert direct.stdout.startswith(f"{base}/dashboard/login#token=")
+    assert requests.post(f"{base}/api/admin/session", json={"code": direct_code}, timeout=5).status_code == 200
 
     stopped = run_restart(checkout, "stop", env=env)
     assert stopped.returncode == 0

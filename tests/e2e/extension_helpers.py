@@ -1,7 +1,8 @@
 """Shared pieces of the ShareTube extension's browser tests (tests/e2e/test_extension_*.py).
 
-- The built extension, copied once per run into a temporary directory (a concurrent
-  `npm run build` cannot pull files from under a running Chromium).
+- The extension built once per run for http://localhost:5077 into a temporary directory
+  (`node extension/build.mjs --server … --out …`; extension/dist is built for whatever server
+  RESTART.sh last ran, and a concurrent build cannot pull files from under a running Chromium).
 - A real ShareTube server (Gunicorn, `single` pool) on a free loopback port.
 - Chromium profiles with the extension, pointed at the imitation YouTube.
 

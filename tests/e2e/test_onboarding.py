@@ -122,3 +122,25 @@ def test_from_the_homepage_download_to_a_room(instance: Instance, playwright_ins
         timeout=15_000)
     alice.close()
     bob.close()
+
+
+def test_an_unreachable_server_is_named_and_the_server_box_opens(playwright_instance: Any, fake_youtube: FakeYouTube,
+                                                                 tmp_path: Path) -> None:
+    """The extension's server is down (or elsewhere): the popup says which address it tried and
+    opens the Server box, prefilled with that address, to change it."""
+    from extension_helpers import build_extension_for
+
+    port = free_port()  # nothing listens there
+    extension = build_extension_for(f"http://127.0.0.1:{port}", tmp_path / "ext")
+    context = launch(playwright_instance, fake_youtube, extension, tmp_path / "profile")
+    popup = open_popup(context)
+    assert not popup.evaluate("document.getElementById('server-box').open")
+    popup.fill("[data-testid=st-signin-name]", "Alice")
+    popup.click("[data-testid=st-signin-submit]")
+    status = popup.locator("#status")
+    status.wait_for(state="visible")
+    text = status.text_content() or ""
+    assert f"http://127.0.0.1:{port}" in text and "Server box" in text, text
+    assert popup.evaluate("document.getElementById('server-box').open")
+    assert popup.input_value("#server") == f"http://127.0.0.1:{port}"
+    context.close()

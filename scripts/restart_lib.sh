@@ -35,6 +35,8 @@ st_load_env_file() {
     value="${value%"${value##*[![:space:]]}"}"
     if [[ ${#value} -ge 2 && ( ( "${value:0:1}" == '"' && "${value: -1}" == '"' ) || ( "${value:0:1}" == "'" && "${value: -1}" == "'" ) ) ]]; then
       value="${value:1:${#value}-2}"
+    else
+      value="${value%%[[:space:]]#*}"  # NAME=value  # a comment (as python-dotenv reads it)
     fi
     if [ -n "${!key+x}" ]; then continue; fi  # the environment wins over .env
     export "$key=$value"

@@ -221,3 +221,24 @@ def test_ctrl_c_while_following_says_the_service_keeps_running(checkout: Path, t
         if proc.poll() is None:
             proc.kill()
         stop_instance(checkout, env, instance)
+
+
+def test_restart_reads_env_like_the_flask_cli_does(checkout: Path, tmp_path: Path) -> None:
+    """RESTART.sh and `flask` (python-dotenv) must read the same .env the same way, or the admin
+    link and the service could disagree about the instance."""
+    from dotenv import dotenv_values
+
+    env_file = tmp_path / "sample.env"
+    env_file.write_text("# comment\nA=1 # note\nB=\"x # y\"\nexport C='q'\nE=http://h:1/#frag\nF=\n"
+                        "INSTANCE_DIR=/srv/x y\n")
+    names = ["A", "B", "C", "E", "F", "INSTANCE_DIR"]
+    script = ("source scripts/bootstrap.sh; source scripts/restart_lib.sh; st_load_env_file \"$1\"; "
+              + "; ".join(f'printf "%s\\n" "${name}"' for name in names))
+    out = subprocess.run(["bash", "-c", script, "bash", str(env_file)], cwd=checkout,
+                         env=restart_env(), capture_output=True, text=True, check=True).stdout.splitlines()
+    assert dict(zip(names, out, strict=True)) == {k: v for k, v in dotenv_values(env_file).items() if k in names}
+    # The environment wins over .env, in both.
+    kept = subprocess.run(["bash", "-c", 'source scripts/bootstrap.sh; source scripts/restart_lib.sh; '
+                           'st_load_env_file "$1"; echo "$A"', "bash", str(env_file)], cwd=checkout,
+                          env=restart_env(A="from-environment"), capture_output=True, text=True, check=True)
+    assert kept.stdout.strip() == "from-environment"

@@ -14,6 +14,7 @@ import sys
 import traceback
 import types
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -43,7 +44,8 @@ def short_reason(error: BaseException, password: str | None) -> str:
     reason = str(getattr(error, "orig", None) or error).strip().splitlines()
     text = reason[0] if reason else type(error).__name__
     if password:
-        text = text.replace(password, "***")
+        for form in {password, quote(password, safe="")}:
+            text = text.replace(form, "***")
     return text
 
 

@@ -74,9 +74,14 @@ st_load_settings() {
 }
 
 st_command() {
-  local prefix="" name
+  local prefix="" name value
   for name in "${ST_FROM_ENVIRONMENT[@]}"; do
-    prefix+="$name=$(printf '%q' "${!name}") "
+    value="${!name}"
+    # Never print a database password: the user puts it back (or keeps DATABASE_URL in .env).
+    if [ "$name" = DATABASE_URL ] && [[ "$value" =~ ^([^:/]+://[^:/@]+:).*(@[^@]*)$ ]]; then
+      value="${BASH_REMATCH[1]}PASSWORD${BASH_REMATCH[2]}"
+    fi
+    prefix+="$name=$(printf '%q' "$value") "
   done
   echo "$prefix$ST_INVOKED $*"
 }

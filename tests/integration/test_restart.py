@@ -242,3 +242,12 @@ def test_restart_reads_env_like_the_flask_cli_does(checkout: Path, tmp_path: Pat
                            'st_load_env_file "$1"; echo "$A"', "bash", str(env_file)], cwd=checkout,
                           env=restart_env(A="from-environment"), capture_output=True, text=True, check=True)
     assert kept.stdout.strip() == "from-environment"
+
+
+def test_printed_commands_never_show_the_database_password(checkout: Path, tmp_path: Path) -> None:
+    url = "postgresql+psycopg://st:pa%40ss-S3cret@db.example.org:5432/sharetube"
+    script = 'source scripts/bootstrap.sh; source scripts/restart_lib.sh; st_load_settings /dev/null; st_command stop'
+    out = subprocess.run(["bash", "-c", script], cwd=checkout, capture_output=True, text=True, check=True,
+                         env=restart_env(DATABASE_URL=url, INSTANCE_DIR=str(tmp_path / "i"))).stdout
+    assert "S3cret" not in out and "pa%40ss" not in out
+    assert "DATABASE_URL=postgresql+psycopg://st:PASSWORD@db.example.org:5432/sharetube" in out

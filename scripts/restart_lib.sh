@@ -118,7 +118,9 @@ st_failure_reason() {
 
 st_next_steps() {
   local zip="$1"
-  st_log "ShareTube is up: $BACKEND_BASE_URL  (listening on $LISTEN_HOST:$LISTEN_PORT)"
+  local where="$LISTEN_HOST:$LISTEN_PORT"
+  case "$LISTEN_HOST" in 0.0.0.0|::|"[::]") where="every interface, port $LISTEN_PORT" ;; esac
+  st_log "ShareTube is up: $BACKEND_BASE_URL  (listening on $where)"
   echo "Next steps:"
   echo "  1. Open $BACKEND_BASE_URL/ in Chrome and install the extension built for this server:"
   if [ -n "$zip" ]; then

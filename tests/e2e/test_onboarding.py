@@ -39,13 +39,16 @@ class Instance:
 
 
 @pytest.fixture(scope="module")
-def instance(tmp_path_factory: pytest.TempPathFactory, fake_youtube: FakeYouTube) -> Iterator[Instance]:
+def instance(tmp_path_factory: pytest.TempPathFactory, fake_youtube: FakeYouTube, db_templates: Any
+             ) -> Iterator[Instance]:
     root = tmp_path_factory.mktemp("onboarding")
     checkout = make_checkout(root / "ShareTube")
     port = free_port()
     instance_dir = root / "instance"
+    # The run's database (SQLite, or PostgreSQL with SHARETUBE_TEST_DB=postgres), kept in .env.
     (checkout / ".env").write_text(
-        f"LISTEN_PORT={port}\nINSTANCE_DIR={instance_dir}\nYOUTUBE_OEMBED_URL={fake_youtube.oembed_url}\n")
+        f"LISTEN_PORT={port}\nINSTANCE_DIR={instance_dir}\nYOUTUBE_OEMBED_URL={fake_youtube.oembed_url}\n"
+        f"DATABASE_URL={db_templates.fresh_url()}\n")
     env = restart_env()
     started = run_restart(checkout, "--no-follow", env=env, timeout=300)
     assert started.returncode == 0, started.stdout + started.stderr

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from server.api.homepage import page_context
+
 log = logging.getLogger("sharetube.errors")
 
 JSON_PREFIXES = ("/api/", "/auth/", "/socket.io", "/metrics")
@@ -32,7 +34,6 @@ def wants_json() -> bool:
 
 def error_page(status: int):
     """The HTML page for `status`; plain text if even the template fails (a 500 must not loop)."""
-    from server.api.homepage import page_context
     eyebrow, heading, text = PAGES[status]
     try:
         return render_template("home/not_found.html", **page_context(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e.screenshots import SCREENSHOTS
 from tests.e2e.test_mobile_remote import (  # noqa: F401  (fixtures: server, browser, phone)
     Member,
     browser,
@@ -30,6 +31,7 @@ def test_nothing_queued_disables_the_transport_with_a_reason(server, phone):  # 
         expect(play).to_be_disabled()
         expect(play).to_have_attribute("aria-describedby", "idle-note")
         expect(page.get_by_test_id("rate")).to_be_disabled()
+        page.screenshot(path=str(SCREENSHOTS / "remote-nothing-queued.png"))
 
         ack = alice.emit("queue.add", {"video_id": "aaaaaaaaaaa", "title": "First pick", "duration_ms": 60_000})
         assert ack["ok"], ack

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from deploy_files import LOCAL_DB_HOSTS, Plan, PostgresTarget
 
 SYSTEMD_DIR = "/etc/systemd/system"
+ACME_WEBROOT = "/var/www/html"  # the nginx site answers /.well-known/acme-challenge/ from here
+ADMIN_EMAIL = "you@example.org"
 NGINX_SITES = "/etc/nginx/sites-enabled"
 
 
@@ -79,20 +81,48 @@ def install_commands(
         f"curl -fsS http://127.0.0.1:{plan.bg_port}/api/health",
         f"curl -fsS {plan.public_url}/api/health",
     ]
-    return commands + extension_commands(plan, env)
+    commands += extension_commands(plan, env, next_step(commands))
+    if plan.certificate_pending:  # last: what follows it is running the generator again
+        commands += certificate_commands(plan, next_step(commands))
+    return commands
 
 
-def extension_commands(plan: Plan, env: dict[str, str]) -> list[str]:
+def extension_commands(plan: Plan, env: dict[str, str], step: int) -> list[str]:
     """Build the extension for this server's public URL and package it where the homepage
     offers it (<instance>/extension/ShareTube-extension-<version>.zip), as RESTART.sh does."""
     public = (env.get("BACKEND_BASE_URL") or plan.public_url).rstrip("/")
     built = plan.instance_dir / "extension"
-    app = plan.app_dir
     return [
-        f"# 8. The extension this server offers on its homepage, built for {public}",
+        f"# {step}. The extension this server offers on its homepage, built for {public}",
         "command -v npm >/dev/null || apt-get install -y nodejs npm",
-        f"cd {app} && {{ test -d node_modules || npm ci --no-audit --no-fund; }} && "
+        f"cd {plan.app_dir} && {{ test -d node_modules || npm ci --no-audit --no-fund; }} && "
         f"node extension/build.mjs --server {public} --out {built}/unpacked && "
         f"node extension/package.mjs --dist {built}/unpacked --out {built}",
         f"chown -R {plan.user}:{plan.group} {built}",
     ]
+
+
+def next_step(commands: list[str]) -> int:
+    """The number after the last '# N.' heading."""
+    numbers = [int(line[2:].split(".", 1)[0]) for line in commands
+               if line.startswith("# ") and line[2:].split(".", 1)[0].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def certificate_commands(plan: Plan, step: int) -> list[str]:
+    """--letsencrypt before the certificate exists: get it by the webroot the site already serves."""
+    return [
+        f"# {step}. HTTPS: get the certificate (nginx answers the challenge on port {plan.http_port}), then run the",
+        "#    same setup_deploy.py command again and its printed commands: the site moves to HTTPS",
+        "apt-get install -y certbot",
+        f"certbot certonly --webroot -w {ACME_WEBROOT} -d {plan.domain}",
+    ]
+
+
+def first_admin_command(plan: Plan) -> str:
+    """The dashboard's first admin: a one-time sign-in link, made with the service's own
+    environment (the units' values, then the env file over them, as systemd does), as its account."""
+    return (f"(cd {plan.app_dir} && export VERSION={plan.version} INSTANCE_DIR={plan.instance_dir} "
+            f"BACKEND_BASE_URL={plan.public_url} && set -a && . {plan.env_file} && set +a && "
+            "AUTO_MIGRATE=false RUN_SCHEDULER=false SOCKETIO_ASYNC_MODE=threading "
+            f"runuser -u {plan.user} -- {plan.venv}/bin/flask --app server sharetube admin-link {ADMIN_EMAIL})")

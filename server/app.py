@@ -26,6 +26,7 @@ from server.extensions import db, jwt, migrate, socketio
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.runtime import Runtime
+from server.services.segment_jobs import init_segments
 
 log = logging.getLogger("sharetube")
 
@@ -76,6 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_cli(app)
 
     init_metadata(app)
+    init_segments(app)
 
     if cfg.AUTO_MIGRATE:
         upgrade_schema(app)

@@ -12,13 +12,14 @@ from pathlib import Path
 from tests.deploy.conftest import REPO, generate, printed_commands
 
 V = "v9-77"
+PACKAGE_VERSION = json.loads((REPO / "package.json").read_text())["version"]
 
 
 def test_the_printed_extension_step_packages_it_for_the_public_url(tmp_path: Path) -> None:
     app = tmp_path / "app"
     app.mkdir()
     shutil.copytree(REPO / "extension", app / "extension", ignore=shutil.ignore_patterns("dist", "*.zip"))
-    for name in ("package.json", "node_modules"):
+    for name in ("package.json", "node_modules", "clients"):
         (app / name).symlink_to(REPO / name)
     instance = tmp_path / "instance"
     result = generate("--version", V, "--output-dir", tmp_path / "out", "--app-dir", app,
@@ -29,7 +30,7 @@ def test_the_printed_extension_step_packages_it_for_the_public_url(tmp_path: Pat
     assert build.startswith(f"cd {app} && ")
     run = subprocess.run(["bash", "-c", build], capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stdout + run.stderr
-    package = instance / "extension" / "ShareTube-extension-0.1.0.zip"
+    package = instance / "extension" / f"ShareTube-extension-{PACKAGE_VERSION}.zip"
     assert package.is_file()
     with zipfile.ZipFile(package) as archive:
         manifest = json.loads(archive.read("manifest.json"))

@@ -27,6 +27,7 @@ from tests.support.checkout import make_checkout, restart_env, run_restart, stop
 from tests.support.databases import free_port
 
 VIDEO = "stOnboard01"
+PACKAGE_VERSION = json.loads((Path(__file__).resolve().parents[2] / "package.json").read_text())["version"]
 
 
 @dataclass
@@ -63,7 +64,7 @@ def launch(playwright: Any, fake: FakeYouTube, extension_dir: Path | None, profi
 
 def test_from_the_homepage_download_to_a_room(instance: Instance, playwright_instance: Any,
                                               fake_youtube: FakeYouTube, tmp_path: Path) -> None:
-    zip_made = instance.instance_dir / "extension" / "ShareTube-extension-0.1.0.zip"
+    zip_made = instance.instance_dir / "extension" / f"ShareTube-extension-{PACKAGE_VERSION}.zip"
     assert zip_made.is_file(), "RESTART.sh packaged the extension into the instance folder"
     assert str(zip_made) in instance.started.stdout, "the next steps say where the zip is"
 
@@ -76,7 +77,7 @@ def test_from_the_homepage_download_to_a_room(instance: Instance, playwright_ins
     with page.expect_download() as download_info:
         page.get_by_test_id("download-extension").click()
     download = download_info.value
-    assert download.suggested_filename == "ShareTube-extension-0.1.0.zip"
+    assert download.suggested_filename == f"ShareTube-extension-{PACKAGE_VERSION}.zip"
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     plain.close()

@@ -12,6 +12,9 @@ import {
   SYNC_TICK_MS,
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
+import { BufferPolicy } from "../lib/buffer_policy.js";
+import { expectedPositionMs } from "../../../clients/core/room_position.js";
+import { SeekFights, clockKey } from "../lib/seek_fights.js";
 import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
 import { SyncEngine } from "../lib/sync_engine.js";
 
@@ -29,6 +32,8 @@ export class SyncLoop {
   constructor(deps) {
     Object.assign(this, deps);
     this.engine = new SyncEngine();
+    this.seekFights = new SeekFights(); // another extension skipping segments (lib/seek_fights.js)
+    this.bufferPolicy = new BufferPolicy(); // the room's buffer_policy (lib/buffer_policy.js)
     this.clock = { offsetMs: 0, rttMs: 0 };
     this.timer = null;
     this.holdTimer = null;
@@ -61,6 +66,7 @@ export class SyncLoop {
     this.reports.readyEntry = null;
     this.reports.ad = null;
     this.engine.reset();
+    this.seekFights.reset();
     this.tick();
   }
 
@@ -87,13 +93,15 @@ export class SyncLoop {
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
+    const steered = this.followBufferPolicy(playback, state);
     if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) {
       this.reportStatus(playback, state, true);
       return;
     }
     this.pendingCommand = null;
+    if (this.skippingLocally(playback)) return this.reportStatus(playback, state, false);
     const decision = this.engine.decide({
-      playback,
+      playback: steered,
       serverNowMs: this.serverNow(),
       localNowMs: performance.now(),
       video: state,
@@ -111,6 +119,7 @@ export class SyncLoop {
       video.playbackRate = this.roomRate;
     }
     this.engine.reset();
+    this.seekFights.reset();
   }
 
   apply(decision, video, state) {
@@ -199,6 +208,7 @@ export class SyncLoop {
     }
     const playback = this.roomPlayback();
     if (!playback || video.ended || this.adapter.adActive() || !this.adapter.userIsActing()) {
+      if (kind === "seek" && playback) this.noteForeignSeek(video, playback);
       return this.tick();
     }
     return this.userAction(kind, video, playback);
@@ -219,6 +229,7 @@ export class SyncLoop {
   }
 
   userAction(kind, video, playback) {
+    this.seekFights.reset();
     const roomPlays = playback.state === "playing";
     if (kind === "seek") {
       this.pendingCommand = { kind, untilMs: performance.now() + COMMAND_ACK_TIMEOUT_MS };
@@ -238,6 +249,36 @@ export class SyncLoop {
     } else {
       this.tick();
     }
+  }
+
+  // --- other extensions that move the video (lib/seek_fights.js) ----------------------------
+
+  /** A seek neither the user nor the engine made: reverted, unless it keeps coming back. */
+  noteForeignSeek(video, playback) {
+    const leftAlone = this.seekFights.foreignSeek({
+      toMs: video.currentTime * 1000,
+      roomMs: expectedPositionMs(playback, this.serverNow()),
+      clock: clockKey(playback),
+      nowMs: performance.now(),
+      roomSkips: playback.segments || [],
+    });
+    if (leftAlone) this.engine.reset();
+  }
+
+  /** True while this viewer skips a range on its own: the engine leaves the video alone. */
+  skippingLocally(playback) {
+    const roomMs = expectedPositionMs(playback, this.serverNow());
+    return this.seekFights.skipping({ roomMs, clock: clockKey(playback) });
+  }
+
+  /** The room's buffering policy: stall reports under "wait", the lagged clock under "ignore". */
+  followBufferPolicy(playback, state) {
+    const { report, playback: steered } = this.bufferPolicy.observe({
+      playback, policy: this.getView()?.settings?.buffer_policy, video: state, buffering: this.buffering,
+      selfId: this.getSelfId(), serverNowMs: this.serverNow(), nowMs: performance.now(),
+    });
+    if (report !== null) this.transport.emit("player.buffering", { entry_id: playback.entry_id, active: report });
+    return steered;
   }
 
   async send(kind, payload) {
@@ -291,6 +332,7 @@ export class SyncLoop {
       serverNowMs: this.serverNow(),
       buffering: this.buffering,
       settling,
+      skipping: this.seekFights.range() !== null,
     }));
   }
 

@@ -28,7 +28,7 @@ import {
   SEEK_TIMEOUT_MS,
 } from "../constants.js";
 import { EchoGuard } from "./echo_guard.js";
-import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 import { SeekLatency } from "./seek_latency.js";
 
 function decision(action, fields) {

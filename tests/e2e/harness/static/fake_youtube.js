@@ -187,11 +187,23 @@
     else if (key === "ArrowUp") video.volume = Math.min(1, video.volume + 0.05);
     else if (key === "ArrowDown") video.volume = Math.max(0, video.volume - 0.05);
     else if (key === "m") video.muted = !video.muted;
+    else if (key === "f") toggleFullscreen();
+    else if (key === "t") toggleTheater();
     else if (key === "Home") seekTo(0);
     else if (key === "End") seekTo(duration);
     else if (/^[0-9]$/.test(key)) seekTo((duration * Number(key)) / 10);
     else return;
     event.preventDefault();
+  }
+
+  // Like YouTube: the player element itself goes fullscreen; "t" toggles the theater layout.
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else player.requestFullscreen().catch(() => {});
+  }
+
+  function toggleTheater() {
+    $("ytd-watch-flexy").toggleAttribute("theater");
   }
 
   function onClick(event) {
@@ -205,6 +217,8 @@
   }
 
   $(".ytp-play-button").addEventListener("click", togglePlay);
+  $(".ytp-fullscreen-button").addEventListener("click", toggleFullscreen);
+  $(".ytp-size-button").addEventListener("click", toggleTheater);
   video.addEventListener("click", togglePlay);
   $(".ytp-progress-bar").addEventListener("click", (event) => {
     const rect = event.currentTarget.getBoundingClientRect();

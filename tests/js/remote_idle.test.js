@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { RoomState } from "../../mobile_remote/src/lib/room_state.js";
-import { NOTHING_QUEUED, idleReason } from "../../mobile_remote/src/ui/now_playing.js";
+import { NOTHING_QUEUED, idleReason } from "../../mobile_remote/src/lib/idle_reason.js";
 
 test("an empty room gives the reason; a queued or current entry takes it away", () => {
   const state = new RoomState();

@@ -3,20 +3,13 @@
 
 import { formatTime } from "../../../clients/core/format.js";
 import { expectedPositionMs } from "../../../clients/core/room_position.js";
+import { idleReason } from "../lib/idle_reason.js";
 import { positionFromPointer, seekTarget } from "../lib/seek_bar.js";
 import { entryTitle, h, icon, iconButton, thumbnail } from "./dom.js";
 
 export const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const KEY_STEP_MS = 5000;
 const STATE_WORDS = { idle: "Nothing playing", starting: "Starting", playing: "Playing", paused: "Paused", midroll: "Waiting for an ad" };
-
-export const NOTHING_QUEUED = "Nothing is queued yet: add a video in the Queue tab, then press Play.";
-
-/** Why the transport is off, or null: with no current entry and nothing queued, Play has nothing to play. */
-export function idleReason(state) {
-  if (state.playback?.entry_id) return null;
-  return state.upcoming().length ? null : NOTHING_QUEUED;
-}
 
 /** actions: command(event, data) → Promise<ack> */
 export function createNowPlaying({ state, clock, actions }) {
@@ -61,7 +54,7 @@ export function createNowPlaying({ state, clock, actions }) {
   const controlNote = h("p", {
     class: "note", hidden: true, testid: "control-note",
   });
-  const idleNote = el("p", { class: "note", attrs: { hidden: true, id: "idle-note", "data-testid": "idle-note" } });
+  const idleNote = h("p", { class: "note", hidden: true, id: "idle-note", testid: "idle-note" });
 
   const section = h("section", { class: "view view-now", id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" },
     banner, card,

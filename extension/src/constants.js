@@ -6,8 +6,14 @@
 // (sha256 of the DER public key, first 32 hex digits mapped 0-9a-f -> a-p).
 export const EXTENSION_ID = "nkaopmohhnloiehikndojndhgneiodhh";
 export const SIGN_IN_REDIRECT_URL = `https://${EXTENSION_ID}.chromiumapp.org/`;
-export const DEFAULT_SERVER_URL = "http://127.0.0.1:5077";
-export const DEFAULT_SERVER_ORIGINS = ["http://127.0.0.1:5077", "http://localhost:5077"];
+// The server this build was made for (extension/build.mjs --server / BACKEND_BASE_URL); the
+// manifest grants exactly these origins. Unbundled (node --test) the embedded default stands.
+/* global __SHARETUBE_DEFAULT_SERVER__, __SHARETUBE_DEFAULT_ORIGINS__ */
+export const DEFAULT_SERVER_URL =
+  typeof __SHARETUBE_DEFAULT_SERVER__ === "string" ? __SHARETUBE_DEFAULT_SERVER__ : "http://127.0.0.1:5077";
+export const DEFAULT_SERVER_ORIGINS =
+  typeof __SHARETUBE_DEFAULT_ORIGINS__ === "object" ? __SHARETUBE_DEFAULT_ORIGINS__ : ["http://127.0.0.1:5077", "http://localhost:5077"];
+export const PRESENCE_SCRIPT_ID = "sharetube-presence-chosen-server"; // registered for a server chosen in the popup
 export const PROTOCOL_VERSION = 1;
 export const TAB_PORT_NAME = "sharetube-tab";
 export const INVITE_HASH_KEY = "sharetube";

@@ -12,7 +12,7 @@
 # (not .env), the printed follow-up commands repeat them.
 ST_INSTANCE_SETTINGS=(VERSION INSTANCE_DIR LISTEN_HOST LISTEN_PORT BACKEND_BASE_URL DATABASE_URL)
 ST_FROM_ENVIRONMENT=()
-ST_INVOKED="${ST_INVOKED:-$0}"
+ST_INVOKED="$0"  # how this script was called: the printed follow-up commands repeat it
 
 st_usage() {
   sed -n '2,/^[^#]/p' "$1" | grep '^#' | sed 's/^# \{0,1\}//'

@@ -16,6 +16,33 @@ const MEDIA_EVENTS = [
 const INPUT_EVENTS = ["pointerdown", "pointerup", "keydown", "keyup", "click"];
 const POLL_MS = 500;
 
+const AD_SELECTORS = {
+  overlay: ".ytp-ad-player-overlay, .ytp-ad-player-overlay-layout",
+  badge: ".ytp-ad-text, .ytp-ad-simple-ad-badge, .ytp-ad-badge, .ytp-ad-preview-container",
+  skip: ".ytp-skip-ad-button, .ytp-ad-skip-button, .ytp-ad-skip-button-modern",
+  module: ".ytp-ad-module",
+};
+
+/** How `el` renders inside `player` (lib/ad_rules.js: Box): hidden ancestors and opacity count. */
+function elementBox(el, player, playerBox) {
+  const rect = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  let display = style.display;
+  let opacity = Number(style.opacity);
+  for (let node = el.parentElement; node && node !== player; node = node.parentElement) {
+    const up = getComputedStyle(node);
+    if (up.display === "none") display = "none";
+    opacity *= Number(up.opacity);
+  }
+  const inPlayer = rect.right > playerBox.left && rect.left < playerBox.right
+    && rect.bottom > playerBox.top && rect.top < playerBox.bottom;
+  const children = [...el.children].filter((child) => {
+    const box = child.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(child).visibility !== "hidden";
+  }).length;
+  return { width: rect.width, height: rect.height, display, visibility: style.visibility, opacity, inPlayer, children };
+}
+
 function textOf(selector) {
   return document.querySelector(selector)?.textContent?.trim() || "";
 }
@@ -117,18 +144,18 @@ export class YouTubeAdapter {
     this.callbacks.onVideo(video);
   }
 
-  /** The plain snapshot lib/ad_rules.js decides on. */
+  /** The plain snapshot lib/ad_rules.js decides on: what shows, not what is present. */
   adSnapshot() {
     const player = document.querySelector(PLAYER);
     if (!player) return null;
+    const playerBox = player.getBoundingClientRect();
+    const boxes = (selector) => [...player.querySelectorAll(selector)].map((el) => elementBox(el, player, playerBox));
     return {
       playerClasses: [...player.classList],
-      hasAdOverlay: Boolean(player.querySelector(".ytp-ad-player-overlay, .ytp-ad-player-overlay-layout")),
-      adModuleChildren: player.querySelector(".ytp-ad-module")?.childElementCount || 0,
-      adTextPresent: Boolean(
-        player.querySelector(".ytp-ad-text, .ytp-ad-simple-ad-badge, .ytp-ad-badge, .ytp-skip-ad-button, .ytp-ad-skip-button"),
-      ),
-      videoSrcChanged: false,
+      overlay: boxes(AD_SELECTORS.overlay),
+      badge: boxes(AD_SELECTORS.badge),
+      skip: boxes(AD_SELECTORS.skip),
+      module: boxes(AD_SELECTORS.module),
     };
   }
 
@@ -179,7 +206,8 @@ export class YouTubeAdapter {
       seeking: video.seeking,
       readyState: video.readyState,
       ended: video.ended,
-      adActive: this.adActive(),
+      durationMs: Number.isFinite(video.duration) ? video.duration * 1000 : null,
+      adActive: this.adActive(), // the page's claim; the sync loop judges it (lib/ad_verdict.js)
     };
   }
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -149,6 +150,9 @@ class FakeYouTubeHandler(BaseHTTPRequestHandler):
                 status = HTTPStatus.PARTIAL_CONTENT
             first, last = wanted
         self.fake.record_media_request(MediaRequest(self.path, range_header, int(status)))
+        slow_ms = self.fake.variant.slow_start_ms
+        if slow_ms and first == 0 and not name.startswith("clip/"):
+            time.sleep(slow_ms / 1000)  # the "slow start" page variant: buffering before canplay
         self.send_response(status)
         self.send_header("Content-Type", "video/webm")
         self.send_header("Accept-Ranges", "bytes")

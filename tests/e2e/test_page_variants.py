@@ -103,7 +103,9 @@ def check_ad_hold(pair: Pair) -> None:
     alice, bob = pair.alice, pair.bob
     assert waiting_banner(bob) is None, "a room held before any ad"
     alice.page.evaluate("window.__fakeYT.startAd(2500)")
-    banner = wait_until(lambda: waiting_banner(bob), timeout_s=6, what="Bob's waiting banner")
+    banner = wait_until(lambda: waiting_banner(bob), timeout_s=6, what="Bob's waiting banner",
+                        show=lambda: (video_state(alice.page), sample_playback([alice.page]),
+                                      evaluate_without_gesture(alice.page, f"{PLAYER}.className")))
     assert "Waiting for an ad: Alice" in banner["text"], banner
     wait_until(lambda: video_state(bob.page)["paused"], timeout_s=4, what="Bob's player to hold")
     held_at = pair.t(bob)

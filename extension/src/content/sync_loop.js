@@ -132,6 +132,11 @@ export class SyncLoop {
     return verdict.active;
   }
 
+  /** An ad shows right now (the page's claim as of this instant, unless it was withdrawn). */
+  adShowsNow() {
+    return this.adNow || (this.adapter.adActive() && !this.adVerdict.claim?.healed);
+  }
+
   /** Not steering any more (left the room, another video): undo a nudge left in flight. */
   release(video) {
     clearTimeout(this.holdTimer);
@@ -227,7 +232,7 @@ export class SyncLoop {
       return undefined;
     }
     const playback = this.roomPlayback();
-    if (!playback || video.ended || this.adNow || !this.adapter.userIsActing()) {
+    if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing()) {
       return this.tick();
     }
     return this.userAction(kind, video, playback);

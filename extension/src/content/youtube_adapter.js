@@ -14,6 +14,7 @@ const MEDIA_EVENTS = [
   "play", "pause", "seeking", "seeked", "ratechange", "playing", "waiting", "ended",
   "loadedmetadata", "durationchange", "canplay", "emptied",
 ];
+const MEDIA_SESSION_EVENT = "sharetube:media-session";
 const INPUT_EVENTS = ["pointerdown", "pointerup", "keydown", "keyup", "click"];
 const POLL_MS = 500;
 
@@ -81,6 +82,8 @@ export class YouTubeAdapter {
     for (const type of INPUT_EVENTS) {
       cleanup.listen(window, type, (event) => this.noteInput(event), { capture: true, passive: true });
     }
+    // Media keys / Chrome's media controls (media_session_bridge.js, in the page's world).
+    cleanup.listen(document, MEDIA_SESSION_EVENT, () => { this.lastInputAt = performance.now(); });
     cleanup.interval(() => this.refresh(), POLL_MS); // history changes YouTube makes silently
     cleanup.observe(new MutationObserver(() => this.bindSoon()), document.documentElement, {
       childList: true,

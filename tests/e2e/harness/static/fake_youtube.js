@@ -384,10 +384,18 @@
   }
 
   $(".ytp-play-button").addEventListener("click", togglePlay);
-  $(".ytp-progress-bar").addEventListener("click", (event) => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    if (Number.isFinite(video.duration)) seekTo(((event.clientX - rect.left) / rect.width) * video.duration);
+  // Clicking or dragging (scrubbing) the progress bar seeks, repeatedly while the button is down.
+  const bar = $(".ytp-progress-bar");
+  const seekToPointer = (event) => {
+    const rect = bar.getBoundingClientRect();
+    const fraction = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
+    if (Number.isFinite(video.duration)) seekTo(fraction * video.duration);
+  };
+  bar.addEventListener("pointerdown", (event) => {
+    bar.setPointerCapture(event.pointerId);
+    seekToPointer(event);
   });
+  bar.addEventListener("pointermove", (event) => { if (event.buttons & 1) seekToPointer(event); });
   autonavToggle.closest("button").addEventListener("click", () => setAutonav(!autonavOn()));
   $(".ytp-autonav-endscreen-upnext-cancel-button").addEventListener("click", cancelAutonav);
   $(".ytp-next-button").addEventListener("click", () => state.data.upNext && navigate(state.data.upNext.videoId));

@@ -138,8 +138,8 @@ def check_auto_advance(pair: Pair) -> None:
 
 # --- each variant's own situation ---------------------------------------------------------
 def extra_theater(pair: Pair) -> None:
-    assert evaluate_without_gesture(pair.alice.page,
-                                    "Boolean(document.querySelector('ytd-watch-flexy[theater] #player-full-bleed-container #movie_player'))")
+    theater = "ytd-watch-flexy[theater] #player-full-bleed-container #movie_player"
+    assert evaluate_without_gesture(pair.alice.page, f"Boolean(document.querySelector('{theater}'))")
     press_on_player(pair.alice, "t")  # back to the default layout while playing: the <video> moves
     press_on_player(pair.bob, "t")
     wait_in_sync(pair.pages, playing=True, timeout_s=8)
@@ -177,8 +177,8 @@ def extra_player_api(pair: Pair) -> None:
 
 
 def extra_hidden_ad_leftovers(pair: Pair) -> None:
-    count = evaluate_without_gesture(
-        pair.bob.page, f"{PLAYER}.querySelectorAll('.ytp-ad-module, .ytp-ad-player-overlay, .ytp-ad-skip-button').length")
+    leftovers = ".ytp-ad-module, .ytp-ad-player-overlay, .ytp-ad-skip-button"
+    count = evaluate_without_gesture(pair.bob.page, f"{PLAYER}.querySelectorAll('{leftovers}').length")
     assert count >= 3, "the leftovers are in the page"
     assert waiting_banner(pair.alice) is None and waiting_banner(pair.bob) is None
 

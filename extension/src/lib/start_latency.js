@@ -6,6 +6,7 @@
 // after the anchor had a true latency of lagMs + earlyMs.
 
 import {
+  START_LATENCY_CAP_MS,
   START_LATENCY_EWMA_ALPHA,
   START_LATENCY_INITIAL_MS,
   START_LATENCY_MAX_MS,
@@ -28,7 +29,7 @@ export class StartLatency {
     const sample = lagMs + earlyMs;
     if (!Number.isFinite(sample) || sample < -this.maxMs || sample > this.maxMs) return false;
     const next = this.alpha * sample + (1 - this.alpha) * this.estimateMs;
-    this.estimateMs = Math.min(this.maxMs, Math.max(0, next));
+    this.estimateMs = Math.min(START_LATENCY_CAP_MS, Math.max(0, next));
     this.samples += 1;
     return true;
   }

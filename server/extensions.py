@@ -1,6 +1,9 @@
 """Extension objects, created bare and bound in create_app with init_app."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, current_app, request
 from flask_jwt_extended import JWTManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -16,3 +19,22 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
 socketio = SocketIO()
+
+# The declarative base of every model: Flask-SQLAlchemy builds `db.Model` at run time (a subclass
+# of Base with the session bound), which a type checker cannot see as a class.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def current_sid() -> str:
+    """The Socket.IO session id of the event being handled (Flask-SocketIO sets `request.sid`)."""
+    sid: str = request.sid  # type: ignore[attr-defined]
+    return sid
+
+
+def real_app() -> Flask:
+    """The app object behind `current_app`, for work that outlives the request (background tasks)."""
+    app: Any = current_app
+    return app._get_current_object()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every ShareTube test: JS unit tests + lint, Python lint, then the whole pytest suite
+# Runs every ShareTube test: JS unit tests + lint, Python lint and type check, then the whole pytest suite
 # (unit, socket, integration against real Gunicorn/gevent/Redis, browser end-to-end with
 # headless Chromium and the real extension, deployment checks) on SQLite, and once more on a
 # real PostgreSQL that the run starts and stops itself. Installs what it needs on Debian.
@@ -21,6 +21,8 @@ npm run --silent test:js
 
 st_log "Python: lint"
 ruff check .
+st_log "Python: type check (mypy over server/, config in pyproject.toml)"
+mypy
 
 st_log "pytest on SQLite (every suite)"
 SHARETUBE_TEST_DB=sqlite pytest -q "$@"

@@ -16,14 +16,14 @@ from server.errors import ApiError, invalid
 from server.extensions import db
 from server.models import User
 from server.models.admin_login import AdminLogin
-from server.services.admin_auth import (
+from server.services.admin.auth import (
     admin_from_cookie,
     open_session_from_bearer,
     redeem_link_code,
     revoke_login,
     session_token,
 )
-from server.services.admin_socket import admin_sids, drop_admin_sockets
+from server.services.admin.sessions import admin_sids, drop_admin_sockets
 from server.services.audit import audit
 
 bp = Blueprint("admin", __name__)
@@ -71,6 +71,8 @@ def session_open():
     else:
         raise invalid("Send the sign-in code ('code') or a bearer token")
     user = db.session.get(User, login.user_id)
+    if user is None:
+        raise invalid("This sign-in belongs to no user")
     db.session.flush()
     audit(None, user.id, "admin.sign_in", after={"method": login.method, "login_id": login.id})
     db.session.commit()

@@ -22,7 +22,9 @@ from server.domain.youtube_urls import is_video_id
 from server.errors import ApiError
 from server.extensions import db
 from server.models import QueueEntry, Room
-from server.runtime import rt
+from server.services.presence.counts import public_counts
+from server.services.rooms import load_playback, public_facts, room_by_code
+from server.services.runtime import rt
 
 log = logging.getLogger("sharetube.homepage")
 
@@ -156,7 +158,6 @@ def social_image() -> str | None:
 # --- what every page shows ----------------------------------------------------------------------
 def live_counts() -> dict | None:
     """The public numbers of /api/stats, or None when they cannot be read (the page still renders)."""
-    from server.api.routes import public_counts
     try:
         return public_counts()
     except Exception:  # a database hiccup must not take the homepage down
@@ -240,7 +241,6 @@ def current_entry(room: Room, entry_id: int | None) -> QueueEntry | None:
 
 
 def join_facts(code: str) -> JoinFacts:
-    from server.services.rooms import load_playback, public_facts, room_by_code
     room = room_by_code(code)
     facts = public_facts(room, len(rt().presence.users_in_room(room.code)))
     playback = load_playback(room)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 
-from server.auth.tokens import Identity, identity_from_claims, issue_token
 from server.errors import forbidden
 from server.services import pairing as svc
 from server.services.rooms import role_of, room_by_code
+from server.services.tokens import Identity, identity_from_claims, issue_token
 from server.validation import Str, validate
 
 bp = Blueprint("pairing", __name__)

@@ -1,16 +1,18 @@
 """REST: health, public stats, rooms."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
-from sqlalchemy import func, text
+from sqlalchemy import text
 
-from server.auth.tokens import identity_from_claims
 from server.errors import ApiError
 from server.extensions import db
-from server.models import Room
-from server.runtime import rt
+from server.services import prom
+from server.services.presence.counts import public_counts
+from server.services.room_view import room_wire
 from server.services.rooms import create_room, public_facts, room_by_code
+from server.services.runtime import rt
+from server.services.tokens import identity_from_claims
 
 bp = Blueprint("api", __name__)
 
@@ -36,22 +38,6 @@ def health():
     return jsonify(body), 200 if db_ok else 503
 
 
-def public_counts() -> dict:
-    presence = rt().presence
-    codes = presence.store.room_codes()
-    users: set[int] = set()
-    active = 0
-    for code in codes:
-        in_room = presence.users_in_room(code)
-        if in_room:
-            active += 1
-            users.update(in_room)
-    open_rooms = db.session.execute(
-        db.select(func.count()).select_from(Room).where(Room.closed_ms.is_(None))).scalar_one()
-    return {"rooms": open_rooms, "rooms_active": active, "users_online": len(users),
-            "sockets": len(presence.local_conns())}
-
-
 @bp.get("/api/stats")
 def stats():
     return jsonify({"ok": True, **public_counts()})
@@ -71,7 +57,6 @@ def rooms_create():
     if not isinstance(body, dict):
         raise ApiError("invalid", "The body must be a JSON object")
     room = create_room(ident.user, body.get("settings"))
-    from server.events.rooms import room_wire
     return jsonify({"ok": True, **room_wire(room)}), 201
 
 
@@ -85,8 +70,5 @@ def rooms_get(code: str):
 
 @bp.get("/metrics")
 def metrics():
-    from flask import Response
-
-    from server.services import prom
     body, content_type = prom.exposition()
     return Response(body, content_type=content_type)

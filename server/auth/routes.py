@@ -12,12 +12,13 @@ from flask_jwt_extended import get_jwt, jwt_required
 from joserfc.errors import JoseError
 from requests import RequestException
 
-from server.auth.tokens import identity_from_claims, issue_token
 from server.domain.chat_text import InvalidText, clean_display_name
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.models import User
 from server.services.audit import audit
+from server.services.presence.connections import drop_user_sockets
+from server.services.tokens import identity_from_claims, issue_token
 from server.timeutil import now_ms
 from server.validation import Str, validate
 
@@ -81,7 +82,6 @@ def logout():
     ident.user.token_version += 1
     db.session.commit()
     log.info("event=logout user=u%s tv=%s", ident.user.id, ident.user.token_version)
-    from server.services.connections import drop_user_sockets  # avoid an import cycle
     drop_user_sockets(ident.user.id, reason="signed_out")
     return jsonify({"ok": True})
 

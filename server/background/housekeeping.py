@@ -3,10 +3,16 @@ from __future__ import annotations
 
 import logging
 
+import psutil
 from flask import Flask
 
 from server.extensions import db, socketio
 from server.models import Room
+from server.services.admin.stats import write_snapshot
+from server.services.audit import audit
+from server.services.metadata_jobs import backfill
+from server.services.presence.connections import announce_exit
+from server.services.presence.store import Conn
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.housekeeping")
@@ -18,8 +24,6 @@ def presence_sweep(app: Flask) -> int:
     cfg = app.config["ST"]
     rt = app.extensions["sharetube"]
     gone = rt.presence.store.sweep((cfg.PONG_TIMEOUT_SECONDS + cfg.HEARTBEAT_INTERVAL_SECONDS) * 1000)
-    from server.services.connections import announce_exit
-    from server.services.presence import Conn
     for code, rec in gone:
         conn = Conn(sid=rec["sid"], user_id=int(rec["user_id"]), name=rec.get("name", "?"),
                     picture=rec.get("picture"), device=rec.get("device", "extension"))
@@ -46,7 +50,6 @@ def expire_idle_rooms(app: Flask) -> int:
             continue
         room.closed_ms = now_ms()
         room.due_ms = None
-        from server.services.audit import audit
         audit(room.id, None, "room.expired", before={"last_active_ms": room.last_active_ms})
         closed += 1
         log.info("room=%s event=expired v=%s by=server", room.code, room.version)
@@ -55,17 +58,14 @@ def expire_idle_rooms(app: Flask) -> int:
 
 
 def metadata_backfill(app: Flask) -> int:
-    from server.services.metadata_jobs import backfill
     return backfill(app)
 
 
 def stats_snapshot(app: Flask) -> dict:
-    from server.services.admin_stats import write_snapshot
     return write_snapshot()
 
 
 def system_stats(app: Flask) -> dict:
-    import psutil
     proc = psutil.Process()
     data = {"cpu_percent": psutil.cpu_percent(interval=None), "rss_mb": round(proc.memory_info().rss / 2**20, 1),
             "load": list(psutil.getloadavg()), "ts": now_ms()}

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from flask import Flask
 
+from server.background import housekeeping as hk
+from server.background.due_rooms import run_due_rooms
 from server.background.slots import FileLease, RedisLease
 from server.extensions import db, socketio
 from server.services import prom
@@ -32,8 +34,6 @@ class Task:
 
 def task_groups(app: Flask) -> dict[str, list[Task]]:
     cfg = app.config["ST"]
-    from server.background import housekeeping as hk
-    from server.background.scheduler import run_due_rooms
     housekeeping = [
         Task("presence_sweep", float(cfg.HEARTBEAT_INTERVAL_SECONDS), hk.presence_sweep),
         Task("idle_room_expiry", 60.0, hk.expire_idle_rooms),

@@ -35,7 +35,4 @@ MAX_RATE: Final = 2.0
 ROLES: Final = ("owner", "operator", "participant")  # highest first
 CONTROL_MODES: Final = ("owner_only", "operators", "any")
 AD_SYNC_MODES: Final = ("off", "pause_all", "operators_only", "starting_only")
-DEFAULT_CONTROL_MODE: Final = "operators"
-DEFAULT_AD_SYNC_MODE: Final = "pause_all"
-DEFAULT_AUTOADVANCE: Final = True
-DEFAULT_QUEUE_LOCKED: Final = False
+# each room setting's type, default and readers: server/domain/room_settings.py

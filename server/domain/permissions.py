@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from server.domain.constants import CONTROL_MODES, ROLES
+from server.domain.room_settings import OWNER_ONLY
 
 OPERATOR_ROLES = ("owner", "operator")
-OWNER_ONLY_SETTINGS = frozenset({"control_mode"})
+OWNER_ONLY_SETTINGS = OWNER_ONLY  # declared per setting in room_settings.py
 
 
 @dataclass(frozen=True)

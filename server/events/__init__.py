@@ -1,5 +1,9 @@
-"""Socket.IO handlers, one module per event group; each is validate → domain → persist → emit."""
+"""Socket.IO handlers, one module per event group; each is validate → service → emit.
 
+Importing this package declares every handler (the decorators register them with the bare
+`socketio` object); create_app imports it before `socketio.init_app`, which then binds them to
+every server it creates (one per app, e.g. per test).
+"""
+from server.events import admin, chat, connection, members, playback, queue, rooms
 
-def register_all() -> None:
-    from server.events import admin, chat, connection, members, playback, queue, rooms  # noqa: F401
+MODULES = (admin, chat, connection, members, playback, queue, rooms)

@@ -8,24 +8,33 @@ site, so another site must not be able to ride an admin's cookie. Requests go th
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import ConnectionRefusedError, emit
 
 from server.errors import ApiError
-from server.extensions import db, socketio
-from server.runtime import rt
-from server.services import admin_actions, admin_queries
-from server.services.admin_auth import admin_from_cookie, same_origin
-from server.services.admin_socket import ADMIN_NS, AdminConn, admin_event, admin_state
-from server.services.admin_stats import current_stats, ensure_stats_task, history
+from server.events.base import on_event
+from server.extensions import current_sid, db, real_app, socketio
+from server.services.admin import actions as admin_actions
+from server.services.admin import queries as admin_queries
+from server.services.admin.auth import admin_from_cookie, same_origin
+from server.services.admin.sessions import ADMIN_NS, AdminConn, admin_conn, admin_state
+from server.services.admin.stats import current_stats, ensure_stats_task, history
+from server.services.runtime import rt
 from server.timeutil import now_ms
-from server.validation import Bool, Enum, Int, Str
+from server.validation import Bool, Enum, Int, Schema, Str
 
 log = logging.getLogger("sharetube.admin")
 USER_ID = Int(1, 2**53)
 QUERY = Str(80, required=False, nullable=True)
 CODE = Str(128, min_len=1)
+
+
+def admin_event(name: str, schema: Schema) -> Callable:
+    """Register `fn(admin, data) -> dict` for an `/admin` request, acked `{ok: true, ...}` (the
+    same wrapper as every room event; the dashboard's own polling stays out of the service's numbers)."""
+    return on_event(name, schema, namespace=ADMIN_NS, resolve=admin_conn, service_traffic=False)
 
 
 @socketio.on("connect", namespace=ADMIN_NS)
@@ -38,9 +47,9 @@ def admin_connect(auth: object = None) -> None:
         db.session.remove()
         log.info("event=admin_connect_refused reason=%s origin=%s", exc.code, request.headers.get("Origin"))
         raise ConnectionRefusedError({"error": exc.code, "message": exc.message}) from None
-    conn = AdminConn(sid=request.sid, user_id=ident.user.id, name=ident.user.name,
+    conn = AdminConn(sid=current_sid(), user_id=ident.user.id, name=ident.user.name,
                      token_version=ident.user.token_version, login_id=ident.login.id)
-    admin_state().conns[request.sid] = conn
+    admin_state().conns[current_sid()] = conn
     emit("admin.hello", {"user": ident.user.to_admin(), "server_ms": now_ms()})
     try:
         emit("admin.stats", current_stats())
@@ -48,13 +57,13 @@ def admin_connect(auth: object = None) -> None:
         log.exception("event=admin_first_stats_failed")
     finally:
         db.session.remove()
-    ensure_stats_task(current_app._get_current_object())
-    log.info("event=admin_connect sid=%s user=u%s", request.sid, conn.user_id)
+    ensure_stats_task(real_app())
+    log.info("event=admin_connect sid=%s user=u%s", current_sid(), conn.user_id)
 
 
 @socketio.on("disconnect", namespace=ADMIN_NS)
 def admin_disconnect(*_args: object) -> None:
-    admin_state().conns.pop(request.sid, None)
+    admin_state().conns.pop(current_sid(), None)
 
 
 @socketio.on("*", namespace=ADMIN_NS)

@@ -11,21 +11,20 @@ import logging
 import time
 from collections.abc import Callable
 
-from flask import request
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import ApiError
-from server.extensions import db, socketio
-from server.runtime import rt
+from server.extensions import current_sid, db, socketio
 from server.services import prom
 from server.services.presence import Conn
+from server.services.runtime import rt
 from server.validation import Schema, validate
 
 log = logging.getLogger("sharetube.events")
 
 
 def room_conn() -> Conn:
-    conn = rt().presence.get(request.sid)
+    conn = rt().presence.get(current_sid())
     if conn is None:
         raise ApiError("unauthorized", "Not connected")
     return conn

@@ -14,9 +14,9 @@ from server.events.queue import add_refs
 from server.events.rooms import current_room, require_role
 from server.extensions import db, socketio
 from server.models import ChatMessage
-from server.runtime import rt
 from server.services.presence import Conn
 from server.services.queue_service import check_add, limiter
+from server.services.runtime import rt
 from server.timeutil import now_ms
 from server.validation import Int, Str
 

@@ -1,19 +1,22 @@
-"""Playback commands and player reports: thin handlers over the room clock."""
+"""Playback commands and player reports: thin handlers over the room clock.
+
+Each command is declared in server/domain/room_clock/commands.py; here only its payload schema."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.domain import room_clock as clock
 from server.domain.constants import MAX_RATE, MIN_RATE
 from server.domain.permissions import is_operator_or_owner, may_control
+from server.domain.room_clock import commands as cmd
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
 from server.events.rooms import current_room
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
+from server.services.presence.status_reports import record_status
+from server.services.queue_service import set_duration
 from server.services.rooms import role_of
-from server.services.status_reports import record_status
-from server.validation import Bool, Int, Num, Str
+from server.validation import Bool, Int, Num, Schema, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
 ENTRY_ID = Int(1, 2**53)
@@ -39,72 +42,55 @@ def _member_check(conn: Conn, *, player_only: bool = True) -> Callable:
     return check
 
 
-def _control(conn: Conn, command: object, *, start_now: bool = False) -> dict:
+def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> dict:
     code = current_room(conn).code
     out = run_command(code, lambda _r, _p: command, actor_id=conn.user_id,
                       check=_control_check(conn, start_now=start_now))
     return {"playback": out.playback.to_wire()}
 
 
-def _report(conn: Conn, command: object) -> dict:
+def _report(conn: Conn, command: cmd.Command) -> dict:
     code = current_room(conn).code
     run_command(code, lambda _r, _p: command, actor_id=conn.user_id, check=_member_check(conn))
     return {}
 
 
-@on_event("play", {})
-def play(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.Play(actor=conn.user_id))
+def control_event(command_type: type[cmd.Command], schema: Schema, *, start_now: bool = False) -> Callable:
+    """A playback control: the event is the command's own EVENT and the validated payload its
+    fields; the sender must have control of the room (`start_now`: operators always may)."""
+    def handle(conn: Conn, data: dict) -> dict:
+        return _control(conn, command_type(actor=conn.user_id, **data), start_now=start_now)
+    handle.__name__ = command_type.EVENT.replace(".", "_")
+    return on_event(command_type.EVENT, schema)(handle)
 
 
-@on_event("pause", {"position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True)})
-def pause(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.Pause(actor=conn.user_id, position_ms=data.get("position_ms")))
+def report_event(command_type: type[cmd.Command], schema: Schema, *,
+                 build: Callable[[Conn, dict], cmd.Command] | None = None) -> Callable:
+    """A player's report: from a member's player (the extension) only."""
+    def handle(conn: Conn, data: dict) -> dict:
+        return _report(conn, build(conn, data) if build else command_type(actor=conn.user_id, **data))
+    handle.__name__ = command_type.EVENT.replace(".", "_")
+    return on_event(command_type.EVENT, schema)(handle)
 
 
-@on_event("seek", {"position_ms": POSITION, "play": Bool(required=False, nullable=True)})
-def seek(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.Seek(actor=conn.user_id, position_ms=data["position_ms"], play=data.get("play")))
+play = control_event(cmd.Play, {})
+pause = control_event(cmd.Pause, {"position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True)})
+seek = control_event(cmd.Seek, {"position_ms": POSITION, "play": Bool(required=False, nullable=True)})
+skip = control_event(cmd.Skip, {})
+restart = control_event(cmd.Restart, {})
+rate = control_event(cmd.SetRate, {"rate": Num(MIN_RATE, MAX_RATE)})
+start_now = control_event(cmd.StartNow, {}, start_now=True)
+player_ready = report_event(
+    cmd.Ready, {"entry_id": ENTRY_ID, "ready": Bool(), "reason": Str(64, required=False, nullable=True)},
+    build=lambda conn, data: cmd.Ready(actor=conn.user_id, entry_id=data["entry_id"], ready=data["ready"]))
+player_ad = report_event(
+    cmd.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
+    build=lambda conn, data: cmd.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
+player_ended = report_event(cmd.Ended, {"entry_id": ENTRY_ID})
 
 
-@on_event("skip", {})
-def skip(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.Skip(actor=conn.user_id))
-
-
-@on_event("restart", {})
-def restart(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.Restart(actor=conn.user_id))
-
-
-@on_event("rate", {"rate": Num(MIN_RATE, MAX_RATE)})
-def rate(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.SetRate(actor=conn.user_id, rate=data["rate"]))
-
-
-@on_event("start_now", {})
-def start_now(conn: Conn, data: dict) -> dict:
-    return _control(conn, clock.StartNow(actor=conn.user_id), start_now=True)
-
-
-@on_event("player.ready", {"entry_id": ENTRY_ID, "ready": Bool(), "reason": Str(64, required=False, nullable=True)})
-def player_ready(conn: Conn, data: dict) -> dict:
-    return _report(conn, clock.Ready(actor=conn.user_id, entry_id=data["entry_id"], ready=data["ready"]))
-
-
-@on_event("player.ad", {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()})
-def player_ad(conn: Conn, data: dict) -> dict:
-    return _report(conn, clock.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
-
-
-@on_event("player.ended", {"entry_id": ENTRY_ID})
-def player_ended(conn: Conn, data: dict) -> dict:
-    return _report(conn, clock.Ended(actor=conn.user_id, entry_id=data["entry_id"]))
-
-
-@on_event("player.duration", {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
+@on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
-    from server.services.queue_service import set_duration
     room = current_room(conn)
     if role_of(room, conn.user_id) is None:
         raise forbidden("You are not a member of this room")

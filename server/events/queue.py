@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
-
 from server.domain import room_clock as clock
 from server.domain.chat_text import strip_invisible
 from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, parse_video_ref
@@ -12,7 +10,7 @@ from server.errors import invalid
 from server.events.base import on_event
 from server.events.playback import _control_check
 from server.events.rooms import current_room
-from server.extensions import db
+from server.extensions import db, real_app
 from server.services.clock_runner import entry_ref, run_command
 from server.services.metadata_jobs import fill_later
 from server.services.presence import Conn
@@ -36,7 +34,7 @@ def add_refs(conn: Conn, room, refs: list[tuple[VideoRef, dict]]) -> tuple[list,
     if created:
         log.info("room=%s event=queue.add entries=%s qv=%s by=u%s", room.code, [e.id for e in created],
                  room.queue_version, conn.user_id)
-        fill_later(current_app._get_current_object(), [e.id for e in created if not e.title])
+        fill_later(real_app(), [e.id for e in created if not e.title])
         if load_playback(room).state == "idle":
             run_command(room.code, lambda _r, _p: clock.Play(actor=None), actor_id=None)
     return created, reused
@@ -85,7 +83,7 @@ def queue_move(conn: Conn, data: dict) -> dict:
     return {}
 
 
-@on_event("queue.play", {"entry_id": ENTRY_ID})
+@on_event(clock.PlayEntry.EVENT, {"entry_id": ENTRY_ID})
 def queue_play(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     entry = get_entry(room, data["entry_id"])

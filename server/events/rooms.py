@@ -8,35 +8,28 @@ from server.errors import ApiError, forbidden
 from server.events.base import on_event
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
-from server.runtime import rt
 from server.services.audit import audit
-from server.services.connections import after_enter, broadcast_presence, enter_room, exit_room
 from server.services.presence import Conn
-from server.services.queue_broadcast import queue_wire
-from server.services.rooms import (
+from server.services.presence.connections import after_enter, enter_room, exit_room
+from server.services.presence.roster import broadcast_presence
+from server.services.room_settings import (
     SETTINGS_SCHEMA,
-    admit,
     apply_settings,
-    chat_tail,
     check_settings_payload,
-    load_playback,
+    describe_change,
+    roster_reads,
+)
+from server.services.room_view import room_wire
+from server.services.rooms import (
+    admit,
     role_of,
     room_by_code,
 )
-from server.services.roster import roster
-from server.services.system_messages import post_system
-from server.timeutil import now_ms
+from server.services.runtime import rt
+from server.services.system_messages import announce
 from server.validation import Str
 
 log = logging.getLogger("sharetube.rooms")
-
-
-def room_wire(room: Room) -> dict:
-    pb = load_playback(room)
-    return {"code": room.code, "settings": room.settings_wire(), "owner_id": room.owner_id,
-            "playback": pb.to_wire(), **queue_wire(room), "queue_version": room.queue_version,
-            "members": roster(room, pb), "chat": chat_tail(room), "version": room.version,
-            "server_ms": now_ms()}
 
 
 def current_room(conn: Conn) -> Room:
@@ -58,6 +51,8 @@ def join(conn: Conn, data: dict) -> dict:
     if conn.scoped_room and conn.scoped_room != room.code:
         raise forbidden("This remote is paired with another room")
     user = db.session.get(User, conn.user_id)
+    if user is None:
+        raise ApiError("unauthorized", "Unknown user")
     admit(room, user, data.get("password"))
     db.session.commit()
     first = enter_room(conn, room)
@@ -93,28 +88,22 @@ def room_settings(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     role = require_role(conn, room)
     values = check_settings_payload(data)
-    ok, why = may_change_settings(role, set(values))
-    if not ok:
-        raise forbidden(why)
+    verdict = may_change_settings(role, set(values))
+    if not verdict:
+        raise forbidden(verdict.reason)
     changed = apply_settings(room, values)
     if not changed:
         return {"settings": room.settings_wire()}
     audit(room.id, conn.user_id, "room.settings",
           before={k: v[0] for k, v in changed.items()}, after={k: v[1] for k, v in changed.items()},
           version=room.version)
-    parts = ", ".join(_describe(k, v[1]) for k, v in changed.items())
-    msg = post_system(room, f"{conn.name} changed {parts}")
+    parts = ", ".join(describe_change(k, v[1]) for k, v in changed.items())
     db.session.commit()
     log.info("room=%s event=settings changed=%s by=u%s", room.code, ",".join(changed), conn.user_id)
-    socketio.emit("room.settings", {"settings": room.settings_wire()}, to=room.code)
-    if msg is not None:
-        socketio.emit("chat.message", msg.to_wire(), to=room.code)
-    if "autoadvance" in changed or "ad_sync_mode" in changed:
+    settings = room.settings_wire()
+    socketio.emit("room.settings", {"settings": settings}, to=room.code)
+    announce(room, f"{conn.name} changed {parts}")
+    if roster_reads(changed):
         broadcast_presence(room)
-    return {"settings": room.settings_wire()}
+    return {"settings": settings}
 
-
-def _describe(key: str, value: object) -> str:
-    if key == "password":
-        return "the password (now set)" if value else "the password (now removed)"
-    return f"{key.replace('_', ' ')} to {value}"

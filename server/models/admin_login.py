@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.timeutil import now_ms
 
 
-class AdminLogin(db.Model):
+class AdminLogin(Model):
     __tablename__ = "admin_logins"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,25 +1,37 @@
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import Any
 
-from server.extensions import db
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
+
+from server.domain.room_settings import SETTINGS, Setting
+from server.extensions import Model
 from server.timeutil import now_ms
 
 
-class Room(db.Model):
+def setting_column(setting: Setting) -> MappedColumn[Any]:
+    """The column of one room setting, its type and Python-side default from the declaration."""
+    kind: Any = {bool: Boolean, int: BigInteger, float: Float}.get(setting.type) or String(setting.column_length)
+    if setting.default is None:
+        return mapped_column(kind, nullable=False)
+    return mapped_column(kind, nullable=False, default=setting.default)
+
+
+# One column per room setting (server/domain/room_settings.py), so the model cannot drift from it.
+RoomSettingColumns: Any = type("RoomSettingColumns", (), {s.key: setting_column(s) for s in SETTINGS})
+
+
+class Room(RoomSettingColumns, Model):
+    """A room. Its settings (name, is_private, control_mode, …) are the columns of
+    RoomSettingColumns; the password is stored hashed."""
+
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True)
-    name: Mapped[str] = mapped_column(String(80))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    control_mode: Mapped[str] = mapped_column(String(16), default="operators")
-    ad_sync_mode: Mapped[str] = mapped_column(String(16), default="pause_all")
-    autoadvance: Mapped[bool] = mapped_column(Boolean, default=True)
-    queue_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # The room clock: the domain Playback as JSON, guarded by `version` (compare-and-set).
     playback: Mapped[str] = mapped_column(Text, default="{}")
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -32,12 +44,13 @@ class Room(db.Model):
     closed_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     def settings_wire(self) -> dict:
-        return {"name": self.name, "is_private": self.is_private, "has_password": bool(self.password_hash),
-                "control_mode": self.control_mode, "ad_sync_mode": self.ad_sync_mode,
-                "autoadvance": self.autoadvance, "queue_locked": self.queue_locked}
+        """The PROTOCOL `settings` shape: every declared setting, and whether a password is set."""
+        wire = {s.key: getattr(self, s.key) for s in SETTINGS}
+        wire["has_password"] = bool(self.password_hash)
+        return wire
 
 
-class RoomMembership(db.Model):
+class RoomMembership(Model):
     __tablename__ = "room_memberships"
     __table_args__ = (UniqueConstraint("room_id", "user_id"),)
 
@@ -51,7 +64,7 @@ class RoomMembership(db.Model):
     last_seen_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
 
-class QueueEntry(db.Model):
+class QueueEntry(Model):
     __tablename__ = "queue_entries"
     __table_args__ = (Index("ix_queue_room_status_pos", "room_id", "status", "position"),)
 
@@ -77,7 +90,7 @@ class QueueEntry(db.Model):
                 "position": self.position}
 
 
-class ChatMessage(db.Model):
+class ChatMessage(Model):
     __tablename__ = "chat_messages"
     __table_args__ = (Index("ix_chat_room_id", "room_id", "id"),)
 
@@ -94,7 +107,7 @@ class ChatMessage(db.Model):
                 "kind": self.kind, "created_ms": self.created_ms}
 
 
-class RoomAudit(db.Model):
+class RoomAudit(Model):
     """Who changed what, with before/after. room_id is NULL for site-level (admin) actions."""
 
     __tablename__ = "room_audit"

@@ -3,11 +3,11 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.timeutil import now_ms
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -31,7 +31,7 @@ class User(db.Model):
                 "created_ms": self.created_ms, "last_seen_ms": self.last_seen_ms}
 
 
-class RemotePairing(db.Model):
+class RemotePairing(Model):
     """A one-time pairing code (stored hashed) and, once used, the remote it created."""
 
     __tablename__ = "remote_pairings"
@@ -47,7 +47,7 @@ class RemotePairing(db.Model):
     label: Mapped[str | None] = mapped_column(String(64))
 
 
-class StatsSnapshot(db.Model):
+class StatsSnapshot(Model):
     """Periodic service numbers for the dashboard's charts."""
 
     __tablename__ = "stats_snapshots"

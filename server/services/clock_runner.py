@@ -10,27 +10,28 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import update
 
 from server.domain import room_clock as clock
-from server.domain.room_clock import Advanced, EntryRef, MemberView, Playback, Refused, RoomContext, System
+from server.domain.room_clock import Advanced, Command, EntryRef, MemberView, Playback, Refused, RoomContext, System
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.audit import audit
-from server.services.queue_broadcast import bump_queue_version
+from server.services.presence.roster import connected_views
+from server.services.queue_broadcast import bump_queue_version, emit_queue
 from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
+from server.services.room_settings import clock_settings
 from server.services.rooms import load_playback, queue_entries
-from server.services.roster import connected_views
-from server.services.system_messages import post_system, system_text
+from server.services.system_messages import announce, command_text, effect_text
 from server.timeutil import now_ms as clock_now
 
 log = logging.getLogger("sharetube.clock")
 MAX_CAS_ATTEMPTS = 12
-AUDITED = {"Play", "Pause", "Seek", "Skip", "Restart", "SetRate", "StartNow", "PlayEntry"}
 
 
 @dataclass
@@ -46,16 +47,16 @@ def build_context(room: Room, entries: list[QueueEntry], current_id: int | None)
     members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
     ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
-    return RoomContext(members=members, ad_sync_mode=room.ad_sync_mode, autoadvance=room.autoadvance,
-                       next_entry=ref, start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS,
-                       start_timeout_ms=cfg.START_TIMEOUT_MS, ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS)
+    return RoomContext(members=members, next_entry=ref, **clock_settings(room),
+                       start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS, start_timeout_ms=cfg.START_TIMEOUT_MS,
+                       ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS, end_grace_ms=cfg.END_GRACE_MS)
 
 
 def entry_ref(entry: QueueEntry) -> EntryRef:
     return EntryRef(entry.id, entry.video_id, entry.duration_ms, entry.start_ms or 0)
 
 
-def run_command(code: str, make_command: Callable[[Room, Playback], object], *,
+def run_command(code: str, make_command: Callable[[Room, Playback], Command], *,
                 actor_id: int | None, check: Callable[[Room, Playback], None] | None = None,
                 now: int | None = None) -> Outcome:
     """Apply a command built from the fresh room state; retry on a lost compare-and-set."""
@@ -88,30 +89,24 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
             db.session.rollback()
             continue
         queue_changed = _apply_effects(room, effects, t)
-        kind = type(command).__name__
-        if kind in AUDITED:
-            audit(room.id, actor_id, f"playback.{kind.lower()}", before=_brief(pb), after=_brief(new),
+        if command.AUDITED:
+            audit(room.id, actor_id, command.audit_action(), before=_brief(pb), after=_brief(new),
                   version=new.version)
-        messages = [post_system(room, system_text(e, room)) for e in effects if isinstance(e, System)]
-        action_line = system_text(command, room, actor_id=actor_id, before=pb, after=new)
-        if action_line:
-            messages.append(post_system(room, action_line))
+        lines = [effect_text(e) for e in effects if isinstance(e, System)]
+        lines.append(command_text(command, actor_id, pb, new))
         db.session.commit()
         log.info("room=%s %s", room.code, clock.describe_transition(pb, new, command))
         emit_playback(room.code, new)
         if queue_changed:
-            from server.services.queue_broadcast import emit_queue  # cycle-free at call time
             emit_queue(room)
-        for msg in messages:
-            if msg is not None:
-                socketio.emit("chat.message", msg.to_wire(), to=room.code)
+        announce(room, *lines)
         return Outcome(room, new, effects, True)
     raise ApiError("conflict", "The room is changing too fast; try again")
 
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
     due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS)
-    result = db.session.execute(
+    result: Any = db.session.execute(
         update(Room).where(Room.id == room.id, Room.version == old.version)
         .values(playback=json.dumps(new.to_record()), version=new.version, due_ms=due,
                 updated_ms=now, last_active_ms=now)

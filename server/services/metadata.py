@@ -226,8 +226,8 @@ class MetadataFetcher:
         if not items:
             log.info("metadata video=%s source=data_api no such video", video_id)
             return _Answer.NOT_FOUND, None
-        item = items[0] if isinstance(items[0], dict) else {}
-        snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+        item: dict = items[0] if isinstance(items[0], dict) else {}
+        snippet: dict = item["snippet"] if isinstance(item.get("snippet"), dict) else {}
         title = _clean_text(snippet.get("title"))
         if not title:
             log.warning("metadata video=%s source=data_api answer has no title", video_id)

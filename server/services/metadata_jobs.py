@@ -8,7 +8,7 @@ from flask import Flask
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
-from server.services.queue_broadcast import bump_queue_version
+from server.services.queue_broadcast import bump_queue_version, emit_queue
 
 log = logging.getLogger("sharetube.metadata")
 
@@ -60,7 +60,6 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
             entry.title = entry.title or None
         rooms.add(entry.room_id)
         db.session.commit()
-    from server.services.queue_broadcast import emit_queue
     for room_id in rooms:
         room = db.session.get(Room, room_id)
         if room is not None:

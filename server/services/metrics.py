@@ -10,8 +10,8 @@ WINDOW_S = 60
 
 class Metrics:
     def __init__(self) -> None:
-        self.events = Counter()
-        self.errors = Counter()
+        self.events: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
         self._acks: deque[tuple[float, float]] = deque(maxlen=20000)  # (t, ms)
         self._lock = threading.Lock()
         self.started = time.time()

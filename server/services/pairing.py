@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import secrets
+from typing import Any
 
 import segno
 from sqlalchemy import update
@@ -21,9 +22,10 @@ from server.domain.rate_limit import RateLimiter, RateRule
 from server.errors import ApiError, forbidden
 from server.extensions import db
 from server.models import RemotePairing, Room, User
-from server.runtime import rt
 from server.services.audit import audit
+from server.services.presence.connections import disconnect_sids
 from server.services.rooms import role_of
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.pairing")
@@ -124,12 +126,13 @@ def redeem(code: object, label: str | None = None) -> tuple[RemotePairing, User,
         raise ApiError("not_found", "The room of this pairing code was closed", reason="room_closed")
     if user is None or user.banned or role_of(room, user.id) is None:
         raise ApiError("forbidden", "You are no longer a member of this room", reason="not_member")
-    claimed = db.session.execute(
+    result: Any = db.session.execute(
         update(RemotePairing)
         .where(RemotePairing.id == pairing.id, RemotePairing.used_ms.is_(None),
                RemotePairing.revoked_ms.is_(None), RemotePairing.expires_ms > now)
         .values(used_ms=now, label=pairing.label or label)
-    ).rowcount
+    )
+    claimed = result.rowcount
     if claimed != 1:  # another request won the race
         db.session.rollback()
         raise ApiError("conflict", "This pairing code was already used; make a new QR code", reason="used")
@@ -210,7 +213,6 @@ def revoke(pairing_id: int, user: User, *, acting_pairing_id: int | None = None)
 
 def drop_remote_sockets(pairing: RemotePairing) -> int:
     """Disconnect the revoked remote's sockets now; it cannot reconnect (its token is refused)."""
-    from server.services.connections import disconnect_sids  # avoid an import cycle at load
     room = db.session.get(Room, pairing.room_id)
     sids = sids_of_pairing(pairing, room.code if room else None)
     disconnect_sids(sids, "session.ended", {"reason": "remote_revoked",

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 MULTIPROC = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-_gauge_mode = {"multiprocess_mode": "livesum"} if MULTIPROC else {}
+_gauge_mode: dict[str, Any] = {"multiprocess_mode": "livesum"} if MULTIPROC else {}
+_gauge_max: dict[str, Any] = {"multiprocess_mode": "max"} if MULTIPROC else {}
 
 EVENTS = Counter("sharetube_events_total", "Socket events handled", ["event"])
 ERRORS = Counter("sharetube_event_errors_total", "Socket events refused or failed", ["code"])
 ACK_SECONDS = Histogram("sharetube_ack_seconds", "Time from receiving an event to its ack",
                         buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 SOCKETS = Gauge("sharetube_sockets", "Connected sockets", **_gauge_mode)
-ROOMS_ACTIVE = Gauge("sharetube_rooms_active", "Rooms with someone connected",
-                     **({"multiprocess_mode": "max"} if MULTIPROC else {}))
+ROOMS_ACTIVE = Gauge("sharetube_rooms_active", "Rooms with someone connected", **_gauge_max)
 TASK_RUNS = Counter("sharetube_background_task_runs_total", "Background task runs", ["task"])
 TASK_LAG = Gauge("sharetube_background_task_lag_seconds", "How late a background task started", ["task"],
-                 **({"multiprocess_mode": "max"} if MULTIPROC else {}))
+                 **_gauge_max)
 TASK_FAILURES = Counter("sharetube_background_task_failures_total", "Background task failures", ["task"])
 
 
 def exposition() -> tuple[bytes, str]:
     if MULTIPROC:
-        from prometheus_client import multiprocess
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return generate_latest(registry), CONTENT_TYPE_LATEST

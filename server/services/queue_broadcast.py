@@ -1,7 +1,9 @@
 """The queue as the protocol sends it: the whole ordered queue plus its version."""
 from __future__ import annotations
 
-from server.extensions import socketio
+from sqlalchemy import update
+
+from server.extensions import db, socketio
 from server.models import Room
 from server.services.rooms import queue_entries
 
@@ -16,9 +18,6 @@ def emit_queue(room: Room) -> None:
 
 def bump_queue_version(room: Room) -> int:
     """Increment the queue version in SQL (no lost increments between processes)."""
-    from sqlalchemy import update
-
-    from server.extensions import db
     new = db.session.execute(update(Room).where(Room.id == room.id)
                              .values(queue_version=Room.queue_version + 1)
                              .returning(Room.queue_version)

@@ -9,15 +9,17 @@ from server.domain import queue_order
 from server.domain.permissions import may_add_to_queue, may_control, may_remove_entry
 from server.domain.queue_chat_limits import MAX_QUEUED
 from server.domain.rate_limit import QUEUE_ADD, DuplicateWindow, RateLimiter
+from server.domain.room_clock import Duration
 from server.domain.youtube_urls import VideoRef
 from server.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.models import QueueEntry, Room
-from server.runtime import rt
 from server.services.audit import audit
+from server.services.clock_runner import run_command
 from server.services.queue_broadcast import bump_queue_version, emit_queue
 from server.services.room_locks import room_lock
 from server.services.rooms import queue_entries, role_of
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.queue")
@@ -154,7 +156,5 @@ def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int) -> N
     bump_queue_version(room)
     db.session.commit()
     emit_queue(room)
-    from server.domain.room_clock import Duration
-    from server.services.clock_runner import run_command
     run_command(room.code, lambda _r, _p: Duration(actor=user_id, entry_id=entry_id, duration_ms=duration_ms),
                 actor_id=None)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from weakref import WeakValueDictionary
 
-from server.runtime import rt
+from server.services.runtime import rt
 
 log = logging.getLogger("sharetube.locks")
 REDIS_LOCK_TIMEOUT_S = 5

@@ -5,31 +5,21 @@ import json
 import logging
 
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
-from server.domain.constants import AD_SYNC_MODES, CONTROL_MODES
 from server.domain.room_clock import Playback
-from server.errors import ApiError, forbidden, invalid, not_found
+from server.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.models import ChatMessage, QueueEntry, Room, RoomMembership, User
 from server.services.audit import audit
 from server.services.room_codes import new_code, normalize_code
+from server.services.room_settings import SETTINGS_SCHEMA, apply_settings
 from server.timeutil import now_ms
-from server.validation import Bool, Enum, Str, validate
+from server.validation import validate
 
 log = logging.getLogger("sharetube.rooms")
 CHAT_ON_JOIN = 50
-MAX_PASSWORD = 128
 
-SETTINGS_SCHEMA = {
-    "name": Str(80, min_len=1, required=False),
-    "is_private": Bool(required=False),
-    "control_mode": Enum(*CONTROL_MODES, required=False),
-    "ad_sync_mode": Enum(*AD_SYNC_MODES, required=False),
-    "autoadvance": Bool(required=False),
-    "queue_locked": Bool(required=False),
-    "password": Str(MAX_PASSWORD, required=False, nullable=True),
-}
 
 
 def load_playback(room: Room) -> Playback:
@@ -50,27 +40,6 @@ def room_by_code(code: object, *, for_update: bool = False) -> Room:
     if room is None or room.closed_ms is not None:
         raise not_found("No room has that code (it may have been closed)")
     return room
-
-
-def apply_settings(room: Room, values: dict) -> dict:
-    """Set validated settings on a room; return {field: (before, after)} of what changed."""
-    changed: dict = {}
-    for key in ("name", "is_private", "control_mode", "ad_sync_mode", "autoadvance", "queue_locked"):
-        if key in values and values[key] is not None:
-            new = values[key].strip() if key == "name" else values[key]
-            if getattr(room, key) != new:
-                changed[key] = (getattr(room, key), new)
-                setattr(room, key, new)
-    if "password" in values:
-        pw = values["password"]
-        had = bool(room.password_hash)
-        if pw:
-            room.password_hash = generate_password_hash(pw)
-            changed["password"] = (had, True)
-        elif had:
-            room.password_hash = None
-            changed["password"] = (True, False)
-    return changed
 
 
 def create_room(user: User, settings: dict | None) -> Room:
@@ -143,10 +112,3 @@ def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEnt
 def public_facts(room: Room, member_count: int) -> dict:
     return {"code": room.code, "name": room.name, "has_password": bool(room.password_hash),
             "is_private": room.is_private, "members": member_count, "state": load_playback(room).state}
-
-
-def check_settings_payload(data: object) -> dict:
-    values = validate(SETTINGS_SCHEMA, data)
-    if not values:
-        raise invalid("No settings to change")
-    return values

@@ -137,7 +137,7 @@ def test_non_admins_are_refused_with_a_reason(app):
 
 
 def test_an_admins_google_token_is_traded_for_the_cookie(app):
-    from server.auth.tokens import issue_token
+    from server.services.tokens import issue_token
     with app.app_context():
         user = User(name="Gina", email="gina@example.com", google_sub="g-1", role="admin")
         db.session.add(user)
@@ -349,7 +349,7 @@ def test_audit_feed_pages_newest_first(app, boss, busy_room):
 
 def test_history_returns_snapshots_and_prunes_a_day_old(app, boss):
     from server.background.housekeeping import stats_snapshot
-    from server.services.admin_stats import KEEP_SNAPSHOTS_MS
+    from server.services.admin.stats import KEEP_SNAPSHOTS_MS
     from server.timeutil import now_ms
     with app.app_context():
         db.session.add(StatsSnapshot(created_ms=now_ms() - KEEP_SNAPSHOTS_MS - 60_000, data="{}"))
@@ -386,8 +386,8 @@ class FakeRedis:
 
 
 def test_with_redis_the_numbers_add_up_over_processes(app):
-    from server.runtime import rt
-    from server.services.admin_stats import PROCS_KEY, across_processes
+    from server.services.admin.stats import PROCS_KEY, across_processes
+    from server.services.runtime import rt
     from server.timeutil import now_ms
     fake = FakeRedis()
     now = now_ms()

@@ -128,9 +128,9 @@ def test_me_refuses_an_unsigned_token(app, client):
 # -- POST /auth/logout ---------------------------------------------------------------------------
 
 def test_logout_revokes_every_token_of_that_user_and_drops_the_sockets(app, client):
-    from server.auth.tokens import issue_token
     from server.extensions import db
     from server.models import User
+    from server.services.tokens import issue_token
 
     guest = sign_in(app, "Dave")
     other = sign_in(app, "Erin")

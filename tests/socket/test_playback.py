@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from server.background.scheduler import run_due_rooms
+from server.background.due_rooms import run_due_rooms
 from server.timeutil import now_ms
 from tests.support.socket_clients import create_room, sign_in
 

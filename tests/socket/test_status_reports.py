@@ -6,7 +6,7 @@ import time
 from sqlalchemy import event
 
 from server.extensions import db
-from server.services.status_reports import PRESENCE_FOLD_MS, flush_pending
+from server.services.presence.status_reports import PRESENCE_FOLD_MS, flush_pending
 from tests.support.socket_clients import create_room, sign_in
 
 
@@ -61,7 +61,7 @@ def test_time_sync_answers_with_the_server_clock(app):
 
 def test_big_rooms_fold_joins_into_the_periodic_roster(app, monkeypatch):
     """In a crowd, a join is not re-broadcast to everyone at once (O(N²)); the roster catches up."""
-    from server.services import connections
+    from server.services.presence import connections
     monkeypatch.setattr(connections, "IMMEDIATE_ROSTER_MAX", 2)
     owner, bob, cat = sign_in(app, "Owner"), sign_in(app, "Bob"), sign_in(app, "Cat")
     code = create_room(app, owner)["code"]

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, or_
 
 from server.errors import not_found
 from server.extensions import db
 from server.models import QueueEntry, Room, RoomAudit, RoomMembership, User
-from server.runtime import rt
+from server.services.presence.roster import roster
 from server.services.room_codes import normalize_code
 from server.services.rooms import chat_tail, load_playback, queue_entries
-from server.services.roster import roster
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 ROOMS_LIMIT = 100
@@ -26,14 +27,14 @@ def _contains(column, q: str):
     return func.lower(column).contains(q.lower(), autoescape=True)
 
 
-def _names(user_ids: set[int]) -> dict[int, str]:
+def _names(user_ids: Iterable[int | None]) -> dict[int | None, str]:
     ids = [i for i in user_ids if i is not None]
     if not ids:
         return {}
     return dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
-def _entry_titles(entry_ids: set[int]) -> dict[int, str]:
+def _entry_titles(entry_ids: Iterable[int | None]) -> dict[int | None, str]:
     ids = [i for i in entry_ids if i is not None]
     if not ids:
         return {}
@@ -49,7 +50,7 @@ def _worst(members: list[dict], key: str) -> int | None:
 
 
 # -- rooms ------------------------------------------------------------------------------------
-def room_row(room: Room, owner_names: dict[int, str], titles: dict[int, str]) -> dict:
+def room_row(room: Room, owner_names: Mapping[int | None, str], titles: Mapping[int | None, str]) -> dict:
     pb = load_playback(room)
     members = roster(room, pb) if room.closed_ms is None else []
     return {"code": room.code, "name": room.name, "owner_id": room.owner_id,
@@ -86,7 +87,7 @@ def room_detail(code: str) -> dict:
         raise not_found("No room has that code")
     pb = load_playback(room)
     entries = queue_entries(room, include_history=True)
-    titles = {e.id: (e.title or e.video_id) for e in entries}
+    titles: dict[int | None, str] = {e.id: (e.title or e.video_id) for e in entries}
     owner_names = _names({room.owner_id})
     audit_rows = list(db.session.execute(
         db.select(RoomAudit).where(RoomAudit.room_id == room.id)
@@ -108,7 +109,7 @@ def room_detail(code: str) -> dict:
     }
 
 
-def timeline_item(row: RoomAudit, names: dict[int, str], titles: dict[int, str]) -> dict:
+def timeline_item(row: RoomAudit, names: Mapping[int | None, str], titles: Mapping[int | None, str]) -> dict:
     before, after = _parse(row.before) or {}, _parse(row.after) or {}
     entry_id = after.get("entry_id") if isinstance(after, dict) else None
     return {"id": row.id, "created_ms": row.created_ms, "action": row.action, "actor_id": row.actor_id,
@@ -162,7 +163,7 @@ def _target_id(*values: object) -> int | None:
     return None
 
 
-def audit_wire(row: RoomAudit, names: dict[int, str], codes: dict[int, str]) -> dict:
+def audit_wire(row: RoomAudit, names: Mapping[int | None, str], codes: dict[int, str]) -> dict:
     before, after = _parse(row.before), _parse(row.after)
     target = _target_id(after, before)
     return {"id": row.id, "created_ms": row.created_ms, "action": row.action, "room_id": row.room_id,
@@ -171,7 +172,7 @@ def audit_wire(row: RoomAudit, names: dict[int, str], codes: dict[int, str]) -> 
             "before": before, "after": after, "version": row.version}
 
 
-def _audit_names(rows: list[RoomAudit]) -> dict[int, str]:
+def _audit_names(rows: list[RoomAudit]) -> dict[int | None, str]:
     ids = {r.actor_id for r in rows}
     ids.update(_target_id(_parse(r.after), _parse(r.before)) for r in rows)
     return _names({i for i in ids if i is not None})

@@ -2,8 +2,11 @@
 most every PRESENCE_FOLD_MS per room (less often in very big rooms). No database write per report."""
 from __future__ import annotations
 
-from server.runtime import rt
-from server.services.presence import Conn
+from server.extensions import db
+from server.models import Room
+from server.services.presence.roster import broadcast_presence
+from server.services.presence.store import Conn
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 PRESENCE_FOLD_MS = 2000
@@ -61,9 +64,6 @@ def flush_pending(now: int | None = None) -> int:
 
 
 def _emit(code: str) -> None:
-    from server.extensions import db
-    from server.models import Room
-    from server.services.connections import broadcast_presence
     room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
     if room is not None and room.closed_ms is None:
         broadcast_presence(room)

@@ -11,7 +11,6 @@ from typing import Any
 
 from server.domain.constants import (
     AD_HOLD_TIMEOUT_MS,
-    AD_SYNC_MODES,
     END_GRACE_MS,
     HOLD_KINDS,
     HOLD_THEN_STATES,
@@ -20,6 +19,7 @@ from server.domain.constants import (
     ROLES,
     START_TIMEOUT_MS,
 )
+from server.domain.room_settings import BY_KEY, CLOCK_KEYS, DEFAULTS
 
 STATES = PLAYBACK_STATES
 REFUSAL_CODES = ("invalid", "conflict", "not_found")
@@ -157,8 +157,9 @@ class RoomContext:
     """What a transition may read about the room besides its Playback."""
 
     members: tuple[MemberView, ...] = ()  # connected members only
-    ad_sync_mode: str = "pause_all"
-    autoadvance: bool = True
+    # the room settings the clock reads (room_settings.py, clock=True), defaults from there
+    ad_sync_mode: str = str(DEFAULTS["ad_sync_mode"])
+    autoadvance: bool = bool(DEFAULTS["autoadvance"])
     next_entry: EntryRef | None = None  # the next queued entry
     start_buffer_ms: int = PLAYBACK_START_BUFFER_MS
     start_timeout_ms: int = START_TIMEOUT_MS
@@ -167,8 +168,9 @@ class RoomContext:
     end_grace_ms: int = END_GRACE_MS
 
     def __post_init__(self) -> None:
-        if self.ad_sync_mode not in AD_SYNC_MODES:
-            raise ValueError(f"unknown ad_sync_mode {self.ad_sync_mode!r}")
+        for key in CLOCK_KEYS:
+            if not BY_KEY[key].accepts(getattr(self, key)):
+                raise ValueError(f"unknown {key} {getattr(self, key)!r}")
 
     def member(self, user_id: int | None) -> MemberView | None:
         for member in self.members:

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import socket as pysocket
+from typing import Any
 
 import psutil
 from flask import Flask
@@ -19,8 +20,9 @@ from sqlalchemy import delete
 
 from server.extensions import db, socketio
 from server.models import StatsSnapshot
-from server.runtime import rt
-from server.services.admin_socket import ADMIN_NS, AdminState, admin_state, drop_stale_admins
+from server.services.admin.sessions import ADMIN_NS, AdminState, admin_state, drop_stale_admins
+from server.services.presence.counts import public_counts
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.admin")
@@ -35,7 +37,7 @@ SUMMED = ("sockets", "admins", "events_per_s", "cpu_percent", "rss_mb")
 def process_sample(state: AdminState) -> dict:
     if state.process is None:
         state.process = psutil.Process(os.getpid())
-    proc: psutil.Process = state.process  # type: ignore[assignment]
+    proc = state.process
     with proc.oneshot():
         cpu = proc.cpu_percent(None)
         rss = proc.memory_info().rss
@@ -52,7 +54,8 @@ def across_processes(sample: dict, now: int) -> dict:
         return {**sample, "workers": 1}
     try:
         redis.hset(PROCS_KEY, f"{pysocket.gethostname()}:{os.getpid()}", json.dumps({**sample, "ts": now}))
-        fresh, stale = [], []
+        fresh: list[tuple[Any, dict]] = []
+        stale: list[tuple[Any, dict]] = []
         for key, raw in redis.hgetall(PROCS_KEY).items():
             item = json.loads(raw)
             (fresh if now - int(item.get("ts", 0)) <= 3 * PUSH_EVERY_S * 1000 else stale).append((key, item))
@@ -71,7 +74,6 @@ def across_processes(sample: dict, now: int) -> dict:
 
 
 def current_stats(now: int | None = None) -> dict:
-    from server.api.routes import public_counts  # the public numbers, shaped in one place
     now = now or now_ms()
     counts = public_counts()
     totals = across_processes(process_sample(admin_state()), now)

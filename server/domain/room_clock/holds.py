@@ -10,8 +10,8 @@ import math
 from dataclasses import replace
 
 from server.domain.constants import START_LEAD_RTT_FACTOR
-from server.domain.room_clock_commands import Effect, System
-from server.domain.room_clock_model import EntryRef, Playback, RoomContext
+from server.domain.room_clock.commands import Effect, System
+from server.domain.room_clock.model import EntryRef, Playback, RoomContext
 
 HOLDING_ROLES_OPERATORS_ONLY = ("owner", "operator")
 

@@ -16,13 +16,13 @@ from datetime import timedelta
 from flask import current_app
 from flask_jwt_extended import create_access_token, decode_token
 
-from server.auth.tokens import identity_from_claims, identity_from_token
 from server.domain.chat_text import InvalidText, clean_display_name
 from server.errors import ApiError, forbidden, invalid
 from server.extensions import db
 from server.models import User
 from server.models.admin_login import AdminLogin
 from server.services.audit import audit
+from server.services.tokens import identity_from_claims, identity_from_token
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.admin")
@@ -173,7 +173,7 @@ def still_valid(user_id: int, token_version: int, login_id: int, now: int | None
 def same_origin(origin: str | None) -> bool:
     """The `/admin` socket rides a cookie: only the service's own pages may open it."""
     own = settings().BACKEND_BASE_URL.rstrip("/").lower()
-    return bool(origin) and origin.rstrip("/").lower() == own
+    return origin is not None and origin.rstrip("/").lower() == own
 
 
 def revoke_login(login: AdminLogin, now: int | None = None) -> None:

@@ -8,12 +8,14 @@ import logging
 from server.errors import ApiError, conflict, forbidden, not_found
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
-from server.runtime import rt
-from server.services.admin_socket import AdminConn, admin_sids, drop_admin_sockets
+from server.services.admin.queries import user_wire
+from server.services.admin.sessions import AdminConn, admin_sids, drop_admin_sockets
 from server.services.audit import audit
-from server.services.connections import drop_user_sockets
+from server.services.members import kick_member
+from server.services.presence.connections import drop_user_sockets
 from server.services.room_codes import normalize_code
 from server.services.rooms import room_by_code
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.admin")
@@ -52,7 +54,6 @@ def close_room(admin: AdminConn, code: str) -> dict:
 
 
 def kick(admin: AdminConn, code: str, user_id: int) -> dict:
-    from server.events.members import kick_member  # the one kick, shared with member.kick
     room = room_by_code(code)
     membership = db.session.execute(
         db.select(RoomMembership).filter_by(room_id=room.id, user_id=user_id)).scalar_one_or_none()
@@ -63,7 +64,6 @@ def kick(admin: AdminConn, code: str, user_id: int) -> dict:
 
 
 def set_banned(admin: AdminConn, user_id: int, banned: bool) -> dict:
-    from server.services.admin_queries import user_wire
     user = _user(user_id)
     if user.id == admin.user_id:
         raise forbidden("You cannot ban yourself")
@@ -86,7 +86,6 @@ def set_banned(admin: AdminConn, user_id: int, banned: bool) -> dict:
 
 
 def set_role(admin: AdminConn, user_id: int, role: str) -> dict:
-    from server.services.admin_queries import user_wire
     if role not in SITE_ROLES:
         raise ApiError("invalid", "'role' must be user or admin")
     user = _user(user_id)

@@ -9,21 +9,16 @@ from server.domain.room_clock import MemberJoined, MemberLeft
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import Room
-from server.runtime import rt
 from server.services.clock_runner import run_command
-from server.services.presence import Conn
-from server.services.rooms import load_playback
-from server.services.roster import roster
-from server.services.system_messages import post_system
+from server.services.presence.roster import broadcast_presence
+from server.services.presence.status_reports import mark_dirty
+from server.services.presence.store import Conn
+from server.services.runtime import rt
+from server.services.system_messages import announce
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.presence")
 IMMEDIATE_ROSTER_MAX = 20  # sockets in a room up to which joins and leaves are broadcast at once
-
-
-def broadcast_presence(room: Room) -> None:
-    pb = load_playback(room)
-    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
 
 
 def is_small(room: Room) -> bool:
@@ -38,7 +33,6 @@ def roster_changed(room: Room) -> None:
     if is_small(room):
         broadcast_presence(room)
     else:
-        from server.services.status_reports import mark_dirty
         mark_dirty(room.code, now_ms())
 
 
@@ -54,12 +48,9 @@ def enter_room(conn: Conn, room: Room) -> bool:
 
 def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
     if first_device and conn.device == "extension":
-        _clock_member(room.code, MemberJoined, conn.user_id)
+        clock_member(room.code, MemberJoined, conn.user_id)
     if first_device and is_small(room):
-        msg = post_system(room, f"{conn.name} joined")
-        db.session.commit()
-        if msg is not None:
-            socketio.emit("chat.message", msg.to_wire(), to=room.code)
+        announce(room, f"{conn.name} joined")
     roster_changed(room)
 
 
@@ -82,22 +73,22 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
     if room is None:
         return
     if not still_here:
-        _clock_member(code, MemberLeft, conn.user_id)
+        clock_member(code, MemberLeft, conn.user_id)
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
-        msg = post_system(room, text) if is_small(room) else None
-        db.session.commit()
-        if msg is not None:
-            socketio.emit("chat.message", msg.to_wire(), to=code)
+        if is_small(room):
+            announce(room, text)
+        else:
+            db.session.commit()
     elif conn.device == "extension":
         # Another device remains; if no player remains the clock should stop waiting for this user.
         players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == "extension"]
         if not players:
-            _clock_member(code, MemberLeft, conn.user_id)
+            clock_member(code, MemberLeft, conn.user_id)
     roster_changed(room)
 
 
-def _clock_member(code: str, command_type, user_id: int) -> None:
+def clock_member(code: str, command_type, user_id: int) -> None:
     try:
         run_command(code, lambda _r, _p: command_type(actor=user_id), actor_id=None)
     except ApiError as exc:

@@ -1,4 +1,4 @@
-"""The room clock: one pure function from (playback, command, context, now) to the next playback.
+"""The room clock's transitions: one pure function from (playback, command, context, now) to the next playback.
 
 `apply` returns the same Playback object and no effects when nothing changes; otherwise a new
 Playback with `version + 1` and `actor_id` set to whoever caused it (None for the server).
@@ -20,11 +20,7 @@ from server.domain.constants import (
     MIN_RATE,
     PAUSE_TRUST_MS,
 )
-from server.domain.room_clock_commands import (
-    ADVANCE_STATUSES,
-    EVENT_NAMES,
-    SERVER_CAUSED,
-    SYSTEM_KINDS,
+from server.domain.room_clock.commands import (
     Ad,
     Advanced,
     Command,
@@ -46,18 +42,17 @@ from server.domain.room_clock_commands import (
     System,
     Tick,
 )
-from server.domain.room_clock_holds import (
+from server.domain.room_clock.holds import (
     clamp_position,
     end_due_ms,
     end_hold,
     idle,
-    lead_ms,
     paused_at,
     resume,
     scheduled_start,
     start_entry,
 )
-from server.domain.room_clock_members import (
+from server.domain.room_clock.members import (
     is_current,
     on_ad,
     on_member_joined,
@@ -65,59 +60,39 @@ from server.domain.room_clock_members import (
     on_ready,
     unchanged,
 )
-from server.domain.room_clock_model import (
-    STATES,
-    EntryRef,
-    MemberView,
+from server.domain.room_clock.model import (
     Playback,
     Refused,
     RoomContext,
 )
-
-__all__ = [
-    "ADVANCE_STATUSES",
-    "STATES",
-    "SYSTEM_KINDS",
-    "Ad",
-    "Advanced",
-    "Command",
-    "Duration",
-    "Effect",
-    "Ended",
-    "EntryRef",
-    "HoldChanged",
-    "MemberJoined",
-    "MemberLeft",
-    "MemberView",
-    "Pause",
-    "Play",
-    "PlayEntry",
-    "Playback",
-    "Ready",
-    "Refused",
-    "Restart",
-    "RoomContext",
-    "Seek",
-    "SetRate",
-    "Skip",
-    "StartNow",
-    "System",
-    "Tick",
-    "apply",
-    "describe_transition",
-    "lead_ms",
-    "next_due_ms",
-]
 
 Outcome = tuple[Playback, list[Effect]]
 Handler = Callable[[Playback, Any, RoomContext, int], Outcome]
 
 NOTHING_PLAYING = "Nothing is playing"
 
+# Each command's transition, registered next to its function with @transition(CommandClass).
+_TRANSITIONS: dict[type[Command], Handler] = {}
+
+
+def transition(command_type: type[Command]) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        if command_type in _TRANSITIONS:
+            raise ValueError(f"two transitions for {command_type.__name__}")
+        _TRANSITIONS[command_type] = fn
+        return fn
+    return register
+
+
+def handled_commands() -> frozenset[type[Command]]:
+    """Every command `apply` knows (for tests: each Command subclass must be one)."""
+    return frozenset(_TRANSITIONS)
+
 
 # --- user controls ------------------------------------------------------------------
 
 
+@transition(Play)
 def _play(pb: Playback, cmd: Play, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state == "idle":
         if ctx.next_entry is None:
@@ -131,6 +106,7 @@ def _play(pb: Playback, cmd: Play, ctx: RoomContext, now_ms: int) -> Outcome:
     return unchanged(pb)
 
 
+@transition(Pause)
 def _pause(pb: Playback, cmd: Pause, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state == "playing":
         position = pb.position_at(now_ms)
@@ -147,6 +123,7 @@ def _pause(pb: Playback, cmd: Pause, ctx: RoomContext, now_ms: int) -> Outcome:
     return unchanged(pb)
 
 
+@transition(Seek)
 def _seek(pb: Playback, cmd: Seek, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state == "idle":
         raise Refused("conflict", NOTHING_PLAYING)
@@ -165,10 +142,12 @@ def _seek(pb: Playback, cmd: Seek, ctx: RoomContext, now_ms: int) -> Outcome:
     return replace(pb, position_ms=target, then=then), []
 
 
+@transition(Restart)
 def _restart(pb: Playback, cmd: Restart, ctx: RoomContext, now_ms: int) -> Outcome:
     return _seek(pb, Seek(cmd.actor, 0), ctx, now_ms)
 
 
+@transition(Skip)
 def _skip(pb: Playback, cmd: Skip, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state == "idle":
         raise Refused("conflict", NOTHING_PLAYING)
@@ -179,6 +158,7 @@ def _skip(pb: Playback, cmd: Skip, ctx: RoomContext, now_ms: int) -> Outcome:
     return started, [Advanced(current, "skipped", ctx.next_entry.id)]
 
 
+@transition(PlayEntry)
 def _play_entry(pb: Playback, cmd: PlayEntry, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state != "idle" and cmd.entry.id == pb.entry_id:
         raise Refused("conflict", "That entry is already playing")
@@ -188,6 +168,7 @@ def _play_entry(pb: Playback, cmd: PlayEntry, ctx: RoomContext, now_ms: int) -> 
     return start_entry(pb, ctx, now_ms, cmd.entry), [advanced]
 
 
+@transition(SetRate)
 def _set_rate(pb: Playback, cmd: SetRate, ctx: RoomContext, now_ms: int) -> Outcome:
     rate = cmd.rate
     valid = (
@@ -205,6 +186,7 @@ def _set_rate(pb: Playback, cmd: SetRate, ctx: RoomContext, now_ms: int) -> Outc
     return replace(pb, rate=float(rate)), []
 
 
+@transition(StartNow)
 def _start_now(pb: Playback, cmd: StartNow, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state not in ("starting", "midroll"):
         raise Refused("conflict", "Nothing is waiting")
@@ -229,6 +211,7 @@ def _finish_entry(pb: Playback, ctx: RoomContext, now_ms: int) -> Outcome:
     return idle(pb, now_ms), [Advanced(current, "played", None), finished]
 
 
+@transition(Ended)
 def _ended(pb: Playback, cmd: Ended, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state != "playing" or not is_current(pb, cmd.entry_id):
         # another end already advanced the room, or a stale report
@@ -239,6 +222,7 @@ def _ended(pb: Playback, cmd: Ended, ctx: RoomContext, now_ms: int) -> Outcome:
     return _finish_entry(pb, ctx, now_ms)
 
 
+@transition(Duration)
 def _duration(pb: Playback, cmd: Duration, ctx: RoomContext, now_ms: int) -> Outcome:
     duration = cmd.duration_ms
     if isinstance(duration, bool) or not isinstance(duration, int) or duration <= 0:
@@ -251,6 +235,7 @@ def _duration(pb: Playback, cmd: Duration, ctx: RoomContext, now_ms: int) -> Out
 # --- the server's own clock ---------------------------------------------------------
 
 
+@transition(Tick)
 def _tick(pb: Playback, cmd: Tick, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state in ("starting", "midroll"):
         if pb.deadline_ms is None or now_ms < pb.deadline_ms:
@@ -267,36 +252,23 @@ def _tick(pb: Playback, cmd: Tick, ctx: RoomContext, now_ms: int) -> Outcome:
     return unchanged(pb)
 
 
-_HANDLERS: dict[type, Handler] = {
-    Play: _play,
-    Pause: _pause,
-    Seek: _seek,
-    Restart: _restart,
-    Skip: _skip,
-    PlayEntry: _play_entry,
-    SetRate: _set_rate,
-    StartNow: _start_now,
-    Ready: on_ready,
-    Ad: on_ad,
-    Ended: _ended,
-    Duration: _duration,
-    MemberJoined: on_member_joined,
-    MemberLeft: on_member_left,
-    Tick: _tick,
-}
+transition(Ready)(on_ready)
+transition(Ad)(on_ad)
+transition(MemberJoined)(on_member_joined)
+transition(MemberLeft)(on_member_left)
 
 
 def apply(
     pb: Playback, cmd: Command, ctx: RoomContext, now_ms: int
 ) -> tuple[Playback, list[Effect]]:
     """Apply one command to one room's playback at server time `now_ms`."""
-    handler = _HANDLERS.get(type(cmd))
+    handler = _TRANSITIONS.get(type(cmd))
     if handler is None:
         raise Refused("invalid", f"Unknown command {type(cmd).__name__}")
     candidate, effects = handler(pb, cmd, ctx, now_ms)
     if candidate == pb and not effects:
         return pb, []
-    actor = None if isinstance(cmd, SERVER_CAUSED) else cmd.actor
+    actor = None if cmd.SERVER_CAUSED else cmd.actor
     changed = replace(candidate, version=pb.version + 1, actor_id=actor)
     if (changed.hold, changed.waiting_for) != (pb.hold, pb.waiting_for):
         effects.append(HoldChanged(changed.hold, changed.waiting_for))
@@ -317,5 +289,5 @@ def next_due_ms(pb: Playback, end_grace_ms: int = END_GRACE_MS) -> int | None:
 def describe_transition(before: Playback, after: Playback, cmd: Command) -> str:
     """The log line for one applied command; the handler prefixes `room=<code>`."""
     actor = f"u{cmd.actor}" if cmd.actor is not None else "server"
-    event = EVENT_NAMES.get(type(cmd), type(cmd).__name__)
+    event = getattr(cmd, "EVENT", type(cmd).__name__)
     return f"event={event} from={before.state} to={after.state} v={after.version} by={actor}"

@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from server.domain.room_clock import Playback
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
-from server.runtime import rt
+from server.services.rooms import load_playback
+from server.services.runtime import rt
+
+
+def broadcast_presence(room: Room) -> None:
+    pb = load_playback(room)
+    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
 
 
 def roster(room: Room, playback: Playback) -> list[dict]:

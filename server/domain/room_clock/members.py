@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from server.domain.room_clock_commands import (
+from server.domain.room_clock.commands import (
     Ad,
     Effect,
     MemberJoined,
@@ -16,7 +16,7 @@ from server.domain.room_clock_commands import (
     Ready,
     System,
 )
-from server.domain.room_clock_holds import (
+from server.domain.room_clock.holds import (
     ad_hold,
     ad_holders,
     ad_holds,
@@ -24,7 +24,7 @@ from server.domain.room_clock_holds import (
     end_hold,
     start_waiting_for,
 )
-from server.domain.room_clock_model import Playback, Refused, RoomContext
+from server.domain.room_clock.model import Playback, Refused, RoomContext
 
 Outcome = tuple[Playback, list[Effect]]
 

@@ -1,5 +1,5 @@
 """The `/admin` namespace's own bookkeeping: which local sockets are signed-in admins, and the
-wrapper every admin request goes through (same ack shape and metrics as `on_event`).
+connection every admin request resolves to (`admin_conn`, used by events/admin.py).
 
 `on_event` looks sockets up in the room presence, which only knows `/` connections; admin
 sockets live here instead, per app (so test apps never share them).
@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from flask import current_app, request
+from flask import current_app
 
 from server.errors import ApiError
-from server.extensions import socketio
-from server.services.admin_auth import SESSION_ENDED, still_valid
+from server.extensions import current_sid, socketio
+from server.services.admin.auth import SESSION_ENDED, still_valid
 from server.timeutil import now_ms
-from server.validation import Schema
 
 log = logging.getLogger("sharetube.admin")
 ADMIN_NS = "/admin"
@@ -38,7 +37,7 @@ class AdminState:
     conns: dict[str, AdminConn] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     task_running: bool = False
-    process: object | None = None  # psutil.Process, created on first use
+    process: Any = None  # psutil.Process, created on first use
 
 
 def admin_state() -> AdminState:
@@ -66,15 +65,9 @@ def drop_stale_admins() -> int:
 
 
 def admin_conn() -> AdminConn:
-    conn = admin_state().conns.get(request.sid)
+    conn = admin_state().conns.get(current_sid())
     if conn is None:
         raise ApiError("unauthorized", "Not connected")
     if not still_valid(conn.user_id, conn.token_version, conn.login_id):
         raise ApiError("unauthorized", SESSION_ENDED)
     return conn
-
-
-def admin_event(name: str, schema: Schema) -> Callable:
-    """Register `fn(admin, data) -> dict` for an `/admin` request, acked `{ok: true, ...}`."""
-    from server.events.base import on_event
-    return on_event(name, schema, namespace=ADMIN_NS, resolve=admin_conn, service_traffic=False)

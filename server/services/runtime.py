@@ -5,11 +5,12 @@ Created by create_app (one per app); handlers reach them through `rt()`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 
 from server.services.metrics import Metrics
-from server.services.presence import Presence
+from server.services.presence.store import Presence
 
 
 @dataclass
@@ -17,9 +18,9 @@ class Runtime:
     presence: Presence
     metrics: Metrics = field(default_factory=Metrics)
     limiters: dict = field(default_factory=dict)
-    metadata: object | None = None
-    redis: object | None = None
-    scheduler: object | None = None
+    metadata: Any = None  # the metadata fetcher (services/metadata_jobs.py)
+    redis: Any = None  # redis.Redis when SOCKETIO_MESSAGE_QUEUE is Redis
+    scheduler: list | None = None  # this process's loops, once started
 
 
 def rt() -> Runtime:

@@ -1,0 +1,238 @@
+"""What may be asked of the room clock (commands) and what it asks back (effects).
+
+Each command is declared once, here: its fields, the wire event it comes from (`EVENT`, for
+transition logs and the socket handler), whether it is audited (`AUDITED`), whether the server
+rather than its actor causes the change (`SERVER_CAUSED`), and the system chat line it earns
+(`line(before, after)`). Its transition is the function registered for it in transitions.py.
+
+Each command carries `actor`: the user who asked or whom it concerns (None when the server
+itself asks, e.g. `Tick`). Effects are for the handler: it updates the queue for `Advanced`,
+posts a system chat line for `System`, and may announce `HoldChanged`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from server.domain.room_clock.model import EntryRef, Playback
+
+# --- system chat lines ------------------------------------------------------------------------
+
+
+def fmt_time(ms: int) -> str:
+    """A position as people read it: 1:05, 1:02:03."""
+    s = max(0, int(ms) // 1000)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A system chat line. The service fills in `{actor}` (who sent the command) and `{entry}`
+    (the title of `entry_id`): names and titles live in the database, not here."""
+
+    template: str
+    entry_id: int | None = None
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """A request to the room clock. Subclasses declare the class variables below."""
+
+    EVENT: ClassVar[str]  # the wire event it comes from
+    AUDITED: ClassVar[bool] = False  # a row in the room's audit trail (action `playback.<name>`)
+    SERVER_CAUSED: ClassVar[bool] = False  # the change is the server's (actor_id None), not the actor's
+
+    actor: int | None
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        """The system chat line for a change this command made (None: it goes unsaid)."""
+        return None
+
+    @classmethod
+    def audit_action(cls) -> str:
+        return f"playback.{cls.__name__.lower()}"
+
+
+@dataclass(frozen=True)
+class Play(Command):
+    EVENT = "play"
+    AUDITED = True
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        if before.state == "paused" and after.state == "playing":
+            return Line(f"{{actor}} resumed at {fmt_time(after.position_ms)}")
+        return None
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    EVENT = "pause"
+    AUDITED = True
+    position_ms: int | None = None  # what the pausing user saw
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        if after.state == "paused" and before.state != "paused":
+            return Line(f"{{actor}} paused at {fmt_time(after.position_ms)}")
+        return None
+
+
+@dataclass(frozen=True)
+class Seek(Command):
+    EVENT = "seek"
+    AUDITED = True
+    position_ms: int
+    play: bool | None = None  # None keeps playing/paused as it is
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line(f"{{actor}} jumped to {fmt_time(after.position_ms)}")
+
+
+@dataclass(frozen=True)
+class Skip(Command):
+    EVENT = "skip"
+    AUDITED = True
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line("{actor} skipped {entry}", before.entry_id)
+
+
+@dataclass(frozen=True)
+class Restart(Command):
+    EVENT = "restart"
+    AUDITED = True
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line("{actor} restarted the video")
+
+
+@dataclass(frozen=True)
+class SetRate(Command):
+    EVENT = "rate"
+    AUDITED = True
+    rate: float
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line(f"{{actor}} set the speed to {after.rate:g}×")
+
+
+@dataclass(frozen=True)
+class StartNow(Command):
+    EVENT = "start_now"
+    AUDITED = True
+
+
+@dataclass(frozen=True)
+class PlayEntry(Command):
+    EVENT = "queue.play"
+    AUDITED = True
+    entry: EntryRef
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line("{actor} played {entry} now", after.entry_id)
+
+
+@dataclass(frozen=True)
+class Ready(Command):
+    EVENT = "player.ready"
+    entry_id: int | None
+    ready: bool = True
+
+
+@dataclass(frozen=True)
+class Ad(Command):
+    EVENT = "player.ad"
+    entry_id: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class Ended(Command):
+    EVENT = "player.ended"
+    entry_id: int | None
+
+
+@dataclass(frozen=True)
+class Duration(Command):
+    EVENT = "player.duration"
+    entry_id: int | None
+    duration_ms: int
+
+
+@dataclass(frozen=True)
+class MemberJoined(Command):
+    """The member who connected (actor) now counts for ready checks and ads."""
+
+    EVENT = "join"
+    SERVER_CAUSED = True
+
+
+@dataclass(frozen=True)
+class MemberLeft(Command):
+    """The member who disconnected (actor) is no longer waited for."""
+
+    EVENT = "leave"
+    SERVER_CAUSED = True
+
+
+@dataclass(frozen=True)
+class Tick(Command):
+    """The server's own clock: hold deadlines and the end of a video."""
+
+    EVENT = "tick"
+    SERVER_CAUSED = True
+    actor: int | None = None  # always the server
+
+
+# --- effects --------------------------------------------------------------------------------
+
+ADVANCE_STATUSES = ("played", "skipped")
+# What each System effect says; the service fills in `{who}` (the names of user_ids) and `{by}`
+# (the name of detail["by"]).
+SYSTEM_LINES: dict[str, str] = {
+    "start_timeout": "Started without {who} (not ready in time)",
+    "start_now": "{by} started without waiting for {who}",
+    "ad_hold": "Waiting for {who} to finish an ad",
+    "ad_release": "Ads are over: playback resumes",
+    "ad_timeout": "Stopped waiting for the ad of {who}",
+    "autoadvance_off": "The video ended; autoadvance is off, so the room stopped here",
+    "queue_finished": "The queue is finished",
+}
+SYSTEM_KINDS = tuple(SYSTEM_LINES)
+
+
+@dataclass(frozen=True)
+class Advanced:
+    """The current entry changed: mark `from` with `from_status`, `to` as playing.
+
+    `to_entry_id` None means the queue finished.
+    """
+
+    from_entry_id: int | None
+    from_status: str | None
+    to_entry_id: int | None
+
+
+@dataclass(frozen=True)
+class System:
+    """A system chat line to post; names are looked up by the handler from `user_ids`."""
+
+    kind: str
+    user_ids: tuple[int, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict, compare=True, hash=False)
+
+
+@dataclass(frozen=True)
+class HoldChanged:
+    """Why the room waits, or whom it waits for, changed."""
+
+    hold: str | None
+    waiting_for: tuple[int, ...]
+
+
+Effect = Advanced | System | HoldChanged

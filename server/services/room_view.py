@@ -1,0 +1,16 @@
+"""The whole Room as the protocol sends it (join, room.sync, POST /api/rooms)."""
+from __future__ import annotations
+
+from server.models import Room
+from server.services.presence.roster import roster
+from server.services.queue_broadcast import queue_wire
+from server.services.rooms import chat_tail, load_playback
+from server.timeutil import now_ms
+
+
+def room_wire(room: Room) -> dict:
+    pb = load_playback(room)
+    return {"code": room.code, "settings": room.settings_wire(), "owner_id": room.owner_id,
+            "playback": pb.to_wire(), **queue_wire(room), "queue_version": room.queue_version,
+            "members": roster(room, pb), "chat": chat_tail(room), "version": room.version,
+            "server_ms": now_ms()}

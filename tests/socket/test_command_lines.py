@@ -1,0 +1,58 @@
+"""System chat lines of playback commands: each command class declares its own line
+(server/domain/room_clock/commands.py); the server fills in names and titles."""
+from __future__ import annotations
+
+from tests.support.socket_clients import create_room, sign_in
+
+
+def room_with(app, *names, **settings):
+    guests = [sign_in(app, n) for n in names]
+    code = create_room(app, guests[0], **settings)["code"]
+    for g in guests:
+        g.connect().join(code)
+    for g in guests:
+        g.received()
+    return code, guests
+
+
+def test_every_playback_control_says_its_own_line_and_reports_say_nothing(app):
+    """The lines each command class declares, with names and titles filled in by the server."""
+    code, (owner, bob) = room_with(app, "Owner", "Bob")
+    first = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "title": "Song"})["entry"]["id"]
+    second = owner.emit("queue.add", {"video_id": "bbbbbbbbbb2", "title": "Tune"})["entry"]["id"]
+    third = owner.emit("queue.add", {"video_id": "ccccccccccc", "title": "Hymn"})["entry"]["id"]
+    for g in (owner, bob):
+        g.emit("player.ready", {"entry_id": first, "ready": True})
+    assert owner.emit("pause", {"position_ms": 0})["ok"]
+    bob.received()
+    for event, payload in [("play", {}), ("rate", {"rate": 1.5}), ("restart", {}), ("skip", {}),
+                           ("queue.play", {"entry_id": third}), ("start_now", {})]:
+        ack = owner.emit(event, payload)
+        assert ack["ok"], (event, ack)
+    texts = [m["text"] for m in bob.received("chat.message") if m["kind"] == "system"]
+    assert texts[0].startswith("Owner resumed at 0:0")
+    assert texts[1:5] == ["Owner set the speed to 1.5×", "Owner restarted the video", "Owner skipped “Song”",
+                          "Owner played “Hymn” now"]
+    assert texts[5] == "Owner started without waiting for Owner and Bob"  # nobody was ready for Hymn
+    assert len(texts) == 6 and second  # player reports (ready) said nothing
+
+
+def test_a_line_that_cannot_be_stored_does_not_undo_the_command(app, monkeypatch):
+    """announce() runs after the change is committed and sent: if storing the line fails, the
+    sender still gets its ok and everyone the new playback (the failure is logged)."""
+    from server.models import ChatMessage
+    from server.services import system_messages
+    code, (owner, bob) = room_with(app, "Owner", "Bob")
+    entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "title": "Song"})["entry"]["id"]
+    for g in (owner, bob):
+        g.emit("player.ready", {"entry_id": entry, "ready": True})
+    bob.received()
+    broken = lambda **kw: ChatMessage(**{**kw, "room_id": None})  # noqa: E731  (NOT NULL refuses it)
+    monkeypatch.setattr(system_messages, "ChatMessage", broken)
+    ack = owner.emit("seek", {"position_ms": 42_000})
+    assert ack["ok"] is True and ack["playback"]["position_ms"] == 42_000
+    assert [p["position_ms"] for p in bob.received("room.playback")] == [42_000]
+    assert [m for m in bob.received("chat.message") if m["kind"] == "system"] == []
+    monkeypatch.undo()
+    assert owner.emit("pause", {})["ok"]  # the room keeps working, and says so again
+    assert any(m["text"].startswith("Owner paused at 0:4") for m in bob.received("chat.message"))

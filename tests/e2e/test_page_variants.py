@@ -181,6 +181,21 @@ def extra_hidden_ad_leftovers(pair: Pair) -> None:
     count = evaluate_without_gesture(pair.bob.page, f"{PLAYER}.querySelectorAll('{leftovers}').length")
     assert count >= 3, "the leftovers are in the page"
     assert waiting_banner(pair.alice) is None and waiting_banner(pair.bob) is None
+    # A leftover YouTube forgot to hide: a visible "Ad" badge while Bob's video plays on. The
+    # claim is wrong and heals (Bob's player plays the room's video at the room's position).
+    evaluate_without_gesture(pair.bob.page, f"""(() => {{ const b = document.createElement('div');
+      b.className = 'ytp-ad-simple-ad-badge'; b.id = 'stuck-badge'; b.textContent = 'Ad';
+      b.style.cssText = 'position:absolute;left:8px;top:8px;background:#fc0;color:#000';
+      {PLAYER}.append(b); }})()""")
+    started = time.monotonic()
+    banner = wait_until(lambda: waiting_banner(pair.alice), timeout_s=6,
+                        what="the visible badge to count as Bob's ad (the room holds)")
+    assert "Bob" in banner["text"], banner
+    wait_until(lambda: waiting_banner(pair.alice) is None, timeout_s=8,
+               what="the wrong ad claim to heal", show=lambda: waiting_banner(pair.alice))
+    wait_in_sync(pair.pages, playing=True, timeout_s=10)
+    print(f"wrong ad healed within {time.monotonic() - started:.1f} s")
+    evaluate_without_gesture(pair.bob.page, "document.getElementById('stuck-badge').remove()")
 
 
 EXTRAS: dict[str, Callable[[Pair], None]] = {

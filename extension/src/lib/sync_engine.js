@@ -230,7 +230,11 @@ export class SyncEngine {
     const aimMs = expected + this.seekLatency.estimateMs * roomRate;
     this.measureStart(playback, serverNowMs, video, driftMs);
     if (video.paused) {
-      const seekToMs = absDrift > DRIFT_SEEK_MS ? aimMs : null;
+      // A start that missed its hold (or a player that stood still): rather than start late
+      // and nudge for seconds, seek to where the room will be once this player advances
+      // (its seek latency plus its start latency) and start from there.
+      const aheadMs = (this.seekLatency.estimateMs + this.startLatency.estimateMs) * roomRate;
+      const seekToMs = absDrift > PAUSED_TOLERANCE_MS ? expected + aheadMs : null;
       const fields = { targetMs: expected, seekToMs, rate: roomRate, reason: "room playing" };
       if (seekToMs === null) return this.start("play", now, fields);
       // The seek is what may take long; it settles (and teaches its latency) on `seeked`.

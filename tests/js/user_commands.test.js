@@ -21,12 +21,12 @@ const v = (positionMs, paused = false, rate = 1) => ({ positionMs, paused, rate 
 function run(steps, { rttMs = 50, refuse = false } = {}) {
   const commands = new UserCommands();
   const sent = [];
-  let inFlight = null;
+  let inFlight = null; // {answerAt, command}
   const events = [...steps].sort((a, b) => a.at - b.at);
   let lastVideo = v(0);
   for (let now = 0; now <= 5_000; now += 5) {
     if (inFlight && now >= inFlight.answerAt) {
-      commands.answered(!refuse);
+      commands.answered(inFlight.command, !refuse);
       inFlight = null;
     }
     for (const step of events.filter((s) => s.at === now)) {
@@ -41,7 +41,7 @@ function run(steps, { rttMs = 50, refuse = false } = {}) {
     const next = commands.take(now);
     if (next) {
       sent.push(next);
-      inFlight = { answerAt: now + rttMs };
+      inFlight = { answerAt: now + rttMs, command: next };
     }
   }
   return { sent, commands };
@@ -172,6 +172,20 @@ test("while input is settling, queued or in flight the engine keeps its hands of
   commands.take(SEEK_SETTLE_MS + 1);
   assert.equal(commands.busy(SEEK_SETTLE_MS + 2), true, "in flight");
   assert.equal(commands.busy(SEEK_SETTLE_MS + COMMAND_ACK_TIMEOUT_MS + 10), false, "an answer that never comes stops blocking");
+});
+
+test("a late answer to a command that timed out does not free the next one's slot", () => {
+  const commands = new UserCommands();
+  commands.input("pause", v(1_000, true), PLAYING, 0);
+  const first = commands.take(0);
+  commands.input("play", v(1_000), PAUSED, 10);
+  const second = commands.take(COMMAND_ACK_TIMEOUT_MS + 100); // the first timed out
+  assert.equal(second.event, "play");
+  commands.answered(first, true); // ... and answers now
+  commands.input("pause", v(1_100, true), PAUSED, COMMAND_ACK_TIMEOUT_MS + 200);
+  assert.equal(commands.take(COMMAND_ACK_TIMEOUT_MS + 200), null, "the play is still in flight");
+  commands.answered(second, true);
+  assert.equal(commands.take(COMMAND_ACK_TIMEOUT_MS + 300).event, "pause");
 });
 
 test("a seek still moving (seeking) does not settle", () => {

@@ -280,9 +280,9 @@ export class SyncLoop {
     if (command) this.send(command);
   }
 
-  async send({ event, payload }) {
-    const ack = await this.transport.emit(event, payload);
-    this.commands.answered(Boolean(ack.ok));
+  async send(command) {
+    const ack = await this.transport.emit(command.event, command.payload);
+    this.commands.answered(command, Boolean(ack.ok));
     const idle = !this.commands.busy(performance.now());
     if (idle) this.engine.reset();
     if (ack.ok && ack.playback) this.onPlayback(ack.playback);

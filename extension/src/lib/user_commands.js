@@ -108,8 +108,12 @@ export class UserCommands {
     return command;
   }
 
-  /** The answer to the command in flight. A refusal drops what was queued: the room said no. */
-  answered(ok) {
+  /**
+   * The answer to `command` (the one take() returned). A refusal drops what was queued: the
+   * room said no. A late answer to a command that timed out no longer frees the slot.
+   */
+  answered(command, ok) {
+    if (this.sending?.command !== command) return;
     this.sending = null;
     if (!ok) {
       this.queued.clear();

@@ -48,7 +48,7 @@ export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor 
 // video ~75 ms after play() when the hold seeked; calling play() that much early lands the
 // start on the anchor instead of ~2 s of rate nudges afterwards.
 export const START_LATENCY_INITIAL_MS = 70; // first guess (sync_accuracy: 55-80 ms), before any measurement
-export const START_LATENCY_EWMA_ALPHA = 0.3; // weight of a new start-latency sample
+export const START_LATENCY_SAMPLES = 5; // the estimate is the median of the last 5 starts
 export const START_LATENCY_MAX_MS = 250; // a longer lag is a stall (load, buffering), not latency
 export const START_LATENCY_CAP_MS = 200; // never start more than this before the anchor
 export const START_PROBE_AFTER_MS = 120; // measure the start this long after the anchor

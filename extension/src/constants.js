@@ -47,7 +47,8 @@ export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor 
 // play() -> advancing latency, learnt per player (lib/start_latency.js): Chromium starts a held
 // video ~75 ms after play() when the hold seeked; calling play() that much early lands the
 // start on the anchor instead of ~2 s of rate nudges afterwards.
-export const START_LATENCY_INITIAL_MS = 70; // first guess (sync_accuracy: 55-80 ms), before any measurement
+export const START_LATENCY_INITIAL_MS = 70; // first guess after a seek (measured 55-85 ms)
+export const START_LATENCY_STILL_INITIAL_MS = 0; // ... and after a plain pause (measured -2 ms)
 export const START_LATENCY_SAMPLES = 5; // the estimate is the median of the last 5 starts
 export const START_LATENCY_MAX_MS = 250; // a longer lag is a stall (load, buffering), not latency
 export const START_LATENCY_CAP_MS = 200; // never start more than this before the anchor

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import {
   START_LATENCY_INITIAL_MS,
   START_LATENCY_MAX_MS,
+  START_LATENCY_STILL_INITIAL_MS,
   START_PROBE_AFTER_MS,
 } from "../../extension/src/constants.js";
 import { StartLatency } from "../../extension/src/lib/start_latency.js";
@@ -84,4 +85,18 @@ test("the start is measured once, after START_PROBE_AFTER_MS, and stalls are not
   engine.decide({ playback, serverNowMs: ANCHOR + 200, localNowMs: 500, video: held({ paused: false, currentTimeMs: 10_150 }) });
   engine.decide({ playback, serverNowMs: ANCHOR + 400, localNowMs: 700, video: held({ paused: false, currentTimeMs: 10_300 }) });
   assert.equal(engine.startLatency.samples, 1);
+});
+
+test("a video only paused since it played starts at once; one that seeked starts late: learnt apart", () => {
+  const engine = new SyncEngine();
+  const still = engine.decide({ playback, serverNowMs: ANCHOR - 300, localNowMs: 0, video: held({ seekedSincePlay: false }) });
+  assert.equal(still.earlyMs, START_LATENCY_STILL_INITIAL_MS);
+  const seeked = engine.decide({ playback, serverNowMs: ANCHOR - 290, localNowMs: 10, video: held({ seekedSincePlay: true }) });
+  assert.equal(seeked.earlyMs, START_LATENCY_INITIAL_MS);
+  // A still start measured 15 ms late teaches the still latency only.
+  engine.decide({ playback, serverNowMs: ANCHOR - 280, localNowMs: 20, video: held({ seekedSincePlay: false }) });
+  engine.decide({ playback, serverNowMs: ANCHOR + 200, localNowMs: 500, video: held({ paused: false, currentTimeMs: 10_185 }) });
+  assert.equal(engine.stillStartLatency.estimateMs, 15);
+  assert.equal(engine.startLatency.estimateMs, START_LATENCY_INITIAL_MS);
+  assert.equal(engine.startLatency.samples, 0);
 });

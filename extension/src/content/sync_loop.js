@@ -41,6 +41,7 @@ export class SyncLoop {
     this.adVerdict = new AdVerdict();
     this.adNow = false; // the verdict of the last tick (a wrong "ad" heals)
     this.engineSeeking = false;
+    this.seekedSincePlay = true; // Chromium starts a seeked video late (lib/start_latency.js)
     this.blocked = false;
     this.buffering = false;
     this.changingSince = null; // since when the player seeks/corrects (status reports)
@@ -91,6 +92,7 @@ export class SyncLoop {
     this.roomRate = playback.rate || 1;
     const state = this.adapter.videoState();
     state.adActive = this.judgeAd(playback, state);
+    state.seekedSincePlay = this.seekedSincePlay;
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
@@ -220,6 +222,8 @@ export class SyncLoop {
     if (type === "playing" || type === "canplay") this.buffering = false;
     if (type === "loadedmetadata" || type === "durationchange") this.reportDuration();
     if (type === "ended") this.reportEnded();
+    if (type === "playing") this.seekedSincePlay = false;
+    if (type === "seeked" || type === "emptied") this.seekedSincePlay = true;
     if (type === "seeked") return this.onSeeked();
     const kind = MEDIA_KIND[type];
     if (!kind) return undefined;

@@ -29,6 +29,7 @@ import {
   RATE_EPSILON,
   SCHEDULED_START_EARLY_MS,
   SEEK_TIMEOUT_MS,
+  START_LATENCY_STILL_INITIAL_MS,
   START_PROBE_AFTER_MS,
   START_PROBE_UNTIL_MS,
 } from "../constants.js";
@@ -54,19 +55,24 @@ export class SyncEngine {
   constructor({
     seekLatency = new SeekLatency(),
     startLatency = new StartLatency(),
+    stillStartLatency = new StartLatency({ initialMs: START_LATENCY_STILL_INITIAL_MS }),
     echoes = new EchoGuard(),
   } = {}) {
     this.seekLatency = seekLatency;
+    // Chromium starts a video that seeked since it last played ~75 ms after play(), one that
+    // was only paused at once: two latencies, learnt apart (video.seekedSincePlay says which).
     this.startLatency = startLatency;
+    this.stillStartLatency = stillStartLatency;
     this.echoes = echoes;
     this.inFlight = null; // {kind: seek|play|pause|rate, sinceMs, targetMs, rate, sign}
-    this.startProbe = null; // {anchorMs, earlyMs}: a scheduled start to measure once it ran
+    this.startProbe = null; // {anchorMs, earlyMs, latency}: a scheduled start to measure once it ran
   }
 
   /**
    * @param {{playback: object, serverNowMs: number, localNowMs: number,
    *          video: {currentTimeMs: number, paused: boolean, playbackRate: number,
-   *                  seeking: boolean, ended?: boolean, adActive?: boolean}}} input
+   *                  seeking: boolean, ended?: boolean, adActive?: boolean,
+   *                  seekedSincePlay?: boolean}}} input
    */
   decide({ playback, serverNowMs, localNowMs, video }) {
     if (!playback || !video) return decision("none", { reason: "no room or no video" });
@@ -183,7 +189,8 @@ export class SyncEngine {
     const roomRate = playback.rate || 1;
     const targetMs = playback.position_ms ?? 0;
     const startInMs = playback.anchor_ms - serverNowMs;
-    const earlyMs = Math.round(this.startLatency.estimateMs);
+    const latency = video.seekedSincePlay === false ? this.stillStartLatency : this.startLatency;
+    const earlyMs = Math.round(latency.estimateMs);
     if (this.inFlight?.kind === "rate") this.inFlight = null;
     const startedEarly =
       !video.paused &&
@@ -203,7 +210,7 @@ export class SyncEngine {
         reason: "scheduled start: position",
       });
     }
-    this.startProbe = { anchorMs: playback.anchor_ms, earlyMs };
+    this.startProbe = { anchorMs: playback.anchor_ms, earlyMs, latency };
     return decision("hold", { targetMs, rate: roomRate, startInMs, earlyMs, reason: "scheduled start" });
   }
 
@@ -218,7 +225,7 @@ export class SyncEngine {
     }
     if (since < START_PROBE_AFTER_MS || video.paused || video.seeking) return;
     this.startProbe = null;
-    this.startLatency.observe(-driftMs / (playback.rate || 1), probe.earlyMs);
+    probe.latency.observe(-driftMs / (playback.rate || 1), probe.earlyMs);
   }
 
   /** Room plays: follow the clock, nudging the rate for small drift, seeking for large. */

@@ -74,6 +74,7 @@ def render_watch_page(data: dict[str, Any]) -> str:
 <meta charset="utf-8"><title>{title} - YouTube</title>
 <link rel="stylesheet" href="/static/fake_youtube.css">
 <script id="fake-yt-data" type="application/json">{data_json}</script>
+<script src="/static/fake_youtube_ads.js" defer></script>
 <script src="/static/fake_youtube.js" defer></script>
 </head><body dir="ltr">
 <ytd-app>

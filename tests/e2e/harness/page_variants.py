@@ -68,6 +68,6 @@ VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
     PageVariant("slow_start", "2 s of buffering before canplay", slow_start_ms=2000),
     PageVariant("autonav_countdown", "autonav countdown at the end, no toggle in the control bar",
                 autonav_countdown=True),
-    PageVariant("late_metadata", "title and channel render 1.5 s late (stale after navigation)",
-                late_metadata_ms=1500),
+    PageVariant("late_metadata", "title and channel render 4 s late (stale after navigation)",
+                late_metadata_ms=4000),
 )}

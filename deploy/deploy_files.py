@@ -48,6 +48,8 @@ class Plan:
     https_port: int
     nginx_address: str | None
     ipv6: bool
+    # --letsencrypt before the certificate exists: plain HTTP now, HTTPS after certbot and a re-run
+    certificate_pending: bool = False
 
     @property
     def web_ports(self) -> list[int]:

@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from deploy_files import LOCAL_DB_HOSTS, Plan, PostgresTarget
 
 SYSTEMD_DIR = "/etc/systemd/system"
+ACME_WEBROOT = "/var/www/html"  # the nginx site answers /.well-known/acme-challenge/ from here
+ADMIN_EMAIL = "you@example.org"
 NGINX_SITES = "/etc/nginx/sites-enabled"
 
 
@@ -79,4 +81,32 @@ def install_commands(
         f"curl -fsS http://127.0.0.1:{plan.bg_port}/api/health",
         f"curl -fsS {plan.public_url}/api/health",
     ]
+    if plan.certificate_pending:  # last: what follows it is running the generator again
+        commands += certificate_commands(plan, next_step(commands))
     return commands
+
+
+def next_step(commands: list[str]) -> int:
+    """The number after the last '# N.' heading."""
+    numbers = [int(line[2:].split(".", 1)[0]) for line in commands
+               if line.startswith("# ") and line[2:].split(".", 1)[0].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def certificate_commands(plan: Plan, step: int) -> list[str]:
+    """--letsencrypt before the certificate exists: get it by the webroot the site already serves."""
+    return [
+        f"# {step}. HTTPS: get the certificate (nginx answers the challenge on port {plan.http_port}), then run the",
+        "#    same setup_deploy.py command again and its printed commands: the site moves to HTTPS",
+        "apt-get install -y certbot",
+        f"certbot certonly --webroot -w {ACME_WEBROOT} -d {plan.domain}",
+    ]
+
+
+def first_admin_command(plan: Plan) -> str:
+    """The dashboard's first admin: a one-time sign-in link, made with the service's own
+    environment (the units' values, then the env file over them, as systemd does), as its account."""
+    return (f"(cd {plan.app_dir} && export VERSION={plan.version} INSTANCE_DIR={plan.instance_dir} "
+            f"BACKEND_BASE_URL={plan.public_url} && set -a && . {plan.env_file} && set +a && "
+            "AUTO_MIGRATE=false RUN_SCHEDULER=false SOCKETIO_ASYNC_MODE=threading "
+            f"runuser -u {plan.user} -- {plan.venv}/bin/flask --app server sharetube admin-link {ADMIN_EMAIL})")

@@ -2,13 +2,15 @@
 """Generate ShareTube's production deployment: systemd units, nginx site, env file.
 
     python3 deploy/setup_deploy.py --this --version v1-03 --output-dir instance/deploy \
-        --domain sharetube.example.org
+        --domain sharetube.example.org --letsencrypt
 
 writes ShareTube.<V>.service (interactive, first port), ShareTube.<V>@.service (the other
 interactive processes, when --web-processes > 1), ShareTube.<V>.bg.service (background pool),
 ShareTube.<V>.target (both pools), nginx/<V>.conf, sharetube.<V>.env (0600, fresh secrets,
 never overwritten without --force) and postgresql.<V>.sql, then prints the commands that
-install them. Standard library only; nothing outside --output-dir is touched.
+install them. With --letsencrypt it serves HTTPS once certbot's certificate for --domain exists,
+and until then plain HTTP plus the certbot step (then run the same command again).
+Standard library only; nothing outside --output-dir is touched.
 See deploy/README.md.
 """
 
@@ -35,7 +37,7 @@ from deploy_files import (  # noqa: E402  (sibling module of this script)
     render_postgres_sql,
     render_units,
 )
-from install_commands import install_commands  # noqa: E402
+from install_commands import ADMIN_EMAIL, first_admin_command, install_commands  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VERSION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_-]|\.(?=[A-Za-z0-9])){0,39}$")
@@ -43,6 +45,7 @@ ACCOUNT = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
 HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 DOMAIN = re.compile(rf"^{HOST_LABEL}(?:\.{HOST_LABEL})*$")
 SAFE_PATH = re.compile(r"^/[A-Za-z0-9._/+@~-]*$")
+LETSENCRYPT_DIR = Path("/etc/letsencrypt")
 
 
 class DeployError(Exception):
@@ -79,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: the port after the interactive ones)")
     p.add_argument("--tls-cert", type=Path, help="certificate (full chain) for HTTPS")
     p.add_argument("--tls-key", type=Path, help="private key for HTTPS")
+    p.add_argument("--letsencrypt", action="store_true",
+                   help="HTTPS with certbot's certificate for --domain when it exists; until "
+                   "then plain HTTP and the printed certbot step (then run the same command again)")
+    p.add_argument("--letsencrypt-dir", type=Path, default=LETSENCRYPT_DIR,
+                   help=f"certbot's configuration directory (default: {LETSENCRYPT_DIR})")
     p.add_argument("--http-port", type=int, default=80, help="nginx HTTP port (default: 80)")
     p.add_argument("--https-port", type=int, default=443, help="nginx HTTPS port (default: 443)")
     p.add_argument("--nginx-address", help="listen on this address only (default: all)")
@@ -147,11 +155,17 @@ def make_plan(args: argparse.Namespace) -> Plan:
     if (args.tls_cert is None) != (args.tls_key is None):
         raise DeployError("--tls-cert and --tls-key go together: give both or neither")
     tls_cert = tls_key = None
-    if args.tls_cert is not None:
+    certificate_pending = False
+    if args.letsencrypt:
+        if args.tls_cert is not None:
+            raise DeployError("--letsencrypt finds the certificate itself: drop --tls-cert and --tls-key")
+        tls_cert, tls_key, certificate_pending = _letsencrypt(args.domain, args.letsencrypt_dir)
+    elif args.tls_cert is not None:
         tls_cert, tls_key = _path("--tls-cert", args.tls_cert), _path("--tls-key", args.tls_key)
         for name, path in (("--tls-cert", tls_cert), ("--tls-key", tls_key)):
             if not path.is_file():
-                raise DeployError(f"{name} {path} does not exist (nginx -t would fail)")
+                raise DeployError(f"{name} {path} does not exist (nginx -t would fail); on a fresh "
+                                  "host use --letsencrypt, which starts on plain HTTP")
     http_port = _port("--http-port", args.http_port, lowest=1)
     https_port = _port("--https-port", args.https_port, lowest=1)
     nginx_ports = {http_port, https_port} if tls_cert else {http_port}
@@ -187,7 +201,20 @@ def make_plan(args: argparse.Namespace) -> Plan:
         https_port=https_port,
         nginx_address=args.nginx_address,
         ipv6=not args.no_ipv6,
+        certificate_pending=certificate_pending,
     )
+
+
+def _letsencrypt(raw_domain: str, config_dir: Path) -> tuple[Path | None, Path | None, bool]:
+    """certbot's live files for the domain when both exist; else (None, None, pending)."""
+    domain = _domain(raw_domain)
+    if domain == "localhost" or re.fullmatch(r"[0-9.]+", domain):
+        raise DeployError(f"--letsencrypt needs the public host name in --domain, not {domain!r}")
+    live = _path("--letsencrypt-dir", config_dir) / "live" / domain
+    cert, key = live / "fullchain.pem", live / "privkey.pem"
+    if cert.is_file() and key.is_file():
+        return cert, key, False
+    return None, None, True
 
 
 def check_env(values: dict[str, str], env_file: Path) -> list[str]:
@@ -300,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         if command.startswith("# ") and command[2:3].isdigit():
             print()
         print(command)
+    print(f"\nFirst dashboard admin (as root, once the service runs; {ADMIN_EMAIL} is yours):")
+    print(first_admin_command(plan))
     return 0
 
 

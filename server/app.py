@@ -25,6 +25,7 @@ from server.extensions import db, jwt, migrate, socketio
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.runtime import Runtime
+from server.services.segment_jobs import init_segments
 
 log = logging.getLogger("sharetube")
 
@@ -74,6 +75,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_cli(app)
 
     init_metadata(app)
+    init_segments(app)
 
     if cfg.AUTO_MIGRATE:
         upgrade_schema(app)

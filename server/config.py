@@ -6,6 +6,7 @@ plus ShareTube's own. Nothing else in the server reads os.environ.
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import secrets
 from pathlib import Path
@@ -17,12 +18,25 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET = "change-me"
 GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
 YOUTUBE_OEMBED_URL = "https://www.youtube.com/oembed"
+SPONSORBLOCK_API_URL = "https://sponsor.ajay.app"
 # The extension's stable ID (derived from the `key` in extension/manifest.json).
 EXTENSION_ID_FILE = REPO_ROOT / "extension" / "EXTENSION_ID"
 
 
 class ConfigError(RuntimeError):
     """A configuration that must not run; the message says what to change."""
+
+
+def product_version() -> str:
+    """The product's release (`MAJOR.MINOR.PATCH`): one source of truth, "version" in the
+    repository's package.json (the extension build writes it into the manifest; /api/health
+    reports it as "release"). Not the VERSION variable, which names an instance (folder, logs,
+    units). "unknown" if package.json cannot be read."""
+    try:
+        version = json.loads((REPO_ROOT / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "unknown"
+    return version if isinstance(version, str) else "unknown"
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -117,6 +131,8 @@ class Config:
         self.OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL", GOOGLE_DISCOVERY_URL)
         self.ADMIN_EMAILS = [e.lower() for e in env_list("ADMIN_EMAILS", [])]
         self.YOUTUBE_OEMBED_URL = env_str("YOUTUBE_OEMBED_URL", YOUTUBE_OEMBED_URL)
+        # a SponsorBlock-compatible segment API (rooms with skip_segments on ask it by hash prefix)
+        self.SPONSORBLOCK_API_URL = env_str("SPONSORBLOCK_API_URL", SPONSORBLOCK_API_URL)
         self.YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY") or None
         self.EXTENSION_STORE_URL = env_str("EXTENSION_STORE_URL") or None
         self.AUTO_MIGRATE = env_bool("AUTO_MIGRATE", True)

@@ -17,7 +17,7 @@ MAX_PAYLOAD_KEYS = 64
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | int | float | bool | enum | any_id
+    kind: str  # str | int | float | bool | enum | enum_list | any_id
     required: bool = True
     max_len: int = 256
     min_len: int = 0
@@ -45,6 +45,12 @@ def Bool(*, required: bool = True, nullable: bool = False) -> Field:
 
 def Enum(*choices: str, required: bool = True) -> Field:
     return Field("enum", required, choices=tuple(choices))
+
+
+def EnumList(*choices: str, required: bool = True) -> Field:
+    """A list of distinct `choices` (at most all of them); validated into a tuple in the
+    choices' own order."""
+    return Field("enum_list", required, choices=tuple(choices))
 
 
 Schema = dict[str, Field]
@@ -88,6 +94,13 @@ def _check(name: str, field: Field, value: Any) -> Any:
         if len(value.strip()) < field.min_len:
             raise invalid(f"'{name}' is too short")
         return value
+    if field.kind == "enum_list":
+        if not isinstance(value, (list, tuple)) or len(value) > len(field.choices):
+            raise invalid(f"'{name}' must be a list of at most {len(field.choices)} of: {', '.join(field.choices)}")
+        for item in value:
+            if not isinstance(item, str) or item not in field.choices:
+                raise invalid(f"'{name}': {str(item)[:40]!r} is not one of {', '.join(field.choices)}")
+        return tuple(choice for choice in field.choices if choice in value)
     if field.kind == "bool":
         if not isinstance(value, bool):
             raise invalid(f"'{name}' must be true or false")

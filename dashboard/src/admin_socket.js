@@ -3,7 +3,10 @@
 
 import { io } from "socket.io-client";
 
-const ACK_TIMEOUT_MS = 10_000;
+import { connectRefusal, requestAck } from "../../clients/core/socket_request.js";
+
+const ACK_TIMEOUT_MS = 10_000; // admin queries read more than a room event does
+const REQUEST_WORDS = { notConnected: "Not connected to the server", noAnswer: "The server did not answer in time" };
 
 export function connectAdmin({ onStats, onHello, onStatus, onRefused, onSessionEnded }) {
   const socket = io("/admin", { transports: ["websocket"], withCredentials: true, reconnectionDelayMax: 5000 });
@@ -14,10 +17,10 @@ export function connectAdmin({ onStats, onHello, onStatus, onRefused, onSessionE
     if (reason === "io server disconnect") onSessionEnded({ reason: "disconnected" });
   });
   socket.on("connect_error", (err) => {
-    const data = err && err.data;
-    if (data && (data.error === "unauthorized" || data.error === "forbidden")) {
+    const refusal = connectRefusal(err);
+    if (refusal && (refusal.error === "unauthorized" || refusal.error === "forbidden")) {
       socket.disconnect();
-      onRefused(data);
+      onRefused(refusal);
     } else {
       onStatus("reconnecting");
     }
@@ -30,13 +33,8 @@ export function connectAdmin({ onStats, onHello, onStatus, onRefused, onSessionE
   });
 
   /** Send a request; resolves with the ack ({ok: true, …} or {ok: false, error, message}). */
-  async function request(name, data = {}) {
-    if (!socket.connected) return { ok: false, error: "unavailable", message: "Not connected to the server" };
-    try {
-      return await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(name, data);
-    } catch {
-      return { ok: false, error: "unavailable", message: "The server did not answer in time" };
-    }
+  function request(name, data = {}) {
+    return requestAck(socket, name, data, { timeoutMs: ACK_TIMEOUT_MS, words: REQUEST_WORDS });
   }
 
   return { request, close: () => socket.disconnect(), socket };

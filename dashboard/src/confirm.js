@@ -15,10 +15,10 @@ export function confirmAction({ title, body, confirmLabel, danger = true }) {
       h("h3", { text: title }),
       h("p", { text: body }),
       h("div", { class: "confirm-buttons" },
-        h("button", { type: "button", class: "btn", testid: "confirm-cancel", on: { click: () => finish(false) } }, "Cancel"),
+        h("button", { type: "button", class: "btn", testid: "confirm-cancel", onClick: () => finish(false) }, "Cancel"),
         h("button", {
           type: "button", class: danger ? "btn btn-danger" : "btn btn-primary", testid: "confirm-ok",
-          on: { click: () => finish(true) },
+          onClick: () => finish(true),
         }, confirmLabel)),
     );
     dialog.addEventListener("cancel", (event) => {

@@ -1,35 +1,21 @@
-// Pure formatting for the dashboard (no DOM): numbers, durations, times, audit summaries.
+// Pure formatting for the dashboard (no DOM): numbers, times, audit summaries. Player times and
+// millisecond figures are the client core's (clients/core/format.js), as the other clients show them.
+
+import { formatAgo, formatMs, formatTime } from "../../clients/core/format.js";
 
 export function num(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
   return Number(value).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-export function ms(value) {
-  if (value === null || value === undefined) return "–";
-  const n = Number(value);
-  if (Math.abs(n) >= 10_000) return `${num(n / 1000, 1)} s`;
-  return `${num(n)} ms`;
-}
+/** 350 → "350 ms", 12500 → "12.5 s", null → "–". */
+export const ms = (value) => formatMs(value, "–");
 
-export function position(msValue) {
-  if (msValue === null || msValue === undefined) return "–";
-  const total = Math.max(0, Math.floor(Number(msValue) / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = String(total % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
-}
+/** A player-style position: 754000 → "12:34", null → "–". */
+export const position = (msValue) => formatTime(msValue, "–");
 
-export function ago(thenMs, nowMs = Date.now()) {
-  if (!thenMs) return "never";
-  const s = Math.max(0, Math.round((nowMs - thenMs) / 1000));
-  if (s < 5) return "just now";
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return `${Math.floor(s / 86400)} d ago`;
-}
+/** "12 s ago", "never" for a time never seen. */
+export const ago = (thenMs, nowMs = Date.now()) => formatAgo(thenMs, nowMs, "never");
 
 export function clock(msValue) {
   if (!msValue) return "–";

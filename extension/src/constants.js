@@ -13,12 +13,8 @@ export const TAB_PORT_NAME = "sharetube-tab";
 export const INVITE_HASH_KEY = "sharetube";
 export const INVITE_WATCH_BASE = "https://www.youtube.com/watch";
 
-// --- clock sync (time.sync, NTP-style) ------------------------------------------------------
-export const TIME_SYNC_BURST_SAMPLES = 8; // samples taken right after (re)connect
-export const TIME_SYNC_BURST_GAP_MS = 50; // pause between burst samples
-export const TIME_SYNC_INTERVAL_MS = 30_000; // one sample every 30 s afterwards
-export const TIME_SYNC_KEEP_SAMPLES = 8; // the best (smallest RTT) of the last 8 wins
-export const TIME_SYNC_TIMEOUT_MS = 3_000; // a sample without an answer by then is dropped
+// Clock sync (time.sync), the sync-health table and the socket ack timeout are shared by
+// every client: clients/core/constants.js.
 
 // --- drift correction (sync_engine) ---------------------------------------------------------
 export const SYNC_TICK_MS = 250; // the content script's sync loop period
@@ -61,6 +57,27 @@ export const AD_HEAL_AFTER_MS = 1_500; // an "ad" while the room's video plays o
 export const AD_HEAL_POSITION_TOLERANCE_MS = 1_000; // "at the room's position" (covers a hold's drift)
 export const AD_HEAL_DURATION_TOLERANCE_MS = 1_000; // the same clip as the entry (an ad is another)
 
+// --- fullscreen (overlay/player_layer.js) -----------------------------------------------------
+export const FULLSCREEN_TOAST_MS = 6_000; // a chat line stays on the fullscreen video this long
+export const FULLSCREEN_CHAT_TOASTS = 3; // at most this many chat lines at once over the video
+
+// --- other extensions that move the video (lib/seek_fights.js) -------------------------------
+// A seek neither the user nor the engine made (SponsorBlock skipping a segment, another
+// extension) is reverted at most this many times when it keeps coming back to the same target;
+// then the viewer is "skipping locally" and left alone until the room passes the skipped range.
+export const SEEK_FIGHT_MAX_REVERTS = 1;
+export const SEEK_FIGHT_SAME_TARGET_MS = 500; // targets this close are "the same target"
+export const SEEK_FIGHT_WINDOW_MS = 10_000; // returns further apart than this start a new count
+export const SEEK_FIGHT_MIN_JUMP_MS = 1_000; // a forward jump shorter than this is drift, not a skip
+export const SKIP_LOCAL_MAX_MS = 15 * 60_000; // a longer foreign jump is never left alone
+
+// --- buffering policy (lib/buffer_policy.js; room setting buffer_policy) ----------------------
+// Under "wait" a stall that lasts this long is reported (player.buffering) and holds the room
+// (the server's BUFFER_HOLD_AFTER_MS says the same); under "ignore" a stalled viewer keeps the
+// lag its stall cost it (more than DRIFT_SEEK_MS) until the room's clock changes course.
+export const BUFFER_HOLD_AFTER_MS = 1_500;
+export const BUFFER_POLICIES = ["catch_up", "wait", "ignore"];
+
 // --- reading the user's intent --------------------------------------------------------------
 export const USER_INPUT_WINDOW_MS = 1_000; // a media event this soon after input is the user's
 export const SEEK_SETTLE_MS = 150; // a drag or several key presses become one seek command
@@ -76,17 +93,11 @@ export const TYPING_SEND_INTERVAL_MS = 2_000; // chat.typing at most this often
 export const TYPING_SHOW_MS = 4_000; // how long "X is typing" stays after the last signal
 export const SYNC_REQUEST_MIN_GAP_MS = 2_000; // room.sync at most this often on version gaps
 
-// --- sync health dots in the roster (|offset to the room| in ms) ----------------------------
-export const HEALTH_GREEN_MAX_MS = 80;
-export const HEALTH_YELLOW_MAX_MS = 400;
-export const HEALTH_RTT_YELLOW_MS = 250; // a round trip above this turns a green dot yellow
-
 // --- transport and worker -------------------------------------------------------------------
 export const PORT_RECONNECT_MIN_MS = 50; // first retry after the worker's port closes
 export const PORT_RECONNECT_MAX_MS = 1_000; // retries back off to at most this
 export const SOCKET_RECONNECT_MIN_MS = 250; // socket.io reconnectionDelay
 export const SOCKET_RECONNECT_MAX_MS = 2_000; // socket.io reconnectionDelayMax
-export const SOCKET_ACK_TIMEOUT_MS = 8_000; // an emit without an ack by then fails "unavailable"
 export const REST_TIMEOUT_MS = 10_000;
 
 // --- limits on what the user types (the server checks again) --------------------------------

@@ -1,7 +1,7 @@
 // Draws the ShareTube icon at any size: a red rounded square with a white play triangle and
 // two small "viewer" dots, antialiased by 4x4 supersampling.
 
-import { encodePng } from "./png.mjs";
+import { encodePng } from "../../clients/tools/png.mjs";
 
 const RED = [229, 45, 39];
 const WHITE = [255, 255, 255];

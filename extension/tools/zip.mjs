@@ -2,7 +2,7 @@
 
 import { deflateRawSync } from "node:zlib";
 
-import { crc32 } from "./png.mjs";
+import { crc32 } from "../../clients/tools/png.mjs";
 
 function dosTimeAndDate(date) {
   const time = (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2);
@@ -19,7 +19,7 @@ export function buildZip(files, date = new Date()) {
   for (const { name, data } of files) {
     const nameBytes = Buffer.from(name, "utf8");
     const compressed = deflateRawSync(data, { level: 9 });
-    const crc = (crc32(data) ^ 0xffffffff) >>> 0;
+    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed

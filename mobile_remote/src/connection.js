@@ -1,10 +1,17 @@
 // The remote's one Socket.IO connection: websocket only, token in `auth` (never in the URL),
-// acks as promises with a timeout, and a way to revive the socket after sleep or a network
-// change (a socket that looks connected may be dead after the phone slept).
+// acks as promises with a timeout (clients/core/socket_request), and a way to revive the
+// socket after sleep or a network change (a socket that looks connected may be dead after the
+// phone slept).
 
 import { io } from "socket.io-client";
 
-export const ACK_TIMEOUT_MS = 8000;
+import { ACK_TIMEOUT_MS } from "../../clients/core/constants.js";
+import { connectRefusal, requestAck } from "../../clients/core/socket_request.js";
+
+const REQUEST_WORDS = {
+  notConnected: "Not connected; reconnecting…",
+  noAnswer: "No answer from the server; try again",
+};
 const PROBE_TIMEOUT_MS = 3000;
 
 export class RemoteConnection {
@@ -26,7 +33,7 @@ export class RemoteConnection {
     this.socket.on("connect", () => handlers.onConnect());
     this.socket.on("disconnect", (reason) => handlers.onDisconnect(reason));
     this.socket.on("connect_error", (err) => {
-      const refusal = refusalOf(err);
+      const refusal = connectRefusal(err);
       if (refusal) {
         this.stopped = true;
         handlers.onRefused(refusal);
@@ -45,16 +52,7 @@ export class RemoteConnection {
 
   /** Emit with an ack; resolves to the ack, or to an `unavailable` answer after `timeoutMs`. */
   request(event, data = {}, timeoutMs = ACK_TIMEOUT_MS) {
-    return new Promise((resolve) => {
-      if (!this.socket.connected) {
-        resolve({ ok: false, error: "unavailable", message: "Not connected; reconnecting…" });
-        return;
-      }
-      this.socket.timeout(timeoutMs).emit(event, data, (err, ack) => {
-        if (err) resolve({ ok: false, error: "unavailable", message: "No answer from the server; try again" });
-        else resolve(ack && typeof ack === "object" ? ack : { ok: false, error: "internal", message: "Bad answer" });
-      });
-    });
+    return requestAck(this.socket, event, data, { timeoutMs, words: REQUEST_WORDS });
   }
 
   /**
@@ -84,17 +82,4 @@ export class RemoteConnection {
     this.stopped = true;
     this.socket.disconnect();
   }
-}
-
-/** {error, message} when the server refused the connection itself (bad or revoked token). */
-export function refusalOf(err) {
-  if (!err) return null;
-  const data = err.data && typeof err.data === "object" ? err.data : null;
-  if (data?.error) return { error: data.error, message: data.message || err.message };
-  // python-socketio sends a refusal with one argument as its string form in `message`.
-  const text = String(err.message || "");
-  const match = text.match(/'error':\s*'([a-z_]+)'(?:.*'message':\s*'([^']*)')?/);
-  if (match) return { error: match[1], message: match[2] || "Connection refused" };
-  if (/unauthori[sz]ed|revoked|expired token/i.test(text)) return { error: "unauthorized", message: text };
-  return null; // a network problem: socket.io keeps retrying by itself
 }

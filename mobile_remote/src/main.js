@@ -2,11 +2,12 @@
 // room, then mirror it (now playing, queue, chat, people) and send the user's commands.
 // Served by the ShareTube server itself, so REST and the socket use this page's own origin.
 
+import { ClockSync } from "../../clients/core/clock_sync.js";
+import { TimeSyncRunner } from "../../clients/core/time_sync.js";
 import { pairWithCode, unpair, whoAmI } from "./api.js";
 import { RemoteConnection } from "./connection.js";
 import { pairCodeFromHash, pairingErrorText } from "./lib/pairing_fragment.js";
 import { RoomState } from "./lib/room_state.js";
-import { ServerClock } from "./lib/server_clock.js";
 import { findYouTubeLink, sharedFields } from "./lib/share_link.js";
 import { clearSession, loadSession, saveSession } from "./session.js";
 import { createChatView } from "./ui/chat_view.js";
@@ -18,11 +19,19 @@ import { createShell } from "./ui/shell.js";
 import { mountToasts, toast } from "./ui/toast.js";
 
 const HOME_PATH = "/mobile-remote/";
-const TIME_SYNC_EVERY_MS = 30_000;
-const BURST_SAMPLES = 5;
 
 const state = new RoomState();
-const clock = new ServerClock();
+const clock = new ClockSync();
+// time.sync: a burst after joining, then one sample every 30 s while the page shows; after each
+// round the phone reports its offset and round trip (the roster's health reads them).
+const timeSync = new TimeSyncRunner({
+  clock,
+  request: (event, data, timeoutMs) => (conn ? conn.request(event, data, timeoutMs) : Promise.resolve({ ok: false })),
+  isActive: () => !document.hidden,
+  onRound: (estimate) => {
+    if (joined && estimate && conn?.connected) conn.request("player.status", { offset_ms: estimate.offsetMs, rtt_ms: estimate.rttMs });
+  },
+});
 let session = loadSession();
 let conn = null;
 let ended = false; // the server ended this remote (revoked, signed out): no more reconnects
@@ -36,7 +45,7 @@ const views = {
   now: createNowPlaying({ state, clock, actions }),
   queue: createQueueView({ state, actions }),
   chat: createChatView({ state, actions }),
-  people: createPeopleView({ state, actions }),
+  people: createPeopleView({ state, clock, actions }),
 };
 const shell = createShell(views);
 const screen = createScreen();
@@ -99,7 +108,7 @@ function connect() {
 async function onConnect() {
   shell.setStatus("ok", "Connected");
   await joinRoom();
-  await syncClock(BURST_SAMPLES);
+  await timeSync.start();
 }
 
 async function joinRoom() {
@@ -137,6 +146,7 @@ async function addSharedLink() {
 
 function onDisconnect(reason) {
   joined = false;
+  timeSync.stop();
   if (ended) return;
   shell.setStatus("warn", navigator.onLine === false ? "Offline" : "Reconnecting…");
   if (reason === "io server disconnect") {
@@ -155,6 +165,7 @@ function onRefused(refusal) {
 function endRemote(reason, message) {
   ended = true;
   joined = false;
+  timeSync.stop();
   conn?.stop();
   shell.setStatus("bad", "Disconnected");
   if (reason === "remote_revoked" || reason === "signed_out" || reason === "unauthorized") clearSession();
@@ -170,7 +181,10 @@ function onEvent(name, data) {
       break;
     case "room.playback": {
       const result = state.applyPlayback(data);
-      if (result !== "stale") views.now.render();
+      if (result !== "stale") {
+        views.now.render();
+        views.people.render(); // health reads whether the room's clock runs
+      }
       if (result === "gap") scheduleResync(300);
       break;
     }
@@ -273,23 +287,6 @@ async function unpairThisPhone() {
   screen.show({ kind: "unpaired", heading: "This phone is unpaired", message: "It no longer controls the room.", detail: HOW_TO_PAIR });
 }
 
-// -- clock sync ---------------------------------------------------------------------------------
-async function syncClock(samples) {
-  for (let i = 0; i < samples && conn?.connected; i += 1) {
-    const sent = Date.now();
-    const ack = await conn.request("time.sync", { client_ms: sent }, 4000);
-    if (ack.ok) clock.addSample(sent, ack.server_ms, Date.now());
-    if (i < samples - 1) await new Promise((r) => setTimeout(r, 150));
-  }
-  if (joined && clock.hasEstimate) {
-    conn.request("player.status", { offset_ms: clock.offsetMs, rtt_ms: clock.rttMs });
-  }
-}
-
-setInterval(() => {
-  if (conn?.connected && !document.hidden) syncClock(1);
-}, TIME_SYNC_EVERY_MS);
-
 // -- sleep, wake and network changes -------------------------------------------------------------
 async function revive() {
   if (!conn || ended) return;
@@ -297,7 +294,7 @@ async function revive() {
   if (result === "alive") {
     shell.setStatus("ok", "Connected");
     await resync();
-    await syncClock(BURST_SAMPLES);
+    await timeSync.start();
   }
 }
 

@@ -1,44 +1,10 @@
 // The remote's PNG icons, drawn at build time (same picture as static/icon.svg): a blue rounded
-// square, a white ring, a white play triangle. A tiny RGBA PNG encoder over node:zlib.
+// square, a white ring, a white play triangle (encoded by clients/tools/png.mjs).
 
-import { deflateSync } from "node:zlib";
+import { encodePng } from "../../clients/tools/png.mjs";
 
 const BLUE = [0x1d, 0x4e, 0xd8];
 const WHITE = [0xff, 0xff, 0xff];
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes) {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-export function encodePng(width, height, rgba) {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 6, 0, 0, 0], 8);
-  const stride = width * 4 + 1;
-  const raw = Buffer.alloc(stride * height);
-  for (let y = 0; y < height; y += 1) rgba.copy(raw, y * stride + 1, y * width * 4, (y + 1) * width * 4);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 function inRoundRect(x, y, left, top, w, h, r) {
   const cx = Math.min(Math.max(x, left + r), left + w - r);

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import text
 
+from server.config import product_version
 from server.errors import ApiError
 from server.extensions import db
 from server.services import prom
@@ -34,7 +35,7 @@ def health():
             redis_ok = False
     body = {"ok": db_ok, "db": "ok" if db_ok else "down",
             "redis": None if redis_ok is None else ("ok" if redis_ok else "down"),
-            "version": cfg.VERSION, "pool": cfg.SHARETUBE_POOL}
+            "version": cfg.VERSION, "release": product_version(), "pool": cfg.SHARETUBE_POOL}
     return jsonify(body), 200 if db_ok else 503
 
 

@@ -10,7 +10,7 @@ from typing import Final
 # --- the room clock ---------------------------------------------------------------
 PLAYBACK_STATES: Final = ("idle", "starting", "playing", "paused", "midroll")
 # why a starting/midroll room is waiting (None when it is not)
-HOLD_KINDS: Final = ("start", "ad")
+HOLD_KINDS: Final = ("start", "ad", "buffer")
 # where a room goes when its hold ends
 HOLD_THEN_STATES: Final = ("playing", "paused")
 
@@ -36,3 +36,30 @@ ROLES: Final = ("owner", "operator", "participant")  # highest first
 CONTROL_MODES: Final = ("owner_only", "operators", "any")
 AD_SYNC_MODES: Final = ("off", "pause_all", "operators_only", "starting_only")
 # each room setting's type, default and readers: server/domain/room_settings.py
+
+# --- buffering policy (room setting buffer_policy) --------------------------------
+# catch_up: a stalled viewer rejoins at the live position (its own engine does it);
+# wait: the room holds (midroll, hold "buffer") while a member's stall lasts longer than
+# BUFFER_HOLD_AFTER_MS, with the ad hold's timeout; ignore: the room does nothing, and the
+# stalled viewer keeps the lag its stall cost it instead of jumping ahead.
+BUFFER_POLICIES: Final = ("catch_up", "wait", "ignore")
+DEFAULT_BUFFER_POLICY: Final = "catch_up"
+BUFFER_HOLD_AFTER_MS: Final = 1_500  # the extension reports a stall once it lasts this long
+
+# --- segments skipped for the whole room (room setting skip_segments) -------------
+# SponsorBlock's category names; an empty selection (the default) skips nothing.
+SEGMENT_CATEGORIES: Final = (
+    "sponsor", "selfpromo", "interaction", "intro", "outro", "preview", "music_offtopic", "filler",
+)
+SEGMENT_MIN_MS: Final = 1_000  # shorter segments are not worth a room-wide jump
+SEGMENT_END_MARGIN_MS: Final = 500  # inside the last half second of a segment: not skipped any more
+SEGMENTS_MAX_PER_VIDEO: Final = 32  # a longer answer is cut (sorted by start) to this many
+SEGMENT_HASH_PREFIX_CHARS: Final = 4  # sha256(video id) hex prefix sent to the segment API
+SEGMENTS_TIMEOUT_S: Final = 3.0  # one deadline for connect + the whole answer
+SEGMENTS_MAX_RESPONSE_BYTES: Final = 128 * 1024  # a hash prefix covers a few dozen videos
+SEGMENTS_CACHE_SIZE: Final = 1024  # videos
+SEGMENTS_CACHE_TTL_S: Final = 1800.0  # answers (also "no segments") are kept this long
+SEGMENTS_ERROR_TTL_S: Final = 30.0  # a failed fetch is retried after this long
+# A member's stall reports that may hold the room: a burst, then one per this many seconds.
+STALL_REPORT_BURST: Final = 4
+STALL_REPORT_PER_S: Final = 0.1

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from server.domain.constants import AD_SYNC_MODES, CONTROL_MODES
+from server.domain.constants import AD_SYNC_MODES, BUFFER_POLICIES, CONTROL_MODES, SEGMENT_CATEGORIES
 
 OPERATORS: Final = "operators"  # the owner and operators may change it
 OWNER: Final = "owner"  # only the owner may change it
@@ -23,9 +23,9 @@ OWNER: Final = "owner"  # only the owner may change it
 @dataclass(frozen=True)
 class Setting:
     key: str
-    type: type  # bool | int | float | str
+    type: type  # bool | int | float | str | tuple (a selection of `choices`, in their order)
     default: object  # None: no default, the room is created with a value (the name)
-    choices: tuple[str, ...] = ()  # str: the allowed values (an enum)
+    choices: tuple[str, ...] = ()  # str: the allowed values (an enum); tuple: what may be selected
     max_len: int = 0  # str without choices: the longest value (and the column's length)
     min_len: int = 0
     minimum: float | None = None  # int/float: the range
@@ -37,14 +37,17 @@ class Setting:
     def __post_init__(self) -> None:
         if self.changed_by not in (OPERATORS, OWNER):
             raise ValueError(f"{self.key}: changed_by must be {OPERATORS!r} or {OWNER!r}")
-        if self.type not in (bool, int, float, str):
+        if self.type not in (bool, int, float, str, tuple):
             raise ValueError(f"{self.key}: unsupported type {self.type!r}")
         if self.default is not None and not self.accepts(self.default):
             raise ValueError(f"{self.key}: the default {self.default!r} is not an allowed value")
 
     @property
     def column_length(self) -> int:
-        """The string column's length: the longest choice, rounded up to 16, or max_len."""
+        """The string column's length: the longest choice, rounded up to 16, or max_len; a
+        selection (tuple) is stored comma-separated, so all its choices must fit."""
+        if self.type is tuple:
+            return len(",".join(self.choices))
         if self.choices:
             return max(16, -(-max(len(c) for c in self.choices) // 16) * 16)
         return self.max_len
@@ -57,6 +60,9 @@ class Setting:
             ok = type(value) is self.type
         if not ok:
             return False
+        if isinstance(value, tuple):  # a selection: distinct choices, in the declared order
+            return all(isinstance(v, str) for v in value) and len(set(value)) == len(value) \
+                and value == tuple(c for c in self.choices if c in value)
         if self.choices:
             return value in self.choices
         if isinstance(value, str):
@@ -73,6 +79,10 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("ad_sync_mode", str, "pause_all", choices=AD_SYNC_MODES, clock=True, roster=True),
     Setting("autoadvance", bool, True, clock=True, roster=True),
     Setting("queue_locked", bool, False),
+    # what the room does while a member's player stalls (catch_up, wait, ignore; constants.py)
+    Setting("buffer_policy", str, "catch_up", choices=BUFFER_POLICIES, clock=True),
+    # SponsorBlock categories the room skips for everyone (off: nothing selected)
+    Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
 )
 BY_KEY: Final[dict[str, Setting]] = {s.key: s for s in SETTINGS}
 DEFAULTS: Final[dict[str, object]] = {s.key: s.default for s in SETTINGS if s.default is not None}

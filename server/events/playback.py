@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.domain.constants import MAX_RATE, MIN_RATE
+from server.domain.constants import MAX_RATE, MIN_RATE, STALL_REPORT_BURST, STALL_REPORT_PER_S
 from server.domain.permissions import is_operator_or_owner, may_control
+from server.domain.rate_limit import RateLimiter, RateRule
 from server.domain.room_clock import commands as cmd
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
@@ -16,6 +17,8 @@ from server.services.presence import Conn
 from server.services.presence.status_reports import record_status
 from server.services.queue_service import set_duration
 from server.services.rooms import role_of
+from server.services.runtime import rt
+from server.timeutil import now_ms
 from server.validation import Bool, Int, Num, Schema, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
@@ -87,6 +90,24 @@ player_ad = report_event(
     cmd.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
     build=lambda conn, data: cmd.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
 player_ended = report_event(cmd.Ended, {"entry_id": ENTRY_ID})
+STALL_RULES = {cmd.Stall.EVENT: RateRule(STALL_REPORT_BURST, STALL_REPORT_PER_S)}
+
+
+def _stall_limiter() -> RateLimiter:
+    return rt().limiters.setdefault("stall_reports", RateLimiter(STALL_RULES))
+
+
+def _stall(conn: Conn, data: dict) -> cmd.Command:
+    """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
+    if data["active"]:
+        now = now_ms()
+        if not _stall_limiter().take(conn.user_id, cmd.Stall.EVENT, now):
+            retry = _stall_limiter().retry_after_ms(conn.user_id, cmd.Stall.EVENT, now)
+            raise ApiError("rate_limited", "Too many stall reports: the room plays on", retry_after_ms=retry)
+    return cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+
+
+player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)
 
 
 @on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
@@ -102,7 +123,8 @@ def player_duration(conn: Conn, data: dict) -> dict:
                             "position_ms": Int(0, 48 * 3600 * 1000, required=False, nullable=True),
                             "offset_ms": Int(-(2**40), 2**40, required=False),
                             "rtt_ms": Int(0, 120_000, required=False),
-                            "buffering": Bool(required=False), "in_ad": Bool(required=False)})
+                            "buffering": Bool(required=False), "in_ad": Bool(required=False),
+                            "skipping": Bool(required=False)})
 def player_status(conn: Conn, data: dict) -> dict:
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")

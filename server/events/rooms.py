@@ -22,10 +22,12 @@ from server.services.room_settings import (
 from server.services.room_view import room_wire
 from server.services.rooms import (
     admit,
+    load_playback,
     role_of,
     room_by_code,
 )
 from server.services.runtime import rt
+from server.services.segment_jobs import refresh as refresh_segments
 from server.services.system_messages import announce
 from server.validation import Str
 
@@ -105,5 +107,7 @@ def room_settings(conn: Conn, data: dict) -> dict:
     announce(room, f"{conn.name} changed {parts}")
     if roster_reads(changed):
         broadcast_presence(room)
+    if "skip_segments" in changed:
+        refresh_segments(room, load_playback(room))
     return {"settings": settings}
 

@@ -4,15 +4,31 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from server.domain.room_settings import SETTINGS, Setting
 from server.extensions import Model
 from server.timeutil import now_ms
 
 
+class ChoiceList(TypeDecorator):
+    """A selection setting (a tuple of names) stored as one comma-separated string."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str:
+        return ",".join(value or ())
+
+    def process_result_value(self, value: Any, dialect: Any) -> tuple[str, ...]:
+        return tuple(name for name in (value or "").split(",") if name)
+
+
 def setting_column(setting: Setting) -> MappedColumn[Any]:
     """The column of one room setting, its type and Python-side default from the declaration."""
     kind: Any = {bool: Boolean, int: BigInteger, float: Float}.get(setting.type) or String(setting.column_length)
+    if setting.type is tuple:
+        kind = ChoiceList(setting.column_length)
     if setting.default is None:
         return mapped_column(kind, nullable=False)
     return mapped_column(kind, nullable=False, default=setting.default)

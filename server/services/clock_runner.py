@@ -32,6 +32,9 @@ from server.timeutil import now_ms as clock_now
 
 log = logging.getLogger("sharetube.clock")
 MAX_CAS_ATTEMPTS = 12
+# Called after a committed change that put a new entry on the room (or none): (room, playback).
+# Services that follow the current entry register here (segment_jobs), so this module needs none.
+ENTRY_CHANGED_HOOKS: list[Callable[[Room, Playback], None]] = []
 
 
 @dataclass
@@ -100,6 +103,9 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
         if queue_changed:
             emit_queue(room)
         announce(room, *lines)
+        if new.entry_id != pb.entry_id:
+            for hook in ENTRY_CHANGED_HOOKS:
+                hook(room, new)
         return Outcome(room, new, effects, True)
     raise ApiError("conflict", "The room is changing too fast; try again")
 

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 from server.domain.room_settings import CLOCK_KEYS, ROSTER_KEYS, SETTINGS, Setting
 from server.errors import invalid
 from server.models import Room
-from server.validation import Bool, Enum, Field, Int, Num, Schema, Str, validate
+from server.validation import Bool, Enum, EnumList, Field, Int, Num, Schema, Str, validate
 
 MAX_PASSWORD = 128
 
@@ -19,6 +19,8 @@ def field_for(setting: Setting) -> Field:
     """The validation field of one setting (every setting is optional in a change)."""
     if setting.type is bool:
         return Bool(required=False)
+    if setting.type is tuple:
+        return EnumList(*setting.choices, required=False)
     if setting.choices:
         return Enum(*setting.choices, required=False)
     if setting.type is str:
@@ -78,4 +80,6 @@ def roster_reads(changed: dict) -> bool:
 def describe_change(key: str, value: object) -> str:
     if key == "password":
         return "the password (now set)" if value else "the password (now removed)"
+    if isinstance(value, tuple):
+        return f"{key.replace('_', ' ')} to {', '.join(value) or 'none'}"
     return f"{key.replace('_', ' ')} to {value}"

@@ -38,7 +38,8 @@ def effect_text(effect: System) -> str | None:
     if template is None:
         return None
     by = effect.detail.get("by")
-    return template.format(who=names(effect.user_ids), by=names([by]) if by else "Someone")
+    texts = {key: value for key, value in effect.detail.items() if isinstance(value, str)}
+    return template.format(**texts, who=names(effect.user_ids), by=names([by]) if by else "Someone")
 
 
 def command_text(command: Command, actor_id: int | None, before: Playback, after: Playback) -> str | None:

@@ -34,9 +34,14 @@ def generate(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def printed_commands(stdout: str) -> list[str]:
-    """The lines after 'Install (as root):', blank lines dropped."""
-    tail = stdout.split("Install (as root):", 1)[1]
+    """The lines after 'Install (as root):' up to the first-admin hint, blank lines dropped."""
+    tail = stdout.split("Install (as root):", 1)[1].split("\nFirst dashboard admin", 1)[0]
     return [line for line in tail.splitlines() if line.strip()]
+
+
+def first_admin_line(stdout: str) -> str:
+    """The command printed under 'First dashboard admin …:'."""
+    return stdout.split("\nFirst dashboard admin", 1)[1].splitlines()[1]
 
 
 def unit_settings(path: Path) -> dict[str, list[str]]:

@@ -50,7 +50,7 @@ _built: dict[str, Path] = {}
 
 
 # --- the extension and the server ----------------------------------------------------------
-BUILD_INPUTS = ("extension/src", "extension/static", "extension/manifest.json",
+BUILD_INPUTS = ("clients", "extension/src", "extension/static", "extension/manifest.json",
                 "extension/build.mjs", "package.json")
 
 

@@ -154,6 +154,12 @@ def test_dashboard_follows_the_service_and_its_actions_reach_the_clients(server,
     expect(member_row(page, bob.user["id"]).get_by_test_id("member-rtt")).to_have_text("87 ms")
     expect(member_row(page, alice.user["id"]).get_by_test_id("member-offset")).to_have_text("12 ms")
     expect(member_row(page, bob.user["id"]).get_by_test_id("member-drift")).to_have_text(re.compile(r"^-3\d\d ms$"))
+    # Sync health and control come from the client core, as in the overlay and on the phone.
+    expect(member_row(page, alice.user["id"])).to_have_attribute("data-health", "green")
+    expect(member_row(page, bob.user["id"])).to_have_attribute("data-health", "yellow")  # 320 ms off
+    expect(member_row(page, bob.user["id"]).get_by_test_id("member-health")).to_have_text("a little off")
+    expect(member_row(page, alice.user["id"])).to_have_attribute("data-may-control", "true")  # the owner
+    expect(member_row(page, bob.user["id"])).to_have_attribute("data-may-control", "false")  # a participant
     expect(detail.get_by_test_id("chat")).to_contain_text("<img src=x onerror=alert(1)> yes")
     expect(detail.get_by_test_id("timeline")).to_contain_text("playing")
     assert page.locator("img").count() == 0  # no chat markup became an element

@@ -344,7 +344,7 @@ def test_the_phone_pairs_and_controls_the_room(server, room, phone):
     now_pasted = bob.wait_for("room.playback", lambda p: p["video_id"] == PASTED)
     for member in (alice, bob):  # the two "extensions" load it and report ready
         member.emit("player.ready", {"entry_id": now_pasted["entry_id"], "ready": True})
-    bob.wait_for("room.playback", lambda p: p["video_id"] == PASTED and p["state"] == "playing")
+    playing = bob.wait_for("room.playback", lambda p: p["video_id"] == PASTED and p["state"] == "playing")
 
     # chat, both ways; a message is text, never markup
     page.get_by_test_id("tab-chat").tap()
@@ -363,6 +363,20 @@ def test_the_phone_pairs_and_controls_the_room(server, room, phone):
         assert accessibility_problems(page) == [], tab
         page.screenshot(path=str(SCREENSHOTS / f"remote-360-{tab}-dark.png"))
     page.get_by_test_id("roster").filter(has_text="Browser + phone").wait_for()
+
+    # the roster shows the client core's verdicts (the overlay and the dashboard show the same):
+    # Bob's player 320 ms behind the running room clock is "a little off"; a participant in an
+    # "operators" room watches only, the owner controls playback
+    time.sleep(max(0.0, (playing["anchor_ms"] - time.time() * 1000) / 1000) + 0.2)
+    room_position = playing["position_ms"] + (time.time() * 1000 - playing["anchor_ms"]) * playing["rate"]
+    assert bob.emit("player.status", {"entry_id": playing["entry_id"], "position_ms": int(room_position - 320),
+                                      "offset_ms": 5, "rtt_ms": 40})["ok"]
+    bob_row = page.locator(f'[data-testid="person"][data-user-id="{bob.user["id"]}"]')
+    page.locator(f'[data-testid="person"][data-user-id="{bob.user["id"]}"][data-health="yellow"]').wait_for()
+    assert bob_row.get_attribute("data-may-control") == "false"
+    assert "a little off · 3" in (bob_row.get_by_test_id("person-health").text_content() or "")
+    alice_row = page.locator(f'[data-testid="person"][data-user-id="{alice.user["id"]}"]')
+    assert alice_row.get_attribute("data-may-control") == "true"
 
     # the share target adds a link (as the YouTube app's "Share → ShareTube" would)
     bob.clear()
@@ -413,7 +427,7 @@ def test_a_participants_phone_is_refused_what_the_participant_may_not_do(server,
     assert alice.emit("room.settings", {"control_mode": "owner_only"})["ok"]
     page = phone("dark")
     pair_phone(page, new_pairing(server, bob, room["code"]))
-    page.get_by_test_id("control-note").filter(has_text="only the owner").wait_for()
+    page.get_by_test_id("control-note").filter(has_text="Only the room owner controls playback").wait_for()
     alice.clear()
     page.get_by_test_id("play-pause").tap()
     page.get_by_test_id("toasts").filter(has_text="owner").wait_for()

@@ -58,7 +58,8 @@ test("a used code is found among the paired remotes; paired times read as 'ago'"
   assert.equal(pairedRemote(41, remotes).label, "Android phone");
   assert.equal(pairedRemote(42, remotes), null);
   assert.equal(pairedRemote(41, undefined), null);
-  assert.equal(pairedAgoText(T0, T0 + 20_000), "just now");
+  assert.equal(pairedAgoText(T0, T0 + 3_000), "just now");
+  assert.equal(pairedAgoText(T0, T0 + 20_000), "20 s ago", "the same words as the dashboard");
   assert.equal(pairedAgoText(T0, T0 + 5 * 60_000), "5 min ago");
   assert.equal(pairedAgoText(T0, T0 + 3 * 3_600_000), "3 h ago");
   assert.equal(pairedAgoText(T0, T0 + 50 * 3_600_000), "2 d ago");

@@ -3,7 +3,6 @@ import { test } from "node:test";
 
 import { refusalMessage } from "../../extension/src/lib/ack_messages.js";
 import { isDefaultOrigin, normalizeServerUrl, originPattern } from "../../extension/src/lib/server_url.js";
-import { syncHealth } from "../../extension/src/lib/sync_health.js";
 
 test("a typed server address becomes an origin; paths, credentials and other schemes are refused", () => {
   assert.deepEqual(normalizeServerUrl("127.0.0.1:5077"), { ok: true, url: "http://127.0.0.1:5077" });
@@ -26,13 +25,4 @@ test("a refused command tells the user why", () => {
   assert.equal(refusalMessage({ ok: false, error: "forbidden", message: "Only operators may seek" }), "Only operators may seek");
   assert.match(refusalMessage({ ok: false, error: "forbidden" }, { controlMode: "owner_only" }), /owner/);
   assert.match(refusalMessage({ ok: false, error: "weird" }), /problem/);
-});
-
-test("sync health: green in sync, yellow a little off or slow, red far off or offline", () => {
-  assert.equal(syncHealth({ connected: true, drift_ms: 20, rtt_ms: 30 }).level, "green");
-  assert.equal(syncHealth({ connected: true, drift_ms: -150, rtt_ms: 30 }).level, "yellow");
-  assert.equal(syncHealth({ connected: true, drift_ms: 10, rtt_ms: 600 }).level, "yellow");
-  assert.equal(syncHealth({ connected: true, drift_ms: 900 }).level, "red");
-  assert.equal(syncHealth({ connected: false }).level, "red");
-  assert.equal(syncHealth({ connected: true, in_ad: true }).level, "yellow");
 });

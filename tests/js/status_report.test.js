@@ -55,3 +55,11 @@ test("a change leaves the position out, but not a stalled one nor a player block
   assert.equal(leavesPositionOut({ changing: true, changingForMs: STATUS_SETTLING_MAX_MS, blocked: false }), false, "stalled");
   assert.equal(leavesPositionOut({ changing: true, changingForMs: 300, blocked: true }), false, "waits for a click");
 });
+
+test("a viewer skipping locally says so and leaves its position out (it is knowingly ahead)", () => {
+  const skipping = report({ skipping: true });
+  assert.equal(skipping.skipping, true);
+  assert.equal("position_ms" in skipping, false);
+  assert.equal("drift_ms" in skipping, false);
+  assert.equal("skipping" in report(), false, "not sent when not skipping");
+});

@@ -10,8 +10,8 @@ import {
   SEEK_TIMEOUT_MS,
   START_LATENCY_INITIAL_MS,
 } from "../../extension/src/constants.js";
-import { ClockSync } from "../../extension/src/lib/clock_sync.js";
-import { expectedPositionMs } from "../../extension/src/lib/room_position.js";
+import { ClockSync } from "../../clients/core/clock_sync.js";
+import { expectedPositionMs } from "../../clients/core/room_position.js";
 import { nudgeRate, SyncEngine } from "../../extension/src/lib/sync_engine.js";
 
 const T0 = 1_700_000_000_000; // server time of the anchor

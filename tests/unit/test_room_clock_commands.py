@@ -38,7 +38,7 @@ def test_the_audited_commands_are_the_controls():
 
 
 def test_server_caused_changes_carry_no_actor():
-    assert {c.__name__ for c in COMMANDS if c.SERVER_CAUSED} == {"Tick", "MemberJoined", "MemberLeft"}
+    assert {c.__name__ for c in COMMANDS if c.SERVER_CAUSED} == {"Tick", "MemberJoined", "MemberLeft", "LoadSegments"}
     ctx = clock.RoomContext(members=(clock.MemberView(4), clock.MemberView(5)),
                             next_entry=clock.EntryRef(7, "aaaaaaaaaa1", 60_000, 0))
     starting, _ = clock.apply(clock.Playback(), clock.Play(actor=4), ctx, 1_000)

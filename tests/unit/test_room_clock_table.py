@@ -16,6 +16,7 @@ from server.domain.room_clock import (
     Duration,
     Ended,
     EntryRef,
+    LoadSegments,
     MemberJoined,
     MemberLeft,
     MemberView,
@@ -30,11 +31,13 @@ from server.domain.room_clock import (
     Seek,
     SetRate,
     Skip,
+    Stall,
     StartNow,
     Tick,
     apply,
     describe_transition,
 )
+from server.domain.segments import Segment
 
 NOW = 5_000_000
 OWNER, BOB, NEWCOMER = 1, 2, 3
@@ -154,6 +157,7 @@ def random_context(rng: random.Random) -> RoomContext:
             ("off", "pause_all", "operators_only", "starting_only")
         ),
         autoadvance=rng.random() < 0.7,
+        buffer_policy=rng.choice(("catch_up", "wait", "wait", "ignore")),
         next_entry=next_entry,
     )
 
@@ -187,6 +191,8 @@ def random_command(rng: random.Random, pb: Playback) -> Command:
         lambda: MemberJoined(user),
         lambda: MemberLeft(user),
         lambda: Tick(),
+        lambda: Stall(user, entry_id, rng.random() < 0.6),
+        lambda: LoadSegments(None, entry_id, rng.choice(((), (Segment(12_000, 20_000, "sponsor"),)))),
     )
     return rng.choice(makers)()
 
@@ -196,7 +202,8 @@ def assert_valid(pb: Playback) -> None:
     held = pb.state in ("starting", "midroll")
     assert bool(pb.waiting_for) == held, pb
     assert (pb.deadline_ms is not None) == held, pb
-    assert pb.hold == {"starting": "start", "midroll": "ad"}.get(pb.state), pb
+    assert pb.hold in {"starting": ("start",), "midroll": ("ad", "buffer")}.get(pb.state, (None,)), pb
+    assert pb.stalled == () or pb.entry_id is not None, pb
     assert (pb.then in ("playing", "paused")) == held, pb
     assert pb.ready == () or pb.state == "starting", pb
     assert (pb.entry_id is None) == (pb.state == "idle"), pb
@@ -205,10 +212,10 @@ def assert_valid(pb: Playback) -> None:
 
 
 @pytest.mark.parametrize("seed", [7, 2024])
-def test_five_hundred_random_commands_keep_the_clock_valid(seed: int) -> None:
+def test_a_thousand_random_commands_keep_the_clock_valid(seed: int) -> None:
     rng = random.Random(seed)
     pb, now, changes, visited = Playback(), NOW, 0, set()
-    for _ in range(500):
+    for _ in range(1_000):
         now += rng.choice((0, 5, 200, 3_000, 20_000, 130_000))
         command = random_command(rng, pb)
         try:
@@ -272,6 +279,8 @@ def test_the_wire_shape_is_the_protocol_playback() -> None:
         "duration_ms",
         "in_ad",
         "hold",
+        "stalled",
+        "segments",
     ]
     assert (wire["waiting_for"], wire["in_ad"], wire["hold"]) == ([BOB], [BOB], "ad")
     json.dumps(wire)

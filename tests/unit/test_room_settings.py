@@ -32,7 +32,7 @@ def test_the_model_column_and_its_default_come_from_the_declaration(setting):
         assert column.default is None
     else:
         assert column.default.arg == setting.default
-    if setting.type is str:
+    if setting.type in (str, tuple):
         assert column.type.length == setting.column_length
 
 
@@ -59,7 +59,7 @@ def test_the_migrated_schema_has_a_column_per_setting(app):
         columns = {c["name"]: c for c in sa.inspect(db.engine).get_columns("rooms")}
     for setting in rs.SETTINGS:
         assert setting.key in columns, f"no migration adds rooms.{setting.key}"
-        if setting.type is str:
+        if setting.type in (str, tuple):
             assert columns[setting.key]["type"].length == setting.column_length
 
 
@@ -104,3 +104,40 @@ def test_a_declaration_is_checked_when_it_is_made():
         rs.Setting("listed", bool, True, changed_by="admins")
     assert rs.Setting("vote_skip_ratio", float, 0.5, minimum=0.1, maximum=1.0).accepts(0.75)
     assert not rs.Setting("vote_skip_ratio", float, 0.5, minimum=0.1, maximum=1.0).accepts(True)
+
+
+def test_a_selection_setting_takes_distinct_declared_choices_in_their_order():
+    assert check_settings_payload({"skip_segments": ["outro", "sponsor", "outro"]}) == {
+        "skip_segments": ("sponsor", "outro")}
+    assert check_settings_payload({"skip_segments": []}) == {"skip_segments": ()}
+    for bad in ("sponsor", ["ads"], [1], ["sponsor"] * 9, {"sponsor": True}):
+        with pytest.raises(ApiError, match="skip_segments"):
+            check_settings_payload({"skip_segments": bad})
+    setting = rs.BY_KEY["skip_segments"]
+    assert setting.accepts(("sponsor", "outro")) and not setting.accepts(("outro", "sponsor"))
+    assert not setting.accepts(["sponsor"]) and not setting.accepts(("sponsor", "sponsor"))
+
+
+def test_a_selection_is_stored_comma_separated_and_read_back_as_a_tuple(app):
+    from server.extensions import db
+    from server.models import User
+    with app.app_context():
+        user = User(name="Owner")
+        db.session.add(user)
+        db.session.flush()
+        room = Room(code="sel23456", name="R", owner_id=user.id, skip_segments=("sponsor", "filler"))
+        db.session.add(room)
+        db.session.commit()
+        stored = db.session.execute(sa.text("SELECT skip_segments FROM rooms WHERE code='sel23456'")).scalar()
+        assert stored == "sponsor,filler"
+        db.session.expire_all()
+        again = db.session.execute(db.select(Room).filter_by(code="sel23456")).scalar_one()
+        assert again.skip_segments == ("sponsor", "filler")
+        assert again.settings_wire()["skip_segments"] == ("sponsor", "filler")
+
+
+def test_the_buffer_policy_reaches_the_clock():
+    assert "buffer_policy" in rs.CLOCK_KEYS
+    assert RoomContext(buffer_policy="wait").buffer_policy == "wait"
+    with pytest.raises(ValueError):
+        RoomContext(buffer_policy="sometimes")

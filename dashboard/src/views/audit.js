@@ -4,7 +4,7 @@ import { h, fill } from "../dom.js";
 import { changeSummary, dateTime } from "../format.js";
 
 function row(r) {
-  return h("tr", { testid: "audit-row", dataset: { action: r.action } },
+  return h("tr", { testid: "audit-row", "data-action": r.action },
     h("td", { class: "mono muted nowrap" }, dateTime(r.created_ms)),
     h("td", {}, h("span", { class: `badge action-${r.action.split(".")[0]}` }, r.action)),
     h("td", {}, r.actor_name || h("span", { class: "muted" }, r.actor_id ? `#${r.actor_id}` : "system")),

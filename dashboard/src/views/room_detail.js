@@ -1,15 +1,16 @@
-// One room in detail: roster with each member's offset and RTT, queue, recent chat, the audit
-// trail and a timeline of playback changes; close the room, kick or ban a member (confirmed).
+// One room in detail: roster with each member's sync health (the client core's verdict, as the
+// overlay and the phone show it), offset, RTT, drift and whether they control playback; queue,
+// recent chat, the audit trail and a timeline of playback changes; close the room, kick or ban
+// a member (confirmed).
 
+import { SYNC_HEALTH } from "../../../clients/core/constants.js";
+import { controlSummary, memberRole } from "../../../clients/core/permissions.js";
+import { expectedPositionMs, roomClockRuns } from "../../../clients/core/room_position.js";
+import { syncHealth } from "../../../clients/core/sync_health.js";
 import { confirmedRequest } from "../confirm.js";
 import { h, fill } from "../dom.js";
 import { ago, changeSummary, clock, ms, position } from "../format.js";
 import { stateBadge } from "./rooms.js";
-
-function positionNow(pb, serverMs) {
-  if (pb.state !== "playing" || !serverMs) return pb.position_ms;
-  return pb.position_ms + Math.max(0, serverMs - pb.anchor_ms) * pb.rate;
-}
 
 function section(title, ...children) {
   return h("section", { class: "detail-section" }, h("h3", {}, title), ...children);
@@ -20,26 +21,47 @@ function measured(member) {
   return member.status_ms !== null && member.status_ms !== undefined;
 }
 
-function membersTable(members, actions) {
+/** The room facts a roster verdict reads: owner, control mode, whether the room clock runs. */
+function rosterContext(detail) {
+  const room = detail.room;
+  return {
+    ownerId: room.owner_id,
+    controlMode: room.settings?.control_mode,
+    roomPlaying: roomClockRuns(room.playback, detail.server_ms),
+  };
+}
+
+function memberRow(m, context, actions) {
+  const health = syncHealth(m, { roomPlaying: context.roomPlaying });
+  const role = memberRole(m, context.ownerId);
+  const control = controlSummary(role, context.controlMode);
+  const off = health.level === "yellow" || health.level === "red";
+  return h("tr", { testid: "member-row", "data-user-id": String(m.user_id), "data-health": health.level, "data-may-control": String(control.allowed) },
+    h("td", {}, h("div", { class: "cell-main ellipsis", title: m.name }, m.name, " ",
+      h("span", { class: `badge role-${role}` }, role)),
+    h("div", { class: "cell-sub", testid: "member-sub" }, [m.devices.join(" + "), control.text, m.in_ad ? "in ad" : "", m.buffering ? "buffering" : ""]
+      .filter(Boolean).join(" · "))),
+    h("td", { testid: "member-health", title: health.label },
+      h("span", { class: `health-dot health-${health.level}`, role: "img", "aria-label": `Sync: ${health.label}` }), " ", health.word),
+    h("td", { class: Math.abs(m.offset_ms) >= SYNC_HEALTH.offsetNoteMs ? "num warn" : "num", testid: "member-offset" },
+      measured(m) ? ms(m.offset_ms) : "–"),
+    h("td", { class: "num", testid: "member-rtt" }, measured(m) ? ms(m.rtt_ms) : "–"),
+    h("td", { class: off && m.drift_ms !== null ? "num warn" : "num", testid: "member-drift" }, ms(m.drift_ms)),
+    h("td", { class: "actions" },
+      h("button", { type: "button", class: "btn btn-small", testid: `kick-${m.user_id}`, onClick: () => actions.kick(m) }, "Kick"),
+      h("button", { type: "button", class: "btn btn-small btn-danger-outline", testid: `ban-${m.user_id}`, onClick: () => actions.ban(m) }, "Ban")));
+}
+
+function membersTable(detail, actions) {
+  const { members } = detail;
   if (!members.length) return h("p", { class: "empty" }, "Nobody is connected.");
+  const context = rosterContext(detail);
   return h("table", { class: "table table-compact", testid: "members-table" },
-    h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", { class: "num", title: "Clock offset server − client" }, "Offset"),
+    h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", { title: "Sync health: drift from the room clock and round trip" }, "Sync"),
+      h("th", { class: "num", title: "Clock offset server − client" }, "Offset"),
       h("th", { class: "num", title: "Round trip" }, "RTT"), h("th", { class: "num", title: "Distance from the room clock" }, "Drift"),
       h("th", {}, ""))),
-    h("tbody", {}, members.map((m) => h("tr", { testid: "member-row", dataset: { userId: String(m.user_id) } },
-      h("td", {}, h("div", { class: "cell-main ellipsis", title: m.name }, m.name, " ",
-        h("span", { class: `badge role-${m.role}` }, m.role)),
-      h("div", { class: "cell-sub" }, m.devices.join(" + "), m.in_ad ? " · in ad" : "", m.buffering ? " · buffering" : "")),
-      h("td", { class: Math.abs(m.offset_ms) >= 1000 ? "num warn" : "num", testid: "member-offset" },
-        measured(m) ? ms(m.offset_ms) : "–"),
-      h("td", { class: "num", testid: "member-rtt" }, measured(m) ? ms(m.rtt_ms) : "–"),
-      h("td", { class: m.drift_ms !== null && Math.abs(m.drift_ms) >= 250 ? "num warn" : "num", testid: "member-drift" },
-        ms(m.drift_ms)),
-      h("td", { class: "actions" },
-        h("button", { type: "button", class: "btn btn-small", testid: `kick-${m.user_id}`,
-          on: { click: () => actions.kick(m) } }, "Kick"),
-        h("button", { type: "button", class: "btn btn-small btn-danger-outline", testid: `ban-${m.user_id}`,
-          on: { click: () => actions.ban(m) } }, "Ban"))))));
+    h("tbody", {}, members.map((m) => memberRow(m, context, actions))));
 }
 
 function queueList(detail) {
@@ -128,10 +150,10 @@ export function createRoomDetail({ request, onChanged }) {
         h("div", { class: "spacer" }),
         stateBadge(closed ? "closed" : pb.state),
         closed ? null : h("button", { type: "button", class: "btn btn-small btn-danger", testid: "close-room",
-          on: { click: actions.close } }, "Close room")),
-      h("p", { class: "now-playing" }, room.title ? h("span", {}, "▶ ", room.title, " · ", position(positionNow(pb, detail.server_ms)))
+          onClick: actions.close }, "Close room")),
+      h("p", { class: "now-playing" }, room.title ? h("span", {}, "▶ ", room.title, " · ", position(expectedPositionMs(pb, detail.server_ms)))
         : h("span", { class: "muted" }, "Nothing playing"), h("span", { class: "muted small" }, ` · active ${ago(room.last_active_ms)}`)),
-      section(`Members (${detail.members.length})`, membersTable(detail.members, actions)),
+      section(`Members (${detail.members.length})`, membersTable(detail, actions)),
       h("div", { class: "detail-grid" },
         section("Queue", queueList(detail)),
         section("Recent chat", chatList(detail.chat))),

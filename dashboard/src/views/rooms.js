@@ -49,8 +49,8 @@ export function createRoomsTable({ request, onSelect }) {
       return;
     }
     fill(tbody, rows.map((room) => h("tr", {
-      class: room.code === selected ? "row selected" : "row", testid: "room-row", dataset: { code: room.code },
-      tabindex: 0, on: { click: () => select(room.code), keydown: (e) => e.key === "Enter" && select(room.code) },
+      class: room.code === selected ? "row selected" : "row", testid: "room-row", "data-code": room.code,
+      tabindex: 0, onClick: () => select(room.code), onKeydown: (e) => e.key === "Enter" && select(room.code),
     },
     h("td", { class: "room-cell" }, h("div", { class: "cell-main ellipsis", title: room.name }, room.name),
       h("div", { class: "cell-sub" }, h("span", { class: "mono" }, room.code),

@@ -21,7 +21,7 @@ export function createTopbar({ user, onSignOut }) {
     status,
     h("div", { class: "spacer" }),
     h("span", { class: "who", testid: "admin-name", title: user.email || "" }, user.name),
-    h("button", { type: "button", class: "btn btn-small", testid: "sign-out", on: { click: onSignOut } }, "Sign out"));
+    h("button", { type: "button", class: "btn btn-small", testid: "sign-out", onClick: onSignOut }, "Sign out"));
   return {
     el,
     setStatus(state) {
@@ -60,7 +60,7 @@ export function createTabs(tabs) {
   for (const tab of tabs) {
     const count = h("span", { class: "tab-count" });
     const button = h("button", { type: "button", role: "tab", class: "tab", testid: `tab-${tab.id}`,
-      on: { click: () => show(tab.id) } }, tab.label, count);
+      onClick: () => show(tab.id) }, tab.label, count);
     buttons.set(tab.id, { button, count, tab });
     bar.append(button);
   }

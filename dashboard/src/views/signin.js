@@ -46,5 +46,5 @@ export function errorView({ message, retry }) {
   return card("error",
     h("h1", {}, "The dashboard cannot load"),
     h("p", { class: "notice notice-error" }, message || "Something went wrong."),
-    h("button", { type: "button", class: "btn btn-primary", on: { click: retry } }, "Try again"));
+    h("button", { type: "button", class: "btn btn-primary", onClick: retry }, "Try again"));
 }

@@ -38,21 +38,21 @@ export function createUsersView({ request, me }) {
   function buttons(user) {
     if (user.id === me.id) return h("span", { class: "muted small" }, "you");
     const roleButton = user.role === "admin"
-      ? h("button", { type: "button", class: "btn btn-small", testid: `revoke-admin-${user.id}`, on: { click: () => act(user,
+      ? h("button", { type: "button", class: "btn btn-small", testid: `revoke-admin-${user.id}`, onClick: () => act(user,
         "admin.role", { user_id: user.id, role: "user" }, { title: `Revoke admin from ${user.name}?`, confirmLabel: "Revoke admin",
-          body: `${user.name} loses access to this dashboard at once.`, done: `${user.name} is no longer an admin` }) } }, "Revoke admin")
+          body: `${user.name} loses access to this dashboard at once.`, done: `${user.name} is no longer an admin` }) }, "Revoke admin")
       : h("button", { type: "button", class: "btn btn-small", testid: `grant-admin-${user.id}`, disabled: user.guest || user.banned,
-        title: user.guest ? "Guests cannot be admins" : "", on: { click: () => act(user,
+        title: user.guest ? "Guests cannot be admins" : "", onClick: () => act(user,
           "admin.role", { user_id: user.id, role: "admin" }, { title: `Make ${user.name} an admin?`, confirmLabel: "Make admin",
-            body: `${user.name} can then see and manage the whole service.`, done: `${user.name} is now an admin` }) } }, "Make admin");
+            body: `${user.name} can then see and manage the whole service.`, done: `${user.name} is now an admin` }) }, "Make admin");
     const banButton = user.banned
-      ? h("button", { type: "button", class: "btn btn-small", testid: `unban-${user.id}`, on: { click: () => act(user,
+      ? h("button", { type: "button", class: "btn btn-small", testid: `unban-${user.id}`, onClick: () => act(user,
         "admin.ban", { user_id: user.id, banned: false }, { title: `Unban ${user.name}?`, confirmLabel: "Unban",
-          body: `${user.name} can sign in and join rooms again.`, done: `${user.name} was unbanned` }) } }, "Unban")
+          body: `${user.name} can sign in and join rooms again.`, done: `${user.name} was unbanned` }) }, "Unban")
       : h("button", { type: "button", class: "btn btn-small btn-danger-outline", testid: `ban-user-${user.id}`,
-        disabled: user.role === "admin", title: user.role === "admin" ? "Revoke admin first" : "", on: { click: () => act(user,
+        disabled: user.role === "admin", title: user.role === "admin" ? "Revoke admin first" : "", onClick: () => act(user,
           "admin.ban", { user_id: user.id, banned: true }, { title: `Ban ${user.name} from the service?`, confirmLabel: "Ban",
-            body: `Every connection of ${user.name} drops now and their sign-ins stop working.`, done: `${user.name} was banned` }) } }, "Ban");
+            body: `Every connection of ${user.name} drops now and their sign-ins stop working.`, done: `${user.name} was banned` }) }, "Ban");
     return [roleButton, banButton];
   }
 
@@ -62,7 +62,7 @@ export function createUsersView({ request, me }) {
       fill(tbody, h("tr", {}, h("td", { colspan: 7, class: "empty" }, query ? "No user matches." : "No users yet.")));
       return;
     }
-    fill(tbody, users.map((user) => h("tr", { testid: "user-row", dataset: { userId: String(user.id) } },
+    fill(tbody, users.map((user) => h("tr", { testid: "user-row", "data-user-id": String(user.id) },
       h("td", {}, h("div", { class: "cell-main" }, user.name), h("div", { class: "cell-sub" }, `#${user.id}`, user.guest ? " · guest" : "")),
       h("td", { class: "ellipsis" }, user.email || h("span", { class: "muted" }, "–")),
       h("td", {}, h("span", { class: `badge role-${user.role}` }, user.role)),

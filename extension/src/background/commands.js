@@ -13,7 +13,7 @@ import { hasPort, postToTab } from "./tab_ports.js";
 /** Client → server events a tab may send through the worker (join/leave have their own calls). */
 export const TAB_EMITS = new Set([
   "room.sync", "room.settings", "play", "pause", "seek", "skip", "restart", "rate", "start_now",
-  "player.ready", "player.ad", "player.ended", "player.status", "player.duration",
+  "player.ready", "player.ad", "player.ended", "player.status", "player.duration", "player.buffering",
   "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load",
   "chat.send", "chat.history", "chat.typing", "member.role", "member.kick",
 ]);

@@ -4,13 +4,14 @@
 
 import { io } from "socket.io-client";
 
-import {
-  SOCKET_ACK_TIMEOUT_MS,
-  SOCKET_RECONNECT_MAX_MS,
-  SOCKET_RECONNECT_MIN_MS,
-} from "../constants.js";
-import { failure } from "../lib/ack_messages.js";
-import { TimeSyncRunner } from "./time_sync.js";
+import { connectRefusal, requestAck } from "../../../clients/core/socket_request.js";
+import { TimeSyncRunner } from "../../../clients/core/time_sync.js";
+import { SOCKET_RECONNECT_MAX_MS, SOCKET_RECONNECT_MIN_MS } from "../constants.js";
+
+const REQUEST_WORDS = {
+  notConnected: "Reconnecting to the ShareTube server…",
+  noAnswer: "The ShareTube server did not answer in time.",
+};
 
 /** Server → client events forwarded to the room's tabs. */
 export const ROOM_EVENTS = [
@@ -43,7 +44,10 @@ export class RoomLink {
       reconnectionDelay: SOCKET_RECONNECT_MIN_MS,
       reconnectionDelayMax: SOCKET_RECONNECT_MAX_MS,
     });
-    this.timeSync = new TimeSyncRunner(this.socket, (estimate) => options.onClock(estimate));
+    this.timeSync = new TimeSyncRunner({
+      request: (event, payload, timeoutMs) => requestAck(this.socket, event, payload, { timeoutMs }),
+      onEstimate: (estimate) => options.onClock(estimate),
+    });
     this.bindSocket();
   }
 
@@ -62,7 +66,7 @@ export class RoomLink {
       if (!this.closed) options.onStatus("reconnecting");
     });
     socket.on("connect_error", (error) => {
-      if (error?.data?.error === "unauthorized") {
+      if (connectRefusal(error)?.error === "unauthorized") {
         console.warn(`room=${this.code} event=connect_error unauthorized`);
         this.close();
         options.onUnauthorized();
@@ -92,14 +96,8 @@ export class RoomLink {
   }
 
   /** Emits a client→server event and resolves with its ack (or a failure ack). */
-  async emit(event, payload = {}) {
-    if (!this.socket.connected) return failure("unavailable", "Reconnecting to the ShareTube server…");
-    try {
-      const ack = await this.socket.timeout(SOCKET_ACK_TIMEOUT_MS).emitWithAck(event, payload);
-      return ack && typeof ack === "object" ? ack : { ok: true };
-    } catch {
-      return failure("unavailable", "The ShareTube server did not answer in time.");
-    }
+  emit(event, payload = {}) {
+    return requestAck(this.socket, event, payload, { words: REQUEST_WORDS });
   }
 
   get clock() {

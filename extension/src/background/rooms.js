@@ -1,7 +1,7 @@
 // The rooms the browser is in: one RoomLink (socket) per room code that some tab is in
 // (storage: tabRooms), the fan-out of room events to those tabs, and joining/leaving per tab.
 
-import { SOCKET_ACK_TIMEOUT_MS } from "../constants.js";
+import { ACK_TIMEOUT_MS } from "../../../clients/core/constants.js";
 import { failure } from "../lib/ack_messages.js";
 import { buildInviteLink } from "../lib/invite_links.js";
 import { clearBadge, showMemberCount } from "./badge.js";
@@ -124,7 +124,7 @@ function waitForJoin(code) {
     const list = joinWaiters.get(code) || [];
     list.push(resolve);
     joinWaiters.set(code, list);
-    setTimeout(() => resolve(failure("unavailable", "Joining the room took too long.")), SOCKET_ACK_TIMEOUT_MS);
+    setTimeout(() => resolve(failure("unavailable", "Joining the room took too long.")), ACK_TIMEOUT_MS);
   });
 }
 

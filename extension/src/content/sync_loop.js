@@ -14,7 +14,9 @@ import {
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
 import { AdVerdict } from "../lib/ad_verdict.js";
-import { expectedPositionMs, isScheduledStart } from "../lib/room_position.js";
+import { BufferPolicy } from "../lib/buffer_policy.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
+import { SeekFights, clockKey } from "../lib/seek_fights.js";
 import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
 import { SyncEngine } from "../lib/sync_engine.js";
 import { UserCommands } from "../lib/user_commands.js";
@@ -32,6 +34,8 @@ export class SyncLoop {
   constructor(deps) {
     Object.assign(this, deps);
     this.engine = new SyncEngine();
+    this.seekFights = new SeekFights(); // another extension skipping segments (lib/seek_fights.js)
+    this.bufferPolicy = new BufferPolicy(); // the room's buffer_policy (lib/buffer_policy.js)
     this.clock = { offsetMs: 0, rttMs: 0 };
     this.timer = null;
     this.holdTimer = null;
@@ -68,6 +72,7 @@ export class SyncLoop {
     this.reports.readyEntry = null;
     this.reports.ad = null;
     this.engine.reset();
+    this.seekFights.reset();
     this.tick();
   }
 
@@ -96,6 +101,7 @@ export class SyncLoop {
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
+    const steered = this.followBufferPolicy(playback, state);
     const now = performance.now();
     this.commands.poll(videoNow(state), now, state.seeking);
     this.pump();
@@ -104,8 +110,9 @@ export class SyncLoop {
       return;
     }
     this.repaused = false;
+    if (this.skippingLocally(playback)) return this.reportStatus(playback, state, false);
     const decision = this.engine.decide({
-      playback,
+      playback: steered,
       serverNowMs: this.serverNow(),
       localNowMs: performance.now(),
       video: state,
@@ -147,6 +154,7 @@ export class SyncLoop {
       video.playbackRate = this.roomRate;
     }
     this.engine.reset();
+    this.seekFights.reset();
   }
 
   apply(decision, video, state) {
@@ -237,6 +245,7 @@ export class SyncLoop {
     }
     const playback = this.roomPlayback();
     if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing()) {
+      if (kind === "seek" && playback) this.noteForeignSeek(video, playback);
       return this.tick();
     }
     return this.userAction(kind, video, playback);
@@ -261,6 +270,7 @@ export class SyncLoop {
   userAction(kind, video, playback) {
     if (kind === "rate" && this.adapter.msSinceBound() <= ELEMENT_SETTLE_MS) return this.tick();
     if (kind === "play" && this.blocked) return this.resumeFromGesture(); // YouTube's own play button
+    this.seekFights.reset();
     const now = performance.now();
     const holding = this.repaused || isScheduledStart(playback, this.serverNow());
     const view = { playing: playback.state === "playing", holding, rate: playback.rate || 1 };
@@ -276,6 +286,36 @@ export class SyncLoop {
     if (kind === "seek") this.armSeekSettle();
     this.pump();
     return undefined;
+  }
+
+  // --- other extensions that move the video (lib/seek_fights.js) ----------------------------
+
+  /** A seek neither the user nor the engine made: reverted, unless it keeps coming back. */
+  noteForeignSeek(video, playback) {
+    const leftAlone = this.seekFights.foreignSeek({
+      toMs: video.currentTime * 1000,
+      roomMs: expectedPositionMs(playback, this.serverNow()),
+      clock: clockKey(playback),
+      nowMs: performance.now(),
+      roomSkips: playback.segments || [],
+    });
+    if (leftAlone) this.engine.reset();
+  }
+
+  /** True while this viewer skips a range on its own: the engine leaves the video alone. */
+  skippingLocally(playback) {
+    const roomMs = expectedPositionMs(playback, this.serverNow());
+    return this.seekFights.skipping({ roomMs, clock: clockKey(playback) });
+  }
+
+  /** The room's buffering policy: stall reports under "wait", the lagged clock under "ignore". */
+  followBufferPolicy(playback, state) {
+    const { report, playback: steered } = this.bufferPolicy.observe({
+      playback, policy: this.getView()?.settings?.buffer_policy, video: state, buffering: this.buffering,
+      selfId: this.getSelfId(), serverNowMs: this.serverNow(), nowMs: performance.now(),
+    });
+    if (report !== null) this.transport.emit("player.buffering", { entry_id: playback.entry_id, active: report });
+    return steered;
   }
 
   /** Sends the next queued command of the person's, if none is in flight. */
@@ -336,6 +376,7 @@ export class SyncLoop {
       serverNowMs: this.serverNow(),
       buffering: this.buffering,
       settling,
+      skipping: this.seekFights.range() !== null,
     }));
   }
 

@@ -3,6 +3,8 @@
 // {pairing_id, pair_url, qr_svg, expires_ms, loopback_warning}; GET /api/rooms/<code>/remotes →
 // {remotes: [{id, label, created_ms, used_ms, connected}]}. Times are server milliseconds.
 
+import { formatAgo, formatTime } from "../../../clients/core/format.js";
+
 const LOOPBACK_URL = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]|0\.0\.0\.0)(:\d+)?(\/|$)/i;
 
 export const FALLBACK_LOOPBACK_WARNING =
@@ -38,8 +40,7 @@ export function msLeft(expiresMs, serverNowMs) {
 /** "4:59" until the code expires; "" once it has. */
 export function countdownText(expiresMs, serverNowMs) {
   const left = Math.ceil(msLeft(expiresMs, serverNowMs) / 1000);
-  if (left <= 0) return "";
-  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  return left > 0 ? formatTime(left * 1000) : "";
 }
 
 /** The remote paired with this code, once the phone has used it. */
@@ -47,15 +48,9 @@ export function pairedRemote(pairingId, remotes) {
   return (remotes || []).find((remote) => remote.id === pairingId) || null;
 }
 
-/** "just now", "5 min ago", "3 h ago", then "2 d ago": when a remote was paired. */
+/** "just now", "5 min ago", "3 h ago", then "2 d ago": when a remote was paired ("" if never). */
 export function pairedAgoText(usedMs, serverNowMs) {
-  if (!Number.isFinite(usedMs)) return "";
-  const minutes = Math.floor(Math.max(0, serverNowMs - usedMs) / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} d ago`;
+  return formatAgo(usedMs, serverNowMs);
 }
 
 /** The devices a member connects with, as a stable key ("extension,remote"; "" when absent). */

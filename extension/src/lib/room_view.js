@@ -4,6 +4,7 @@
 // changes nothing (a stale version). Playback versions grow by one per change: an older one
 // is dropped, a jump flags `needsSync` so the caller asks room.sync.
 
+import { isOperatorOrOwner, mayAddToQueue, mayControl, memberRole } from "../../../clients/core/permissions.js";
 import { TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
@@ -116,24 +117,20 @@ export function upcomingEntries(view) {
 
 export function roleOf(view, userId) {
   if (view && userId !== null && userId === view.ownerId) return "owner";
-  return memberById(view, userId)?.role || "participant";
+  return memberRole(memberById(view, userId), view?.ownerId) || "participant";
 }
 
 export function isOperator(view, userId) {
-  return ["owner", "operator"].includes(roleOf(view, userId));
+  return isOperatorOrOwner(roleOf(view, userId));
 }
 
-/** Whether `userId` may play/pause/seek under the room's control mode. */
+/** Whether `userId` may play/pause/seek under the room's control mode (clients/core/permissions). */
 export function canControl(view, userId) {
-  const mode = view?.settings?.control_mode || "operators";
-  const role = roleOf(view, userId);
-  if (mode === "any") return true;
-  if (mode === "owner_only") return role === "owner";
-  return role === "owner" || role === "operator";
+  return mayControl(roleOf(view, userId), view?.settings?.control_mode).allowed;
 }
 
 export function canEditQueue(view, userId) {
-  return !view?.settings?.queue_locked || isOperator(view, userId);
+  return mayAddToQueue(roleOf(view, userId), Boolean(view?.settings?.queue_locked)).allowed;
 }
 
 /** Names of the members who are typing at `nowMs` (not `selfId`). */

@@ -1,5 +1,8 @@
 // The player.status payload (PROTOCOL.md) the sync loop sends every STATUS_REPORT_INTERVAL_MS.
 // Pure.
+// A viewer skipping a range on its own (lib/seek_fights.js: another extension such as
+// SponsorBlock skips a segment the room plays) reports `skipping: true` and no position: it is
+// knowingly ahead of the room until the room passes that range.
 //
 // The server works out each member's drift from `position_ms` and the time the report arrives
 // (server/services/roster.py) and shows it as the roster's health dot. A position read while
@@ -9,14 +12,14 @@
 // member "settling" instead of a red or yellow dot from a moment that is already being fixed.
 
 import { STATUS_SETTLING_MAX_MS } from "../constants.js";
-import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 
 /**
  * @param {{playback: object, video: {currentTimeMs: number, paused: boolean, readyState: number},
  *          clock: {offsetMs: number, rttMs: number}, serverNowMs: number, buffering: boolean,
- *          settling: boolean}} input
+ *          settling: boolean, skipping?: boolean}} input
  */
-export function statusReport({ playback, video, clock, serverNowMs, buffering, settling }) {
+export function statusReport({ playback, video, clock, serverNowMs, buffering, settling, skipping = false }) {
   const steady = playback.state === "playing" && !isScheduledStart(playback, serverNowMs);
   const payload = {
     entry_id: playback.entry_id,
@@ -25,7 +28,8 @@ export function statusReport({ playback, video, clock, serverNowMs, buffering, s
     buffering: Boolean(buffering || (steady && video.readyState < 3)),
     server_ms: Math.round(serverNowMs),
   };
-  if (settling) return payload;
+  if (skipping) payload.skipping = true;
+  if (settling || skipping) return payload;
   payload.position_ms = Math.max(0, Math.round(video.currentTimeMs));
   if (steady && !video.paused) {
     payload.drift_ms = Math.round(video.currentTimeMs - expectedPositionMs(playback, serverNowMs));

@@ -34,7 +34,7 @@ import {
   START_PROBE_UNTIL_MS,
 } from "../constants.js";
 import { EchoGuard } from "./echo_guard.js";
-import { expectedPositionMs, isScheduledStart } from "./room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 import { SeekLatency } from "./seek_latency.js";
 import { StartLatency } from "./start_latency.js";
 

@@ -1,6 +1,8 @@
 // What the remote knows about its room, updated from acks and broadcasts. Pure (no DOM, no
 // socket): each apply* returns what happened so the caller can re-render or ask room.sync.
 
+import { mayControl, mayStartNow } from "../../../clients/core/permissions.js";
+
 export const CHAT_KEEP = 200;
 
 export class RoomState {
@@ -96,16 +98,16 @@ export class RoomState {
     return ids.map((id) => this.nameOf(id));
   }
 
-  /** Whether this user may control playback (the server decides; this only dims buttons). */
+  /** Whether this user may control playback, and why not (the server decides; this only dims buttons). */
+  controlVerdict() {
+    return mayControl(this.role, this.room?.settings?.control_mode);
+  }
+
   mayControl() {
-    const mode = this.room?.settings?.control_mode || "operators";
-    if (this.role === "owner") return true;
-    if (mode === "any") return Boolean(this.role);
-    if (mode === "operators") return this.role === "operator";
-    return false;
+    return this.controlVerdict().allowed;
   }
 
   mayStartNow() {
-    return this.mayControl() || this.role === "operator";
+    return mayStartNow(this.role, this.room?.settings?.control_mode).allowed;
   }
 }

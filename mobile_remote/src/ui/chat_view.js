@@ -1,15 +1,15 @@
 // Chat: messages rendered as text only; a send box.
 
-import { el } from "./dom.js";
+import { h } from "./dom.js";
 
 export function createChatView({ state, actions }) {
-  const list = el("ol", { class: "chat-list", attrs: { "aria-label": "Chat messages", "aria-live": "polite", "data-testid": "chat-list" } });
-  const input = el("input", {
+  const list = h("ol", { class: "chat-list", "aria-label": "Chat messages", "aria-live": "polite", testid: "chat-list" });
+  const input = h("input", {
     class: "text-input",
-    attrs: { id: "chat-input", type: "text", maxlength: "500", autocomplete: "off", enterkeyhint: "send", "aria-label": "Message", placeholder: "Say something…", "data-testid": "chat-input" },
+    id: "chat-input", type: "text", maxlength: "500", autocomplete: "off", enterkeyhint: "send", "aria-label": "Message", placeholder: "Say something…", testid: "chat-input",
   });
-  const send = el("button", { class: "btn btn-primary", text: "Send", attrs: { type: "submit", "aria-label": "Send message", "data-testid": "chat-send" } });
-  const form = el("form", { class: "chat-form", attrs: { "aria-label": "Send a message" } }, input, send);
+  const send = h("button", { class: "btn btn-primary", text: "Send", type: "submit", "aria-label": "Send message", testid: "chat-send" });
+  const form = h("form", { class: "chat-form", "aria-label": "Send a message" }, input, send);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const text = input.value.trim();
@@ -19,19 +19,19 @@ export function createChatView({ state, actions }) {
     send.disabled = false;
     if (ack.ok) input.value = "";
   });
-  const section = el("section", { class: "view view-chat", attrs: { id: "view-chat", role: "tabpanel", "aria-labelledby": "tab-chat", hidden: true } },
+  const section = h("section", { class: "view view-chat", id: "view-chat", role: "tabpanel", "aria-labelledby": "tab-chat", hidden: true },
     list, form);
 
   let shown = 0; // how many of state.chat are in the list
 
   function message(m) {
     const time = new Date(m.created_ms || Date.now()).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    if (m.kind === "system") return el("li", { class: "msg msg-system", text: `${m.text} · ${time}` });
+    if (m.kind === "system") return h("li", { class: "msg msg-system", text: `${m.text} · ${time}` });
     const mine = m.user_id === state.userId;
-    return el("li", { class: `msg${mine ? " msg-mine" : ""}`, attrs: { "data-testid": "chat-message" } },
-      el("span", { class: "msg-name", text: mine ? "You" : m.name }),
-      el("span", { class: "msg-text", text: m.text }),
-      el("span", { class: "msg-time", text: time }));
+    return h("li", { class: `msg${mine ? " msg-mine" : ""}`, testid: "chat-message" },
+      h("span", { class: "msg-name", text: mine ? "You" : m.name }),
+      h("span", { class: "msg-text", text: m.text }),
+      h("span", { class: "msg-time", text: time }));
   }
 
   function render({ full = false } = {}) {

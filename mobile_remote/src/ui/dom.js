@@ -1,23 +1,10 @@
-// Building the page with text only: every string goes through textContent or an attribute,
-// never innerHTML, so chat messages and video titles can never become markup.
+// The remote's binding to the client core's DOM builder (text only: every string goes through
+// textContent or an attribute, never innerHTML, so chat messages and video titles can never
+// become markup), and the remote's own icons and thumbnails.
 
-const SVG_NS = "http://www.w3.org/2000/svg";
+import { createDom } from "../../../clients/core/dom.js";
 
-/** el("button", {class: "x", text: "Hi", attrs: {"aria-label": "…"}, on: {click: fn}}, ...children) */
-export function el(tag, options = {}, ...children) {
-  const node = document.createElement(tag);
-  const { text, attrs, on, dataset } = options;
-  if (options.class) node.className = options.class;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [name, value] of Object.entries(attrs || {})) {
-    if (value === false || value === undefined || value === null) continue;
-    node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const [name, value] of Object.entries(dataset || {})) node.dataset[name] = String(value);
-  for (const [event, handler] of Object.entries(on || {})) node.addEventListener(event, handler);
-  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) node.append(child);
-  return node;
-}
+export const { h, svg, fill } = createDom(document);
 
 // 24×24 outline icons (paths drawn for this page).
 const ICONS = {
@@ -39,38 +26,18 @@ const ICONS = {
 const STROKED = new Set(["remove", "now", "queue", "chat", "people"]);
 
 export function icon(name) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  svg.classList.add("icon");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", ICONS[name] || "");
-  if (STROKED.has(name)) {
-    path.setAttribute("fill", "none");
-    path.setAttribute("stroke", "currentColor");
-    path.setAttribute("stroke-width", "2");
-    path.setAttribute("stroke-linecap", "round");
-    path.setAttribute("stroke-linejoin", "round");
-  } else {
-    path.setAttribute("fill", "currentColor");
-  }
-  svg.append(path);
-  return svg;
+  const stroked = STROKED.has(name);
+  const path = svg("path", stroked
+    ? { d: ICONS[name] || "", fill: "none", stroke: "currentColor", "stroke-width": "2", "stroke-linecap": "round", "stroke-linejoin": "round" }
+    : { d: ICONS[name] || "", fill: "currentColor" });
+  return svg("svg", { class: "icon", viewBox: "0 0 24 24", "aria-hidden": "true", focusable: "false" }, path);
 }
 
 /** A button with an icon, a visible caption (optional) and an aria-label. */
 export function iconButton(name, label, { caption, className = "", testid, onClick } = {}) {
-  return el("button", {
-    class: `icon-btn ${className}`.trim(),
-    attrs: { type: "button", "aria-label": label, title: label, "data-testid": testid },
-    on: onClick ? { click: onClick } : undefined,
-  }, icon(name), caption ? el("span", { class: "caption", text: caption, attrs: { "aria-hidden": "true" } }) : null);
-}
-
-export function clear(node) {
-  while (node.firstChild) node.firstChild.remove();
-  return node;
+  return h("button", {
+    class: `icon-btn ${className}`.trim(), type: "button", "aria-label": label, title: label, testid, onClick,
+  }, icon(name), caption ? h("span", { class: "caption", text: caption, "aria-hidden": "true" }) : null);
 }
 
 export function thumbnailUrl(entry) {
@@ -85,7 +52,7 @@ export function entryTitle(entry) {
 /** An <img> that hides itself (showing the placeholder behind it) when the image cannot load. */
 export function thumbnail(entry, className) {
   const src = thumbnailUrl(entry);
-  const img = el("img", { class: className, attrs: { alt: "", src: src || false, loading: "lazy", decoding: "async" } });
+  const img = h("img", { class: className, alt: "", src: src || false, loading: "lazy", decoding: "async" });
   img.addEventListener("error", () => img.classList.add("broken"));
   if (!src) img.classList.add("broken");
   return img;

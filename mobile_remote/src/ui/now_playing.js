@@ -1,8 +1,10 @@
 // Now playing: the video, a live progress bar driven by the room clock (drag to seek), the
 // transport buttons, the speed, and the waiting banner with "Start now".
 
-import { formatTime, positionAt, positionFromPointer, seekTarget } from "../lib/server_clock.js";
-import { el, entryTitle, icon, iconButton, thumbnail } from "./dom.js";
+import { formatTime } from "../../../clients/core/format.js";
+import { expectedPositionMs } from "../../../clients/core/room_position.js";
+import { positionFromPointer, seekTarget } from "../lib/seek_bar.js";
+import { entryTitle, h, icon, iconButton, thumbnail } from "./dom.js";
 
 export const RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 const KEY_STEP_MS = 5000;
@@ -10,55 +12,55 @@ const STATE_WORDS = { idle: "Nothing playing", starting: "Starting", playing: "P
 
 /** actions: command(event, data) → Promise<ack> */
 export function createNowPlaying({ state, clock, actions }) {
-  const waitingText = el("p", { class: "waiting-text", attrs: { "data-testid": "waiting-text" } });
-  const waitingDeadline = el("p", { class: "waiting-deadline" });
-  const startNow = el("button", {
+  const waitingText = h("p", { class: "waiting-text", testid: "waiting-text" });
+  const waitingDeadline = h("p", { class: "waiting-deadline" });
+  const startNow = h("button", {
     class: "btn btn-primary", text: "Start now",
-    attrs: { type: "button", "aria-label": "Start now without waiting", "data-testid": "start-now" },
-    on: { click: () => actions.command("start_now") },
+    type: "button", "aria-label": "Start now without waiting", testid: "start-now",
+    onClick: () => actions.command("start_now"),
   });
-  const banner = el("div", { class: "waiting-banner", attrs: { role: "status", hidden: true, "data-testid": "waiting-banner" } },
-    el("div", { class: "waiting-words" }, waitingText, waitingDeadline), startNow);
+  const banner = h("div", { class: "waiting-banner", role: "status", hidden: true, testid: "waiting-banner" },
+    h("div", { class: "waiting-words" }, waitingText, waitingDeadline), startNow);
 
-  const thumbWrap = el("div", { class: "np-thumb-wrap" });
-  const title = el("p", { class: "np-title", attrs: { "data-testid": "np-title" } });
-  const channel = el("p", { class: "np-channel" });
-  const stateLine = el("p", { class: "np-state", attrs: { "data-testid": "np-state" } });
-  const card = el("div", { class: "np-card" }, thumbWrap, el("div", { class: "np-meta" }, title, channel, stateLine));
+  const thumbWrap = h("div", { class: "np-thumb-wrap" });
+  const title = h("p", { class: "np-title", testid: "np-title" });
+  const channel = h("p", { class: "np-channel" });
+  const stateLine = h("p", { class: "np-state", testid: "np-state" });
+  const card = h("div", { class: "np-card" }, thumbWrap, h("div", { class: "np-meta" }, title, channel, stateLine));
 
-  const fill = el("div", { class: "bar-fill" });
-  const knob = el("div", { class: "bar-knob" });
-  const bar = el("div", {
+  const fill = h("div", { class: "bar-fill" });
+  const knob = h("div", { class: "bar-knob" });
+  const bar = h("div", {
     class: "bar",
-    attrs: { role: "slider", tabindex: "0", "aria-label": "Seek", "aria-valuemin": "0", "data-testid": "seek-bar" },
-  }, el("div", { class: "bar-track" }, fill, knob));
-  const posText = el("span", { class: "t-pos", attrs: { "data-testid": "position" } });
-  const durText = el("span", { class: "t-dur" });
-  const progress = el("div", { class: "progress" }, bar, el("div", { class: "times" }, posText, durText));
+    role: "slider", tabindex: "0", "aria-label": "Seek", "aria-valuemin": "0", testid: "seek-bar",
+  }, h("div", { class: "bar-track" }, fill, knob));
+  const posText = h("span", { class: "t-pos", testid: "position" });
+  const durText = h("span", { class: "t-dur" });
+  const progress = h("div", { class: "progress" }, bar, h("div", { class: "times" }, posText, durText));
 
   const playPause = iconButton("play", "Play", { className: "big", testid: "play-pause", onClick: () => togglePlay() });
   const back = iconButton("back10", "Back 10 seconds", { caption: "−10 s", testid: "back-10", onClick: () => seekBy(-10_000) });
   const fwd = iconButton("fwd10", "Forward 10 seconds", { caption: "+10 s", testid: "fwd-10", onClick: () => seekBy(10_000) });
   const restart = iconButton("restart", "Restart video", { caption: "Restart", testid: "restart", onClick: () => actions.command("restart") });
   const skip = iconButton("skip", "Skip to next video", { caption: "Skip", testid: "skip", onClick: () => actions.command("skip") });
-  const rate = el("select", {
+  const rate = h("select", {
     class: "rate-select",
-    attrs: { id: "rate-select", "aria-label": "Playback speed", "data-testid": "rate" },
-    on: { change: () => actions.command("rate", { rate: Number(rate.value) }) },
-  }, RATES.map((r) => el("option", { text: `${r}×`, attrs: { value: String(r) } })));
-  const rateBox = el("label", { class: "rate", attrs: { for: "rate-select" } }, el("span", { class: "caption", text: "Speed" }), rate);
+    id: "rate-select", "aria-label": "Playback speed", testid: "rate",
+    onChange: () => actions.command("rate", { rate: Number(rate.value) }),
+  }, RATES.map((r) => h("option", { text: `${r}×`, value: String(r) })));
+  const rateBox = h("label", { class: "rate", for: "rate-select" }, h("span", { class: "caption", text: "Speed" }), rate);
 
-  const controlNote = el("p", {
-    class: "note", attrs: { hidden: true, "data-testid": "control-note" },
+  const controlNote = h("p", {
+    class: "note", hidden: true, testid: "control-note",
   });
 
-  const section = el("section", { class: "view view-now", attrs: { id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" } },
+  const section = h("section", { class: "view view-now", id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" },
     banner, card,
-    el("div", { class: "controls" },
+    h("div", { class: "controls" },
       controlNote,
       progress,
-      el("div", { class: "transport" }, back, playPause, fwd),
-      el("div", { class: "secondary" }, restart, skip, rateBox)));
+      h("div", { class: "transport" }, back, playPause, fwd),
+      h("div", { class: "secondary" }, restart, skip, rateBox)));
 
   let drag = null; // {previewMs} while a finger is on the bar
   let shownEntryId = undefined;
@@ -70,7 +72,7 @@ export function createNowPlaying({ state, clock, actions }) {
   }
 
   function livePosition() {
-    return positionAt(state.playback, clock.serverNowOrSeed(Date.now()));
+    return Math.round(expectedPositionMs(state.playback, clock.serverNow(Date.now())));
   }
 
   function togglePlay() {
@@ -150,8 +152,10 @@ export function createNowPlaying({ state, clock, actions }) {
   function renderWaitingText(deadline) {
     const names = state.waitingNames();
     const who = names.length ? `Waiting for ${names.join(", ")}` : "Waiting for the players";
-    waitingText.textContent = state.playback?.state === "midroll" ? `${who} (an ad is playing)` : who;
-    const left = Math.max(0, deadline - clock.serverNowOrSeed(Date.now()));
+    const loading = state.playback?.hold === "buffer"; // buffer_policy "wait": a player is loading
+    const why = loading ? " (their video is loading)" : " (an ad is playing)";
+    waitingText.textContent = state.playback?.state === "midroll" ? `${who}${why}` : who;
+    const left = Math.max(0, deadline - clock.serverNow(Date.now()));
     waitingDeadline.textContent = deadline ? `Starts by itself in ${Math.ceil(left / 1000)} s` : "";
   }
 
@@ -167,15 +171,15 @@ export function createNowPlaying({ state, clock, actions }) {
     title.textContent = hasEntry ? entryTitle(entry || { video_id: pb.video_id }) : "Nothing playing";
     channel.textContent = hasEntry ? entry?.author || "" : "Add a video in the Queue tab.";
     const rateText = pb && pb.rate && pb.rate !== 1 ? ` · ${pb.rate}×` : "";
-    stateLine.textContent = `${STATE_WORDS[pb?.state || "idle"] || pb?.state}${rateText}`;
+    const words = pb?.hold === "buffer" ? "Waiting for a player to load" : STATE_WORDS[pb?.state || "idle"];
+    stateLine.textContent = `${words || pb?.state}${rateText}`;
 
     playPause.replaceChildren(icon(playing ? "pause" : "play"));
     playPause.setAttribute("aria-label", playing ? "Pause" : "Play");
     playPause.title = playing ? "Pause" : "Play";
-    controlNote.hidden = state.mayControl() || !state.role;
-    controlNote.textContent = state.room?.settings?.control_mode === "owner_only"
-      ? "In this room only the owner controls playback."
-      : "In this room only the owner and operators control playback.";
+    const control = state.controlVerdict();
+    controlNote.hidden = control.allowed || !state.role;
+    controlNote.textContent = control.allowed ? "" : `${control.reason}.`;
     for (const b of [back, fwd, restart]) b.disabled = !hasEntry;
     skip.disabled = !hasEntry;
     rate.value = String(pb?.rate ?? 1);

@@ -1,28 +1,25 @@
 // The queue: add by pasting a link, reorder by dragging a row's handle (touch), play now, remove.
 
 import { dropIndex, moved } from "../lib/queue_drag.js";
-import { formatTime } from "../lib/server_clock.js";
-import { clear, el, entryTitle, iconButton, thumbnail } from "./dom.js";
+import { formatTime } from "../../../clients/core/format.js";
+import { entryTitle, fill, h, iconButton, thumbnail } from "./dom.js";
 
 /** actions: command(event, data) → Promise<ack>; addLink(url) → Promise<ack> */
 export function createQueueView({ state, actions }) {
-  const input = el("input", {
+  const input = h("input", {
     class: "text-input",
-    attrs: {
-      id: "add-url", type: "url", inputmode: "url", autocomplete: "off", autocapitalize: "off", spellcheck: "false",
-      placeholder: "https://youtu.be/…", "aria-label": "YouTube link to add", "data-testid": "add-url",
-    },
+    id: "add-url", type: "url", inputmode: "url", autocomplete: "off", autocapitalize: "off", spellcheck: "false", placeholder: "https://youtu.be/…", "aria-label": "YouTube link to add", testid: "add-url",
   });
-  const add = el("button", { class: "btn btn-primary", text: "Add", attrs: { type: "submit", "aria-label": "Add to the queue", "data-testid": "add-submit" } });
-  const paste = el("button", {
+  const add = h("button", { class: "btn btn-primary", text: "Add", type: "submit", "aria-label": "Add to the queue", testid: "add-submit" });
+  const paste = h("button", {
     class: "btn", text: "Paste",
-    attrs: { type: "button", "aria-label": "Paste a link from the clipboard", "data-testid": "add-paste" },
-    on: { click: pasteLink },
+    type: "button", "aria-label": "Paste a link from the clipboard", testid: "add-paste",
+    onClick: pasteLink,
   });
   if (!navigator.clipboard?.readText) paste.hidden = true;
-  const form = el("form", { class: "add-form", attrs: { "aria-label": "Add a video" } },
-    el("label", { class: "field-label", text: "Add a YouTube link", attrs: { for: "add-url" } }),
-    el("div", { class: "row" }, input, paste, add));
+  const form = h("form", { class: "add-form", "aria-label": "Add a video" },
+    h("label", { class: "field-label", text: "Add a YouTube link", for: "add-url" }),
+    h("div", { class: "row" }, input, paste, add));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const url = input.value.trim();
@@ -33,10 +30,10 @@ export function createQueueView({ state, actions }) {
     if (ack.ok) input.value = "";
   });
 
-  const list = el("ol", { class: "queue-list", attrs: { "aria-label": "Up next", "data-testid": "queue-list" } });
-  const empty = el("p", { class: "empty", text: "The queue is empty. Paste a YouTube link above, or share one to ShareTube from the YouTube app." });
-  const heading = el("h2", { class: "section-title", text: "Up next" });
-  const section = el("section", { class: "view view-queue", attrs: { id: "view-queue", role: "tabpanel", "aria-labelledby": "tab-queue", hidden: true } },
+  const list = h("ol", { class: "queue-list", "aria-label": "Up next", testid: "queue-list" });
+  const empty = h("p", { class: "empty", text: "The queue is empty. Paste a YouTube link above, or share one to ShareTube from the YouTube app." });
+  const heading = h("h2", { class: "section-title", text: "Up next" });
+  const section = h("section", { class: "view view-queue", id: "view-queue", role: "tabpanel", "aria-labelledby": "tab-queue", hidden: true },
     form, heading, empty, list);
 
   async function pasteLink() {
@@ -95,7 +92,7 @@ export function createQueueView({ state, actions }) {
   function row(entry, index, count) {
     const name = entryTitle(entry);
     const handle = iconButton("drag", `Move ${name}: drag up or down, or use the arrow keys`, { className: "drag-handle", testid: "drag-handle" });
-    const li = el("li", { class: "queue-row", dataset: { entryId: entry.id }, attrs: { "data-testid": "queue-row" } });
+    const li = h("li", { class: "queue-row", "data-entry-id": entry.id, testid: "queue-row" });
     handle.addEventListener("pointerdown", (ev) => startDrag(ev, entry, index, li));
     handle.addEventListener("pointermove", moveDrag);
     handle.addEventListener("pointerup", endDrag);
@@ -106,20 +103,19 @@ export function createQueueView({ state, actions }) {
       else return;
       ev.preventDefault();
     });
-    const meta = el("div", { class: "q-meta" },
-      el("p", { class: "q-title", text: name }),
-      el("p", { class: "q-sub", text: [entry.author, entry.duration_ms ? formatTime(entry.duration_ms) : null].filter(Boolean).join(" · ") }));
+    const meta = h("div", { class: "q-meta" },
+      h("p", { class: "q-title", text: name }),
+      h("p", { class: "q-sub", text: [entry.author, entry.duration_ms ? formatTime(entry.duration_ms) : null].filter(Boolean).join(" · ") }));
     const playNow = iconButton("playNow", `Play ${name} now`, { testid: "play-now", onClick: () => actions.command("queue.play", { entry_id: entry.id }) });
     const remove = iconButton("remove", `Remove ${name} from the queue`, { testid: "remove", onClick: () => actions.command("queue.remove", { entry_id: entry.id }) });
-    li.append(handle, el("div", { class: "q-thumb-wrap" }, thumbnail(entry, "q-thumb")), meta, playNow, remove);
+    li.append(handle, h("div", { class: "q-thumb-wrap" }, thumbnail(entry, "q-thumb")), meta, playNow, remove);
     return li;
   }
 
   function render() {
     if (drag) return; // never pull the row from under a finger
     const upcoming = state.upcoming();
-    clear(list);
-    upcoming.forEach((entry, i) => list.append(row(entry, i, upcoming.length)));
+    fill(list, upcoming.map((entry, i) => row(entry, i, upcoming.length)));
     empty.hidden = upcoming.length > 0;
     heading.textContent = upcoming.length ? `Up next (${upcoming.length})` : "Up next";
   }

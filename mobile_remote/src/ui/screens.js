@@ -1,15 +1,15 @@
 // Whole-page states: pairing, not paired, pairing refused, disconnected, removed from the room.
 
-import { el } from "./dom.js";
+import { h } from "./dom.js";
 
 export function createScreen() {
-  const title = el("h1", { class: "screen-title", attrs: { "data-testid": "screen-title", tabindex: "-1" } });
-  const text = el("p", { class: "screen-text", attrs: { "data-testid": "screen-text" } });
-  const hint = el("p", { class: "screen-hint" });
-  const buttons = el("div", { class: "screen-actions" });
-  const spinner = el("div", { class: "spinner", attrs: { "aria-hidden": "true" } });
-  const node = el("div", { class: "screen", attrs: { hidden: true, "data-testid": "screen", role: "alert" } },
-    el("div", { class: "screen-card" }, spinner, title, text, hint, buttons));
+  const title = h("h1", { class: "screen-title", testid: "screen-title", tabindex: "-1" });
+  const text = h("p", { class: "screen-text", testid: "screen-text" });
+  const hint = h("p", { class: "screen-hint" });
+  const buttons = h("div", { class: "screen-actions" });
+  const spinner = h("div", { class: "spinner", "aria-hidden": "true" });
+  const node = h("div", { class: "screen", hidden: true, testid: "screen", role: "alert" },
+    h("div", { class: "screen-card" }, spinner, title, text, hint, buttons));
 
   function show({ kind = "info", heading, message = "", detail = "", busy = false, actions = [] }) {
     node.dataset.kind = kind;
@@ -18,10 +18,10 @@ export function createScreen() {
     hint.textContent = detail;
     hint.hidden = !detail;
     spinner.hidden = !busy;
-    buttons.replaceChildren(...actions.map((a) => el("button", {
+    buttons.replaceChildren(...actions.map((a) => h("button", {
       class: `btn ${a.primary ? "btn-primary" : ""}`.trim(), text: a.label,
-      attrs: { type: "button", "aria-label": a.label, "data-testid": a.testid },
-      on: { click: a.onClick },
+      type: "button", "aria-label": a.label, testid: a.testid,
+      onClick: a.onClick,
     })));
     node.hidden = false;
     document.body.classList.add("has-screen");

@@ -1,6 +1,6 @@
 // The page frame: header (room name, connection state), the four views, the tab bar.
 
-import { el, icon } from "./dom.js";
+import { h, icon } from "./dom.js";
 
 const TABS = [
   { id: "now", label: "Now playing", short: "Now", icon: "now" },
@@ -10,22 +10,22 @@ const TABS = [
 ];
 
 export function createShell(views) {
-  const roomName = el("h1", { class: "room-name", text: "ShareTube", attrs: { "data-testid": "room-name" } });
-  const status = el("span", { class: "status status-connecting", text: "Connecting…", attrs: { role: "status", "data-testid": "connection-status" } });
-  const header = el("header", { class: "top" }, roomName, status);
-  const main = el("main", { class: "views" }, TABS.map((t) => views[t.id].section));
+  const roomName = h("h1", { class: "room-name", text: "ShareTube", testid: "room-name" });
+  const status = h("span", { class: "status status-connecting", text: "Connecting…", role: "status", testid: "connection-status" });
+  const header = h("header", { class: "top" }, roomName, status);
+  const main = h("main", { class: "views" }, TABS.map((t) => views[t.id].section));
   const badges = {};
   const buttons = TABS.map((t) => {
-    const badge = el("span", { class: "badge", attrs: { hidden: true, "aria-hidden": "true" } });
+    const badge = h("span", { class: "badge", hidden: true, "aria-hidden": "true" });
     badges[t.id] = badge;
-    return el("button", {
+    return h("button", {
       class: "tab",
-      attrs: { type: "button", role: "tab", id: `tab-${t.id}`, "aria-controls": `view-${t.id}`, "aria-label": t.label, "aria-selected": "false", "data-testid": `tab-${t.id}` },
-      on: { click: () => select(t.id) },
-    }, icon(t.icon), el("span", { class: "tab-text", text: t.short, attrs: { "aria-hidden": "true" } }), badge);
+      type: "button", role: "tab", id: `tab-${t.id}`, "aria-controls": `view-${t.id}`, "aria-label": t.label, "aria-selected": "false", testid: `tab-${t.id}`,
+      onClick: () => select(t.id),
+    }, icon(t.icon), h("span", { class: "tab-text", text: t.short, "aria-hidden": "true" }), badge);
   });
-  const nav = el("nav", { class: "tabs", attrs: { role: "tablist", "aria-label": "Remote sections" } }, buttons);
-  const app = el("div", { class: "app", attrs: { hidden: true, "data-testid": "remote-app" } }, header, main, nav);
+  const nav = h("nav", { class: "tabs", role: "tablist", "aria-label": "Remote sections" }, buttons);
+  const app = h("div", { class: "app", hidden: true, testid: "remote-app" }, header, main, nav);
 
   let current = "now";
   const listeners = [];

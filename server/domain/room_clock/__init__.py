@@ -5,6 +5,8 @@
     transitions.py  apply(playback, command, context, now_ms) and the handler of each command
     holds.py        starting/midroll holds, scheduled starts, the end of an entry
     members.py      ready, ad and member reports
+    buffering.py    stall reports under buffer_policy "wait" (buffer holds)
+    skips.py        segments skipped for everyone (skip_segments)
 
 Nothing here reads a clock, a database or a socket; callers import from this package.
 """
@@ -19,6 +21,7 @@ from server.domain.room_clock.commands import (
     Effect,
     Ended,
     HoldChanged,
+    LoadSegments,
     MemberJoined,
     MemberLeft,
     Pause,
@@ -29,6 +32,7 @@ from server.domain.room_clock.commands import (
     Seek,
     SetRate,
     Skip,
+    Stall,
     StartNow,
     System,
     Tick,
@@ -62,7 +66,9 @@ __all__ = [
     "RoomContext",
     "Seek",
     "SetRate",
+    "LoadSegments",
     "Skip",
+    "Stall",
     "StartNow",
     "System",
     "Tick",

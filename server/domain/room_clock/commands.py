@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from server.domain.room_clock.model import EntryRef, Playback
+from server.domain.segments import Segment
 
 # --- system chat lines ------------------------------------------------------------------------
 
@@ -152,6 +153,16 @@ class Ad(Command):
 
 
 @dataclass(frozen=True)
+class Stall(Command):
+    """The actor's player stalls (active) for longer than BUFFER_HOLD_AFTER_MS, or plays again.
+    A claim: under buffer_policy "wait" it holds the room, within the hold timeout."""
+
+    EVENT = "player.buffering"
+    entry_id: int | None
+    active: bool
+
+
+@dataclass(frozen=True)
 class Ended(Command):
     EVENT = "player.ended"
     entry_id: int | None
@@ -181,6 +192,16 @@ class MemberLeft(Command):
 
 
 @dataclass(frozen=True)
+class LoadSegments(Command):
+    """The segments the room skips on `entry_id` arrived (fetched off the handler); () clears."""
+
+    EVENT = "segments.load"
+    SERVER_CAUSED = True
+    entry_id: int | None = None
+    segments: tuple[Segment, ...] = ()
+
+
+@dataclass(frozen=True)
 class Tick(Command):
     """The server's own clock: hold deadlines and the end of a video."""
 
@@ -193,7 +214,7 @@ class Tick(Command):
 
 ADVANCE_STATUSES = ("played", "skipped")
 # What each System effect says; the service fills in `{who}` (the names of user_ids) and `{by}`
-# (the name of detail["by"]).
+# (the name of detail["by"]); other `{name}`s come from the effect's text details (strings).
 SYSTEM_LINES: dict[str, str] = {
     "start_timeout": "Started without {who} (not ready in time)",
     "start_now": "{by} started without waiting for {who}",
@@ -202,6 +223,10 @@ SYSTEM_LINES: dict[str, str] = {
     "ad_timeout": "Stopped waiting for the ad of {who}",
     "autoadvance_off": "The video ended; autoadvance is off, so the room stopped here",
     "queue_finished": "The queue is finished",
+    "buffer_hold": "Waiting for {who} (their video is loading)",
+    "buffer_release": "Everyone's video has loaded: playback resumes",
+    "buffer_timeout": "Stopped waiting for {who} to load",
+    "segment_skipped": "Skipped the {category} segment {span} for everyone",
 }
 SYSTEM_KINDS = tuple(SYSTEM_LINES)
 

@@ -67,7 +67,7 @@ def start_waiting_for(
     return tuple(sorted(connected - counted_ready))
 
 
-def _without_hold(pb: Playback) -> Playback:
+def without_hold(pb: Playback) -> Playback:
     return replace(pb, hold=None, then=None, waiting_for=(), deadline_ms=None, ready=())
 
 
@@ -76,7 +76,7 @@ def scheduled_start(
 ) -> Playback:
     """Play from `position_ms`; every client holds there until `anchor_ms` = now + lead."""
     return replace(
-        _without_hold(pb),
+        without_hold(pb),
         state="playing",
         position_ms=clamp_position(pb, position_ms),
         anchor_ms=now_ms + lead_ms(ctx),
@@ -85,7 +85,7 @@ def scheduled_start(
 
 def paused_at(pb: Playback, now_ms: int, position_ms: int) -> Playback:
     return replace(
-        _without_hold(pb),
+        without_hold(pb),
         state="paused",
         position_ms=clamp_position(pb, position_ms),
         anchor_ms=now_ms,
@@ -95,18 +95,21 @@ def paused_at(pb: Playback, now_ms: int, position_ms: int) -> Playback:
 def idle(pb: Playback, now_ms: int) -> Playback:
     """No current entry (the queue finished or was skipped past its end)."""
     return replace(
-        _without_hold(pb),
+        without_hold(pb),
         state="idle",
         entry_id=None,
         video_id=None,
         duration_ms=None,
+        stalled=(),
+        unwaited=(),
+        segments=(),
         position_ms=0,
         anchor_ms=now_ms,
     )
 
 
 def end_hold(pb: Playback, ctx: RoomContext, now_ms: int) -> Playback:
-    """A start or ad hold is over: go where `then` says, from the held position."""
+    """A start, ad or buffer hold is over: go where `then` says, from the held position."""
     if pb.then == "paused":
         return paused_at(pb, now_ms, pb.position_ms)
     return scheduled_start(pb, ctx, now_ms, pb.position_ms)
@@ -123,6 +126,9 @@ def start_entry(
         video_id=entry.video_id,
         duration_ms=entry.duration_ms,
         position_ms=0,
+        stalled=(),
+        unwaited=(),
+        segments=(),
         anchor_ms=now_ms,
         hold="start",
         then="playing",
@@ -154,7 +160,7 @@ def ad_hold(
 ) -> tuple[Playback, list[Effect]]:
     """Hold the room in `midroll` at `position_ms` until the ads of `holders` are over."""
     held = replace(
-        _without_hold(pb),
+        without_hold(pb),
         state="midroll",
         position_ms=clamp_position(pb, position_ms),
         anchor_ms=now_ms,

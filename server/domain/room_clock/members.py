@@ -90,7 +90,7 @@ def ad_started(
 
 def ad_ended(pb: Playback, user: int, ctx: RoomContext, now_ms: int) -> Outcome:
     updated = replace(pb, in_ad=without_user(pb.in_ad, user))
-    if pb.state == "midroll" and user in pb.waiting_for:
+    if pb.state == "midroll" and user in pb.waiting_for and user not in pb.stalled:
         updated = replace(updated, waiting_for=without_user(pb.waiting_for, user))
         if not updated.waiting_for:
             return end_hold(updated, ctx, now_ms), [System("ad_release", (user,))]
@@ -119,6 +119,7 @@ def on_member_left(
         pb,
         ready=without_user(pb.ready, user),
         in_ad=without_user(pb.in_ad, user),
+        stalled=without_user(pb.stalled, user),
         waiting_for=without_user(pb.waiting_for, user),
     )
     if pb.state == "starting":

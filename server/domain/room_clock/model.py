@@ -20,6 +20,7 @@ from server.domain.constants import (
     START_TIMEOUT_MS,
 )
 from server.domain.room_settings import BY_KEY, CLOCK_KEYS, DEFAULTS
+from server.domain.segments import Segment
 
 STATES = PLAYBACK_STATES
 REFUSAL_CODES = ("invalid", "conflict", "not_found")
@@ -64,6 +65,13 @@ class Playback:
     in_ad: tuple[int, ...] = ()
     hold: str | None = None
     then: str | None = None
+    # buffer_policy "wait": members whose reported stall holds (or would hold) the room, and
+    # those the room stopped waiting for on this entry (hold timeout, "Start now"): their
+    # stalls hold it no more until the next entry.
+    stalled: tuple[int, ...] = ()
+    unwaited: tuple[int, ...] = ()
+    # skip_segments: the current entry's segments the room skips for everyone (sorted, disjoint)
+    segments: tuple[Segment, ...] = ()
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -103,6 +111,8 @@ class Playback:
             "duration_ms": self.duration_ms,
             "in_ad": list(self.in_ad),
             "hold": self.hold,
+            "stalled": list(self.stalled),
+            "segments": [segment.to_wire() for segment in self.segments],
         }
 
     def to_record(self) -> dict[str, Any]:
@@ -110,6 +120,8 @@ class Playback:
         record: dict[str, Any] = {}
         for spec in fields(self):
             value = getattr(self, spec.name)
+            if spec.name == "segments":
+                value = [segment.to_wire() for segment in value]
             record[spec.name] = list(value) if isinstance(value, tuple) else value
         return record
 
@@ -121,8 +133,10 @@ class Playback:
         for name, value in record.items():
             if name not in known:
                 continue
-            if name in ("waiting_for", "ready", "in_ad"):
+            if name in ("waiting_for", "ready", "in_ad", "stalled", "unwaited"):
                 value = tuple(int(user_id) for user_id in value or ())
+            elif name == "segments":
+                value = tuple(Segment.from_record(item) for item in value or ())
             elif name == "rate":
                 value = float(value)
             values[name] = value
@@ -160,6 +174,7 @@ class RoomContext:
     # the room settings the clock reads (room_settings.py, clock=True), defaults from there
     ad_sync_mode: str = str(DEFAULTS["ad_sync_mode"])
     autoadvance: bool = bool(DEFAULTS["autoadvance"])
+    buffer_policy: str = str(DEFAULTS["buffer_policy"])
     next_entry: EntryRef | None = None  # the next queued entry
     start_buffer_ms: int = PLAYBACK_START_BUFFER_MS
     start_timeout_ms: int = START_TIMEOUT_MS

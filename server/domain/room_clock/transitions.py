@@ -20,6 +20,7 @@ from server.domain.constants import (
     MIN_RATE,
     PAUSE_TRUST_MS,
 )
+from server.domain.room_clock.buffering import on_stall, stop_waiting
 from server.domain.room_clock.commands import (
     Ad,
     Advanced,
@@ -28,6 +29,7 @@ from server.domain.room_clock.commands import (
     Effect,
     Ended,
     HoldChanged,
+    LoadSegments,
     MemberJoined,
     MemberLeft,
     Pause,
@@ -38,6 +40,7 @@ from server.domain.room_clock.commands import (
     Seek,
     SetRate,
     Skip,
+    Stall,
     StartNow,
     System,
     Tick,
@@ -65,6 +68,7 @@ from server.domain.room_clock.model import (
     Refused,
     RoomContext,
 )
+from server.domain.room_clock.skips import on_load_segments, segment_due_ms, skip_due
 
 Outcome = tuple[Playback, list[Effect]]
 Handler = Callable[[Playback, Any, RoomContext, int], Outcome]
@@ -191,7 +195,7 @@ def _start_now(pb: Playback, cmd: StartNow, ctx: RoomContext, now_ms: int) -> Ou
     if pb.state not in ("starting", "midroll"):
         raise Refused("conflict", "Nothing is waiting")
     skipped = System("start_now", pb.waiting_for, {"by": cmd.actor, "hold": pb.hold})
-    return end_hold(pb, ctx, now_ms), [skipped]
+    return end_hold(stop_waiting(pb, pb.waiting_for, forget_ads=False), ctx, now_ms), [skipped]
 
 
 # --- the end of an entry ------------------------------------------------------------
@@ -240,12 +244,15 @@ def _tick(pb: Playback, cmd: Tick, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state in ("starting", "midroll"):
         if pb.deadline_ms is None or now_ms < pb.deadline_ms:
             return unchanged(pb)
-        kind = "start_timeout" if pb.state == "starting" else "ad_timeout"
-        resumed = end_hold(pb, ctx, now_ms)
-        if kind == "ad_timeout":
-            # The room stopped waiting for these ads: they no longer hold it (a new ad report would).
-            resumed = replace(resumed, in_ad=tuple(u for u in resumed.in_ad if u not in pb.waiting_for))
-        return resumed, [System(kind, pb.waiting_for)]
+        kind = {"start": "start_timeout", "buffer": "buffer_timeout"}.get(pb.hold or "", "ad_timeout")
+        if pb.state == "starting":
+            return end_hold(pb, ctx, now_ms), [System(kind, pb.waiting_for)]
+        # The room stopped waiting for these ads and stalls: they no longer hold it (a new ad
+        # report would; a new stall of the same member on this entry would not).
+        return end_hold(stop_waiting(pb, pb.waiting_for), ctx, now_ms), [System(kind, pb.waiting_for)]
+    skip = skip_due(pb, ctx, now_ms)
+    if skip is not None:
+        return skip
     due = end_due_ms(pb, ctx.end_grace_ms)
     if due is not None and now_ms >= due:
         return _finish_entry(pb, ctx, now_ms)
@@ -256,6 +263,8 @@ transition(Ready)(on_ready)
 transition(Ad)(on_ad)
 transition(MemberJoined)(on_member_joined)
 transition(MemberLeft)(on_member_left)
+transition(Stall)(on_stall)
+transition(LoadSegments)(on_load_segments)
 
 
 def apply(
@@ -278,12 +287,14 @@ def apply(
 def next_due_ms(pb: Playback, end_grace_ms: int = END_GRACE_MS) -> int | None:
     """When the server must look at this room again without being asked (None: never).
 
-    During a hold: its deadline. While playing a known duration: the server-clock instant
-    the end is reached plus `end_grace_ms`. A `Tick` at or after this instant acts.
+    During a hold: its deadline. While playing: the instant the next segment to skip is
+    reached, or the known duration's end plus `end_grace_ms`, whichever comes first. A `Tick`
+    at or after this instant acts.
     """
     if pb.state in ("starting", "midroll"):
         return pb.deadline_ms
-    return end_due_ms(pb, end_grace_ms)
+    due = [t for t in (segment_due_ms(pb), end_due_ms(pb, end_grace_ms)) if t is not None]
+    return min(due) if due else None
 
 
 def describe_transition(before: Playback, after: Playback, cmd: Command) -> str:

@@ -35,6 +35,8 @@ def roster(room: Room, playback: Playback) -> list[dict]:
             "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
             "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
             "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),
+            # another extension (SponsorBlock) skips a segment there: knowingly ahead of the room
+            "skipping": bool(status.get("skipping")) and status.get("entry_id") == playback.entry_id,
         })
     order = {"owner": 0, "operator": 1, "participant": 2}
     members.sort(key=lambda x: (order.get(x["role"], 3), x["name"].lower(), x["user_id"]))

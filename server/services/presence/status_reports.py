@@ -25,6 +25,7 @@ def record_status(conn: Conn, data: dict) -> None:
     now = now_ms()
     status = {"entry_id": data.get("entry_id"), "position_ms": data.get("position_ms"),
               "buffering": bool(data.get("buffering", False)), "in_ad": bool(data.get("in_ad", False)),
+              "skipping": bool(data.get("skipping", False)),
               "at_ms": now}
     facts: dict = {"status": status}
     if "rtt_ms" in data:

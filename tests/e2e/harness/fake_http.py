@@ -7,6 +7,7 @@ import re
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 CHUNK = 64 * 1024
+THROTTLED_CHUNK = 4 * 1024  # under a throttle: small pieces, so the rate is even
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -163,15 +165,29 @@ class FakeYouTubeHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if head:
             return
+        throttle_key = self._cookie("fakeyt_throttle")
         with file.open("rb") as f:
             f.seek(first)
             remaining = last - first + 1
             while remaining > 0:
-                chunk = f.read(min(CHUNK, remaining))
+                rate = self.fake.throttles.get(throttle_key) if throttle_key else None
+                chunk = f.read(min(THROTTLED_CHUNK if rate else CHUNK, remaining))
                 if not chunk:
                     break
                 self.wfile.write(chunk)
                 remaining -= len(chunk)
+                if rate:
+                    self.wfile.flush()
+                    time.sleep(len(chunk) / rate)
+
+    def _cookie(self, name: str) -> str | None:
+        jar = SimpleCookie()
+        try:
+            jar.load(self.headers.get("Cookie") or "")
+        except CookieError:
+            return None
+        morsel = jar.get(name)
+        return morsel.value if morsel else None
 
     # --- responses -------------------------------------------------------------------------
     def _send_bytes(self, status: int, body: bytes, content_type: str, head: bool, *, cors: bool = False) -> None:

@@ -132,6 +132,8 @@ def render_watch_page(data: dict[str, Any]) -> str:
              <div class="ytp-autonav-toggle-button" aria-checked="{autonav}"></div>
             </div>
            </button>
+           <button class="ytp-size-button ytp-button" aria-label="Theater mode (t)"></button>
+           <button class="ytp-fullscreen-button ytp-button" aria-label="Full screen (f)"></button>
           </div>
          </div>
         </div>

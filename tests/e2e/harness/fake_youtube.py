@@ -82,6 +82,9 @@ class FakeYouTube:
         self._http: _Server | None = None
         self._threads: list[threading.Thread] = []
         self._thumb_lock = threading.Lock()
+        # Media bandwidth per viewer: a profile with the cookie `fakeyt_throttle=<key>` gets its
+        # video bytes at most throttles[key] bytes/s (read per chunk, so a change acts at once).
+        self.throttles: dict[str, float] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeYouTube:
@@ -148,12 +151,26 @@ class FakeYouTube:
             raise ValueError(f"unknown clip {clip!r}; have {sorted(self.clips)}")
         return self.catalog.register(video_id, **fields)
 
+    def throttle(self, key: str, bytes_per_s: float | None) -> None:
+        """Slow the media bytes of every request carrying the cookie fakeyt_throttle=<key>
+        (None: full speed again). Set the cookie with `throttle_cookie(key)`."""
+        if bytes_per_s is None:
+            self.throttles.pop(key, None)
+        else:
+            self.throttles[key] = float(bytes_per_s)
+
+    @staticmethod
+    def throttle_cookie(key: str) -> dict[str, str]:
+        """The cookie (for BrowserContext.add_cookies) that puts a profile under `throttle(key)`."""
+        return {"name": "fakeyt_throttle", "value": key, "url": ORIGIN + "/"}
+
     def reset(self) -> None:
         """Forget registered videos and settings; tests call this between cases."""
         self.catalog.clear()
         self.autoplay = True
         self.autonav = True
         self.variant = DEFAULT
+        self.throttles.clear()
         with self._media_log_lock:
             self._media_log.clear()
 

@@ -1,7 +1,8 @@
 // The overlay on youtube.com: a pill that expands into a panel, all inside an OPEN shadow root
 // (YouTube's CSS and ours never mix; tests can reach in). It sits outside the player, top
 // right under the masthead, so it never covers YouTube's own controls. Keys typed into it do
-// not reach YouTube's shortcuts.
+// not reach YouTube's shortcuts. In fullscreen (where only the player is drawn) the player
+// layer (player_layer.js) carries the banners, "Join playback", toasts and a chat input.
 
 import { AccountSection } from "./account_section.js";
 import { ChatSection } from "./chat_section.js";
@@ -11,6 +12,7 @@ import { RemotesSection } from "./remotes_section.js";
 import { RoomHeader } from "./room_header.js";
 import { RosterSection } from "./roster_section.js";
 import { SettingsSection } from "./settings_section.js";
+import { PlayerLayer } from "./player_layer.js";
 import { OVERLAY_CSS } from "./styles.js";
 
 export const OVERLAY_HOST_ID = "sharetube-overlay";
@@ -45,6 +47,7 @@ export class Overlay {
       // YouTube listens for k, j, l, space… on the document: typing a chat line must not seek.
       this.host.addEventListener(type, (event) => event.stopPropagation());
     }
+    this.playerLayer = new PlayerLayer(actions);
     this.host.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.open) this.setOpen(false);
     });
@@ -52,15 +55,17 @@ export class Overlay {
 
   mount() {
     if (!this.host.isConnected) document.documentElement.append(this.host);
+    this.playerLayer.start();
   }
 
   unmount() {
     this.host.remove();
+    this.playerLayer.stop();
   }
 
-  /** True for events that happened inside the overlay (not YouTube's player). */
+  /** True for events that happened inside the overlay or its player layer (not YouTube's player). */
   contains(event) {
-    return event.composedPath().includes(this.host);
+    return event.composedPath().includes(this.host) || this.playerLayer.contains(event);
   }
 
   setOpen(open) {
@@ -80,5 +85,6 @@ export class Overlay {
     this.notice.hidden = !model.notice;
     this.notice.textContent = model.notice || "";
     for (const section of this.sections) section.update(model);
+    this.playerLayer.update(model);
   }
 }

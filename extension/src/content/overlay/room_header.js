@@ -1,9 +1,9 @@
 // The top of the panel while in a room: code, invite link, QR pairing for the phone remote,
 // leave; and the banners: waiting for members, "Join playback", the open-another-video choice.
 
-import { waitingNames } from "../../lib/room_view.js";
 import { h, memo } from "./dom.js";
 import { PairingDialog } from "./pairing_dialog.js";
+import { waitingText } from "./waiting_text.js";
 
 export class RoomHeader {
   constructor(actions) {
@@ -67,11 +67,7 @@ export class RoomHeader {
     const waiting = ["starting", "midroll"].includes(playback.state);
     this.waiting.hidden = !waiting;
     if (!waiting) return;
-    const names = waitingNames(model.view);
-    const why = playback.state === "midroll" ? "an ad" : "everyone's player";
-    this.waitingText.textContent = names.length
-      ? `Waiting for ${why}: ${names.join(", ")}`
-      : `Waiting for ${why}…`;
+    this.waitingText.textContent = waitingText(model.view);
     const left = playback.deadline_ms ? Math.max(0, Math.ceil((playback.deadline_ms - model.serverNowMs) / 1000)) : null;
     const verb = playback.state === "midroll" ? "Resumes" : "Starts";
     this.countdown.textContent = left === null ? "" : `${verb} anyway in ${left} s`;

@@ -15,6 +15,18 @@ const AD_MODES = [
   ["starting_only", "Wait for ads only at the start"],
 ];
 
+const BUFFER_POLICIES = [
+  ["catch_up", "A stalled viewer catches up"],
+  ["wait", "Everyone waits for a stalled viewer"],
+  ["ignore", "Nobody waits, nobody jumps"],
+];
+// SponsorBlock's categories, as the server's skip_segments setting names them.
+const SEGMENT_CATEGORIES = [
+  ["sponsor", "Sponsor"], ["selfpromo", "Self-promotion"], ["interaction", "Interaction reminder"],
+  ["intro", "Intro"], ["outro", "Endcards/credits"], ["preview", "Preview/recap"],
+  ["music_offtopic", "Non-music part"], ["filler", "Filler"],
+];
+
 function select(name, options, onChange) {
   return h("select", { name, "aria-label": name, onChange: (event) => onChange(event.target.value) },
     options.map(([value, label]) => h("option", { value, text: label })));
@@ -27,6 +39,10 @@ export class SettingsSection {
     const save = (partial) => actions.saveSettings(partial);
     this.controlMode = select("control_mode", CONTROL_MODES, (value) => save({ control_mode: value }));
     this.adMode = select("ad_sync_mode", AD_MODES, (value) => save({ ad_sync_mode: value }));
+    this.bufferPolicy = select("buffer_policy", BUFFER_POLICIES, (value) => save({ buffer_policy: value }));
+    this.segmentBoxes = SEGMENT_CATEGORIES.map(([value, label]) => [value, h("input", {
+      type: "checkbox", name: "skip_segments", value, onChange: () => save({ skip_segments: this.chosenSegments() }),
+    }), label]);
     this.autoadvance = h("input", { type: "checkbox", name: "autoadvance", onChange: (event) => save({ autoadvance: event.target.checked }) });
     this.queueLocked = h("input", { type: "checkbox", name: "queue_locked", onChange: (event) => save({ queue_locked: event.target.checked }) });
     this.password = h("input", { type: "password", name: "password", placeholder: "New password", autocomplete: "new-password" });
@@ -35,6 +51,10 @@ export class SettingsSection {
       h("h3", { text: "Room settings" }),
       h("label", {}, "Playback control", this.controlMode),
       h("label", {}, "Ads", this.adMode),
+      h("label", {}, "Buffering", this.bufferPolicy),
+      h("fieldset", { class: "segments", testid: "st-skip-segments" },
+        h("legend", { text: "Skip for everyone (SponsorBlock segments)" }),
+        ...this.segmentBoxes.map(([, box, label]) => h("label", {}, box, label))),
       h("label", {}, this.autoadvance, "Play the next video automatically"),
       h("label", {}, this.queueLocked, "Only operators may add to the queue"),
       h("div", { class: "row" }, this.password,
@@ -42,6 +62,10 @@ export class SettingsSection {
         h("button", { class: "small", text: "Clear", onClick: () => this.setPassword("") })),
       this.passwordState,
     );
+  }
+
+  chosenSegments() {
+    return this.segmentBoxes.filter(([, box]) => box.checked).map(([value]) => value);
   }
 
   async setPassword(password) {
@@ -58,6 +82,9 @@ export class SettingsSection {
       this.adMode.value = settings.ad_sync_mode || "pause_all";
       this.autoadvance.checked = settings.autoadvance !== false;
       this.queueLocked.checked = Boolean(settings.queue_locked);
+      this.bufferPolicy.value = settings.buffer_policy || "catch_up";
+      const skipped = new Set(settings.skip_segments || []);
+      for (const [value, box] of this.segmentBoxes) box.checked = skipped.has(value);
       this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";
     });
   }

@@ -56,4 +56,38 @@ code.url { font-family: monospace; font-size: 11px; word-break: break-all; user-
 li.remote { flex-wrap: wrap; }
 li.remote .confirm { flex-basis: 100%; display: flex; flex-direction: column; gap: 4px; }
 label { display: flex; gap: 6px; align-items: center; }
+fieldset.segments { border: 1px solid #eee; border-radius: 6px; padding: 4px 8px; display: grid;
+  grid-template-columns: 1fr 1fr; gap: 2px 8px; margin: 0; }
+fieldset.segments legend { font-size: 12px; color: #606060; padding: 0 4px; }
+`;
+
+// The layer inside YouTube's player while it is fullscreen (player_layer.js). The layer itself
+// lets clicks through (YouTube toggles play on a click on the video); its cards take them.
+export const PLAYER_LAYER_CSS = `
+:host { all: initial; }
+* { box-sizing: border-box; font-family: Roboto, Arial, sans-serif; }
+[hidden] { display: none !important; }
+.layer { position: absolute; top: 16px; left: 16px; right: 16px; bottom: 72px; z-index: 60;
+  display: flex; flex-direction: column; justify-content: space-between; pointer-events: none;
+  font-size: 15px; color: #fff; }
+.top { display: flex; flex-direction: column; align-items: flex-end; gap: 8px; }
+.bottom { display: flex; flex-direction: column; align-items: flex-start; gap: 6px; max-width: 50%; }
+.card, button, input, .toast { pointer-events: auto; }
+.card { background: rgba(20,20,20,.85); border-radius: 10px; padding: 10px 12px; max-width: 420px;
+  display: flex; flex-direction: column; gap: 8px; align-items: flex-start; }
+.banner { border: 1px solid #8ab4f8; }
+.notice { border: 1px solid #f0b46a; }
+button { font: inherit; cursor: pointer; border: 1px solid #888; border-radius: 18px;
+  background: rgba(20,20,20,.85); color: #fff; padding: 6px 14px; }
+button.primary { background: #e52d27; border-color: #e52d27; }
+button:focus-visible, input:focus-visible { outline: 2px solid #8ab4f8; outline-offset: 1px; }
+.resume { font-size: 17px; padding: 10px 18px; }
+.toasts { display: flex; flex-direction: column; gap: 4px; }
+.toast { background: rgba(20,20,20,.8); border-radius: 8px; padding: 6px 10px; max-width: 100%;
+  overflow-wrap: anywhere; }
+.toast b { margin-right: 6px; }
+.toast.system { font-style: italic; color: #ddd; }
+.row { display: flex; gap: 6px; align-items: center; }
+input { font: inherit; border: 1px solid #888; border-radius: 16px; padding: 6px 10px; width: 280px;
+  background: rgba(20,20,20,.85); color: #fff; }
 `;

@@ -283,7 +283,8 @@
     else if (key === "ArrowUp") video.volume = Math.min(1, video.volume + 0.05);
     else if (key === "ArrowDown") video.volume = Math.max(0, video.volume - 0.05);
     else if (key === "m") video.muted = !video.muted;
-    else if (key === "t") setTheater(!$("ytd-watch-flexy").hasAttribute("theater"));
+    else if (key === "f") toggleFullscreen();
+    else if (key === "t") toggleTheater();
     else if (key === "<") stepSpeed(-1);
     else if (key === ">") stepSpeed(1);
     else if (key === "Home") seekTo(0);
@@ -291,6 +292,16 @@
     else if (/^[0-9]$/.test(key)) seekTo((duration * Number(key)) / 10);
     else return;
     event.preventDefault();
+  }
+
+  // Like YouTube: the player element itself goes fullscreen; "t" toggles the theater layout.
+  function toggleFullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+    else player.requestFullscreen().catch(() => {});
+  }
+
+  function toggleTheater() {
+    setTheater(!$("ytd-watch-flexy").hasAttribute("theater")); // the player moves, playing
   }
 
   function onClick(event) {
@@ -304,6 +315,8 @@
   }
 
   $(".ytp-play-button").addEventListener("click", togglePlay);
+  $(".ytp-fullscreen-button").addEventListener("click", toggleFullscreen);
+  $(".ytp-size-button").addEventListener("click", toggleTheater);
   // Clicking or dragging (scrubbing) the progress bar seeks, repeatedly while the button is down.
   const bar = $(".ytp-progress-bar");
   const seekToPointer = (event) => {

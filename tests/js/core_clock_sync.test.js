@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { ClockSync, measureSample } from "../../extension/src/lib/clock_sync.js";
+import { ClockSync, measureSample } from "../../clients/core/clock_sync.js";
+import { TIME_SYNC_KEEP_SAMPLES } from "../../clients/core/constants.js";
 
 // A fake network: the server's clock runs `skewMs` ahead of ours; a request takes `upMs`
 // to arrive and the answer `downMs` to come back.
@@ -36,7 +37,8 @@ test("the smallest round trip of the last 8 wins, so a slow asymmetric sample ca
 });
 
 test("samples older than the last 8 are forgotten, even the best one", () => {
-  const clock = new ClockSync({ keep: 8 });
+  assert.equal(TIME_SYNC_KEEP_SAMPLES, 8, "one window for every client (DESIGN.md: the last 8)");
+  const clock = new ClockSync();
   clock.addSample(roundTrip(0, { skewMs: 0, upMs: 1, downMs: 1 }));
   for (let i = 1; i <= 8; i += 1) {
     clock.addSample(roundTrip(i * 1_000, { skewMs: 500, upMs: 30, downMs: 30 }));
@@ -52,4 +54,19 @@ test("impossible samples (negative round trip, missing numbers) are rejected", (
   assert.equal(clock.hasEstimate, false);
   assert.equal(clock.offsetMs, 0);
   assert.equal(measureSample({ clientSendMs: 0, serverMs: 100, clientRecvMs: 50 }).offsetMs, 75);
+});
+
+test("before any round trip a server stamp (hello, join) seeds a first guess; a sample replaces it", () => {
+  const clock = new ClockSync();
+  clock.seed(50_000, 40_000);
+  assert.equal(clock.hasEstimate, false, "a seed is not a measurement");
+  assert.equal(clock.estimate, null);
+  assert.equal(clock.serverNow(41_000), 51_000);
+  clock.addSample({ clientSendMs: 0, serverMs: 30, clientRecvMs: 20 });
+  assert.equal(clock.serverNow(100), 120);
+  assert.deepEqual(clock.estimate, { offsetMs: 20, rttMs: 20 });
+  clock.reset();
+  assert.equal(clock.serverNow(41_000), 51_000, "after a reset the seed is the fallback again");
+  clock.seed(Number.NaN, 5);
+  assert.equal(clock.serverNow(41_000), 51_000, "a broken stamp is ignored");
 });

@@ -1,0 +1,244 @@
+"""The room inside YouTube's fullscreen, and in the theater and default layouts (issue 13, item 4).
+
+In fullscreen the browser draws only the fullscreen element (YouTube fullscreens #movie_player),
+so everything the room says must be drawn inside it: the waiting / ad banner with "Start now",
+"Join playback", chat lines as toasts and a small chat input. Fullscreen is entered with real
+input (a click on the player's fullscreen button, the "f" key); every check reads what SHOWS:
+inside `document.fullscreenElement`, a non-zero box, the topmost thing at its centre, and clear
+of YouTube's own bottom bar.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from extension_helpers import (
+    Profile,
+    built_extension,
+    close_panel,
+    create_room_from_popup,
+    ensure_playing_early,
+    first_page,
+    join_by_invite_signed_out,
+    launch_profile,
+    open_panel,
+    overlay_element,
+    overlay_invite,
+    popup_sign_in,
+    video_state,
+    wait_in_sync,
+    wait_until,
+)
+from harness.browser import evaluate_without_gesture
+from harness.fake_youtube import FakeYouTube
+
+FIRST = "stFullVid01"
+
+# What a player-layer element shows, read without a user gesture.
+LAYER_ELEMENT = """((testid, having) => {
+  const full = document.fullscreenElement;
+  const host = document.getElementById('sharetube-player-layer');
+  if (!host) return {exists: false};
+  const el = [...host.shadowRoot.querySelectorAll(`[data-testid="${testid}"]`)]
+    .find((e) => !having || e.textContent.includes(having));
+  if (!el) return {exists: false};
+  const r = el.getBoundingClientRect();
+  const cx = r.x + r.width / 2, cy = r.y + r.height / 2;
+  const top = host.shadowRoot.elementFromPoint(cx, cy);
+  const bar = (full || document).querySelector('.ytp-chrome-bottom').getBoundingClientRect();
+  const overlapsBar = r.bottom > bar.top && r.top < bar.bottom && r.right > bar.left && r.left < bar.right;
+  return {exists: true, inFullscreen: Boolean(full && full.contains(host)),
+          fullscreenIsPlayer: Boolean(full && full.id === 'movie_player'),
+          visible: !el.closest('[hidden]') && r.width > 0 && r.height > 0 && Boolean(top && el.contains(top)),
+          overlapsBar, x: cx, y: cy, text: el.textContent};
+})"""
+
+
+def layer_element(profile: Profile, testid: str, having: str = "") -> dict[str, Any]:
+    """The player layer's first `testid` element (whose text contains `having`, if given)."""
+    return evaluate_without_gesture(profile.page, f"{LAYER_ELEMENT}({testid!r}, {having!r})")
+
+
+def shown_in_fullscreen(profile: Profile, testid: str, *, having: str = "",
+                        timeout_s: float = 6.0) -> dict[str, Any]:
+    """Waits until `testid` shows inside the fullscreen element; checks it leaves the bar free."""
+    seen = wait_until(lambda: (e := layer_element(profile, testid, having))["exists"] and e["visible"] and e,
+                      timeout_s=timeout_s, what=f"{testid} {having!r} to show in {profile.name}'s fullscreen",
+                      show=lambda: layer_element(profile, testid))
+    assert seen["inFullscreen"] and seen["fullscreenIsPlayer"], seen
+    assert not seen["overlapsBar"], f"{testid} covers YouTube's bottom bar: {seen}"
+    return seen
+
+
+def enter_fullscreen(profile: Profile, *, with_key: bool = False) -> None:
+    """Real input, as a viewer does it: the player's fullscreen button, or the "f" key."""
+    page = profile.page
+    if with_key:
+        page.focus("#movie_player")
+        page.keyboard.press("f")
+    else:
+        page.hover("#movie_player")
+        page.click(".ytp-fullscreen-button")
+    wait_until(lambda: evaluate_without_gesture(page, "document.fullscreenElement?.id") == "movie_player",
+               timeout_s=5, what=f"{profile.name}'s player to be fullscreen")
+
+
+def leave_fullscreen(profile: Profile) -> None:
+    evaluate_without_gesture(profile.page, "document.fullscreenElement && document.exitFullscreen()")
+    wait_until(lambda: evaluate_without_gesture(profile.page, "document.fullscreenElement") is None,
+               timeout_s=5, what="fullscreen to end")
+
+
+class Room:
+    def __init__(self, fake: FakeYouTube, server: Any, alice: Profile, bob: Profile, code: str,
+                 extension: Any, playwright: Any, scratch: Any) -> None:
+        self.fake, self.server, self.alice, self.bob, self.code = fake, server, alice, bob, code
+        self.extension, self.playwright, self.scratch = extension, playwright, scratch
+
+    @property
+    def pages(self) -> list[Any]:
+        return [self.alice.page, self.bob.page]
+
+
+@pytest.fixture(scope="module")
+def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
+    from extension_helpers import start_server
+
+    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
+    extension = built_extension(tmp_path_factory.getbasetemp())
+    profiles: list[Profile] = []
+    try:
+        for name in ("Alice", "Bob"):
+            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
+                                     tmp_path_factory.mktemp(f"profile-{name.lower()}"))
+            first_page(context).set_viewport_size({"width": 1280, "height": 720})
+            profiles.append(Profile(name, context, first_page(context)))
+        alice, bob = profiles
+        fake_youtube.register(FIRST, title="Fullscreen opener")
+        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(FIRST))
+        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
+        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
+        for profile in profiles:
+            close_panel(profile.page)
+        yield Room(fake_youtube, server, alice, bob, code, extension, playwright_instance, tmp_path_factory)
+    finally:
+        for profile in profiles:
+            profile.context.close()
+        server.stop()
+
+
+def test_chat_toasts_and_the_chat_input_work_inside_fullscreen(room: Room) -> None:
+    alice, bob = room.alice, room.bob
+    ensure_playing_early(alice, room.pages)
+    enter_fullscreen(bob)
+    try:
+        toggle = shown_in_fullscreen(bob, "st-fs-chat-toggle")
+        assert layer_element(bob, "st-fs-waiting")["visible"] is False, "no banner while nothing waits"
+        # Alice writes from her panel: the line shows over Bob's fullscreen video as a toast.
+        open_panel(alice.page)
+        alice.ui("st-chat-input").fill("popcorn time")
+        alice.ui("st-chat-input").press("Enter")
+        close_panel(alice.page)
+        toast = shown_in_fullscreen(bob, "st-fs-toast", having="popcorn time")
+        assert toast["text"] == "Alicepopcorn time", toast  # name, then the line
+        # Bob answers from the small input (a real click on the toggle, real typing). The "k"
+        # and space he types must not reach YouTube's shortcuts (they would pause the video).
+        bob.page.mouse.click(toggle["x"], toggle["y"])
+        shown_in_fullscreen(bob, "st-fs-chat-input")
+        bob.page.keyboard.type("ok keep going")
+        bob.page.keyboard.press("Enter")
+        wait_until(lambda: "ok keep going" in (alice.ui("st-chat-log").text_content() or ""),
+                   timeout_s=6, what="Bob's fullscreen chat line to reach Alice")
+        assert not video_state(bob.page)["paused"], "typing in the fullscreen chat reached YouTube's shortcuts"
+        assert evaluate_without_gesture(bob.page, "document.fullscreenElement?.id") == "movie_player"
+        # The toast goes away by itself (FULLSCREEN_TOAST_MS, 6 s), the fullscreen stays.
+        wait_until(lambda: not layer_element(bob, "st-fs-toast")["exists"], timeout_s=10,
+                   what="the toasts to fade")
+    finally:
+        leave_fullscreen(bob)
+    assert layer_element(bob, "st-fs-chat-toggle")["visible"] is False, "the layer hides out of fullscreen"
+
+
+def test_an_ad_hold_shows_whom_it_waits_for_and_start_now_inside_fullscreen(room: Room) -> None:
+    alice, bob = room.alice, room.bob
+    ensure_playing_early(alice, room.pages)
+    enter_fullscreen(alice, with_key=True)
+    enter_fullscreen(bob)
+    try:
+        bob.page.evaluate("window.__fakeYT.startAd(15000)")
+        banner = shown_in_fullscreen(alice, "st-fs-waiting")
+        assert "Waiting for an ad: Bob" in banner["text"], banner
+        start_now = shown_in_fullscreen(alice, "st-fs-start-now")  # Alice owns the room
+        wait_until(lambda: video_state(alice.page)["paused"], timeout_s=4, what="Alice to hold")
+        alice.page.mouse.click(start_now["x"], start_now["y"])
+        wait_until(lambda: not video_state(alice.page)["paused"], timeout_s=6,
+                   what="the room to start without waiting for Bob's ad")
+        wait_until(lambda: not layer_element(alice, "st-fs-waiting")["visible"], timeout_s=4,
+                   what="the banner to go")
+        assert evaluate_without_gesture(alice.page, "document.fullscreenElement?.id") == "movie_player"
+    finally:
+        bob.page.evaluate("window.__fakeYT.endAd()")
+        for profile in (alice, bob):
+            leave_fullscreen(profile)
+    wait_in_sync(room.pages, playing=True, timeout_s=10)
+
+
+def test_join_playback_shows_inside_fullscreen_under_the_real_autoplay_policy(room: Room) -> None:
+    ensure_playing_early(room.alice, room.pages)
+    invite = overlay_invite(room.alice, FIRST)
+    close_panel(room.alice.page)
+    context = launch_profile(room.playwright, room.extension, room.fake, room.server.port,
+                             room.scratch.mktemp("profile-carol"), autoplay_policy_free=False)
+    try:
+        popup_sign_in(context, "Carol").close()
+        carol = Profile("Carol", context, first_page(context))
+        carol.page.set_viewport_size({"width": 1280, "height": 720})
+        carol.page.goto(invite)
+        wait_until(lambda: (b := overlay_element(carol.page, "st-resume-playback")) and b["visible"],
+                   timeout_s=10, what="'Join playback' on Carol's page")
+        enter_fullscreen(carol, with_key=True)
+        button = shown_in_fullscreen(carol, "st-resume-playback".replace("st-", "st-fs-"))
+        assert "Join playback" in button["text"]
+        carol.page.mouse.click(button["x"], button["y"])
+        wait_in_sync([*room.pages, carol.page], playing=True, timeout_s=10)
+        wait_until(lambda: not layer_element(carol, "st-fs-resume-playback")["visible"], timeout_s=4,
+                   what="'Join playback' to go once playing")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("layout", ["default", "theater"])
+def test_banners_show_beside_the_player_and_clear_of_its_controls(room: Room, layout: str) -> None:
+    alice, bob = room.alice, room.bob
+    ensure_playing_early(alice, room.pages)
+    if layout == "theater":
+        bob.page.focus("#movie_player")
+        bob.page.keyboard.press("t")
+        assert evaluate_without_gesture(bob.page, "document.querySelector('ytd-watch-flexy').hasAttribute('theater')")
+    try:
+        alice.page.evaluate("window.__fakeYT.startAd(15000)")
+        banner = wait_until(lambda: (b := overlay_element(bob.page, "st-waiting")) and b["visible"] and b,
+                            timeout_s=6, what=f"the waiting banner in the {layout} layout")
+        assert "Waiting for an ad: Alice" in banner["text"]
+        overlap = evaluate_without_gesture(bob.page, """(() => {
+          const host = document.getElementById('sharetube-overlay');
+          const bar = document.querySelector('#movie_player .ytp-chrome-bottom').getBoundingClientRect();
+          const boxes = [...host.shadowRoot.querySelectorAll('.root > *')].filter((el) => !el.hidden)
+            .map((el) => el.getBoundingClientRect());
+          return boxes.some((r) => r.width > 0 && r.bottom > bar.top && r.top < bar.bottom
+                                   && r.right > bar.left && r.left < bar.right);
+        })()""")
+        assert overlap is False, f"the overlay covers YouTube's bottom bar in the {layout} layout"
+        # The player layer stays out of the way when not fullscreen.
+        assert layer_element(bob, "st-fs-waiting").get("visible") in (None, False)
+    finally:
+        alice.page.evaluate("window.__fakeYT.endAd()")
+        if layout == "theater":
+            bob.page.focus("#movie_player")
+            bob.page.keyboard.press("t")
+    wait_in_sync(room.pages, playing=True, timeout_s=10)
+    time.sleep(0.2)

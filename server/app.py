@@ -21,9 +21,11 @@ from server.background.scheduler import start_scheduler
 from server.cli import MIGRATIONS_DIR, register_cli, upgrade_schema
 from server.config import Config
 from server.errors import register_error_handlers
-from server.extensions import db, jwt, migrate, socketio
+from server.extensions import db, jwt, limiter, migrate, socketio
+from server.services import round_trips
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
+from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
 from server.services.runtime import Runtime
 from server.services.segment_jobs import init_segments
 
@@ -37,6 +39,8 @@ def create_app(config: Config | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(cfg.INSTANCE_DIR), static_folder=None)
     app.config.update(cfg.flask_settings())
     app.config["ST"] = cfg
+    limits_uri = storage_uri(cfg.SOCKETIO_MESSAGE_QUEUE)  # memory, or Redis shared by every process
+    app.config.update(flask_limiter_settings(limits_uri))
     if cfg.TRUSTED_PROXIES > 0:
         n = cfg.TRUSTED_PROXIES
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -49,7 +53,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     redis_client = make_redis(cfg.SOCKETIO_MESSAGE_QUEUE)
     store = RedisStore(redis_client) if redis_client is not None else LocalStore()
-    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client)
+    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri))
+    limiter.init_app(app)
+    round_trips.install()  # the server's own ping → pong round trips (start leads)
 
     # Socket handlers are declared when server.events' modules are imported (above, before
     # init_app): Flask-SocketIO then keeps them and binds them to every server it creates.

@@ -139,6 +139,9 @@ class Config:
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.
         self.TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
         self.RUN_SCHEDULER = env_bool("RUN_SCHEDULER", True)
+        # Lifts every per-IP limit for clients on a loopback address: for benchmarks that run
+        # thousands of clients from 127.0.0.1. Off by default; refused in production.
+        self.RATE_LIMIT_EXEMPT_LOOPBACK = env_bool("RATE_LIMIT_EXEMPT_LOOPBACK", False)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:
@@ -154,6 +157,11 @@ class Config:
         self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.INSTANCE_DIR / 'sharetube.db'}"
+        if self.is_production and self.RATE_LIMIT_EXEMPT_LOOPBACK:
+            raise ConfigError(
+                "Refusing to start in production with RATE_LIMIT_EXEMPT_LOOPBACK=true: behind nginx "
+                "every client may look local. It is for loopback benchmarks only; unset it."
+            )
         if self.is_production:
             weak = [n for n in ("SECRET_KEY", "JWT_SECRET") if getattr(self, n) in ("", DEFAULT_SECRET)]
             if weak:

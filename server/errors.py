@@ -1,7 +1,11 @@
 """One error shape for REST answers and socket acks (PROTOCOL.md "Requests and acks")."""
 from __future__ import annotations
 
+import time
+
 from flask import jsonify
+
+from server.extensions import limiter
 
 ERROR_CODES = ("unauthorized", "forbidden", "not_found", "invalid", "rate_limited", "conflict",
                "unavailable", "internal")
@@ -42,6 +46,16 @@ def conflict(message: str) -> ApiError:
     return ApiError("conflict", message)
 
 
+def retry_after_body() -> dict:
+    """For a route over its Flask-Limiter limit: the wait in the one ack shape (retry_after_ms);
+    the Retry-After header itself is added by Flask-Limiter."""
+    current = limiter.current_limit
+    if current is None:
+        return {}
+    return {"message": "Too many requests from your address; wait a moment",
+            "retry_after_ms": max(1, int((current.reset_at - time.time()) * 1000))}
+
+
 def register_error_handlers(app) -> None:
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
@@ -54,6 +68,9 @@ def register_error_handlers(app) -> None:
                 msg = getattr(err, "description", None) or c.replace("_", " ")
                 if s == 500:
                     msg = "Internal error"
-                return jsonify({"ok": False, "error": c, "message": msg}), s
+                body = {"ok": False, "error": c, "message": msg}
+                if s == 429:
+                    body.update(retry_after_body())
+                return jsonify(body), s
             return _h
         app.register_error_handler(status, make(code, status))

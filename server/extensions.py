@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, request
 from flask_jwt_extended import JWTManager
+from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -19,6 +20,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 jwt = JWTManager()
 socketio = SocketIO()
+# Per-route HTTP limits; each route names its own rule and key (server/services/request_limits.py).
+limiter = Limiter(key_func=lambda: "-", default_limits=[])
 
 # The declarative base of every model: Flask-SQLAlchemy builds `db.Model` at run time (a subclass
 # of Base with the session bound), which a type checker cannot see as a class.

@@ -18,11 +18,13 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
 from server.config import REPO_ROOT
+from server.domain.constants import JOIN_PAGE_IP_LIMIT
 from server.domain.youtube_urls import is_video_id
 from server.errors import ApiError
 from server.extensions import db
 from server.models import QueueEntry, Room
 from server.services.presence.counts import public_counts
+from server.services.request_limits import http_limit
 from server.services.rooms import load_playback, public_facts, room_by_code
 from server.services.runtime import rt
 
@@ -256,6 +258,7 @@ def join_facts(code: str) -> JoinFacts:
 
 
 @bp.get("/join/<code>", strict_slashes=False)
+@http_limit(JOIN_PAGE_IP_LIMIT)
 def join(code: str):
     try:
         facts = join_facts(code)

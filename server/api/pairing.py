@@ -10,8 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_jwt_extended import get_jwt, jwt_required
 
+from server.domain.constants import REMOTE_PAIR_IP_LIMIT
 from server.errors import forbidden
 from server.services import pairing as svc
+from server.services.request_limits import http_limit
 from server.services.rooms import role_of, room_by_code
 from server.services.tokens import Identity, identity_from_claims, issue_token
 from server.validation import Str, validate
@@ -21,12 +23,6 @@ bp = Blueprint("pairing", __name__)
 
 def _identity() -> Identity:
     return identity_from_claims(get_jwt())
-
-
-def _client_ip() -> str:
-    # Behind nginx (deploy/), the proxy's X-Real-IP; directly, the socket peer.
-    forwarded = request.headers.get("X-Real-IP", "") if request.remote_addr in ("127.0.0.1", "::1") else ""
-    return forwarded.strip()[:64] or request.remote_addr or "?"
 
 
 @bp.post("/api/rooms/<code>/remote-pairings")
@@ -47,8 +43,8 @@ def create_remote_pairing(code: str):
 
 
 @bp.post("/api/remote/pair")
+@http_limit(REMOTE_PAIR_IP_LIMIT)
 def remote_pair():
-    svc.check_rate(("ip", _client_ip()), svc.PAIR_ATTEMPT, "Too many pairing attempts; wait a minute")
     body = validate({"code": Str(128)}, request.get_json(silent=True))
     pairing, user, room = svc.redeem(body["code"], svc.device_label(request.headers.get("User-Agent")))
     token = issue_token(user, room_code=room.code, pairing_id=pairing.id)

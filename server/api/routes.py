@@ -6,10 +6,12 @@ from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import text
 
 from server.config import product_version
+from server.domain.constants import ROOM_CREATE_IP_LIMIT
 from server.errors import ApiError
 from server.extensions import db
 from server.services import prom
 from server.services.presence.counts import public_counts
+from server.services.request_limits import http_limit
 from server.services.room_view import room_wire
 from server.services.rooms import create_room, public_facts, room_by_code
 from server.services.runtime import rt
@@ -49,6 +51,7 @@ def current_identity():
 
 
 @bp.post("/api/rooms")
+@http_limit(ROOM_CREATE_IP_LIMIT)
 @jwt_required()
 def rooms_create():
     ident = current_identity()

@@ -13,11 +13,13 @@ from joserfc.errors import JoseError
 from requests import RequestException
 
 from server.domain.chat_text import InvalidText, clean_display_name
+from server.domain.constants import GUEST_SIGNIN_IP_LIMIT
 from server.errors import ApiError, invalid
 from server.extensions import db
 from server.models import User
 from server.services.audit import audit
 from server.services.presence.connections import drop_user_sockets
+from server.services.request_limits import http_limit
 from server.services.tokens import identity_from_claims, issue_token
 from server.timeutil import now_ms
 from server.validation import Str, validate
@@ -52,6 +54,7 @@ def google_client():
 
 
 @bp.post("/auth/guest")
+@http_limit(GUEST_SIGNIN_IP_LIMIT)
 def guest_sign_in():
     if not settings().ALLOW_GUESTS:
         raise ApiError("forbidden", "Guest sign-in is disabled on this server")
@@ -101,6 +104,7 @@ def allowed_redirect(uri: str) -> bool:
 
 
 @bp.route("/auth/google", methods=["GET", "POST"])
+@http_limit(GUEST_SIGNIN_IP_LIMIT)
 def google_start():
     redirect_uri = request.values.get("redirect_uri") or f"{settings().BACKEND_BASE_URL}/auth/done"
     if not allowed_redirect(redirect_uri):

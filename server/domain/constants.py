@@ -22,10 +22,9 @@ AD_HOLD_TIMEOUT_MS: Final = 120_000
 PLAYBACK_START_BUFFER_MS: Final = 200
 # ... which is max(buffer, factor x the worst connected member's round trip)
 START_LEAD_RTT_FACTOR: Final = 2
-# how long the server clock runs past a known end before the room advances by itself
+# how long the server clock runs past a known end before the room advances by itself; a
+# player's "ended" counts only when the room clock is within this of the known end
 END_GRACE_MS: Final = 1_500
-# an "ended" report while the room clock is further than this from the end is ignored
-END_TOLERANCE_MS: Final = 3_000
 # a pausing client's own position is kept when it is this close to the room clock
 PAUSE_TRUST_MS: Final = 2_000
 MIN_RATE: Final = 0.25
@@ -36,6 +35,36 @@ ROLES: Final = ("owner", "operator", "participant")  # highest first
 CONTROL_MODES: Final = ("owner_only", "operators", "any")
 AD_SYNC_MODES: Final = ("off", "pause_all", "operators_only", "starting_only")
 # each room setting's type, default and readers: server/domain/room_settings.py
+
+# --- player reports (what a participant's claim may change) --------------------------
+# a scheduled start is never further ahead than this, whatever round trips were measured
+MAX_START_LEAD_MS: Final = 3_000
+# a reported duration below this is not a video (YouTube's shortest are a few seconds)
+MIN_PLAUSIBLE_DURATION_MS: Final = 1_000
+# two reports of one duration "agree" when they differ by at most this
+DURATION_AGREE_MS: Final = 1_000
+
+# --- request limits: the `limits` package's notation ("N per period"; ";" joins several) ----
+# Per user (socket events): a burst, then the average rate the period implies.
+QUEUE_ADD_LIMIT: Final = "5 per 5 seconds"
+CHAT_SEND_LIMIT: Final = "5 per 5 seconds"
+CHAT_TYPING_LIMIT: Final = "1 per 2 seconds"  # broadcast at most this often per user and room
+JOIN_USER_LIMIT: Final = "20 per minute"
+PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
+# Room passwords: each check costs ~90 ms of scrypt (off the event loop, but still CPU).
+PASSWORD_USER_ROOM_LIMIT: Final = "5 per minute; 20 per hour"  # attempts per user and room
+PASSWORD_IP_ROOM_LIMIT: Final = "10 per minute; 50 per hour"  # attempts per client IP and room
+PASSWORD_IP_LIMIT: Final = "30 per minute"  # attempts per client IP, all rooms
+PASSWORD_SET_LIMIT: Final = "5 per minute"  # room.settings {password} per user
+# Per client IP (HTTP routes and joins): a fresh guest account must not reset them.
+GUEST_SIGNIN_IP_LIMIT: Final = "60 per minute; 600 per hour"
+ROOM_CREATE_IP_LIMIT: Final = "20 per minute; 200 per hour"
+JOIN_IP_LIMIT: Final = "60 per minute"
+JOIN_PAGE_IP_LIMIT: Final = "60 per minute"  # GET /join/<code> (room-code probing)
+REMOTE_PAIR_IP_LIMIT: Final = "10 per minute"  # redeeming a pairing code
+# System chat lines for joins and leaves: per user and room, and per room.
+PRESENCE_LINE_USER_LIMIT: Final = "2 per 30 seconds"
+PRESENCE_LINE_ROOM_LIMIT: Final = "20 per minute"
 
 # --- buffering policy (room setting buffer_policy) --------------------------------
 # catch_up: a stalled viewer rejoins at the live position (its own engine does it);
@@ -60,6 +89,7 @@ SEGMENTS_MAX_RESPONSE_BYTES: Final = 128 * 1024  # a hash prefix covers a few do
 SEGMENTS_CACHE_SIZE: Final = 1024  # videos
 SEGMENTS_CACHE_TTL_S: Final = 1800.0  # answers (also "no segments") are kept this long
 SEGMENTS_ERROR_TTL_S: Final = 30.0  # a failed fetch is retried after this long
-# A member's stall reports that may hold the room: a burst, then one per this many seconds.
+# A member's stall reports that may hold the room: a burst, then one per 10 s on average
+# (the `limits` notation, like the request limits above).
 STALL_REPORT_BURST: Final = 4
-STALL_REPORT_PER_S: Final = 0.1
+STALL_REPORT_LIMIT: Final = f"{STALL_REPORT_BURST} per {STALL_REPORT_BURST * 10} seconds"

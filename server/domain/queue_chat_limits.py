@@ -19,10 +19,6 @@ MAX_START_S = 7 * 24 * 3600
 MAX_QUEUED = 500
 """Queued (not yet played or skipped) entries per room."""
 
-QUEUE_ADD_BURST = 5
-QUEUE_ADD_PER_S = 1.0
-"""Per-user ``queue.add`` rate: a burst of 5, then one per second."""
-
 DUPLICATE_ADD_WINDOW_MS = 5_000
 """The same user adding the same video to the same room within this window adds it once."""
 
@@ -42,16 +38,9 @@ MAX_COMBINING_MARKS = 8
 MAX_DISPLAY_NAME_CHARS = 32
 MAX_NAME_COMBINING_MARKS = 3
 
-CHAT_SEND_BURST = 5
-CHAT_SEND_PER_S = 1.0
-"""Per-user ``chat.send`` rate: a burst of 5, then one message per second."""
-
-TYPING_INTERVAL_MS = 2_000
-"""``chat.typing`` is broadcast at most once per this interval per user."""
-
 # --- Keyed limiter memory ------------------------------------------------------------------
 LIMITER_MAX_KEYS = 100_000
-"""Upper bound on tracked keys in a rate limiter, throttle or duplicate window."""
+"""Upper bound on tracked keys in a duplicate window (rate limits: constants.py, `limits`)."""
 
 LIMITER_PRUNE_EVERY_MS = 60_000
 """Idle keys are swept at most this often (and whenever the bound is reached)."""

@@ -1,101 +1,25 @@
-"""Rate limits, throttles and duplicate collapse for queue and chat requests.
+"""Duplicate collapse for queue requests (the one limit the `limits` package has no equivalent for).
 
-Pure: every call takes ``now_ms`` (server epoch milliseconds) instead of reading a clock, so the
-timing is tested exactly. Keyed structures keep bounded memory: idle keys (whose state equals a
-fresh key's) are swept periodically, and the least recently used keys are evicted beyond
-``max_keys``. Each keyed structure holds a lock, so it can be shared by concurrent handlers.
-A clock that steps backwards never locks anyone out: the step counts as no time passing.
+Every rate limit lives in `server/services/request_limits.py` on the `limits` package. This
+module keeps what a rate limit cannot say: "the same user adding the same video within a few
+seconds adds it once, and the repeat answers with the first entry".
+
+Pure: every call takes ``now_ms`` (server epoch milliseconds) instead of reading a clock. Keys are
+bounded: closed windows are swept periodically, the least recently used beyond ``max_keys``
+evicted. A lock guards each structure, so concurrent handlers can share it. A clock that steps
+backwards never keeps a window open forever: the step counts as no time passing.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable
 from typing import Any, Generic, TypeVar
 
-from server.domain.queue_chat_limits import (
-    CHAT_SEND_BURST,
-    CHAT_SEND_PER_S,
-    DUPLICATE_ADD_WINDOW_MS,
-    LIMITER_MAX_KEYS,
-    LIMITER_PRUNE_EVERY_MS,
-    QUEUE_ADD_BURST,
-    QUEUE_ADD_PER_S,
-    TYPING_INTERVAL_MS,
-)
-
-QUEUE_ADD = "queue.add"
-CHAT_SEND = "chat.send"
-_EPSILON = 1e-9
+from server.domain.queue_chat_limits import DUPLICATE_ADD_WINDOW_MS, LIMITER_MAX_KEYS, LIMITER_PRUNE_EVERY_MS
 
 V = TypeVar("V")
-
-
-@dataclass(frozen=True)
-class RateRule:
-    """A burst of ``capacity`` requests, then ``refill_per_s`` requests per second."""
-
-    capacity: float
-    refill_per_s: float
-
-
-QUEUE_CHAT_RULES: Mapping[str, RateRule] = {
-    QUEUE_ADD: RateRule(QUEUE_ADD_BURST, QUEUE_ADD_PER_S),
-    CHAT_SEND: RateRule(CHAT_SEND_BURST, CHAT_SEND_PER_S),
-}
-
-
-class TokenBucket:
-    """Starts full; each request takes a token; tokens come back at ``refill_per_s``."""
-
-    __slots__ = ("_tokens", "_updated_ms", "capacity", "refill_per_s")
-
-    def __init__(self, capacity: float = 5, refill_per_s: float = 1.0) -> None:
-        if capacity <= 0 or refill_per_s <= 0:
-            raise ValueError("capacity and refill_per_s must be positive")
-        self.capacity = float(capacity)
-        self.refill_per_s = float(refill_per_s)
-        self._tokens = self.capacity
-        self._updated_ms: int | None = None
-
-    def tokens(self, now_ms: int) -> float:
-        """Tokens available at ``now_ms``."""
-        self._refill(now_ms)
-        return self._tokens
-
-    def take(self, now_ms: int, cost: float = 1.0) -> bool:
-        """Take ``cost`` tokens if there are enough; False (and nothing taken) otherwise."""
-        self._check_cost(cost)
-        self._refill(now_ms)
-        if self._tokens + _EPSILON < cost:
-            return False
-        self._tokens = max(0.0, self._tokens - cost)
-        return True
-
-    def retry_after_ms(self, now_ms: int, cost: float = 1.0) -> int:
-        """Milliseconds until ``take(cost)`` would succeed; 0 when it would succeed now."""
-        self._check_cost(cost)
-        missing = cost - self.tokens(now_ms)
-        if missing <= _EPSILON:
-            return 0
-        return math.ceil(missing * 1000 / self.refill_per_s - _EPSILON)
-
-    def is_full(self, now_ms: int) -> bool:
-        """True when the bucket is as good as new (its key can be forgotten)."""
-        return self.tokens(now_ms) >= self.capacity - _EPSILON
-
-    def _check_cost(self, cost: float) -> None:
-        if cost <= 0 or cost > self.capacity:
-            raise ValueError(f"cost must be in (0, {self.capacity}]")
-
-    def _refill(self, now_ms: int) -> None:
-        if self._updated_ms is not None and now_ms > self._updated_ms:
-            gained = (now_ms - self._updated_ms) * self.refill_per_s / 1000
-            self._tokens = min(self.capacity, self._tokens + gained)
-        self._updated_ms = now_ms
 
 
 class _KeyedMemory:
@@ -120,104 +44,6 @@ class _KeyedMemory:
 
     def _prune_locked(self, now_ms: int) -> int:
         raise NotImplementedError
-
-
-class RateLimiter(_KeyedMemory):
-    """One token bucket per ``(user_id, kind)``; ``rules`` says each kind's burst and rate."""
-
-    def __init__(
-        self,
-        rules: Mapping[str, RateRule] = QUEUE_CHAT_RULES,
-        max_keys: int = LIMITER_MAX_KEYS,
-        prune_every_ms: int = LIMITER_PRUNE_EVERY_MS,
-    ) -> None:
-        super().__init__(max_keys, prune_every_ms)
-        self.rules = dict(rules)
-        self._buckets: OrderedDict[Hashable, TokenBucket] = OrderedDict()
-
-    def take(self, user_id: Hashable, kind: str, now_ms: int) -> bool:
-        """True if this user may do ``kind`` now (and count it); False means ``rate_limited``."""
-        with self._lock:
-            allowed = self._bucket(user_id, kind).take(now_ms)
-            self._maybe_prune(self._buckets, now_ms)
-            return allowed
-
-    def retry_after_ms(self, user_id: Hashable, kind: str, now_ms: int) -> int:
-        """How long until this user's next ``kind`` would be allowed (0: now)."""
-        with self._lock:
-            bucket = self._buckets.get((user_id, kind))
-            if bucket is None:
-                self._rule(kind)  # an unknown kind is a programming error even here
-                return 0
-            return bucket.retry_after_ms(now_ms)
-
-    def prune(self, now_ms: int) -> int:
-        """Forget every key whose bucket has refilled; returns how many were forgotten."""
-        with self._lock:
-            return self._prune_locked(now_ms)
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-    def _rule(self, kind: str) -> RateRule:
-        try:
-            return self.rules[kind]
-        except KeyError:
-            raise KeyError(f"no rate rule for {kind!r}") from None
-
-    def _bucket(self, user_id: Hashable, kind: str) -> TokenBucket:
-        key = (user_id, kind)
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            rule = self._rule(kind)
-            bucket = self._buckets[key] = TokenBucket(rule.capacity, rule.refill_per_s)
-        else:
-            self._buckets.move_to_end(key)
-        return bucket
-
-    def _prune_locked(self, now_ms: int) -> int:
-        idle = [key for key, bucket in self._buckets.items() if bucket.is_full(now_ms)]
-        for key in idle:
-            del self._buckets[key]
-        return len(idle)
-
-
-class Throttle(_KeyedMemory):
-    """At most one ``allow`` per ``interval_ms`` per key (``chat.typing``: per user)."""
-
-    def __init__(
-        self,
-        interval_ms: int = TYPING_INTERVAL_MS,
-        max_keys: int = LIMITER_MAX_KEYS,
-        prune_every_ms: int = LIMITER_PRUNE_EVERY_MS,
-    ) -> None:
-        super().__init__(max_keys, prune_every_ms)
-        self.interval_ms = interval_ms
-        self._last_ms: OrderedDict[Hashable, int] = OrderedDict()
-
-    def allow(self, key: Hashable, now_ms: int) -> bool:
-        """True (and remembered) when the last allowed call is ``interval_ms`` or more ago."""
-        with self._lock:
-            last = self._last_ms.get(key)
-            allowed = last is None or not 0 <= now_ms - last < self.interval_ms
-            if allowed:
-                self._last_ms[key] = now_ms
-                self._last_ms.move_to_end(key)
-            self._maybe_prune(self._last_ms, now_ms)
-            return allowed
-
-    def prune(self, now_ms: int) -> int:
-        with self._lock:
-            return self._prune_locked(now_ms)
-
-    def __len__(self) -> int:
-        return len(self._last_ms)
-
-    def _prune_locked(self, now_ms: int) -> int:
-        idle = [key for key, last in self._last_ms.items() if now_ms - last >= self.interval_ms]
-        for key in idle:
-            del self._last_ms[key]
-        return len(idle)
 
 
 class DuplicateWindow(_KeyedMemory, Generic[V]):

@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import ApiError
@@ -53,6 +54,13 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/", resolve: Callab
                 db.session.rollback()
                 log.exception("event=%s error=database", name)
                 return {"ok": False, "error": "unavailable", "message": "The database is unavailable; try again"}
+            except RedisError:
+                # Redis restarting: presence and shared limits are briefly out of reach; the
+                # client retries (issue 14's soak: these were `internal` errors)
+                error = "unavailable"
+                db.session.rollback()
+                log.warning("event=%s error=redis_unavailable", name)
+                return {"ok": False, "error": "unavailable", "message": "The service is briefly unavailable; try again"}
             except Exception:
                 error = "internal"
                 db.session.rollback()

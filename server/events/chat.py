@@ -6,7 +6,6 @@ import logging
 from server.domain.chat_text import InvalidText, clean_chat_text
 from server.domain.permissions import may_add_to_queue
 from server.domain.queue_chat_limits import MAX_RAW_CHAT_CHARS
-from server.domain.rate_limit import CHAT_SEND, Throttle
 from server.domain.youtube_urls import find_video_links
 from server.errors import ApiError, invalid
 from server.events.base import on_event
@@ -15,9 +14,8 @@ from server.events.rooms import current_room, require_role
 from server.extensions import db, socketio
 from server.models import ChatMessage
 from server.services.presence import Conn
-from server.services.queue_service import check_add, limiter
-from server.services.runtime import rt
-from server.timeutil import now_ms
+from server.services.queue_service import check_add
+from server.services.request_limits import current_limits
 from server.validation import Int, Str
 
 log = logging.getLogger("sharetube.chat")
@@ -34,10 +32,7 @@ def chat_send(conn: Conn, data: dict) -> dict:
         text = clean_chat_text(data["text"])
     except InvalidText as exc:
         raise invalid(str(exc)) from None
-    now = now_ms()
-    if not limiter().take(conn.user_id, CHAT_SEND, now):
-        raise ApiError("rate_limited", "You are sending messages too fast; wait a moment",
-                       retry_after_ms=limiter().retry_after_ms(conn.user_id, CHAT_SEND, now))
+    current_limits().check("chat.send", conn.user_id, message="You are sending messages too fast; wait a moment")
     room = current_room(conn)
     role = require_role(conn, room)
     msg = ChatMessage(room_id=room.id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
@@ -71,8 +66,7 @@ def chat_history(conn: Conn, data: dict) -> dict:
 @on_event("chat.typing", {})
 def chat_typing(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    throttle: Throttle = rt().limiters.setdefault("typing", Throttle())
-    if throttle.allow((room.code, conn.user_id), now_ms()):
+    if current_limits().allow("chat.typing", room.code, conn.user_id):
         socketio.emit("chat.typing", {"user_id": conn.user_id, "name": conn.name}, to=room.code,
                       skip_sid=conn.sid)
     return {}

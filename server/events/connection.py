@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, emit
 
 from server.errors import ApiError
@@ -10,6 +11,7 @@ from server.events.base import on_event, register_catch_all
 from server.extensions import current_sid, db, real_app, socketio
 from server.services.presence import Conn
 from server.services.presence.connections import announce_exit, exit_room
+from server.services.request_limits import client_ip
 from server.services.runtime import rt
 from server.services.tokens import identity_from_token
 from server.timeutil import now_ms
@@ -33,7 +35,8 @@ def on_connect(auth: object = None) -> dict | None:
         raise ConnectionRefusedError(exc.message, {"error": code, "message": exc.message}) from None
     user = ident.user
     conn = Conn(sid=current_sid(), user_id=user.id, name=user.name, picture=user.picture,
-                device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code)
+                device=ident.device, pairing_id=ident.pairing_id, scoped_room=ident.room_code,
+                ip=client_ip(request.environ, current_app.config["ST"].TRUSTED_PROXIES))
     rt().presence.add(conn)
     db.session.remove()
     emit("hello", {"user": user.to_wire(), "server_ms": now_ms(), "protocol": PROTOCOL_VERSION,

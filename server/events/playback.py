@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from server.domain.constants import MAX_RATE, MIN_RATE, STALL_REPORT_BURST, STALL_REPORT_PER_S
+from server.domain.constants import MAX_RATE, MIN_RATE
 from server.domain.permissions import is_operator_or_owner, may_control
-from server.domain.rate_limit import RateLimiter, RateRule
 from server.domain.room_clock import commands as cmd
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
-from server.events.rooms import current_room
+from server.events.rooms import current_room, recheck_membership, require_role
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
 from server.services.presence.status_reports import record_status
 from server.services.queue_service import set_duration
+from server.services.request_limits import current_limits
 from server.services.rooms import role_of
-from server.services.runtime import rt
-from server.timeutil import now_ms
 from server.validation import Bool, Int, Num, Schema, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
@@ -89,21 +87,27 @@ player_ready = report_event(
 player_ad = report_event(
     cmd.Ad, {"entry_id": Int(0, 2**53, nullable=True), "active": Bool()},
     build=lambda conn, data: cmd.Ad(actor=conn.user_id, entry_id=data.get("entry_id") or 0, active=data["active"]))
-player_ended = report_event(cmd.Ended, {"entry_id": ENTRY_ID})
-STALL_RULES = {cmd.Stall.EVENT: RateRule(STALL_REPORT_BURST, STALL_REPORT_PER_S)}
 
 
-def _stall_limiter() -> RateLimiter:
-    return rt().limiters.setdefault("stall_reports", RateLimiter(STALL_RULES))
+@on_event(cmd.Ended.EVENT, {"entry_id": ENTRY_ID})
+def player_ended(conn: Conn, data: dict) -> dict:
+    code = current_room(conn).code
+
+    def ended(room, _pb) -> cmd.Command:
+        # someone who may control the room could skip anyway: their end is believed even when the
+        # duration is unknown; anyone else's only when the room clock agrees
+        trusted = bool(may_control(role_of(room, conn.user_id) or "", room.control_mode))
+        return cmd.Ended(actor=conn.user_id, entry_id=data["entry_id"], trusted=trusted)
+
+    run_command(code, ended, actor_id=conn.user_id, check=_member_check(conn))
+    return {}
+
 
 
 def _stall(conn: Conn, data: dict) -> cmd.Command:
     """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
     if data["active"]:
-        now = now_ms()
-        if not _stall_limiter().take(conn.user_id, cmd.Stall.EVENT, now):
-            retry = _stall_limiter().retry_after_ms(conn.user_id, cmd.Stall.EVENT, now)
-            raise ApiError("rate_limited", "Too many stall reports: the room plays on", retry_after_ms=retry)
+        current_limits().check(cmd.Stall.EVENT, conn.user_id, message="Too many stall reports: the room plays on")
     return cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
 
 
@@ -113,10 +117,10 @@ player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool
 @on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    if role_of(room, conn.user_id) is None:
-        raise forbidden("You are not a member of this room")
-    set_duration(room, data["entry_id"], data["duration_ms"], conn.user_id)
-    return {}
+    role = require_role(conn, room)
+    verdict = set_duration(room, data["entry_id"], data["duration_ms"], conn.user_id,
+                           operator=is_operator_or_owner(role), is_player=conn.device == "extension")
+    return {"accepted": verdict.accept, "reason": verdict.reason}
 
 
 @on_event("player.status", {"entry_id": Int(0, 2**53, required=False, nullable=True),
@@ -128,6 +132,7 @@ def player_duration(conn: Conn, data: dict) -> dict:
 def player_status(conn: Conn, data: dict) -> dict:
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")
+    recheck_membership(conn)
     record_status(conn, data)
     return {}
 

@@ -5,11 +5,13 @@ import logging
 
 from server.domain import room_clock as clock
 from server.domain.chat_text import strip_invisible
+from server.domain.constants import MIN_PLAUSIBLE_DURATION_MS
+from server.domain.permissions import is_operator_or_owner
 from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, parse_video_ref
 from server.errors import invalid
 from server.events.base import on_event
 from server.events.playback import _control_check
-from server.events.rooms import current_room
+from server.events.rooms import current_room, require_role
 from server.extensions import db, real_app
 from server.services.clock_runner import entry_ref, run_command
 from server.services.metadata_jobs import fill_later
@@ -62,7 +64,12 @@ def queue_add(conn: Conn, data: dict) -> dict:
     check_add(room, conn.user_id)
     meta = {k: (strip_invisible(data[k]).strip()[:255] or None) if isinstance(data.get(k), str) else None
             for k in ("title", "author")}
-    meta["duration_ms"] = data.get("duration_ms") or None
+    # A participant's duration is a claim about a video nobody plays yet (issue 14: 1 ms skipped
+    # the entry as soon as it started). Only an owner's or operator's is taken here; otherwise
+    # it comes from the server's metadata or a player showing the video (player.duration).
+    duration = data.get("duration_ms")
+    trusted = is_operator_or_owner(require_role(conn, room)) and (duration or 0) >= MIN_PLAUSIBLE_DURATION_MS
+    meta["duration_ms"] = duration if trusted else None
     thumb = data.get("thumbnail_url")
     if isinstance(thumb, str) and thumb.startswith("https://"):
         meta["thumbnail_url"] = thumb

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+from flask import g
+
 from server.domain.permissions import may_change_settings
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
@@ -12,6 +14,7 @@ from server.services.audit import audit
 from server.services.presence import Conn
 from server.services.presence.connections import after_enter, enter_room, exit_room
 from server.services.presence.roster import broadcast_presence
+from server.services.request_limits import current_limits, ip_exempt
 from server.services.room_settings import (
     SETTINGS_SCHEMA,
     apply_settings,
@@ -29,18 +32,44 @@ from server.services.rooms import (
 from server.services.runtime import rt
 from server.services.segment_jobs import refresh as refresh_segments
 from server.services.system_messages import announce
+from server.timeutil import now_ms
 from server.validation import Str
 
 log = logging.getLogger("sharetube.rooms")
+MEMBER_RECHECK_MS = 5_000
 
 
 def current_room(conn: Conn) -> Room:
+    """The socket's room, after checking — on every call — that its user is still a member.
+
+    A kick or ban made on another process removes the socket from the room's broadcasts (the
+    message queue carries that), but this process still remembers the socket's room; the check
+    here is what stops a banned user's socket from reading or writing the room anyway."""
     if not conn.room_code:
         raise ApiError("conflict", "Join a room first")
-    return room_by_code(conn.room_code)
+    room = room_by_code(conn.room_code)
+    role = role_of(room, conn.user_id)
+    if role is None:
+        exit_room(conn, announce=False)
+        log.info("room=%s event=stale_socket_refused user=u%s sid=%s", room.code, conn.user_id, conn.sid)
+        raise forbidden("You are not a member of this room any more")
+    g.st_member_role = (room.id, conn.user_id, role)
+    return room
+
+
+def recheck_membership(conn: Conn) -> None:
+    """For frequent in-memory reports (player.status): the same check as current_room, at most
+    every MEMBER_RECHECK_MS per socket, so a banned socket's reports stop within that time."""
+    now = now_ms()
+    if now - conn.member_checked_ms >= MEMBER_RECHECK_MS:
+        current_room(conn)
+        conn.member_checked_ms = now
 
 
 def require_role(conn: Conn, room: Room) -> str:
+    cached = g.get("st_member_role")
+    if cached is not None and cached[:2] == (room.id, conn.user_id):
+        return cached[2]  # checked by current_room in this same request
     role = role_of(room, conn.user_id)
     if role is None:
         raise forbidden("You are not a member of this room")
@@ -52,10 +81,14 @@ def join(conn: Conn, data: dict) -> dict:
     room = room_by_code(data["code"])
     if conn.scoped_room and conn.scoped_room != room.code:
         raise forbidden("This remote is paired with another room")
+    limits = current_limits()
+    limits.check("join.user", conn.user_id, message="You are joining rooms too often; wait a moment")
+    if not ip_exempt(conn.ip):
+        limits.check("join.ip", conn.ip, message="Too many joins from your network; wait a moment")
     user = db.session.get(User, conn.user_id)
     if user is None:
         raise ApiError("unauthorized", "Unknown user")
-    admit(room, user, data.get("password"))
+    admit(room, user, data.get("password"), conn.ip)
     db.session.commit()
     first = enter_room(conn, room)
     log.info("room=%s event=join v=%s by=u%s device=%s", room.code, room.version, conn.user_id, conn.device)
@@ -93,6 +126,9 @@ def room_settings(conn: Conn, data: dict) -> dict:
     verdict = may_change_settings(role, set(values))
     if not verdict:
         raise forbidden(verdict.reason)
+    if values.get("password"):  # each new password is an scrypt hash: limited per user
+        current_limits().check("password.set", conn.user_id,
+                               message="You changed the room password too often; wait a moment")
     changed = apply_settings(room, values)
     if not changed:
         return {"settings": room.settings_wire()}

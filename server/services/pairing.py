@@ -18,12 +18,12 @@ import segno
 from sqlalchemy import update
 
 from server.config import is_loopback_url
-from server.domain.rate_limit import RateLimiter, RateRule
 from server.errors import ApiError, forbidden
 from server.extensions import db
 from server.models import RemotePairing, Room, User
 from server.services.audit import audit
 from server.services.presence.connections import disconnect_sids
+from server.services.request_limits import current_limits
 from server.services.rooms import role_of
 from server.services.runtime import rt
 from server.timeutil import now_ms
@@ -33,14 +33,6 @@ log = logging.getLogger("sharetube.pairing")
 PAIRING_TTL_MS = 5 * 60 * 1000
 CODE_BYTES = 24  # 192 bits, ≥ 128 as required
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
-PAIR_ATTEMPT = "remote.pair"
-PAIRING_CREATE = "remote.pairing.create"
-LIMIT_RULES = {
-    # Per client IP: a burst of 10 attempts, then one every 6 s. Guessing 192 bits stays hopeless.
-    PAIR_ATTEMPT: RateRule(10, 1 / 6),
-    # Per user: a burst of 10 QR codes, then one every 3 s.
-    PAIRING_CREATE: RateRule(10, 1 / 3),
-}
 LOOPBACK_WARNING = (
     "A phone cannot reach {base}: that address means 'this computer' on the phone too. "
     "Restart ShareTube with LISTEN_HOST=0.0.0.0 and BACKEND_BASE_URL=http://<this machine's LAN address>:{port} "
@@ -52,22 +44,12 @@ def hash_code(code: str) -> str:
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
 
 
-def limiter() -> RateLimiter:
-    return rt().limiters.setdefault("pairing", RateLimiter(LIMIT_RULES))
-
-
-def check_rate(key: object, kind: str, message: str) -> None:
-    now = now_ms()
-    if not limiter().take(key, kind, now):
-        raise ApiError("rate_limited", message, retry_after_ms=limiter().retry_after_ms(key, kind, now))
-
-
 # -- creating a pairing (the extension's QR button) ------------------------------------------
 def create_pairing(room: Room, user: User, label: str | None = None) -> tuple[RemotePairing, str]:
     """A new one-time code for `user` in `room`; returns the row and the plain code (shown once)."""
     if role_of(room, user.id) is None:
         raise forbidden("Only a member of this room can pair a remote")
-    check_rate(user.id, PAIRING_CREATE, "Too many pairing codes; wait a moment")
+    current_limits().check("pairing.create", user.id, message="Too many pairing codes; wait a moment")
     code = secrets.token_urlsafe(CODE_BYTES)
     now = now_ms()
     pairing = RemotePairing(code_hash=hash_code(code), user_id=user.id, room_id=room.id,

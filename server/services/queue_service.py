@@ -6,9 +6,10 @@ import logging
 from sqlalchemy import func
 
 from server.domain import queue_order
+from server.domain.duration_trust import DurationReport, DurationReports, Verdict, judge_duration
 from server.domain.permissions import may_add_to_queue, may_control, may_remove_entry
 from server.domain.queue_chat_limits import MAX_QUEUED
-from server.domain.rate_limit import QUEUE_ADD, DuplicateWindow, RateLimiter
+from server.domain.rate_limit import DuplicateWindow
 from server.domain.room_clock import Duration
 from server.domain.youtube_urls import VideoRef
 from server.errors import ApiError, forbidden, not_found
@@ -17,16 +18,13 @@ from server.models import QueueEntry, Room
 from server.services.audit import audit
 from server.services.clock_runner import run_command
 from server.services.queue_broadcast import bump_queue_version, emit_queue
+from server.services.request_limits import current_limits
 from server.services.room_locks import room_lock
-from server.services.rooms import queue_entries, role_of
+from server.services.rooms import load_playback, queue_entries, role_of
 from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.queue")
-
-
-def limiter() -> RateLimiter:
-    return rt().limiters.setdefault("rate", RateLimiter())
 
 
 def duplicates() -> DuplicateWindow:
@@ -54,7 +52,7 @@ def add_entries(room: Room, user_id: int,
                 refs: list[tuple[VideoRef, dict]]) -> tuple[list[QueueEntry], list[QueueEntry]]:
     """Add videos (with page metadata the client read); returns (created, collapsed duplicates).
 
-    Caller has checked permission. Rate limit: each created entry takes a token.
+    Caller has checked permission. Each created entry counts against the queue.add limit.
     """
     now = now_ms()
     created: list[QueueEntry] = []
@@ -69,11 +67,11 @@ def add_entries(room: Room, user_id: int,
             if entry is not None and entry.status in ("queued", "playing"):
                 reused.append(entry)
                 continue
-        if not limiter().take(user_id, QUEUE_ADD, now):
+        wait = current_limits().hit("queue.add", user_id)
+        if wait:
             if created or reused:
                 break
-            raise ApiError("rate_limited", "You are adding videos too fast; wait a moment",
-                           retry_after_ms=limiter().retry_after_ms(user_id, QUEUE_ADD, now))
+            raise ApiError("rate_limited", "You are adding videos too fast; wait a moment", retry_after_ms=wait)
         entry = QueueEntry(room_id=room.id, video_id=ref.video_id, url=ref.canonical_url,
                            start_ms=ref.start_ms, added_by=user_id, status="queued", position=position,
                            title=meta.get("title"), author=meta.get("author"),
@@ -147,14 +145,30 @@ def _move_entry(room: Room, user_id: int, entry_id: int, to_index: int) -> None:
     emit_queue(room)
 
 
-def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int) -> None:
-    """A player reported the real duration: store it on the entry and, if current, on the clock."""
+def duration_reports() -> DurationReports:
+    return rt().limiters.setdefault("duration_reports", DurationReports())
+
+
+def set_duration(room: Room, entry_id: int, duration_ms: int, user_id: int, *, operator: bool,
+                 is_player: bool) -> Verdict:
+    """A client reported an entry's duration: store it (on the entry and, if current, on the
+    clock) only when `judge_duration` trusts it; say why either way."""
     entry = get_entry(room, entry_id)
-    if entry.duration_ms == duration_ms:
-        return
+    pb = load_playback(room)
+    current = pb.entry_id == entry.id
+    position = pb.raw_position_at(now_ms()) if current and pb.state in ("playing", "paused") else None
+    report = DurationReport(user_id, duration_ms, operator=operator, shows_video=is_player and current)
+    reports = duration_reports()
+    verdict = judge_duration(entry.duration_ms, report, reports.others(entry.id, user_id), position)
+    reports.record(entry.id, user_id, duration_ms)
+    log.info("room=%s event=duration_report entry=%s ms=%s known=%s accept=%s reason=%s by=u%s", room.code,
+             entry.id, duration_ms, entry.duration_ms, verdict.accept, verdict.reason, user_id)
+    if not verdict.accept:
+        return verdict
     entry.duration_ms = duration_ms
     bump_queue_version(room)
     db.session.commit()
     emit_queue(room)
     run_command(room.code, lambda _r, _p: Duration(actor=user_id, entry_id=entry_id, duration_ms=duration_ms),
                 actor_id=None)
+    return verdict

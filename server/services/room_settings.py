@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from werkzeug.security import generate_password_hash
-
 from server.domain.room_settings import CLOCK_KEYS, ROSTER_KEYS, SETTINGS, Setting
 from server.errors import invalid
 from server.models import Room
+from server.services.password_hashing import hash_password
 from server.validation import Bool, Enum, EnumList, Field, Int, Num, Schema, Str, validate
 
 MAX_PASSWORD = 128
@@ -59,7 +58,7 @@ def apply_settings(room: Room, values: dict) -> dict:
         pw = values["password"]
         had = bool(room.password_hash)
         if pw:
-            room.password_hash = generate_password_hash(pw)
+            room.password_hash = hash_password(pw)
             changed["password"] = (had, True)
         elif had:
             room.password_hash = None

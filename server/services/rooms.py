@@ -5,13 +5,14 @@ import json
 import logging
 
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash
 
 from server.domain.room_clock import Playback
 from server.errors import ApiError, forbidden, not_found
 from server.extensions import db
 from server.models import ChatMessage, QueueEntry, Room, RoomMembership, User
 from server.services.audit import audit
+from server.services.password_hashing import check_password
+from server.services.request_limits import current_limits, ip_exempt
 from server.services.room_codes import new_code, normalize_code
 from server.services.room_settings import SETTINGS_SCHEMA, apply_settings
 from server.timeutil import now_ms
@@ -72,7 +73,19 @@ def role_of(room: Room, user_id: int) -> str | None:
     return m.role if m and m.active and not m.banned else None
 
 
-def admit(room: Room, user: User, password: str | None) -> RoomMembership:
+def check_password_attempt(room: Room, user_id: int, ip: str) -> None:
+    """Count one password check against the user, the client's IP (both per room) and the IP
+    overall; refuse it (before any hashing) beyond the limits. A fresh guest account does not
+    reset the IP's counts."""
+    limits = current_limits()
+    message = "Too many password attempts for this room; wait before trying again"
+    limits.check("password.user_room", user_id, room.code, message=message)
+    if not ip_exempt(ip):
+        limits.check("password.ip_room", ip, room.code, message=message)
+        limits.check("password.ip", ip, message=message)
+
+
+def admit(room: Room, user: User, password: str | None, ip: str = "?") -> RoomMembership:
     """Check a join and record the membership; raise the refusal the joiner should see."""
     m = membership(room, user.id)
     if m is not None and m.banned:
@@ -81,7 +94,8 @@ def admit(room: Room, user: User, password: str | None) -> RoomMembership:
     if room.password_hash and not is_member and room.owner_id != user.id:
         if not password:
             raise ApiError("forbidden", "This room needs a password", needs_password=True)
-        if not check_password_hash(room.password_hash, password):
+        check_password_attempt(room, user.id, ip)
+        if not check_password(room.password_hash, password):
             raise ApiError("forbidden", "Wrong room password", needs_password=True)
     now = now_ms()
     if m is None:

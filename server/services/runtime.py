@@ -1,4 +1,4 @@
-"""Per-process runtime objects: presence, limiters, metrics, the metadata fetcher.
+"""Per-process runtime objects: presence, limits, small keyed memories, metrics, the metadata fetcher.
 
 Created by create_app (one per app); handlers reach them through `rt()`.
 """
@@ -11,6 +11,7 @@ from flask import current_app
 
 from server.services.metrics import Metrics
 from server.services.presence.store import Presence
+from server.services.request_limits import Limits
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Runtime:
     metadata: Any = None  # the metadata fetcher (services/metadata_jobs.py)
     redis: Any = None  # redis.Redis when SOCKETIO_MESSAGE_QUEUE is Redis
     scheduler: list | None = None  # this process's loops, once started
+    limits: Limits | None = None  # every request limit (services/request_limits.py)
 
 
 def rt() -> Runtime:

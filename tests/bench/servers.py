@@ -22,7 +22,8 @@ import requests
 
 from tests.bench.common import ROOT
 
-BENCH_ENV = {"LOG_LEVEL": "WARNING", "SHARETUBE_LOG_STDOUT": "0", "WORKER_CONNECTIONS": "10000",
+BENCH_ENV = {"RATE_LIMIT_EXEMPT_LOOPBACK": "1",  # thousands of clients from 127.0.0.1
+             "LOG_LEVEL": "WARNING", "SHARETUBE_LOG_STDOUT": "0", "WORKER_CONNECTIONS": "10000",
              "YOUTUBE_OEMBED_URL": "http://127.0.0.1:9/oembed", "PYTHONUNBUFFERED": "1"}
 # settings a developer's shell may carry that would change what the server under test is
 NOT_INHERITED = ("INSTANCE_DIR", "DATABASE_URL", "LISTEN_HOST", "LISTEN_PORT", "SOCKETIO_ASYNC_MODE",
@@ -126,11 +127,12 @@ class Redis:
                 self.proc.kill()
 
 
-def start_redis(workdir: Path) -> Redis:
+def start_redis(workdir: Path, port: int | None = None) -> Redis:
+    """A fresh redis-server (on `port` when given: a restart of a stopped one)."""
     import redis as redis_client
 
     exe = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis_client.Redis(port=port)
@@ -210,11 +212,13 @@ def scan_log(path: Path, top: int = 6) -> dict:
             "top_exceptions": exceptions.most_common(top)}
 
 
-def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None) -> ShareTube:
-    """mode: `single` (one process) or `redis` (two interactive processes + background + Redis)."""
+def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None,
+                    db_url: str | None = None) -> ShareTube:
+    """mode: `single` (one process) or `redis` (two interactive processes + background + Redis).
+    `db_url`: a database to use (default: SQLite in the work folder)."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{workdir / 'bench.db'}"
+    db_url = db_url or f"sqlite:///{workdir / 'bench.db'}"
     env = {**BENCH_ENV, **(extra_env or {})}
     st = ShareTube(mode, workdir)
     try:

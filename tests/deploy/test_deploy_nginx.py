@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import socket
 import ssl
@@ -61,6 +62,10 @@ def test_plain_site_passes_nginx_t(tmp_path: Path, built_app: Path) -> None:
                  f"alias {built_app}/mobile_remote/dist/;", f"alias {built_app}/dashboard/dist/;"):
         assert line in text
     assert "ssl" not in text
+    for zone in ("signin", "rooms", "join", "pair", "sio"):  # per-client limits (issue 14 finding 5)
+        assert re.search(rf"limit_req_zone \$binary_remote_addr zone=\w+_{zone}:10m rate=\d+r/[sm];", text), zone
+        assert re.search(rf"limit_req zone=\w+_{zone} burst=\d+ nodelay;", text), zone
+    assert "limit_req_status 429;" in text
 
 
 def test_tls_site_and_a_second_version_pass_nginx_t(tmp_path: Path, built_app: Path) -> None:
@@ -135,6 +140,18 @@ def live(tmp_path: Path, built_app: Path) -> Iterator[dict[str, object]]:
         for server in backends.values():
             server.shutdown()
             server.server_close()
+
+
+def test_join_page_probing_is_limited_per_client_with_429(live: dict[str, object]) -> None:
+    answers = [https_get(live["https"], f"/join/probe{i:04d}") for i in range(45)]
+    statuses = [r.status for r in answers]
+    assert statuses[:30].count(200) == 30  # the burst passes to the app
+    refused = [r for r in answers if r.status == 429]
+    assert len(refused) >= 10, statuses
+    assert refused[0].getheader("Retry-After") == "10"
+    assert json.loads(refused[0].body)["error"] == "rate_limited"
+    # another client address is not affected
+    assert https_get(live["https"], "/join/other", source="127.0.0.2").status == 200
 
 
 def https_get(port: int, path: str, source: str = "127.0.0.1") -> http.client.HTTPResponse:

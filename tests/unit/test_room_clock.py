@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 
 from server.domain.constants import (
+    MAX_START_LEAD_MS,
     PLAYBACK_START_BUFFER_MS,
     START_TIMEOUT_MS,
 )
@@ -56,6 +57,8 @@ def starting(ctx: RoomContext | None = None) -> Playback:
         ((40, 60), PLAYBACK_START_BUFFER_MS),
         ((40, 150), 300),
         ((900,), 1800),
+        ((40, 120_000), MAX_START_LEAD_MS),  # one huge round trip must not freeze the room
+        ((2_000,), MAX_START_LEAD_MS),
     ],
 )
 def test_lead_is_the_buffer_or_twice_the_worst_round_trip(

@@ -38,16 +38,29 @@ def test_the_same_end_reported_twice_advances_once() -> None:
     assert apply(first, Ended(CAROL, CURRENT.id), room(), NOW + 5) == (first, [])
 
 
-def test_an_end_far_from_the_room_clock_is_ignored() -> None:
-    pb = playing(position=50_000, since=1_000)  # 51 s: more than 3 s before the end
+def test_an_end_only_counts_when_the_room_clock_is_within_the_grace_of_the_end() -> None:
+    pb = playing(position=50_000, since=1_000)  # 51 s of 60 s
     assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0] is pb
-    pb = playing(position=56_000, since=1_000)  # 57 s: within the tolerance
+    # even from someone who may control the room: a skip is a skip, an end is an end
+    assert apply(pb, Ended(BOB, CURRENT.id, trusted=True), room(), NOW)[0] is pb
+    pb = playing(position=57_000, since=1_000)  # 58 s: 2 s before the end, outside END_GRACE
+    assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0] is pb
+    pb = playing(position=58_000 - END_GRACE_MS + 1_000, since=1_000)  # exactly END_GRACE before
     assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0].entry_id == 11
 
 
-def test_an_end_of_an_unknown_duration_is_believed() -> None:
-    pb, _ = apply(playing(duration_ms=None), Ended(BOB, CURRENT.id), room(), NOW)
-    assert pb.entry_id == 11
+def test_a_one_ms_duration_then_ended_cannot_skip_without_the_clock() -> None:
+    # the attack of issue 14: a participant's duration of 1 ms (refused before it reaches the
+    # clock, see test_duration_trust) — even had it landed, the clock is 10 s in: no skip by "end"
+    pb = playing(position=10_000, since=0)
+    assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0] is pb
+
+
+def test_an_end_of_an_unknown_duration_is_believed_only_from_someone_who_may_control() -> None:
+    pb = playing(duration_ms=None)
+    assert apply(pb, Ended(BOB, CURRENT.id), room(), NOW)[0] is pb
+    advanced, _ = apply(pb, Ended(BOB, CURRENT.id, trusted=True), room(), NOW)
+    assert advanced.entry_id == 11
 
 
 def test_without_autoadvance_the_room_pauses_at_the_end() -> None:

@@ -166,6 +166,9 @@ class Stall(Command):
 class Ended(Command):
     EVENT = "player.ended"
     entry_id: int | None
+    # the reporter may control the room (so could skip anyway): believed even when the duration
+    # is unknown; anyone else's end counts only when the room clock agrees
+    trusted: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from server.domain.constants import START_LEAD_RTT_FACTOR
+from server.domain.constants import MAX_START_LEAD_MS, START_LEAD_RTT_FACTOR
 from server.domain.room_clock.commands import Effect, System
 from server.domain.room_clock.model import EntryRef, Playback, RoomContext
 
@@ -17,9 +17,11 @@ HOLDING_ROLES_OPERATORS_ONLY = ("owner", "operator")
 
 
 def lead_ms(ctx: RoomContext) -> int:
-    """How far ahead a scheduled start is: max(buffer, 2 x worst connected member RTT)."""
+    """How far ahead a scheduled start is: max(buffer, 2 x worst connected member RTT), the RTT
+    part capped at MAX_START_LEAD_MS (round trips are the server's own measures, but a slow or
+    hostile client can still stretch them: it must not freeze the room)."""
     worst_rtt = max((member.rtt_ms for member in ctx.members), default=0)
-    return max(ctx.start_buffer_ms, START_LEAD_RTT_FACTOR * worst_rtt)
+    return max(ctx.start_buffer_ms, min(MAX_START_LEAD_MS, START_LEAD_RTT_FACTOR * worst_rtt))
 
 
 def clamp_position(pb: Playback, position_ms: int) -> int:

@@ -15,7 +15,6 @@ from typing import Any
 
 from server.domain.constants import (
     END_GRACE_MS,
-    END_TOLERANCE_MS,
     MAX_RATE,
     MIN_RATE,
     PAUSE_TRUST_MS,
@@ -220,9 +219,11 @@ def _ended(pb: Playback, cmd: Ended, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state != "playing" or not is_current(pb, cmd.entry_id):
         # another end already advanced the room, or a stale report
         return unchanged(pb)
-    position = pb.position_at(now_ms)
-    if pb.duration_ms is not None and position < pb.duration_ms - END_TOLERANCE_MS:
-        return unchanged(pb)  # the room clock says the entry is far from its end
+    if pb.duration_ms is None:
+        # no known end to check against: only someone who could skip anyway ends the entry
+        return _finish_entry(pb, ctx, now_ms) if cmd.trusted else unchanged(pb)
+    if pb.position_at(now_ms) < pb.duration_ms - ctx.end_grace_ms:
+        return unchanged(pb)  # the room clock says the entry is not at its end
     return _finish_entry(pb, ctx, now_ms)
 
 

@@ -13,6 +13,7 @@ from server.services.clock_runner import run_command
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.status_reports import mark_dirty
 from server.services.presence.store import Conn
+from server.services.request_limits import current_limits
 from server.services.runtime import rt
 from server.services.system_messages import announce
 from server.timeutil import now_ms
@@ -36,6 +37,13 @@ def roster_changed(room: Room) -> None:
         mark_dirty(room.code, now_ms())
 
 
+def presence_line_allowed(code: str, user_id: int) -> bool:
+    """Join/leave chat lines are throttled per user and per room: someone cycling join/leave
+    (or a crowd churning) must not flood the chat. The roster still shows every change."""
+    limits = current_limits()
+    return limits.allow("line.presence_user", code, user_id) and limits.allow("line.presence_room", code)
+
+
 def enter_room(conn: Conn, room: Room) -> bool:
     """Put the socket in the room; return True when the user was not present before."""
     was_present = conn.user_id in rt().presence.users_in_room(room.code)
@@ -49,7 +57,7 @@ def enter_room(conn: Conn, room: Room) -> bool:
 def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
     if first_device and conn.device == "extension":
         clock_member(room.code, MemberJoined, conn.user_id)
-    if first_device and is_small(room):
+    if first_device and is_small(room) and presence_line_allowed(room.code, conn.user_id):
         announce(room, f"{conn.name} joined")
     roster_changed(room)
 
@@ -76,7 +84,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         clock_member(code, MemberLeft, conn.user_id)
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
-        if is_small(room):
+        if is_small(room) and presence_line_allowed(code, conn.user_id):
             announce(room, text)
         else:
             db.session.commit()

@@ -54,7 +54,8 @@ def drift_ms(playback: Playback, status: dict) -> int | None:
 
 
 def connected_views(room: Room) -> list[tuple[int, str, int]]:
-    """(user_id, role, worst rtt) of connected, non-banned members: what the room clock may read."""
+    """(user_id, role, worst rtt) of connected, non-banned members: what the room clock may read.
+    The rtt is the server's own measure (`lead_rtt_ms`), never what a client claims."""
     users = rt().presence.users_in_room(room.code)
     if not users:
         return []
@@ -68,5 +69,5 @@ def connected_views(room: Room) -> list[tuple[int, str, int]]:
         # Only devices that play video count for ready checks: a remote alone has nothing to load.
         players = [r for r in users[user_id] if r["device"] == "extension"]
         if players:
-            views.append((user_id, role, max(int(r.get("rtt_ms") or 0) for r in players)))
+            views.append((user_id, role, max(int(r.get("lead_rtt_ms") or 0) for r in players)))
     return sorted(views)

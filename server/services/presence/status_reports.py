@@ -6,6 +6,7 @@ from server.extensions import db
 from server.models import Room
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.store import Conn
+from server.services.round_trips import measured_rtt_ms
 from server.services.runtime import rt
 from server.timeutil import now_ms
 
@@ -29,7 +30,10 @@ def record_status(conn: Conn, data: dict) -> None:
               "at_ms": now}
     facts: dict = {"status": status}
     if "rtt_ms" in data:
-        facts["rtt_ms"] = data["rtt_ms"]
+        facts["rtt_ms"] = data["rtt_ms"]  # shown in the roster; never used to schedule starts
+    measured = measured_rtt_ms(conn.sid)
+    if measured is not None:
+        facts["lead_rtt_ms"] = measured
     if "offset_ms" in data:
         facts["offset_ms"] = data["offset_ms"]
     rt().presence.update(conn.sid, **facts)

@@ -29,6 +29,9 @@ class Conn:
     pairing_id: int | None = None
     scoped_room: str | None = None  # a remote may only join this room
     room_code: str | None = None
+    ip: str = "?"  # the client's address at connect (per-IP limits)
+    member_checked_ms: int = 0  # last time a frequent report re-checked the membership
+    lead_rtt_ms: int = 0  # round trip the server measured itself (ping → pong): start leads use it
     rtt_ms: int = 0
     offset_ms: int = 0
     status: dict | None = None
@@ -38,7 +41,8 @@ class Conn:
     def record(self) -> dict:
         return {"sid": self.sid, "user_id": self.user_id, "name": self.name, "picture": self.picture,
                 "device": self.device, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
-                "status": self.status, "pairing_id": self.pairing_id, "ts": now_ms(), "proc": os.getpid()}
+                "status": self.status, "pairing_id": self.pairing_id, "lead_rtt_ms": self.lead_rtt_ms,
+                "ts": now_ms(), "proc": os.getpid()}
 
 
 class LocalStore:

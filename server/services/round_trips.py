@@ -1,0 +1,50 @@
+"""Round trips the server measures itself: Engine.IO's ping → pong on each socket.
+
+A client's own `rtt_ms` in player.status is a claim (issue 14: `rtt_ms: 120000` pushed every
+scheduled start 240 s ahead). The server already pings every socket (ping_interval); the time
+from that ping to its pong is a round trip no client can shrink, and one it can only stretch up
+to the ping timeout, which the room clock's MAX_START_LEAD_MS cap bounds.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any
+
+from engineio import packet
+from engineio import socket as eio_socket
+
+from server.extensions import socketio
+
+SAMPLES_KEPT = 4  # the smallest of the last few pongs: one slow pong is not the link
+
+
+def install() -> None:
+    """Wrap Engine.IO's packet receipt once per process to time each pong."""
+    cls = eio_socket.Socket
+    if getattr(cls, "_sharetube_rtt", False):
+        return
+    original = cls.receive
+
+    def receive(self: Any, pkt: Any) -> Any:
+        if pkt.packet_type == packet.PONG and self.last_ping:
+            samples = getattr(self, "sharetube_rtts", None)
+            if samples is None:
+                samples = self.sharetube_rtts = deque(maxlen=SAMPLES_KEPT)
+            samples.append(max(0, int((time.time() - self.last_ping) * 1000)))
+        return original(self, pkt)
+
+    cls.receive = receive
+    cls._sharetube_rtt = True
+
+
+def measured_rtt_ms(sid: str) -> int | None:
+    """The best recent ping round trip of a Socket.IO socket of this process (None: none yet)."""
+    try:
+        server = socketio.server
+        eio_sid = server.manager.eio_sid_from_sid(sid, "/")
+        sock = server.eio.sockets.get(eio_sid) if eio_sid else None
+    except (AttributeError, KeyError):
+        return None
+    samples = getattr(sock, "sharetube_rtts", None)
+    return min(samples) if samples else None

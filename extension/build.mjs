@@ -26,6 +26,7 @@ const ENTRIES = {
   background: "src/background/index.js",
   content: "src/content/index.js",
   presence: "src/content/presence.js",
+  media_session_bridge: "src/content/media_session_bridge.js", // page world (manifest)
   popup: "src/popup/popup.js",
 };
 const STATIC_FILES = ["static/popup.html", "static/popup.css"];

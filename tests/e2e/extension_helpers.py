@@ -321,6 +321,14 @@ def ensure_playing_early(owner: Profile, pages: Sequence[Page], *, latest_s: flo
     state = video_state(owner.page)
     if state["t"] > latest_s or state["ended"]:
         press_on_player(owner, "Home")
+    # A seek in a playing room restarts it at a scheduled instant, the players held paused until
+    # then; a "k" during that hold would pause the room (a toggle during a scheduled start). So
+    # "k" only when the room does not play by itself.
+    try:
+        wait_in_sync(pages, playing=True, timeout_s=4)
+        return
+    except AssertionError:
+        pass
     if video_state(owner.page)["paused"]:
         press_on_player(owner, "k")
     wait_in_sync(pages, playing=True, timeout_s=10)

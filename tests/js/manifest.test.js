@@ -36,9 +36,15 @@ test("the extension asks for the least it needs", () => {
 });
 
 test("content scripts: the overlay on YouTube, the presence mark on the server's pages", () => {
-  const [youtube, presence] = manifest.content_scripts;
+  const [youtube, bridge, presence] = manifest.content_scripts;
   assert.deepEqual(youtube.matches, ["https://www.youtube.com/*"]);
   assert.deepEqual(youtube.js, ["content.js"]);
+  // Media keys reach the page only through MediaSession handlers: a tiny page-world bridge,
+  // on YouTube only, in place before YouTube's own script registers them.
+  assert.deepEqual(bridge.matches, ["https://www.youtube.com/*"]);
+  assert.deepEqual(bridge.js, ["media_session_bridge.js"]);
+  assert.equal(bridge.world, "MAIN");
+  assert.equal(bridge.run_at, "document_start");
   assert.deepEqual(presence.matches, ["http://127.0.0.1:5077/*", "http://localhost:5077/*"]);
   assert.deepEqual(presence.js, ["presence.js"]);
 });

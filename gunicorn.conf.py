@@ -66,21 +66,31 @@ os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(prom_dir)
 raw_env = [f"SHARETUBE_POOL={pool}", "AUTO_MIGRATE=false", f"PROMETHEUS_MULTIPROC_DIR={prom_dir}"]
 
 
+def _last_line(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
 def on_starting(server) -> None:
-    """Migrate the schema once, in the master, before any worker starts; reset metric files."""
+    """Before any worker starts, in one child process (scripts/preflight.py): check the configuration,
+    reach the database, migrate the schema (interactive or single pool only). A failed step stops
+    Gunicorn with one line naming it: "ShareTube: refusing to start: <step>: <reason>"."""
     prom_dir.mkdir(parents=True, exist_ok=True)
     if pool != "background":  # the interactive (or single) pool owns the directory's lifetime
         for stale in prom_dir.glob("*.db"):
             stale.unlink(missing_ok=True)
-    else:
-        return  # the interactive pool migrates; the background pool's tasks retry until it has
+    # The background pool does not migrate: the interactive pool does; its tasks retry until then.
+    args = [str(ROOT / "scripts" / "preflight.py")] + (["--migrate"] if pool != "background" else [])
     env = {**os.environ, "AUTO_MIGRATE": "false", "RUN_SCHEDULER": "false", "SOCKETIO_ASYNC_MODE": "threading",
            "SHARETUBE_POOL": "migrate"}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "server", "sharetube", "upgrade-db"],
-                            cwd=str(ROOT), env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, *args], cwd=str(ROOT), env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        _refuse("database migration failed (see above)")
+        sys.stderr.write(result.stdout)
+        details = result.stderr.strip().splitlines()[:-1]
+        if details:  # a traceback (migration): above the one-line reason, which comes last
+            sys.stderr.write("\n".join(details) + "\n")
+        reason = _last_line(result.stderr)
+        _refuse(reason if result.returncode == 2 else f"start-up check crashed: {reason}")
 
 
 def child_exit(server, worker) -> None:

@@ -81,9 +81,25 @@ def install_commands(
         f"curl -fsS http://127.0.0.1:{plan.bg_port}/api/health",
         f"curl -fsS {plan.public_url}/api/health",
     ]
+    commands += extension_commands(plan, env, next_step(commands))
     if plan.certificate_pending:  # last: what follows it is running the generator again
         commands += certificate_commands(plan, next_step(commands))
     return commands
+
+
+def extension_commands(plan: Plan, env: dict[str, str], step: int) -> list[str]:
+    """Build the extension for this server's public URL and package it where the homepage
+    offers it (<instance>/extension/ShareTube-extension-<version>.zip), as RESTART.sh does."""
+    public = (env.get("BACKEND_BASE_URL") or plan.public_url).rstrip("/")
+    built = plan.instance_dir / "extension"
+    return [
+        f"# {step}. The extension this server offers on its homepage, built for {public}",
+        "command -v npm >/dev/null || apt-get install -y nodejs npm",
+        f"cd {plan.app_dir} && {{ test -d node_modules || npm ci --no-audit --no-fund; }} && "
+        f"node extension/build.mjs --server {public} --out {built}/unpacked && "
+        f"node extension/package.mjs --dist {built}/unpacked --out {built}",
+        f"chown -R {plan.user}:{plan.group} {built}",
+    ]
 
 
 def next_step(commands: list[str]) -> int:

@@ -49,7 +49,13 @@ st_node_env() {
   local stamp="$ST_ROOT/node_modules/.st-lock.sha"
   local sum
   sum="$(sha256sum "$ST_ROOT/package-lock.json" 2>/dev/null | cut -d' ' -f1 || echo none)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+  if [ -L "$ST_ROOT/node_modules" ]; then
+    # A shared node_modules (a worktree's or a test checkout's link): never reinstall it from here,
+    # npm ci would empty it under everyone else who uses it.
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+      st_log "node_modules is shared and may be older than package-lock.json; not reinstalling it"
+    fi
+  elif [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
     st_log "installing npm packages"
     (cd "$ST_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
     echo "$sum" > "$stamp"

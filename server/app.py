@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import events  # noqa: F401  (importing it declares every socket handler)
 from server.api import admin, homepage, pairing
+from server.api.error_pages import register_error_pages
 from server.api.portals import bp as portals_bp
 from server.api.routes import bp as api_bp
 from server.auth.routes import bp as auth_bp
@@ -79,6 +80,7 @@ def create_app(config: Config | None = None) -> Flask:
     for extra in (pairing.bp, admin.bp, homepage.bp):
         app.register_blueprint(extra)
     register_error_handlers(app)
+    register_error_pages(app)  # HTML pages for browser routes; JSON stays for /api/ and /auth/
     install_security_headers(app)
     register_cli(app)
 

@@ -6,8 +6,14 @@
 // (sha256 of the DER public key, first 32 hex digits mapped 0-9a-f -> a-p).
 export const EXTENSION_ID = "nkaopmohhnloiehikndojndhgneiodhh";
 export const SIGN_IN_REDIRECT_URL = `https://${EXTENSION_ID}.chromiumapp.org/`;
-export const DEFAULT_SERVER_URL = "http://127.0.0.1:5077";
-export const DEFAULT_SERVER_ORIGINS = ["http://127.0.0.1:5077", "http://localhost:5077"];
+// The server this build was made for (extension/build.mjs --server / BACKEND_BASE_URL); the
+// manifest grants exactly these origins. Unbundled (node --test) the embedded default stands.
+/* global __SHARETUBE_DEFAULT_SERVER__, __SHARETUBE_DEFAULT_ORIGINS__ */
+export const DEFAULT_SERVER_URL =
+  typeof __SHARETUBE_DEFAULT_SERVER__ === "string" ? __SHARETUBE_DEFAULT_SERVER__ : "http://127.0.0.1:5077";
+export const DEFAULT_SERVER_ORIGINS =
+  typeof __SHARETUBE_DEFAULT_ORIGINS__ === "object" ? __SHARETUBE_DEFAULT_ORIGINS__ : ["http://127.0.0.1:5077", "http://localhost:5077"];
+export const PRESENCE_SCRIPT_ID = "sharetube-presence-chosen-server"; // registered for a server chosen in the popup
 export const PROTOCOL_VERSION = 1;
 export const TAB_PORT_NAME = "sharetube-tab";
 export const INVITE_HASH_KEY = "sharetube";
@@ -39,7 +45,23 @@ export const SEEK_LATENCY_MAX_MS = 2_000; // longer samples are stalls, not seek
 export const RATE_EPSILON = 0.001; // rates closer than this are the same rate
 export const ECHO_WINDOW_MS = 1_500; // how long an engine-caused change may echo back
 export const ECHO_SEEK_TOLERANCE_MS = 750; // a `seeked` this close to the engine's target is ours
-export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor (play() latency)
+export const SCHEDULED_START_EARLY_MS = 4; // start this much before the anchor (timer slack)
+// play() -> advancing latency, learnt per player (lib/start_latency.js): Chromium starts a held
+// video ~75 ms after play() when the hold seeked; calling play() that much early lands the
+// start on the anchor instead of ~2 s of rate nudges afterwards.
+export const START_LATENCY_INITIAL_MS = 70; // first guess after a seek (measured 55-85 ms)
+export const START_LATENCY_STILL_INITIAL_MS = 0; // ... and after a plain pause (measured -2 ms)
+export const START_LATENCY_SAMPLES = 5; // the estimate is the median of the last 5 starts
+export const START_LATENCY_MAX_MS = 250; // a longer lag is a stall (load, buffering), not latency
+export const START_LATENCY_CAP_MS = 200; // never start more than this before the anchor
+export const START_PROBE_AFTER_MS = 120; // measure the start this long after the anchor
+export const HOLD_EARLY_SLACK_MS = 30; // playing this near the anchor after an early play(): leave it
+export const START_PROBE_UNTIL_MS = 1_500; // ... and no later (other things happen by then)
+
+// --- ads (lib/ad_rules.js, lib/ad_verdict.js) ----------------------------------------------
+export const AD_HEAL_AFTER_MS = 1_500; // an "ad" while the room's video plays on is withdrawn after this
+export const AD_HEAL_POSITION_TOLERANCE_MS = 1_000; // "at the room's position" (covers a hold's drift)
+export const AD_HEAL_DURATION_TOLERANCE_MS = 1_000; // the same clip as the entry (an ad is another)
 
 // --- fullscreen (overlay/player_layer.js) -----------------------------------------------------
 export const FULLSCREEN_TOAST_MS = 6_000; // a chat line stays on the fullscreen video this long
@@ -64,6 +86,7 @@ export const BUFFER_POLICIES = ["catch_up", "wait", "ignore"];
 
 // --- reading the user's intent --------------------------------------------------------------
 export const USER_INPUT_WINDOW_MS = 1_000; // a media event this soon after input is the user's
+export const SEEK_SETTLE_MS = 150; // a drag or several key presses become one seek command
 export const COMMAND_ACK_TIMEOUT_MS = 4_000; // give up waiting for a command's ack
 export const ELEMENT_SETTLE_MS = 1_500; // ignore rate changes this soon after a new video loads
 

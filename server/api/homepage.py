@@ -3,8 +3,9 @@
 Server-rendered with Jinja (autoescaping on; room names are user-supplied), readable without
 JavaScript; one small deferred module (homepage/static/home.js) refreshes the live numbers and
 shows "Open in YouTube" or the install steps depending on whether the extension marked the page.
-Screenshots come from docs/screenshots (taken by the browser tests) and are only linked when the
-file exists, so a missing one never shows as a broken image.
+Feature cards show illustrations drawn for the homepage (homepage/static/features/*.svg); the
+screenshots in docs/screenshots (taken by the browser tests) serve only as the social preview
+image, linked only when the file exists.
 """
 from __future__ import annotations
 
@@ -69,35 +70,38 @@ class Feature:
     title: str
     text: str
     alt: str
-    shot: Shot | None
+
+    @property
+    def image(self) -> str:
+        """The card's illustration, drawn for the homepage (homepage/static/features/<key>.svg)."""
+        return f"features/{self.key}.svg"
 
 
-# Each feature card and the screenshot names that may illustrate it, best first (globs allowed).
+# Each feature card; its picture is homepage/static/features/<key>.svg (the tests' screenshots
+# only serve as the social preview image).
 FEATURES = (
-    ("sync", "In sync, on youtube.com",
-     "Everyone watches on the real YouTube page. Play, pause, seek and speed changes reach the whole "
-     "room, and the players stay within a fraction of a second of each other.",
-     "The ShareTube panel on a YouTube watch page, with the room's members, queue and chat",
-     ("overlay.png", "overlay-1280.png", "overlay*.png")),
-    ("ads", "Ad-aware rooms",
-     "When someone gets an ad, the room can wait for them, carry on, or only wait for the people in "
-     "charge: the room owner decides.",
-     "The ShareTube panel waiting for a member whose ad is still playing",
-     ("overlay-ad*.png", "overlay-waiting*.png", "overlay-midroll*.png")),
-    ("remote", "Your phone as a remote",
-     "Scan a QR code in the room panel and control playback, the queue and chat from your phone.",
-     "The ShareTube phone remote at phone size", ("remote-360.png",)),
-    ("queue", "A shared queue and chat",
-     "Anyone can add a video, paste a link in chat to queue it, drag to reorder. The next video starts "
-     "for everyone.",
-     "The room's shared queue", ("overlay-queue*.png",)),
-    ("dashboard", "A dashboard for whoever runs it",
-     "Rooms, people, load and an audit trail at a glance for the server's admins.",
-     "The ShareTube admin dashboard", ("dashboard.png",)),
-    ("own-server", "Your server, your rooms",
-     "ShareTube runs on a server that you or a friend hosts. Rooms, chat and accounts stay there; "
-     "the videos come straight from YouTube.",
-     "", ()),
+    Feature("sync", "In sync, on youtube.com",
+            "Everyone watches on the real YouTube page. Play, pause, seek and speed changes reach the whole "
+            "room, and the players stay within a fraction of a second of each other.",
+            "Two players showing the same moment of the same video, marked in sync"),
+    Feature("ads", "Ad-aware rooms",
+            "When someone gets an ad, the room can wait for them, carry on, or only wait for the people in "
+            "charge: the room owner decides.",
+            "One player shows an ad while the other waits, with a note naming who the room waits for"),
+    Feature("remote", "Your phone as a remote",
+            "Scan a QR code in the room panel and control playback, the queue and chat from your phone.",
+            "A QR code and a phone showing play, pause and seek controls"),
+    Feature("queue", "A shared queue and chat",
+            "Anyone can add a video, paste a link in chat to queue it, drag to reorder. The next video starts "
+            "for everyone.",
+            "A list of queued videos beside the chat, where a posted link joins the queue"),
+    Feature("dashboard", "A dashboard for whoever runs it",
+            "Rooms, people, load and an audit trail at a glance for the server's admins.",
+            "The admin dashboard with live numbers, a chart and the list of rooms"),
+    Feature("own-server", "Your server, your rooms",
+            "ShareTube runs on a server that you or a friend hosts. Rooms, chat and accounts stay there; "
+            "the videos come straight from YouTube.",
+            "One server with the browsers of friends connected to it"),
 )
 SOCIAL_IMAGE_CANDIDATES = ("overlay.png", "overlay-1280.png", "overlay*.png", "home-1280.png")
 
@@ -139,19 +143,6 @@ def find_shot(candidates: tuple[str, ...]) -> Shot | None:
     return None
 
 
-def features() -> list[Feature]:
-    used: set[str] = set()
-    cards = []
-    for key, title, text, alt, candidates in FEATURES:
-        shot = find_shot(candidates)
-        if shot and shot.name in used:  # one picture illustrates one card
-            shot = None
-        if shot:
-            used.add(shot.name)
-        cards.append(Feature(key, title, text, alt, shot))
-    return cards
-
-
 def social_image() -> str | None:
     shot = find_shot(SOCIAL_IMAGE_CANDIDATES)
     return url_for("homepage.screenshot", name=shot.name, _external=True) if shot else None
@@ -171,10 +162,27 @@ def live_counts() -> dict | None:
         return None
 
 
+def extension_zip() -> Path | None:
+    """The extension package this server offers: the one built for it (RESTART.sh and the deploy
+    commands write <INSTANCE_DIR>/extension/ShareTube-extension-<version>.zip), else one made by
+    `npm run package` beside the sources. The newest wins."""
+    folders = (Path(current_app.config["ST"].INSTANCE_DIR) / "extension", EXTENSION_ZIP.parent)
+    for folder in folders:
+        try:
+            found = [p for p in folder.glob("ShareTube-extension*.zip") if p.is_file()]
+        except OSError:
+            continue
+        if found:
+            return max(found, key=lambda p: p.stat().st_mtime)
+    return None
+
+
 def install_options() -> dict:
     cfg = current_app.config["ST"]
-    return {"store_url": cfg.EXTENSION_STORE_URL,
-            "zip_url": url_for("homepage.download_extension") if EXTENSION_ZIP.is_file() else None}
+    package = extension_zip()
+    return {"store_url": cfg.EXTENSION_STORE_URL, "server_url": cfg.BACKEND_BASE_URL,
+            "zip_url": url_for("homepage.download_extension") if package else None,
+            "zip_name": package.name if package else None}
 
 
 def asset_url(filename: str) -> str:
@@ -209,7 +217,7 @@ def page_headers(response: Response) -> Response:
 @bp.get("/")
 def home():
     return render_template("home/index.html", **page_context(
-        counts=live_counts(), features=features(), canonical=url_for("homepage.home", _external=True)))
+        counts=live_counts(), features=FEATURES, canonical=url_for("homepage.home", _external=True)))
 
 
 @dataclass(frozen=True)
@@ -277,14 +285,19 @@ def not_found_page(heading: str, text: str):
 
 @bp.get("/download/extension.zip")
 def download_extension():
-    if not EXTENSION_ZIP.is_file():
+    package = extension_zip()
+    if package is None:
         return not_found_page("The extension package isn't here",
-                              "This server has no packaged extension to download yet. Whoever runs it can "
-                              "build one with \"npm run package\", or set a Chrome Web Store link.")
-    response = send_from_directory(EXTENSION_ZIP.parent, EXTENSION_ZIP.name, as_attachment=True,
-                                   download_name="ShareTube-extension.zip", mimetype="application/zip",
-                                   max_age=0)
-    return response
+                              "This server has no packaged extension to download yet. If you run it, "
+                              "./RESTART.sh builds one for it; or set a Chrome Web Store link.")
+    return send_from_directory(package.parent, package.name, as_attachment=True, download_name=package.name,
+                               mimetype="application/zip", max_age=0)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(HOMEPAGE_DIR / "static", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=ASSET_MAX_AGE_SECONDS)
 
 
 @bp.get("/home-static/shots/<name>")

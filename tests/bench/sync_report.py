@@ -33,7 +33,7 @@ def scenario_rows(result: dict) -> list[list[object]]:
         if "error" in s:
             rows.append([name, "error", s["error"][:80], *[""] * 8])
             continue
-        if name == "ad":
+        if s.get("scenario", name) == "ad":
             continue
         su = s["summary"]
         st = s["steady"]
@@ -53,15 +53,21 @@ def scenario_rows(result: dict) -> list[list[object]]:
 
 
 def ad_rows(result: dict) -> list[list[object]]:
-    s = result["scenarios"].get("ad")
-    if not s or "error" in s:
-        return []
+    rows = []
+    for key, s in result["scenarios"].items():
+        if s.get("scenario", key) != "ad" or "error" in s:
+            continue
+        rows += _ad_rows_of(key, s)
+    return rows
+
+
+def _ad_rows_of(key: str, s: dict) -> list[list[object]]:
     rows = []
     for i, r in enumerate(s["ad_runs"], 1):
         paused = [p for p in r["others_paused_after_ad_start_ms"] if p is not None]
         after = r["after_resume"]["spread_ms"]
         rows.append([
-            i, _load(s), fmt(r["room_midroll_after_ad_start_ms"]),
+            f"{key} {i}", _load(s), fmt(r["room_midroll_after_ad_start_ms"]),
             fmt(max(paused)) if paused else "–",
             fmt(r["ad_end_to_anchor_ms"]), fmt(r["all_resumed_after_ad_end_ms"]),
             fmt(r["resume_starts"]["spread_ms"]), fmt(r["converge_after_ad_end_ms"]),

@@ -80,3 +80,12 @@ def test_delay_proxy_adds_its_round_trip_and_keeps_order() -> None:
     assert min(rtts) >= 79, rtts  # 2 × 40 ms
     assert got == b"abc"
     assert stats["connections"] == 1 and stats["client_to_server"]["chunks"] >= 6
+
+
+def test_sync_accuracy_takes_page_variants_by_name() -> None:
+    from tests.bench.sync_accuracy import parse_args
+
+    assert parse_args(["--variants", "default,theater,ad_second_video"]).variants == "default,theater,ad_second_video"
+    assert parse_args([]).variants == "default"
+    with pytest.raises(SystemExit):
+        parse_args(["--variants", "default,no_such_page"])

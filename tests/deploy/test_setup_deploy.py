@@ -208,6 +208,12 @@ def test_prints_the_exact_install_commands(out: Path) -> None:
         "curl -fsS http://127.0.0.1:5078/api/health",
         "curl -fsS http://127.0.0.1:5079/api/health",
         "curl -fsS http://watch.example.org/api/health",
+        "# 8. The extension this server offers on its homepage, built for http://watch.example.org",
+        "command -v npm >/dev/null || apt-get install -y nodejs npm",
+        f"cd {REPO} && {{ test -d node_modules || npm ci --no-audit --no-fund; }} && "
+        f"node extension/build.mjs --server http://watch.example.org --out {inst}/extension/unpacked && "
+        f"node extension/package.mjs --dist {inst}/extension/unpacked --out {inst}/extension",
+        f"chown -R sharetube:sharetube {inst}/extension",
     ]
 
 

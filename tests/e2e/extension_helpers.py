@@ -1,7 +1,8 @@
 """Shared pieces of the ShareTube extension's browser tests (tests/e2e/test_extension_*.py).
 
-- The built extension, copied once per run into a temporary directory (a concurrent
-  `npm run build` cannot pull files from under a running Chromium).
+- The extension built once per run for http://localhost:5077 into a temporary directory
+  (`node extension/build.mjs --server … --out …`; extension/dist is built for whatever server
+  RESTART.sh last ran, and a concurrent build cannot pull files from under a running Chromium).
 - A real ShareTube server (Gunicorn, `single` pool) on a free loopback port.
 - Chromium profiles with the extension, pointed at the imitation YouTube.
 
@@ -16,7 +17,6 @@ field is set to http://localhost:5077. The real 5077 is never touched.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,29 +50,21 @@ _built: dict[str, Path] = {}
 
 
 # --- the extension and the server ----------------------------------------------------------
-BUILD_INPUTS = ("clients", "extension/src", "extension/static", "extension/manifest.json",
-                "extension/build.mjs", "package.json")
-
-
-def _newest_mtime(paths: Sequence[Path]) -> float:
-    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
-    return max((f.stat().st_mtime for f in files), default=0.0)
+def build_extension_for(server_url: str, out_dir: Path) -> Path:
+    """`node extension/build.mjs --server URL --out DIR`: the extension as a server offers it."""
+    result = subprocess.run(["node", str(ROOT / "extension" / "build.mjs"), "--server", server_url,
+                             "--out", str(out_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"extension build failed:\n{result.stdout}\n{result.stderr}")
+    return out_dir
 
 
 def built_extension(scratch: Path) -> Path:
-    """A private copy of extension/dist, after `npm run build` when dist is older than its
-    sources (so a fresh build that another run may be using is not rewritten needlessly)."""
+    """The extension built once per run for SERVER_ADDRESS into a private directory (extension/dist
+    is built for whatever server RESTART.sh last ran, and a concurrent build cannot pull files
+    from under a running Chromium)."""
     if "dir" not in _built:
-        dist = ROOT / "extension" / "dist"
-        stamp = dist / "manifest.json"
-        if not stamp.is_file() or _newest_mtime([ROOT / p for p in BUILD_INPUTS]) > stamp.stat().st_mtime:
-            result = subprocess.run(["npm", "run", "build"], cwd=ROOT, capture_output=True,
-                                    text=True, timeout=120)
-            if result.returncode != 0:
-                raise RuntimeError(f"npm run build failed:\n{result.stdout}\n{result.stderr}")
-        target = scratch / "sharetube-extension"
-        shutil.copytree(dist, target)
-        _built["dir"] = target
+        _built["dir"] = build_extension_for(SERVER_ADDRESS, scratch / "sharetube-extension")
     return _built["dir"]
 
 
@@ -336,6 +328,14 @@ def ensure_playing_early(owner: Profile, pages: Sequence[Page], *, latest_s: flo
     state = video_state(owner.page)
     if state["t"] > latest_s or state["ended"]:
         press_on_player(owner, "Home")
+    # A seek in a playing room restarts it at a scheduled instant, the players held paused until
+    # then; a "k" during that hold would pause the room (a toggle during a scheduled start). So
+    # "k" only when the room does not play by itself.
+    try:
+        wait_in_sync(pages, playing=True, timeout_s=4)
+        return
+    except AssertionError:
+        pass
     if video_state(owner.page)["paused"]:
         press_on_player(owner, "k")
     wait_in_sync(pages, playing=True, timeout_s=10)

@@ -224,7 +224,7 @@ def test_refusals_non_admin_page_csrf_foreign_origin_and_stale_cookie(server, br
     page = browser.new_context(viewport=VIEWPORT).new_page()
     page.set_default_timeout(PUSH_WAIT_MS)
     page.goto(f"{server.base_url}/dashboard/")
-    expect(page.get_by_test_id("signin")).to_contain_text("sharetube admin-link")
+    expect(page.get_by_test_id("signin")).to_contain_text("./RESTART.sh admin-link you@example.com")
 
     mallory = requests.post(f"{server.base_url}/auth/guest", json={"name": "Mallory"}, timeout=5).json()
     page.goto(f"{server.base_url}/dashboard/#access_token={mallory['access_token']}&token_type=Bearer")

@@ -8,6 +8,7 @@ import {
   PAUSED_TOLERANCE_MS,
   SEEK_LATENCY_INITIAL_MS,
   SEEK_TIMEOUT_MS,
+  START_LATENCY_INITIAL_MS,
 } from "../../extension/src/constants.js";
 import { ClockSync } from "../../clients/core/clock_sync.js";
 import { expectedPositionMs } from "../../clients/core/room_position.js";
@@ -102,12 +103,15 @@ test("seek latency is learnt from the engine's own seeks and used for the next o
   assert.ok(Math.abs(decision.targetMs - 30_400) < 10, `${decision.targetMs}`);
 });
 
-test("a paused video in a playing room starts playing, seeking first when far off", () => {
-  const near = decideAtDrift(new SyncEngine(), -100, { paused: true });
+test("a paused video in a playing room starts playing, seeking ahead first when off (a missed hold)", () => {
+  const near = decideAtDrift(new SyncEngine(), -(PAUSED_TOLERANCE_MS - 10), { paused: true });
   assert.deepEqual([near.action, near.seekToMs], ["play", null]);
+  const ahead = SEEK_LATENCY_INITIAL_MS + START_LATENCY_INITIAL_MS; // seek, then play(), latency
+  const missed = decideAtDrift(new SyncEngine(), -260, { paused: true });
+  assert.deepEqual([missed.action, missed.seekToMs], ["play", 30_000 + ahead]);
   const far = decideAtDrift(new SyncEngine(), -9_000, { paused: true });
   assert.equal(far.action, "play");
-  assert.equal(far.seekToMs, 30_000 + SEEK_LATENCY_INITIAL_MS);
+  assert.equal(far.seekToMs, 30_000 + ahead);
 });
 
 test("a paused room pauses a playing video and re-positions it", () => {

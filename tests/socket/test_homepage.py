@@ -179,23 +179,17 @@ def test_store_link_when_configured(make_app, monkeypatch, tmp_path, no_screensh
     assert "Load unpacked" not in client.get("/").get_data(as_text=True), "store only: no developer-mode steps"
 
 
-def test_screenshots_appear_only_when_the_file_exists(client, monkeypatch, tmp_path):
+def test_screenshots_are_only_the_social_preview_and_only_when_the_file_exists(client, monkeypatch, tmp_path):
     shots = tmp_path / "screenshots"
     shots.mkdir()
     tiny_png(shots / "overlay.png", 16, 10)
-    tiny_png(shots / "remote-360.png", 9, 16)
-    tiny_png(shots / "remote-360-dark.png", 9, 16)
     tiny_png(shots / "secret.png", 4, 4)  # not a name the page uses
-    (shots / "dashboard.png").write_text("not a png")  # broken: must not be shown
+    (shots / "dashboard.png").write_text("not a png")  # broken: never linked
     monkeypatch.setattr(homepage, "SCREENSHOTS_DIR", shots)
 
     page = get_page(client, "/")
-    assert [(img["src"], img["width"], img["height"]) for img in page.images if "/shots/" in img["src"]] == [
-        ("/home-static/shots/overlay.png", "16", "10"), ("/home-static/shots/remote-360.png", "9", "16")]
-    html = client.get("/").get_data(as_text=True)
-    assert ('<source srcset="/home-static/shots/remote-360-dark.png" media="(prefers-color-scheme: dark)">'
-            in html), "dark mode gets the dark screenshot"
-    assert all(img.get("alt") is not None for img in page.images), "every image has an alt"
+    assert not [img for img in page.images if "/shots/" in img["src"]], "feature cards use their own pictures"
+    assert all(img.get("alt") for img in page.images if "/features/" in img["src"]), "every picture is described"
     assert page.meta["og:image"] == "http://localhost/home-static/shots/overlay.png"
     assert page.meta["twitter:card"] == "summary_large_image"
     resp = client.get("/home-static/shots/overlay.png")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PYTHON_SOURCES = (REPO_ROOT / "server", REPO_ROOT / "gunicorn.conf.py")
-SHELL_SOURCES = (REPO_ROOT / "RESTART.sh", REPO_ROOT / "scripts" / "bootstrap.sh")
+SHELL_SOURCES = (REPO_ROOT / "RESTART.sh", REPO_ROOT / "scripts" / "bootstrap.sh",
+                 REPO_ROOT / "scripts" / "restart_lib.sh")
 TEST_ONLY_CLASSES = {"TestConfig"}
 SHELL_READ = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?[-=])")
 

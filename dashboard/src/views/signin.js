@@ -3,7 +3,8 @@
 import { googleSignInUrl } from "../api.js";
 import { h } from "../dom.js";
 
-const CLI_HINT = "flask --app server sharetube admin-link you@example.com";
+// RESTART.sh reads the same settings (.env) as the service, so the link points at this instance.
+const CLI_HINT = "./RESTART.sh admin-link you@example.com";
 
 function card(testid, ...children) {
   return h("main", { class: "gate" }, h("section", { class: "gate-card", testid },
@@ -18,9 +19,10 @@ function googleButton(enabled) {
 
 function cliHelp() {
   return h("div", { class: "cli-help" },
-    h("p", {}, "First time, or no Google sign-in? On the server, run:"),
-    h("pre", {}, h("code", {}, CLI_HINT)),
-    h("p", { class: "muted small" }, "and open the one-time link it prints (valid 30 minutes)."));
+    h("p", {}, "First time, or no Google sign-in? In the ShareTube folder on the server, run:"),
+    h("pre", {}, h("code", { testid: "cli-hint" }, CLI_HINT)),
+    h("p", { class: "muted small" }, "and open the one-time link it prints (valid 30 minutes). "
+      + "On a server deployed with systemd, see deploy/README.md."));
 }
 
 export function signInView({ message, googleEnabled }) {

@@ -4,6 +4,7 @@
 import { MAX_NAME_CHARS } from "../constants.js";
 import { failure } from "../lib/ack_messages.js";
 import { normalizeServerUrl } from "../lib/server_url.js";
+import { followServerWithPresence } from "./presence_registration.js";
 import * as rest from "./rest.js";
 import { broadcastState, closeAllLinks, reconcileLinks } from "./rooms.js";
 import { local, readAll, session } from "./storage.js";
@@ -77,5 +78,8 @@ export async function setServerUrl(text) {
     await local.set({ serverUrl: normalized.url });
     await broadcastState();
   }
-  return { ok: true, serverUrl: normalized.url };
+  const presence = await followServerWithPresence(normalized.url).catch((error) => ({
+    registered: false, reason: String(error?.message || error),
+  }));
+  return { ok: true, serverUrl: normalized.url, presence };
 }

@@ -6,7 +6,9 @@
 import { TAB_PORT_NAME } from "../constants.js";
 import { tokenRejected } from "./auth.js";
 import { handlePopupMessage, handleTabCall } from "./commands.js";
+import { followServerWithPresence } from "./presence_registration.js";
 import { forgetTab, greetTab, reconcileLinks, setUnauthorizedHandler } from "./rooms.js";
+import { local } from "./storage.js";
 import { addPort, hasPort, removePort } from "./tab_ports.js";
 
 const ORPHAN_TAB_GRACE_MS = 15_000; // a tab whose page left YouTube (no port) leaves its room
@@ -57,7 +59,11 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 });
 
 chrome.runtime.onStartup.addListener(() => reconcileLinks());
-chrome.runtime.onInstalled.addListener(() => reconcileLinks());
+chrome.runtime.onInstalled.addListener(() => {
+  reconcileLinks();
+  // An update keeps the chosen server: its presence script is registered again for this version.
+  local.get().then(({ serverUrl }) => followServerWithPresence(serverUrl)).catch(() => {});
+});
 
 // A restarted worker rejoins every room recorded in storage right away.
 reconcileLinks();

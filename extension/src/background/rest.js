@@ -7,6 +7,12 @@ import { apiUrl } from "../lib/server_url.js";
 
 const STATUS_ERRORS = { 400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited" };
 
+/** Names the server it tried and where to change it (the popup's Server box). */
+export function unreachableMessage(serverUrl, error) {
+  return `Cannot reach the ShareTube server at ${serverUrl} (${error?.message || error}). ` +
+    "If your ShareTube server has another address, enter it in the Server box at the bottom of this popup.";
+}
+
 /** fetch → the PROTOCOL ack shape: {ok:true, ...body} or {ok:false, error, message}. */
 export async function request(serverUrl, path, { method = "GET", token = null, body } = {}) {
   const headers = { Accept: "application/json" };
@@ -22,7 +28,7 @@ export async function request(serverUrl, path, { method = "GET", token = null, b
       credentials: "omit",
     });
   } catch (error) {
-    return failure("unavailable", `Cannot reach the ShareTube server at ${serverUrl} (${error.message}).`);
+    return failure("unavailable", unreachableMessage(serverUrl, error));
   }
   const data = (await response.json().catch(() => null)) ?? {};
   if (!response.ok) {

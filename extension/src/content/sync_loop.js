@@ -1,25 +1,27 @@
 // The content script's sync loop: every SYNC_TICK_MS (and on every media event) it asks the
 // pure sync engine what the <video> should do, applies it, and reports to the room
 // (player.ready / player.ad / player.status / player.duration / player.ended). Media events the
-// engine did not cause, right after the user touched the page, become room commands.
+// engine did not cause, right after the user touched the page, become room commands
+// (lib/user_commands.js: one at a time, the last input wins, never undone on the way).
 
 import {
-  COMMAND_ACK_TIMEOUT_MS,
   ELEMENT_SETTLE_MS,
   RATE_EPSILON,
   SCHEDULED_START_EARLY_MS,
+  SEEK_SETTLE_MS,
   STATUS_REPORT_INTERVAL_MS,
   SYNC_TICK_MS,
 } from "../constants.js";
 import { refusalMessage } from "../lib/ack_messages.js";
+import { AdVerdict } from "../lib/ad_verdict.js";
 import { BufferPolicy } from "../lib/buffer_policy.js";
-import { expectedPositionMs } from "../../../clients/core/room_position.js";
+import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 import { SeekFights, clockKey } from "../lib/seek_fights.js";
 import { isChanging, leavesPositionOut, statusReport } from "../lib/status_report.js";
 import { SyncEngine } from "../lib/sync_engine.js";
+import { UserCommands } from "../lib/user_commands.js";
 
 const READY_RESEND_MS = 1_500;
-const SEEK_SETTLE_MS = 150; // a drag or several arrow presses become one seek command
 const MEDIA_KIND = { play: "play", pause: "pause", seeking: "seek", ratechange: "rate" };
 
 export class SyncLoop {
@@ -38,8 +40,12 @@ export class SyncLoop {
     this.timer = null;
     this.holdTimer = null;
     this.seekTimer = null;
-    this.pendingCommand = null; // {kind, untilMs}: the engine waits for the room's answer
+    this.commands = new UserCommands(); // the person's input on its way to the room
+    this.repaused = false; // the video is paused only to wait for the person's "play" to land
+    this.adVerdict = new AdVerdict();
+    this.adNow = false; // the verdict of the last tick (a wrong "ad" heals)
     this.engineSeeking = false;
+    this.seekedSincePlay = true; // Chromium starts a seeked video late (lib/start_latency.js)
     this.blocked = false;
     this.buffering = false;
     this.changingSince = null; // since when the player seeks/corrects (status reports)
@@ -90,15 +96,20 @@ export class SyncLoop {
     }
     this.roomRate = playback.rate || 1;
     const state = this.adapter.videoState();
+    state.adActive = this.judgeAd(playback, state);
+    state.seekedSincePlay = this.seekedSincePlay;
     this.adapter.suppressAutonav();
     this.reportAd(playback, state.adActive);
     this.reportReady(playback, state);
     const steered = this.followBufferPolicy(playback, state);
-    if (this.pendingCommand && performance.now() < this.pendingCommand.untilMs) {
-      this.reportStatus(playback, state, true);
+    const now = performance.now();
+    this.commands.poll(videoNow(state), now, state.seeking);
+    this.pump();
+    if (this.commands.busy(now)) {
+      this.reportStatus(playback, state, true); // hands off: the person's input is on its way
       return;
     }
-    this.pendingCommand = null;
+    this.repaused = false;
     if (this.skippingLocally(playback)) return this.reportStatus(playback, state, false);
     const decision = this.engine.decide({
       playback: steered,
@@ -109,6 +120,30 @@ export class SyncLoop {
     // After the decision: a report from a tick that starts a correction leaves its position out.
     this.reportStatus(playback, state, false);
     this.apply(decision, video, state);
+  }
+
+  /** The page's ad claim (lib/ad_rules.js), withdrawn when the room's video plays on. */
+  judgeAd(playback, state) {
+    const claimed = state.adActive;
+    const verdict = this.adVerdict.judge({
+      claimed,
+      nowMs: performance.now(),
+      entryKey: playback.entry_id,
+      video: state,
+      roomPositionMs: expectedPositionMs(playback, this.serverNow()),
+      roomRate: playback.rate || 1,
+      roomDurationMs: playback.duration_ms,
+    });
+    if (verdict.healed && this.adNow) {
+      console.info("[ShareTube] ad claim withdrawn: the room's video plays on", this.adapter.adReasons());
+    }
+    this.adNow = verdict.active;
+    return verdict.active;
+  }
+
+  /** An ad shows right now (the page's claim as of this instant, unless it was withdrawn). */
+  adShowsNow() {
+    return this.adNow || (this.adapter.adActive() && !this.adVerdict.claim?.healed);
   }
 
   /** Not steering any more (left the room, another video): undo a nudge left in flight. */
@@ -147,14 +182,14 @@ export class SyncLoop {
         video.currentTime = decision.targetMs / 1000;
         break;
       case "hold":
-        this.scheduleStart(video, decision.startInMs);
+        this.scheduleStart(video, decision.startInMs - (decision.earlyMs || 0));
         break;
       default:
         break;
     }
   }
 
-  /** Plays at the anchor instant: a timer re-armed on every tick, so it stays exact. */
+  /** Plays at the anchor instant (minus the player's start latency): re-armed on every tick. */
   scheduleStart(video, startInMs) {
     clearTimeout(this.holdTimer);
     this.holdTimer = setTimeout(() => {
@@ -195,7 +230,9 @@ export class SyncLoop {
     if (type === "playing" || type === "canplay") this.buffering = false;
     if (type === "loadedmetadata" || type === "durationchange") this.reportDuration();
     if (type === "ended") this.reportEnded();
-    if (type === "seeked") return this.onSeeked(video);
+    if (type === "playing") this.seekedSincePlay = false;
+    if (type === "seeked" || type === "emptied") this.seekedSincePlay = true;
+    if (type === "seeked") return this.onSeeked();
     const kind = MEDIA_KIND[type];
     if (!kind) return undefined;
     const value = kind === "seek" ? video.currentTime * 1000 : kind === "rate" ? video.playbackRate : null;
@@ -207,48 +244,48 @@ export class SyncLoop {
       return undefined;
     }
     const playback = this.roomPlayback();
-    if (!playback || video.ended || this.adapter.adActive() || !this.adapter.userIsActing()) {
+    if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing()) {
       if (kind === "seek" && playback) this.noteForeignSeek(video, playback);
       return this.tick();
     }
     return this.userAction(kind, video, playback);
   }
 
-  onSeeked(video) {
+  onSeeked() {
     if (this.engineSeeking) {
       this.engineSeeking = false;
       this.engine.noteSeeked(performance.now());
       setTimeout(() => this.tick(), 0); // next step at once (hold until the anchor, or play)
       return;
     }
-    if (this.pendingCommand?.kind !== "seek") return;
-    clearTimeout(this.seekTimer);
-    this.seekTimer = setTimeout(() => {
-      this.send("seek", { position_ms: Math.round(video.currentTime * 1000) });
-    }, SEEK_SETTLE_MS);
+    if (this.commands.settle) this.armSeekSettle();
   }
 
+  armSeekSettle() {
+    clearTimeout(this.seekTimer);
+    this.seekTimer = setTimeout(() => this.tick(), SEEK_SETTLE_MS + 10);
+  }
+
+  /** A media event the person caused: it becomes the room's next command (never undone). */
   userAction(kind, video, playback) {
+    if (kind === "rate" && this.adapter.msSinceBound() <= ELEMENT_SETTLE_MS) return this.tick();
+    if (kind === "play" && this.blocked) return this.resumeFromGesture(); // YouTube's own play button
     this.seekFights.reset();
-    const roomPlays = playback.state === "playing";
-    if (kind === "seek") {
-      this.pendingCommand = { kind, untilMs: performance.now() + COMMAND_ACK_TIMEOUT_MS };
-      return;
-    }
-    if (kind === "play" && !roomPlays) {
+    const now = performance.now();
+    const holding = this.repaused || isScheduledStart(playback, this.serverNow());
+    const view = { playing: playback.state === "playing", holding, rate: playback.rate || 1 };
+    const { keepPaused } = this.commands.input(kind, videoNow(this.adapter.videoState()), view, now);
+    clearTimeout(this.holdTimer);
+    this.engine.reset();
+    if (keepPaused && !video.paused) {
       // The room starts everyone together at a scheduled instant: wait for it.
-      this.engine.expectEcho("pause", null, performance.now() + 1_500);
+      this.engine.expectEcho("pause", null, now + 1_500);
       video.pause();
-      this.send("play", {});
-    } else if (kind === "pause" && roomPlays) {
-      this.send("pause", { position_ms: Math.round(video.currentTime * 1000) });
-    } else if (kind === "rate" && this.adapter.msSinceBound() > ELEMENT_SETTLE_MS) {
-      if (Math.abs(video.playbackRate - (playback.rate || 1)) >= RATE_EPSILON) {
-        this.send("rate", { rate: video.playbackRate });
-      }
-    } else {
-      this.tick();
+      this.repaused = true;
     }
+    if (kind === "seek") this.armSeekSettle();
+    this.pump();
+    return undefined;
   }
 
   // --- other extensions that move the video (lib/seek_fights.js) ----------------------------
@@ -281,17 +318,24 @@ export class SyncLoop {
     return steered;
   }
 
-  async send(kind, payload) {
-    this.pendingCommand = { kind, untilMs: performance.now() + COMMAND_ACK_TIMEOUT_MS };
-    const ack = await this.transport.emit(kind, payload);
-    this.pendingCommand = null;
-    this.engine.reset();
+  /** Sends the next queued command of the person's, if none is in flight. */
+  pump() {
+    const command = this.commands.take(performance.now());
+    if (command) this.send(command);
+  }
+
+  async send(command) {
+    const ack = await this.transport.emit(command.event, command.payload);
+    this.commands.answered(command, Boolean(ack.ok));
+    const idle = !this.commands.busy(performance.now());
+    if (idle) this.engine.reset();
     if (ack.ok && ack.playback) this.onPlayback(ack.playback);
     if (!ack.ok) {
       const controlMode = this.getView()?.settings?.control_mode;
       this.onNotice(refusalMessage(ack, { controlMode }));
     }
-    this.tick();
+    if (idle) this.tick();
+    else this.pump();
   }
 
   // --- reports to the room ------------------------------------------------------------------
@@ -347,9 +391,14 @@ export class SyncLoop {
 
   reportEnded() {
     const playback = this.roomPlayback();
-    if (!playback || playback.state !== "playing" || this.adapter.adActive()) return;
+    if (!playback || playback.state !== "playing" || this.adNow) return;
     if (this.reports.ended === playback.entry_id) return;
     this.reports.ended = playback.entry_id;
     this.transport.emit("player.ended", { entry_id: playback.entry_id });
   }
+}
+
+/** The video as lib/user_commands.js reads it. */
+function videoNow(state) {
+  return { positionMs: state.currentTimeMs, paused: state.paused, rate: state.playbackRate };
 }

@@ -8,13 +8,48 @@ import { adSignals, isAdActive } from "../lib/ad_rules.js";
 import { Cleanup } from "./cleanup.js";
 
 const PLAYER = "#movie_player";
-const MAIN_VIDEO = "#movie_player video.html5-main-video, #movie_player video";
+const MAIN_VIDEO_IN_PLAYER = "video.html5-main-video";
+const TITLE = "h1.ytd-watch-metadata yt-formatted-string";
 const MEDIA_EVENTS = [
   "play", "pause", "seeking", "seeked", "ratechange", "playing", "waiting", "ended",
   "loadedmetadata", "durationchange", "canplay", "emptied",
 ];
+const MEDIA_SESSION_EVENT = "sharetube:media-session";
 const INPUT_EVENTS = ["pointerdown", "pointerup", "keydown", "keyup", "click"];
 const POLL_MS = 500;
+
+const AD_SELECTORS = {
+  overlay: ".ytp-ad-player-overlay, .ytp-ad-player-overlay-layout",
+  badge: ".ytp-ad-text, .ytp-ad-simple-ad-badge, .ytp-ad-badge, .ytp-ad-preview-container",
+  skip: ".ytp-skip-ad-button, .ytp-ad-skip-button, .ytp-ad-skip-button-modern",
+  module: ".ytp-ad-module",
+};
+
+/** How `el` renders inside `player` (lib/ad_rules.js: Box): hidden ancestors and opacity count. */
+function elementBox(el, player, playerBox) {
+  const rect = el.getBoundingClientRect();
+  const style = getComputedStyle(el);
+  let display = style.display;
+  let opacity = Number(style.opacity);
+  for (let node = el.parentElement; node && node !== player; node = node.parentElement) {
+    const up = getComputedStyle(node);
+    if (up.display === "none") display = "none";
+    opacity *= Number(up.opacity);
+  }
+  const inPlayer = rect.right > playerBox.left && rect.left < playerBox.right
+    && rect.bottom > playerBox.top && rect.top < playerBox.bottom;
+  const children = [...el.children].filter((child) => {
+    const box = child.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(child).visibility !== "hidden";
+  }).length;
+  return { width: rect.width, height: rect.height, display, visibility: style.visibility, opacity, inPlayer, children };
+}
+
+/** Rendered with a box (not display:none, nor inside a hidden ancestor). */
+function isRendered(el) {
+  const rect = el.getBoundingClientRect();
+  return rect.width > 0 && rect.height > 0;
+}
 
 function textOf(selector) {
   return document.querySelector(selector)?.textContent?.trim() || "";
@@ -37,6 +72,7 @@ export class YouTubeAdapter {
     this.pointerDown = false;
     this.boundAt = 0;
     this.bindTimer = null;
+    this.staleTitle = null; // the title area's text when the page's video last changed
   }
 
   start() {
@@ -46,6 +82,8 @@ export class YouTubeAdapter {
     for (const type of INPUT_EVENTS) {
       cleanup.listen(window, type, (event) => this.noteInput(event), { capture: true, passive: true });
     }
+    // Media keys / Chrome's media controls (media_session_bridge.js, in the page's world).
+    cleanup.listen(document, MEDIA_SESSION_EVENT, () => { this.lastInputAt = performance.now(); });
     cleanup.interval(() => this.refresh(), POLL_MS); // history changes YouTube makes silently
     cleanup.observe(new MutationObserver(() => this.bindSoon()), document.documentElement, {
       childList: true,
@@ -72,15 +110,23 @@ export class YouTubeAdapter {
     return this.pointerDown || performance.now() - this.lastInputAt < USER_INPUT_WINDOW_MS;
   }
 
-  /** The video id of the watch page, or null on any other page. */
+  /**
+   * The video id of the watch page; on any other page null, unless YouTube's miniplayer keeps
+   * playing the watched video while the viewer browses (the same #movie_player, moved there).
+   */
   pageVideoId() {
-    if (location.pathname !== "/watch") return null;
-    return new URLSearchParams(location.search).get("v");
+    if (location.pathname === "/watch") return new URLSearchParams(location.search).get("v");
+    const mini = document.querySelector(`ytd-miniplayer ${PLAYER}`);
+    return mini && isRendered(mini) ? this.videoId : null;
   }
 
   refresh() {
     const videoId = this.pageVideoId();
     if (videoId !== this.videoId) {
+      // What the title area shows right now belongs to the previous video until YouTube
+      // re-renders it (it may do so late): metadata() does not take it for the new one.
+      if (this.videoId || this.staleTitle !== null) this.staleTitle = textOf(TITLE);
+      else if (videoId) this.staleTitle = ""; // a fresh page: its title area is this video's
       this.videoId = videoId;
       this.callbacks.onNavigate(videoId);
     }
@@ -96,11 +142,17 @@ export class YouTubeAdapter {
     }, 100);
   }
 
+  /**
+   * The watched <video>: inside #movie_player (also in the miniplayer; never an inline
+   * preview). The bound element is kept while it stays in the player: an ad may play in a
+   * second <video> there, in front of it. A removed element is replaced by the new one.
+   */
   findVideo() {
     if (!this.videoId) return null;
     const player = document.querySelector(PLAYER);
-    if (!player || player.closest("ytd-miniplayer, #inline-preview-player, ytd-video-preview")) return null;
-    return document.querySelector(MAIN_VIDEO);
+    if (!player || player.closest("#inline-preview-player, ytd-video-preview")) return null;
+    if (this.video && this.video.isConnected && player.contains(this.video)) return this.video;
+    return player.querySelector(MAIN_VIDEO_IN_PLAYER) || player.querySelector("video");
   }
 
   bindVideo() {
@@ -117,18 +169,18 @@ export class YouTubeAdapter {
     this.callbacks.onVideo(video);
   }
 
-  /** The plain snapshot lib/ad_rules.js decides on. */
+  /** The plain snapshot lib/ad_rules.js decides on: what shows, not what is present. */
   adSnapshot() {
     const player = document.querySelector(PLAYER);
     if (!player) return null;
+    const playerBox = player.getBoundingClientRect();
+    const boxes = (selector) => [...player.querySelectorAll(selector)].map((el) => elementBox(el, player, playerBox));
     return {
       playerClasses: [...player.classList],
-      hasAdOverlay: Boolean(player.querySelector(".ytp-ad-player-overlay, .ytp-ad-player-overlay-layout")),
-      adModuleChildren: player.querySelector(".ytp-ad-module")?.childElementCount || 0,
-      adTextPresent: Boolean(
-        player.querySelector(".ytp-ad-text, .ytp-ad-simple-ad-badge, .ytp-ad-badge, .ytp-skip-ad-button, .ytp-ad-skip-button"),
-      ),
-      videoSrcChanged: false,
+      overlay: boxes(AD_SELECTORS.overlay),
+      badge: boxes(AD_SELECTORS.badge),
+      skip: boxes(AD_SELECTORS.skip),
+      module: boxes(AD_SELECTORS.module),
     };
   }
 
@@ -140,13 +192,18 @@ export class YouTubeAdapter {
     return adSignals(this.adSnapshot());
   }
 
-  /** Title, channel and duration of the watched video (best effort; YouTube's markup moves). */
+  /**
+   * Title, channel and duration of the watched video (best effort; YouTube's markup moves and
+   * renders late). A title area still empty or still showing the previous video's title says
+   * nothing: the title is left out ("" — the server asks oEmbed).
+   */
   metadata() {
-    const title =
-      textOf("h1.ytd-watch-metadata yt-formatted-string") ||
-      textOf("#title h1") ||
-      document.title.replace(/^\(\d+\)\s*/, "").replace(/ - YouTube$/, "");
-    const channel = textOf("ytd-watch-metadata ytd-channel-name a") || textOf("#owner #channel-name a") || textOf("#channel-name");
+    let title = textOf(TITLE) || textOf("#title h1");
+    let channel = textOf("ytd-watch-metadata ytd-channel-name a") || textOf("#owner #channel-name a");
+    if (!title || title === this.staleTitle) {
+      title = "";
+      channel = "";
+    }
     const duration = this.video && !this.adActive() ? this.video.duration : NaN;
     return {
       videoId: this.videoId,
@@ -179,7 +236,8 @@ export class YouTubeAdapter {
       seeking: video.seeking,
       readyState: video.readyState,
       ended: video.ended,
-      adActive: this.adActive(),
+      durationMs: Number.isFinite(video.duration) ? video.duration * 1000 : null,
+      adActive: this.adActive(), // the page's claim; the sync loop judges it (lib/ad_verdict.js)
     };
   }
 }

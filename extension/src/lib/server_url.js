@@ -34,6 +34,11 @@ export function originPattern(serverUrl) {
   return `${url.protocol}//${url.hostname}/*`;
 }
 
+/** The match pattern of that one server (with its port) for the presence content script. */
+export function presencePattern(serverUrl) {
+  return `${new URL(serverUrl).origin}/*`;
+}
+
 /** True when the manifest already grants access (no run-time permission prompt needed). */
 export function isDefaultOrigin(serverUrl) {
   return DEFAULT_SERVER_ORIGINS.includes(new URL(serverUrl).origin);

@@ -9,7 +9,8 @@
 //   pause – call pause()
 //   seek  – set currentTime = targetMs
 //   rate  – set playbackRate = rate (a drift nudge, or back to the room's rate)
-//   hold  – stay paused at targetMs and call play() in exactly startInMs (a scheduled start)
+//   hold  – stay paused at targetMs and call play() in startInMs - earlyMs (a scheduled start;
+//           earlyMs is this player's learnt play() -> advancing latency, lib/start_latency.js)
 // At most one correction is in flight: while a seek, play or pause has not settled (or timed
 // out) the engine answers "none"; a rate nudge lasts until the drift has settled.
 
@@ -18,6 +19,7 @@ import {
   DRIFT_SEEK_MS,
   DRIFT_SETTLED_MS,
   ECHO_WINDOW_MS,
+  HOLD_EARLY_SLACK_MS,
   HOLD_TOLERANCE_MS,
   NUDGE_MAX_FRACTION,
   NUDGE_TIMEOUT_MS,
@@ -25,11 +27,16 @@ import {
   PAUSED_TOLERANCE_MS,
   PLAY_PAUSE_TIMEOUT_MS,
   RATE_EPSILON,
+  SCHEDULED_START_EARLY_MS,
   SEEK_TIMEOUT_MS,
+  START_LATENCY_STILL_INITIAL_MS,
+  START_PROBE_AFTER_MS,
+  START_PROBE_UNTIL_MS,
 } from "../constants.js";
 import { EchoGuard } from "./echo_guard.js";
 import { expectedPositionMs, isScheduledStart } from "../../../clients/core/room_position.js";
 import { SeekLatency } from "./seek_latency.js";
+import { StartLatency } from "./start_latency.js";
 
 function decision(action, fields) {
   return { action, targetMs: null, rate: null, reason: "", ...fields };
@@ -45,16 +52,27 @@ export function nudgeRate(driftMs, roomRate) {
 }
 
 export class SyncEngine {
-  constructor({ seekLatency = new SeekLatency(), echoes = new EchoGuard() } = {}) {
+  constructor({
+    seekLatency = new SeekLatency(),
+    startLatency = new StartLatency(),
+    stillStartLatency = new StartLatency({ initialMs: START_LATENCY_STILL_INITIAL_MS }),
+    echoes = new EchoGuard(),
+  } = {}) {
     this.seekLatency = seekLatency;
+    // Chromium starts a video that seeked since it last played ~75 ms after play(), one that
+    // was only paused at once: two latencies, learnt apart (video.seekedSincePlay says which).
+    this.startLatency = startLatency;
+    this.stillStartLatency = stillStartLatency;
     this.echoes = echoes;
     this.inFlight = null; // {kind: seek|play|pause|rate, sinceMs, targetMs, rate, sign}
+    this.startProbe = null; // {anchorMs, earlyMs, latency}: a scheduled start to measure once it ran
   }
 
   /**
    * @param {{playback: object, serverNowMs: number, localNowMs: number,
    *          video: {currentTimeMs: number, paused: boolean, playbackRate: number,
-   *                  seeking: boolean, ended?: boolean, adActive?: boolean}}} input
+   *                  seeking: boolean, ended?: boolean, adActive?: boolean,
+   *                  seekedSincePlay?: boolean}}} input
    */
   decide({ playback, serverNowMs, localNowMs, video }) {
     if (!playback || !video) return decision("none", { reason: "no room or no video" });
@@ -97,6 +115,7 @@ export class SyncEngine {
   /** Forget any correction in flight (a new video element, a new entry, a user command). */
   reset() {
     this.inFlight = null;
+    this.startProbe = null;
   }
 
   expectEcho(kind, value, untilMs) {
@@ -170,7 +189,15 @@ export class SyncEngine {
     const roomRate = playback.rate || 1;
     const targetMs = playback.position_ms ?? 0;
     const startInMs = playback.anchor_ms - serverNowMs;
+    const latency = video.seekedSincePlay === false ? this.stillStartLatency : this.startLatency;
+    const earlyMs = Math.round(latency.estimateMs);
     if (this.inFlight?.kind === "rate") this.inFlight = null;
+    const startedEarly =
+      !video.paused &&
+      this.startProbe?.anchorMs === playback.anchor_ms &&
+      startInMs <= this.startProbe.earlyMs + SCHEDULED_START_EARLY_MS + HOLD_EARLY_SLACK_MS &&
+      Math.abs(video.currentTimeMs - targetMs) <= PAUSED_TOLERANCE_MS;
+    if (startedEarly) return decision("none", { targetMs, reason: "started early for the anchor" });
     if (!video.paused) {
       return this.start("pause", now, { targetMs, rate: roomRate, reason: "scheduled start: hold" });
     }
@@ -183,7 +210,22 @@ export class SyncEngine {
         reason: "scheduled start: position",
       });
     }
-    return decision("hold", { targetMs, rate: roomRate, startInMs, reason: "scheduled start" });
+    this.startProbe = { anchorMs: playback.anchor_ms, earlyMs, latency };
+    return decision("hold", { targetMs, rate: roomRate, startInMs, earlyMs, reason: "scheduled start" });
+  }
+
+  /** Shortly after a scheduled start the engine held for: how late did this player start? */
+  measureStart(playback, serverNowMs, video, driftMs) {
+    const probe = this.startProbe;
+    if (!probe) return;
+    const since = serverNowMs - probe.anchorMs;
+    if (probe.anchorMs !== playback.anchor_ms || since > START_PROBE_UNTIL_MS) {
+      this.startProbe = null;
+      return;
+    }
+    if (since < START_PROBE_AFTER_MS || video.paused || video.seeking) return;
+    this.startProbe = null;
+    probe.latency.observe(-driftMs / (playback.rate || 1), probe.earlyMs);
   }
 
   /** Room plays: follow the clock, nudging the rate for small drift, seeking for large. */
@@ -193,8 +235,13 @@ export class SyncEngine {
     const driftMs = video.currentTimeMs - expected;
     const absDrift = Math.abs(driftMs);
     const aimMs = expected + this.seekLatency.estimateMs * roomRate;
+    this.measureStart(playback, serverNowMs, video, driftMs);
     if (video.paused) {
-      const seekToMs = absDrift > DRIFT_SEEK_MS ? aimMs : null;
+      // A start that missed its hold (or a player that stood still): rather than start late
+      // and nudge for seconds, seek to where the room will be once this player advances
+      // (its seek latency plus its start latency) and start from there.
+      const aheadMs = (this.seekLatency.estimateMs + this.startLatency.estimateMs) * roomRate;
+      const seekToMs = absDrift > PAUSED_TOLERANCE_MS ? expected + aheadMs : null;
       const fields = { targetMs: expected, seekToMs, rate: roomRate, reason: "room playing" };
       if (seekToMs === null) return this.start("play", now, fields);
       // The seek is what may take long; it settles (and teaches its latency) on `seeked`.

@@ -18,9 +18,15 @@ function showStatus(text) {
   $("status").textContent = text || "";
 }
 
+/** A refusal; when the server cannot be reached, the Server box opens to change the address. */
+function showRefusal(answer) {
+  showStatus(refusalMessage(answer));
+  if (answer?.error === "unavailable") $("server-box").open = true;
+}
+
 async function refresh() {
   const answer = await ask("popupState");
-  if (!answer?.ok) return showStatus(refusalMessage(answer));
+  if (!answer?.ok) return showRefusal(answer);
   const { state } = answer;
   $("signed-out").hidden = state.signedIn;
   $("signed-in").hidden = !state.signedIn;
@@ -45,7 +51,7 @@ async function run(method, args, onSuccess) {
   showStatus("");
   const answer = await ask(method, args);
   if (!answer?.ok) {
-    showStatus(refusalMessage(answer));
+    showRefusal(answer);
     return;
   }
   await onSuccess?.(answer);

@@ -3,6 +3,7 @@
 
 import { formatTime } from "../../../clients/core/format.js";
 import { expectedPositionMs } from "../../../clients/core/room_position.js";
+import { idleReason } from "../lib/idle_reason.js";
 import { positionFromPointer, seekTarget } from "../lib/seek_bar.js";
 import { entryTitle, h, icon, iconButton, thumbnail } from "./dom.js";
 
@@ -53,11 +54,13 @@ export function createNowPlaying({ state, clock, actions }) {
   const controlNote = h("p", {
     class: "note", hidden: true, testid: "control-note",
   });
+  const idleNote = h("p", { class: "note", hidden: true, id: "idle-note", testid: "idle-note" });
 
   const section = h("section", { class: "view view-now", id: "view-now", role: "tabpanel", "aria-labelledby": "tab-now" },
     banner, card,
     h("div", { class: "controls" },
       controlNote,
+      idleNote,
       progress,
       h("div", { class: "transport" }, back, playPause, fwd),
       h("div", { class: "secondary" }, restart, skip, rateBox)));
@@ -182,6 +185,16 @@ export function createNowPlaying({ state, clock, actions }) {
     controlNote.textContent = control.allowed ? "" : `${control.reason}.`;
     for (const b of [back, fwd, restart]) b.disabled = !hasEntry;
     skip.disabled = !hasEntry;
+    const reason = idleReason(state);
+    idleNote.hidden = !reason;
+    idleNote.textContent = reason || "";
+    playPause.disabled = Boolean(reason);
+    rate.disabled = Boolean(reason);
+    for (const control of [playPause, rate, bar]) {
+      if (reason) control.setAttribute("aria-describedby", "idle-note");
+      else control.removeAttribute("aria-describedby");
+    }
+    bar.setAttribute("aria-disabled", String(!hasEntry));
     rate.value = String(pb?.rate ?? 1);
     if (!RATES.includes(Number(rate.value))) rate.value = "1";
 

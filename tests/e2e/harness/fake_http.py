@@ -152,6 +152,9 @@ class FakeYouTubeHandler(BaseHTTPRequestHandler):
                 status = HTTPStatus.PARTIAL_CONTENT
             first, last = wanted
         self.fake.record_media_request(MediaRequest(self.path, range_header, int(status)))
+        slow_ms = self.fake.variant.slow_start_ms
+        if slow_ms and first == 0 and not name.startswith("clip/"):
+            time.sleep(slow_ms / 1000)  # the "slow start" page variant: buffering before canplay
         self.send_response(status)
         self.send_header("Content-Type", "video/webm")
         self.send_header("Accept-Ranges", "bytes")

@@ -31,7 +31,8 @@ def video_json(video: FakeVideo, duration_s: float) -> dict[str, Any]:
 
 
 def page_json(
-    current: dict[str, Any], related: list[dict[str, Any]], *, autoplay: bool, autonav: bool
+    current: dict[str, Any], related: list[dict[str, Any]], *, autoplay: bool, autonav: bool,
+    variant: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         **current,
@@ -41,6 +42,7 @@ def page_json(
         "autonav": autonav,
         "adSrc": "/media/clip/ad.webm",
         "previewSrc": "/media/clip/short.webm",
+        "variant": variant or {},  # page_variants.PageVariant flags
     }
 
 
@@ -72,6 +74,7 @@ def render_watch_page(data: dict[str, Any]) -> str:
 <meta charset="utf-8"><title>{title} - YouTube</title>
 <link rel="stylesheet" href="/static/fake_youtube.css">
 <script id="fake-yt-data" type="application/json">{data_json}</script>
+<script src="/static/fake_youtube_ads.js" defer></script>
 <script src="/static/fake_youtube.js" defer></script>
 </head><body dir="ltr">
 <ytd-app>
@@ -92,6 +95,7 @@ def render_watch_page(data: dict[str, Any]) -> str:
  <div id="content">
   <ytd-page-manager id="page-manager">
    <ytd-watch-flexy class="style-scope ytd-page-manager" video-id="{vid}" role="main">
+    <div id="player-full-bleed-container"></div>
     <div id="columns">
      <div id="primary"><div id="primary-inner">
       <div id="player"><div id="player-container-outer"><div id="player-container">
@@ -159,7 +163,8 @@ def render_watch_page(data: dict[str, Any]) -> str:
    </ytd-watch-flexy>
   </ytd-page-manager>
  </div>
- <ytd-miniplayer hidden></ytd-miniplayer>
+ <ytd-browse id="browse" role="main" hidden><div id="items"></div></ytd-browse>
+ <ytd-miniplayer hidden><div id="miniplayer-container"></div></ytd-miniplayer>
 </ytd-app>
 </body></html>
 """

@@ -27,6 +27,7 @@ from typing import Any
 from . import fake_watch_page as page
 from .fake_catalog import Catalog, FakeVideo, is_video_id
 from .fake_http import FakeYouTubeHandler, MediaRequest
+from .page_variants import DEFAULT, PageVariant
 from .tls import Certificate, make_certificate
 from .videos import Clip
 
@@ -71,6 +72,7 @@ class FakeYouTube:
         self.catalog = Catalog()
         self.autoplay = True  # the page calls video.play() on load, like YouTube
         self.autonav = True  # the autoplay-next toggle starts on, like YouTube
+        self.variant: PageVariant = DEFAULT  # page_variants.py: which real behaviours the page has
         self._media_log: deque[MediaRequest] = deque(maxlen=500)
         self._media_log_lock = threading.Lock()
         self._own_dir = work_dir is None
@@ -167,6 +169,7 @@ class FakeYouTube:
         self.catalog.clear()
         self.autoplay = True
         self.autonav = True
+        self.variant = DEFAULT
         self.throttles.clear()
         with self._media_log_lock:
             self._media_log.clear()
@@ -194,8 +197,8 @@ class FakeYouTube:
     def page_data(self, video_id: str) -> dict[str, Any]:
         related = [page.video_json(v, self.clips[v.clip].duration_s)
                    for v in self.catalog.related_for(video_id)]
-        return page.page_json(self.video_json(video_id), related,
-                              autoplay=self.autoplay, autonav=self.autonav)
+        return page.page_json(self.video_json(video_id), related, autoplay=self.autoplay,
+                              autonav=self.autonav, variant=self.variant.page_flags())
 
     def oembed(self, video_id: str) -> dict[str, Any]:
         video = self.catalog.get(video_id)

@@ -1,21 +1,29 @@
 // The imitation YouTube watch page's own script (page world, like YouTube's).
 // SPA navigation with yt-navigate-start / yt-navigate-finish, keyboard shortcuts, the control
-// bar, autonav at the end of a video, and midroll ads that tests start with
-// window.__fakeYT.startAd(ms). Nothing here belongs to ShareTube.
+// bar and the player API on #movie_player, autonav at the end of a video, theater mode, the
+// miniplayer, MediaSession handlers, and midroll ads that tests start with
+// window.__fakeYT.startAd(ms). The page's VARIANT flags (harness/page_variants.py) switch on
+// real youtube.com behaviours. Nothing here belongs to ShareTube.
 (() => {
   "use strict";
   const $ = (selector, root = document) => root.querySelector(selector);
   const player = $("#movie_player");
-  const video = $("#movie_player video.html5-main-video");
+  const container = $("#movie_player .html5-video-container");
+  let video = $("#movie_player video.html5-main-video");
   const previewVideo = $("ytd-video-preview video");
   const autonavToggle = $(".ytp-autonav-toggle-button");
   const countdown = $(".ytp-autonav-endscreen-countdown-overlay");
   const state = {
     data: JSON.parse($("#fake-yt-data").textContent),
-    ad: null, // {resumeAt, wasPlaying, timer} while an ad plays
+    ad: null, // {resumeAt, wasPlaying, timer, adVideo} while an ad plays
     autonavTimer: null,
+    metadataTimer: null,
     navigations: 0,
   };
+  const V = state.data.variant || {};
+  const API_DELAY_MS = 40; // the player API's effect lands this late (player_api_controls)
+  const SPEEDS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+  const AUTONAV_MS = V.autonav_countdown ? 2000 : 1000;
 
   const clock = (s) => {
     const t = Math.max(0, Math.floor(s || 0));
@@ -42,9 +50,8 @@
     $(".ytp-time-duration").textContent = clock(duration);
   }
 
-  function render(data) {
+  function renderMetadata(data) {
     document.title = `${data.title} - YouTube`;
-    $("ytd-watch-flexy").setAttribute("video-id", data.videoId);
     $("h1.ytd-watch-metadata yt-formatted-string").textContent = data.title;
     const channel = $("ytd-channel-name #text a");
     channel.textContent = data.channel;
@@ -68,6 +75,43 @@
     }));
   }
 
+  /** late_metadata_ms: the title area keeps what it showed (or nothing) for a while. */
+  function render(data, { fresh = false } = {}) {
+    $("ytd-watch-flexy").setAttribute("video-id", data.videoId);
+    clearTimeout(state.metadataTimer);
+    if (!V.late_metadata_ms) return renderMetadata(data);
+    if (fresh) {
+      document.title = "YouTube";
+      $("h1.ytd-watch-metadata yt-formatted-string").textContent = "";
+      $("ytd-channel-name #text a").textContent = "";
+    }
+    state.metadataTimer = setTimeout(() => renderMetadata(data), V.late_metadata_ms);
+    return undefined;
+  }
+
+  // --- the <video> element ---------------------------------------------------------------
+  function bindVideo(el) {
+    for (const name of ["play", "pause", "playing", "ended", "emptied", "loadedmetadata"]) {
+      el.addEventListener(name, () => el === video && showMode());
+    }
+    for (const name of ["timeupdate", "durationchange", "seeked"]) {
+      el.addEventListener(name, () => el === video && showProgress());
+    }
+    el.addEventListener("ended", () => el === video && onEnded());
+    el.addEventListener("click", () => togglePlay());
+  }
+
+  /** replace_video_on_navigation: the player gets a new <video>, the old one is removed. */
+  function replaceVideo() {
+    const fresh = document.createElement("video");
+    fresh.className = video.className;
+    fresh.setAttribute("playsinline", "");
+    fresh.tabIndex = -1;
+    video.replaceWith(fresh);
+    video = fresh;
+    bindVideo(fresh);
+  }
+
   function tryPlay() {
     return video.play().catch(() => showMode()); // the autoplay policy may refuse
   }
@@ -76,7 +120,8 @@
     video.loop = false;
     video.src = data.src;
     if (startAt > 0) {
-      video.addEventListener("loadedmetadata", () => { video.currentTime = startAt; }, { once: true });
+      const target = video;
+      target.addEventListener("loadedmetadata", () => { target.currentTime = startAt; }, { once: true });
     }
     if (autoplay) tryPlay();
     showMode();
@@ -94,56 +139,61 @@
     const response = await fetch(`/api/video?v=${encodeURIComponent(videoId)}`);
     const data = await response.json();
     if (push) history.pushState({ videoId }, "", url);
-    state.data = data;
+    state.data = { ...data, variant: V };
+    showWatch();
     render(data);
+    if (V.replace_video_on_navigation) replaceVideo();
     loadMain(data, { autoplay: true });
     state.navigations += 1;
     fire("yt-page-data-updated", { pageType: "watch" });
     fire("yt-navigate-finish", { pageType: "watch", url, endpoint: { watchEndpoint: { videoId } } });
   }
 
-  function seekTo(seconds) {
+  // --- the player API (#movie_player), which YouTube's own controls use --------------------
+  function later(fn) {
+    if (V.player_api_controls) setTimeout(fn, API_DELAY_MS); else fn();
+  }
+
+  function seekNow(seconds) {
     if (state.ad) return; // no seeking inside an ad, as on YouTube
     const end = Number.isFinite(video.duration) ? video.duration : seconds;
     video.currentTime = Math.min(Math.max(0, seconds), end);
   }
 
+  Object.assign(player, {
+    playVideo: () => later(() => tryPlay()),
+    pauseVideo: () => later(() => video.pause()),
+    seekTo: (seconds) => later(() => seekNow(seconds)),
+    setPlaybackRate: (rate) => later(() => { video.playbackRate = rate; }),
+    getPlaybackRate: () => video.playbackRate,
+    getCurrentTime: () => video.currentTime,
+    getDuration: () => video.duration,
+    getPlayerState: () => {
+      if (state.ad) return 1;
+      if (video.ended) return 0;
+      if (video.paused) return 2;
+      return video.readyState < 3 ? 3 : 1;
+    },
+    getVideoData: () => ({ video_id: state.data.videoId, title: state.data.title }),
+  });
+
+  const seekTo = (seconds) => player.seekTo(seconds);
+
   function togglePlay() {
-    if (video.paused) tryPlay(); else video.pause();
+    if (video.paused) player.playVideo(); else player.pauseVideo();
   }
 
-  // --- ads (midrolls) ----------------------------------------------------------------------
-  function startAd(ms) {
-    if (state.ad) return;
-    cancelAutonav();
-    const durationMs = Number.isFinite(ms) ? ms : 5000;
-    state.ad = { resumeAt: video.currentTime, wasPlaying: !video.paused, timer: null };
-    player.classList.add("ad-showing", "ad-interrupting");
-    const module = document.createElement("div");
-    module.className = "video-ads ytp-ad-module";
-    const overlay = document.createElement("div");
-    overlay.className = "ytp-ad-player-overlay";
-    overlay.innerHTML = '<span class="ytp-ad-text">Ad</span>'
-      + '<button class="ytp-skip-ad-button ytp-ad-skip-button-modern">Skip</button>';
-    overlay.querySelector("button").addEventListener("click", () => endAd());
-    player.append(module, overlay);
-    video.loop = true; // an ad shorter than `ms` keeps playing until the ad ends
-    video.src = state.data.adSrc;
-    tryPlay();
-    state.ad.timer = setTimeout(() => endAd(), durationMs);
-    showMode();
+  function stepSpeed(step) {
+    const index = SPEEDS.indexOf(video.playbackRate);
+    const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (index < 0 ? 3 : index) + step))];
+    player.setPlaybackRate(next);
   }
 
-  function endAd({ resume = true } = {}) {
-    const ad = state.ad;
-    if (!ad) return;
-    clearTimeout(ad.timer);
-    state.ad = null;
-    player.classList.remove("ad-showing", "ad-interrupting");
-    player.querySelectorAll(":scope > .ytp-ad-module, :scope > .ytp-ad-player-overlay")
-      .forEach((el) => el.remove());
-    if (resume) loadMain(state.data, { autoplay: ad.wasPlaying, startAt: ad.resumeAt });
-  }
+  // --- ads (midrolls): fake_youtube_ads.js ---------------------------------------------------
+  const { startAd, endAd, leaveAdMarkup } = window.__fakeYTAds({
+    player, container, state, V, video: () => video, tryPlay, loadMain, showMode,
+    cancelAutonav: () => cancelAutonav(),
+  });
 
   // --- autonav -------------------------------------------------------------------------------
   const autonavOn = () => autonavToggle.getAttribute("aria-checked") === "true";
@@ -166,7 +216,53 @@
     const next = state.data.upNext;
     $(".ytp-autonav-endscreen-upnext-title", countdown).textContent = next.title;
     countdown.hidden = false;
-    state.autonavTimer = setTimeout(() => navigate(next.videoId), 1000);
+    state.autonavTimer = setTimeout(() => navigate(next.videoId), AUTONAV_MS);
+  }
+
+  // --- layouts: theater, the miniplayer ------------------------------------------------------
+  const inMiniplayer = () => $("ytd-miniplayer").contains(player);
+
+  function playerHome() {
+    return $("ytd-watch-flexy").hasAttribute("theater") ? $("#player-full-bleed-container") : $("#player-container");
+  }
+
+  function setTheater(on) {
+    $("ytd-watch-flexy").toggleAttribute("theater", on);
+    if (!inMiniplayer()) playerHome().append(player); // the <video> moves with it, playing
+  }
+
+  function showWatch() {
+    $("#browse").hidden = true;
+    $("ytd-watch-flexy").hidden = false;
+    if (inMiniplayer()) {
+      playerHome().append(player);
+      $("ytd-miniplayer").hidden = true;
+    }
+  }
+
+  /** The viewer opens the home page inside the SPA: the miniplayer keeps playing (variant). */
+  function browseAway({ push = true } = {}) {
+    cancelAutonav();
+    fire("yt-navigate-start", { url: "/", pageType: "browse" });
+    if (push) history.pushState({}, "", "/");
+    $("ytd-watch-flexy").hidden = true;
+    $("#browse").hidden = false;
+    if (V.miniplayer) {
+      $("#miniplayer-container").append(player);
+      $("ytd-miniplayer").hidden = false;
+    } else {
+      video.pause(); // without the miniplayer the watch page's video stops
+    }
+    fire("yt-navigate-finish", { pageType: "browse", url: "/" });
+  }
+
+  /** Back to the watch page of the video the (mini)player holds. */
+  function backToWatch({ push = true } = {}) {
+    const url = `/watch?v=${encodeURIComponent(state.data.videoId)}`;
+    fire("yt-navigate-start", { url, pageType: "watch" });
+    if (push) history.pushState({ videoId: state.data.videoId }, "", url);
+    showWatch();
+    fire("yt-navigate-finish", { pageType: "watch", url, endpoint: { watchEndpoint: { videoId: state.data.videoId } } });
   }
 
   // --- input ---------------------------------------------------------------------------------
@@ -189,6 +285,8 @@
     else if (key === "m") video.muted = !video.muted;
     else if (key === "f") toggleFullscreen();
     else if (key === "t") toggleTheater();
+    else if (key === "<") stepSpeed(-1);
+    else if (key === ">") stepSpeed(1);
     else if (key === "Home") seekTo(0);
     else if (key === "End") seekTo(duration);
     else if (/^[0-9]$/.test(key)) seekTo((duration * Number(key)) / 10);
@@ -203,7 +301,7 @@
   }
 
   function toggleTheater() {
-    $("ytd-watch-flexy").toggleAttribute("theater");
+    setTheater(!$("ytd-watch-flexy").hasAttribute("theater")); // the player moves, playing
   }
 
   function onClick(event) {
@@ -219,36 +317,52 @@
   $(".ytp-play-button").addEventListener("click", togglePlay);
   $(".ytp-fullscreen-button").addEventListener("click", toggleFullscreen);
   $(".ytp-size-button").addEventListener("click", toggleTheater);
-  video.addEventListener("click", togglePlay);
-  $(".ytp-progress-bar").addEventListener("click", (event) => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    if (Number.isFinite(video.duration)) seekTo(((event.clientX - rect.left) / rect.width) * video.duration);
+  // Clicking or dragging (scrubbing) the progress bar seeks, repeatedly while the button is down.
+  const bar = $(".ytp-progress-bar");
+  const seekToPointer = (event) => {
+    const rect = bar.getBoundingClientRect();
+    const fraction = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
+    if (Number.isFinite(video.duration)) seekTo(fraction * video.duration);
+  };
+  bar.addEventListener("pointerdown", (event) => {
+    bar.setPointerCapture(event.pointerId);
+    seekToPointer(event);
   });
+  bar.addEventListener("pointermove", (event) => { if (event.buttons & 1) seekToPointer(event); });
   autonavToggle.closest("button").addEventListener("click", () => setAutonav(!autonavOn()));
   $(".ytp-autonav-endscreen-upnext-cancel-button").addEventListener("click", cancelAutonav);
   $(".ytp-next-button").addEventListener("click", () => state.data.upNext && navigate(state.data.upNext.videoId));
-  for (const name of ["play", "pause", "playing", "ended", "emptied", "loadedmetadata"]) {
-    video.addEventListener(name, showMode);
-  }
-  for (const name of ["timeupdate", "durationchange", "seeked"]) video.addEventListener(name, showProgress);
-  video.addEventListener("ended", onEnded);
+  bindVideo(video);
   document.addEventListener("keydown", onKeydown);
   document.addEventListener("click", onClick);
   window.addEventListener("popstate", () => {
-    const videoId = new URL(location.href).searchParams.get("v");
-    if (videoId && videoId !== state.data.videoId) navigate(videoId, { push: false });
+    const url = new URL(location.href);
+    if (url.pathname === "/") return browseAway({ push: false });
+    const videoId = url.searchParams.get("v");
+    if (videoId && videoId !== state.data.videoId) return navigate(videoId, { push: false });
+    if (videoId) backToWatch({ push: false });
+    return undefined;
   });
+  if ("mediaSession" in navigator) { // media keys, like YouTube
+    navigator.mediaSession.setActionHandler("play", () => player.playVideo());
+    navigator.mediaSession.setActionHandler("pause", () => player.pauseVideo());
+  }
+  if (V.autonav_countdown) autonavToggle.closest("button").remove(); // the toggle is in a menu
+  if (V.hidden_ad_leftovers) leaveAdMarkup();
+  if (V.theater) setTheater(true);
 
   window.__fakeYT = {
-    startAd, endAd, navigate, setAutonav, cancelAutonav, seekTo,
+    startAd, endAd, navigate, setAutonav, cancelAutonav, seekTo, browseAway, backToWatch, setTheater,
     isAdShowing: () => Boolean(state.ad),
     get videoId() { return state.data.videoId; },
     get navigations() { return state.navigations; },
     get autonav() { return autonavOn(); },
+    get variant() { return V; },
     setPreviewPlaying(on) { if (on) previewVideo.play().catch(() => {}); else previewVideo.pause(); },
   };
 
   const startAt = Number.parseInt(new URL(location.href).searchParams.get("t") || "0", 10);
+  render(state.data, { fresh: true });
   loadMain(state.data, { autoplay: state.data.autoplay, startAt });
   previewVideo.play().catch(() => {}); // muted, so the autoplay policy allows it
   fire("yt-navigate-finish", {

@@ -57,14 +57,16 @@ test("a build for another server grants that server, and only it, and marks its 
   assert.deepEqual(built.host_permissions, [
     "https://www.youtube.com/*", "http://127.0.0.1:5211/*", "http://localhost:5211/*",
   ]);
-  assert.deepEqual(built.content_scripts[1].matches, ["http://127.0.0.1:5211/*", "http://localhost:5211/*"]);
-  assert.deepEqual(built.content_scripts[0].matches, ["https://www.youtube.com/*"], "the overlay stays on YouTube");
+  const script = (m, name) => m.content_scripts.find((s) => s.js.includes(name));
+  assert.deepEqual(script(built, "presence.js").matches, ["http://127.0.0.1:5211/*", "http://localhost:5211/*"]);
+  assert.deepEqual(script(built, "content.js").matches, ["https://www.youtube.com/*"], "the overlay stays on YouTube");
+  assert.deepEqual(script(built, "media_session_bridge.js").matches, ["https://www.youtube.com/*"]);
   assert.ok(!JSON.stringify(built).includes(":5077"), "nothing of the embedded default is left");
   assert.deepEqual(manifest.host_permissions.length, 3, "the template itself is not changed");
 
   const deployed = manifestFor(manifest, "1.2.3", serverOrigins("https://watch.example.org").origins);
   assert.deepEqual(deployed.host_permissions, ["https://www.youtube.com/*", "https://watch.example.org/*"]);
-  assert.deepEqual(deployed.content_scripts[1].matches, ["https://watch.example.org/*"]);
+  assert.deepEqual(script(deployed, "presence.js").matches, ["https://watch.example.org/*"]);
 });
 
 test("the build refuses a server that is not an http(s) origin", () => {

@@ -39,6 +39,7 @@ from server.domain.queue_chat_limits import (
     METADATA_TIMEOUT_S,
 )
 from server.domain.youtube_urls import canonical_watch_url, is_video_id, is_youtube_thumbnail
+from server.services.bounded_fetch import FETCH_ERRORS, BodyRefused, read_body
 
 log = logging.getLogger(__name__)
 
@@ -255,12 +256,12 @@ class MetadataFetcher:
             with self._session.get(
                 url, params=params, timeout=(remaining, remaining), stream=True
             ) as response:
-                body = _read_body(response, deadline)
+                body = read_body(response, deadline, METADATA_MAX_RESPONSE_BYTES)
                 status = response.status_code
         except requests.Timeout:
             log.warning("metadata video=%s source=%s timed out", video_id, source)
             return None, None
-        except _FETCH_ERRORS as error:
+        except FETCH_ERRORS as error:
             log.warning(
                 "metadata video=%s source=%s failed: %s", video_id, source, _describe(error)
             )
@@ -275,32 +276,10 @@ class MetadataFetcher:
             return status, None
 
 
-class _BodyRefused(Exception):
-    """The answer was too large or still arriving at the deadline."""
-
-
-_FETCH_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, _BodyRefused)
-
-
-def _read_body(response: requests.Response, deadline: float) -> bytes:
-    """The body, read in pieces as they arrive (``read1``) so the deadline is checked between
-    them: a server trickling bytes cannot hold the fetch past it by much."""
-    raw = response.raw
-    read_some = getattr(raw, "read1", None) or raw.read
-    body = bytearray()
-    while True:
-        if time.monotonic() > deadline:
-            raise _BodyRefused("answer still arriving at the deadline")
-        chunk = read_some(16_384, decode_content=True)
-        if not chunk:
-            return bytes(body)
-        body += chunk
-        if len(body) > METADATA_MAX_RESPONSE_BYTES:
-            raise _BodyRefused("answer too large")
 
 
 def _describe(error: Exception) -> str:
-    if isinstance(error, _BodyRefused):
+    if isinstance(error, BodyRefused):
         return str(error)
     if isinstance(error, (TimeoutError, urllib3.exceptions.TimeoutError)):
         return "timed out while reading"

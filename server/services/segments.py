@@ -19,7 +19,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import requests
-import urllib3
 
 from server.domain.constants import (
     SEGMENTS_CACHE_SIZE,
@@ -30,18 +29,12 @@ from server.domain.constants import (
 )
 from server.domain.segments import Segment, hash_prefix, segments_from_answer
 from server.domain.youtube_urls import is_video_id
+from server.services.bounded_fetch import FETCH_ERRORS, read_body
 
 log = logging.getLogger("sharetube.segments")
 
 DEFAULT_SPONSORBLOCK_API_URL = "https://sponsor.ajay.app"
 Key = tuple[str, tuple[str, ...]]
-
-
-class _BodyRefused(Exception):
-    """The answer was too large or still arriving at the deadline."""
-
-
-_FETCH_ERRORS = (requests.RequestException, urllib3.exceptions.HTTPError, OSError, _BodyRefused)
 
 
 class SegmentFetcher:
@@ -93,11 +86,11 @@ class SegmentFetcher:
             with self._session.get(url, params=params, timeout=(self.timeout_s, self.timeout_s),
                                    stream=True) as response:
                 status = response.status_code
-                body = _read_body(response, deadline) if status == 200 else b""
+                body = read_body(response, deadline, SEGMENTS_MAX_RESPONSE_BYTES) if status == 200 else b""
         except requests.Timeout:
             log.warning("segments prefix=%s timed out", prefix)
             return None
-        except _FETCH_ERRORS as error:
+        except FETCH_ERRORS as error:
             log.warning("segments prefix=%s failed: %s", prefix, type(error).__name__)
             return None
         if status == 404:
@@ -113,17 +106,3 @@ class SegmentFetcher:
         return segments_from_answer(answer, video_id, categories)
 
 
-def _read_body(response: requests.Response, deadline: float) -> bytes:
-    """The body in pieces as they arrive, so the deadline and the size cap are checked between them."""
-    raw = response.raw
-    read_some = getattr(raw, "read1", None) or raw.read
-    body = bytearray()
-    while True:
-        if time.monotonic() > deadline:
-            raise _BodyRefused("answer still arriving at the deadline")
-        chunk = read_some(16_384, decode_content=True)
-        if not chunk:
-            return bytes(body)
-        body += chunk
-        if len(body) > SEGMENTS_MAX_RESPONSE_BYTES:
-            raise _BodyRefused("answer too large")

@@ -36,6 +36,7 @@ def test_the_printed_extension_step_packages_it_for_the_public_url(tmp_path: Pat
         manifest = json.loads(archive.read("manifest.json"))
         background = archive.read("background.js").decode()
     assert manifest["host_permissions"] == ["https://www.youtube.com/*", "http://watch.example.org/*"]
-    assert manifest["content_scripts"][1]["matches"] == ["http://watch.example.org/*"]
+    presence = next(s for s in manifest["content_scripts"] if "presence.js" in s["js"])
+    assert presence["matches"] == ["http://watch.example.org/*"]
     assert '"http://watch.example.org"' in background, "the popup's default server"
     assert commands[step + 3].startswith("chown -R ") and str(instance / "extension") in commands[step + 3]

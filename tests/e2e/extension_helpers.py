@@ -304,6 +304,15 @@ def accept_invite_question(profile: Profile) -> None:
     profile.ui("st-invite-join").click()
 
 
+def accept_invite_question_without_gesture(profile: Profile) -> None:
+    """The same answer by a script click (no user activation): a real click would already unlock
+    playback, and the tests of the autoplay path need a page nobody has touched yet."""
+    wait_until(lambda: (b := overlay_element(profile.page, "st-invite-join")) and b["visible"],
+               timeout_s=10, what=f"the join question on {profile.name}'s page")
+    evaluate_without_gesture(profile.page, f"{OVERLAY_HOST}.shadowRoot"
+                                           ".querySelector('[data-testid=st-invite-join]').click()")
+
+
 def member_names(profile: Profile) -> list[str]:
     """The roster's names as the overlay shows them ("Alice (you)", "Bob")."""
     return profile.page.locator("[data-testid=st-member] .grow").all_text_contents()

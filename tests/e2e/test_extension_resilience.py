@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from extension_helpers import (
     Profile,
+    accept_invite_question_without_gesture,
     advancing,
     built_extension,
     close_panel,
@@ -232,10 +233,7 @@ def test_join_playback_under_the_real_autoplay_policy_starts_in_sync(room: Room)
         # The extension asks before joining a room this browser never joined (issue 14, finding 9);
         # a real click there would already unlock playback, so answer it with a script click (no
         # user activation) — as for a room this browser joined before, which joins without asking.
-        wait_until(lambda: (b := overlay_element(carol.page, "st-invite-join")) and b["visible"],
-                   timeout_s=10, what="the join question on Carol's page")
-        evaluate_without_gesture(carol.page, "document.getElementById('sharetube-overlay').shadowRoot"
-                                             ".querySelector('[data-testid=st-invite-join]').click()")
+        accept_invite_question_without_gesture(carol)
         button = wait_until(
             lambda: (b := overlay_element(carol.page, "st-resume-playback")) and b["visible"] and b,
             timeout_s=10, what="the 'Join playback' button on Carol's page")

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from extension_helpers import (
     Profile,
+    accept_invite_question_without_gesture,
     built_extension,
     close_panel,
     create_room_from_popup,
@@ -198,6 +199,7 @@ def test_join_playback_shows_inside_fullscreen_under_the_real_autoplay_policy(ro
         carol = Profile("Carol", context, first_page(context))
         carol.page.set_viewport_size({"width": 1280, "height": 720})
         carol.page.goto(invite)
+        accept_invite_question_without_gesture(carol)  # a real click would unlock playback
         wait_until(lambda: (b := overlay_element(carol.page, "st-resume-playback")) and b["visible"],
                    timeout_s=10, what="'Join playback' on Carol's page")
         enter_fullscreen(carol, with_key=True)

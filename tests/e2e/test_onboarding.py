@@ -121,6 +121,9 @@ def test_from_the_homepage_download_to_a_room(instance: Instance, playwright_ins
     name_box.wait_for(state="visible", timeout=15_000)
     name_box.fill("Bob")
     join.locator("[data-testid=st-signin-submit]").click()
+    ask = join.locator("[data-testid=st-invite-join]")  # a room this browser never joined: asked first
+    ask.wait_for(state="visible", timeout=10_000)
+    ask.click()
     join.wait_for_function(
         f"{OVERLAY_HOST}?.shadowRoot.querySelector('[data-testid=st-room-code]')?.textContent === {code!r}",
         timeout=15_000)

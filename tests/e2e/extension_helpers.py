@@ -17,6 +17,7 @@ field is set to http://localhost:5077. The real 5077 is never touched.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -47,6 +48,13 @@ SYNC_WITHIN_MS = 100.0  # issue 5: players within 100 ms of each other once sett
 T = TypeVar("T")
 
 _built: dict[str, Path] = {}
+
+
+# Browser tests of what the extension does on the page (fullscreen, input, page variants, local
+# skips, buffering): the database behind the server changes nothing there, so they run once, in the
+# SQLite pass; the PostgreSQL pass keeps the room, remote, resilience and onboarding tests.
+EXTENSION_ONLY = pytest.mark.skipif(os.environ.get("SHARETUBE_TEST_DB") == "postgres",
+                                    reason="the page side of the extension: run once, on SQLite")
 
 
 # --- the extension and the server ----------------------------------------------------------

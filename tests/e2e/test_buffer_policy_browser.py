@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    EXTENSION_ONLY,
     Profile,
     built_extension,
     close_panel,
@@ -33,6 +34,9 @@ from extension_helpers import (
 )
 from harness.browser import sample_playback
 from harness.fake_youtube import FakeYouTube
+
+pytestmark = EXTENSION_ONLY
+
 
 FIRST = "stBuffVid00"
 SLOW_BYTES_PER_S = 4_000  # the clip needs ~22 KB/s: Bob's player starves

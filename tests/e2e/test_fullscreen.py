@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    EXTENSION_ONLY,
     Profile,
     accept_invite_question_without_gesture,
     built_extension,
@@ -35,6 +36,9 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
+
+pytestmark = EXTENSION_ONLY
+
 
 FIRST = "stFullVid01"
 

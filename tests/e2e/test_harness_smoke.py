@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from extension_helpers import EXTENSION_ONLY
 from harness.browser import (
     evaluate_without_gesture,
     open_popup,
@@ -21,6 +22,9 @@ from harness.browser import (
     stop_service_worker,
 )
 from harness.loopback_probe import LoopbackProbe
+
+pytestmark = EXTENSION_ONLY
+
 
 MANIFEST = {
     "manifest_version": 3,

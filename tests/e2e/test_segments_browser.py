@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    EXTENSION_ONLY,
     Profile,
     built_extension,
     close_panel,
@@ -32,6 +33,9 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture, sample_playback
 from harness.fake_youtube import FakeYouTube
+
+pytestmark = EXTENSION_ONLY
+
 
 FIRST = "stSkipVid01"
 SEGMENT = (9.0, 17.0)  # the "sponsor" segment the page script skips, seconds

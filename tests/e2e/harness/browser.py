@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright, Worker
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -179,6 +180,10 @@ def service_worker_running(context: BrowserContext) -> bool:
 
 # --- looking at pages without giving them a user gesture -----------------------------------
 _sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
+# What CDP says when the page navigated while an expression ran: the same look, a moment later,
+# sees the new document (the page itself is still open).
+NAVIGATION_SIGNS = ("navigated or closed", "Execution context was destroyed", "Cannot find context")
+NAVIGATION_RETRIES = 5
 
 
 def _page_session(page: Page) -> CDPSession:
@@ -193,10 +198,18 @@ def evaluate_without_gesture(page: Page, expression: str) -> Any:
 
     Unlike page.evaluate this is no user gesture, so it leaves the autoplay policy alone.
     """
-    result = _page_session(page).send("Runtime.evaluate", {
-        "expression": expression, "awaitPromise": True, "returnByValue": True,
-        "userGesture": False,
-    })
+    for attempt in range(NAVIGATION_RETRIES + 1):
+        try:
+            result = _page_session(page).send("Runtime.evaluate", {
+                "expression": expression, "awaitPromise": True, "returnByValue": True,
+                "userGesture": False,
+            })
+            break
+        except PlaywrightError as error:  # the page navigated (an auto-advance, say) mid-evaluate
+            if page.is_closed() or attempt == NAVIGATION_RETRIES or not any(
+                    sign in str(error) for sign in NAVIGATION_SIGNS):
+                raise
+            time.sleep(0.1)
     if "exceptionDetails" in result:
         details = result["exceptionDetails"]
         message = details.get("exception", {}).get("description") or details.get("text")

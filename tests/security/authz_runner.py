@@ -184,6 +184,7 @@ def payload(case: Case) -> dict:
         "rate": {"rate": 1.5},
         "ready": {"entry_id": e0, "ready": True},
         "ad": {"entry_id": e0, "active": True},
+        "buffering": {"entry_id": e0, "active": True},
         "ended": {"entry_id": e0},
         "duration": {"entry_id": e0, "duration_ms": 1_000},
         "status": {"entry_id": e0, "position_ms": 6_000, "offset_ms": 0, "rtt_ms": 20, "buffering": False},

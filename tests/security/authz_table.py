@@ -94,6 +94,7 @@ TABLE: tuple[Action, ...] = (
     Action("start_now", "start_now", state="starting"),
     Action("player.ready", "player", "ready", state="starting"),
     Action("player.ad", "player", "ad"),
+    Action("player.buffering", "player", "buffering"),
     Action("player.ended", "player", "ended"),
     Action("player.duration", "player", "duration"),
     Action("player.status", "member", "status"),

@@ -104,3 +104,15 @@ def test_admin_namespace_matrix(matrix_app, cred):
     for action in (a for a in TABLE if a.kind == "admin"):
         problems += run_case(matrix_app, action, "non_member", "operators", cred, scenes)
     assert problems == [], "\n".join(problems)
+
+
+def test_every_registered_request_has_a_row(matrix_app):
+    """A new event without its row in the table fails here (each namespace's handlers as the app
+    registered them; rows may split one event by case, `name#case`)."""
+    from server.extensions import socketio
+    rows = {action.name.split("#")[0] for action in TABLE if action.kind != "rest"}
+    registered = {event for namespace in ("/", "/admin")
+                  for event in socketio.server.handlers.get(namespace, {})
+                  if event not in ("connect", "disconnect", "*")}
+    assert registered, "no handlers seen: the scan is vacuous"
+    assert not registered - rows, f"add rows to tests/security/authz_table.py for {sorted(registered - rows)}"

@@ -117,6 +117,8 @@ class Config:
         self.START_TIMEOUT_MS = env_int("START_TIMEOUT_MS", C.START_TIMEOUT_MS)
         self.AD_HOLD_TIMEOUT_MS = env_int("AD_HOLD_TIMEOUT_MS", C.AD_HOLD_TIMEOUT_MS)
         self.END_GRACE_MS = env_int("END_GRACE_MS", C.END_GRACE_MS)
+        # An owner away (no socket in the room) this long hands the room over; 0 turns it off.
+        self.OWNER_AWAY_MS = env_int("OWNER_AWAY_MS", C.OWNER_AWAY_MS)
         self.BACKGROUND_TASK_SLOTS = env_int("BACKGROUND_TASK_SLOTS", 2)
         self.BACKGROUND_TASK_LOCK_DIR = env_str("BACKGROUND_TASK_LOCK_DIR", str(self.INSTANCE_DIR / "locks"))
         self.BACKGROUND_TASK_LEASE_SECONDS = env_int("BACKGROUND_TASK_LEASE_SECONDS", 60)

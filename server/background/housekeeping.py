@@ -6,11 +6,13 @@ import logging
 import psutil
 from flask import Flask
 
+from server.domain import constants as C
 from server.extensions import db, socketio
 from server.models import Room
 from server.services.admin.stats import write_snapshot
 from server.services.audit import audit
 from server.services.metadata_jobs import backfill
+from server.services.ownership import hand_over_away_owners
 from server.services.presence.connections import announce_exit
 from server.services.presence.store import Conn
 from server.timeutil import now_ms
@@ -55,6 +57,15 @@ def expire_idle_rooms(app: Flask) -> int:
         log.info("room=%s event=expired v=%s by=server", room.code, room.version)
     db.session.commit()
     return closed
+
+
+def owner_check_period_s(away_ms: int) -> float:
+    """Look for away owners four times per OWNER_AWAY_MS (within the constants' bounds)."""
+    return min(C.OWNER_AWAY_CHECK_MAX_S, max(C.OWNER_AWAY_CHECK_MIN_S, away_ms / 4000))
+
+
+def owner_handover(app: Flask) -> int:
+    return hand_over_away_owners(now_ms(), app.config["ST"].OWNER_AWAY_MS)
 
 
 def metadata_backfill(app: Flask) -> int:

@@ -3,7 +3,7 @@
 Tasks are grouped; each group is one slot (a lease). A process with BACKGROUND_TASK_SLOTS=N
 tries to hold up to N groups. Group "clock": hold deadlines and auto-advance by the server's
 clock (every 100 ms). Group "housekeeping": presence sweep, idle-room expiry, metadata
-back-fill, stats snapshots, system stats. Every run is counted (Prometheus, and in Redis
+back-fill, stats snapshots, system stats, the hand-over of away owners' rooms. Every run is counted (Prometheus, and in Redis
 `st:taskruns:<task>` when Redis is configured, so a test can count runs across a pool).
 """
 from __future__ import annotations
@@ -40,6 +40,8 @@ def task_groups(app: Flask) -> dict[str, list[Task]]:
         Task("metadata_backfill", 30.0, hk.metadata_backfill),
         Task("stats_snapshot", float(cfg.STATS_SNAPSHOT_SECONDS), hk.stats_snapshot),
     ]
+    if cfg.OWNER_AWAY_MS > 0:
+        housekeeping.append(Task("owner_handover", hk.owner_check_period_s(cfg.OWNER_AWAY_MS), hk.owner_handover))
     if cfg.ENABLE_SYSTEM_STATS:
         housekeeping.append(Task("system_stats", 5.0, hk.system_stats))
     return {"clock": [Task("room_clock", cfg.CLOCK_TICK_SECONDS, lambda _app: run_due_rooms())],

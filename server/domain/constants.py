@@ -51,6 +51,8 @@ CHAT_SEND_LIMIT: Final = "5 per 5 seconds"
 CHAT_TYPING_LIMIT: Final = "1 per 2 seconds"  # broadcast at most this often per user and room
 JOIN_USER_LIMIT: Final = "20 per minute"
 PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
+BANS_READ_LIMIT: Final = "10 per 10 seconds"  # room.bans per user (a query of the room's bans)
+UNBAN_LIMIT: Final = "10 per 10 seconds"  # room.unban per user
 # Room passwords: each check costs ~90 ms of scrypt (off the event loop, but still CPU).
 PASSWORD_USER_ROOM_LIMIT: Final = "5 per minute; 20 per hour"  # attempts per user and room
 PASSWORD_IP_ROOM_LIMIT: Final = "10 per minute; 50 per hour"  # attempts per client IP and room
@@ -93,3 +95,10 @@ SEGMENTS_ERROR_TTL_S: Final = 30.0  # a failed fetch is retried after this long
 # (the `limits` notation, like the request limits above).
 STALL_REPORT_BURST: Final = 4
 STALL_REPORT_LIMIT: Final = f"{STALL_REPORT_BURST} per {STALL_REPORT_BURST * 10} seconds"
+
+# --- ownership hand-over ----------------------------------------------------------------
+# An owner with no socket in the room for this long hands the room over (OWNER_AWAY_MS).
+OWNER_AWAY_MS: Final = 5 * 60_000
+# How often the background task looks for away owners: a quarter of OWNER_AWAY_MS, within these.
+OWNER_AWAY_CHECK_MIN_S: Final = 0.5
+OWNER_AWAY_CHECK_MAX_S: Final = 10.0

@@ -128,3 +128,19 @@ def may_kick(actor_role: str, target_role: str, same_user: bool = False) -> Verd
     if actor_role == "operator":
         return _refused("Operators can only kick participants")
     return _refused("Only the owner and operators kick members")
+
+
+def may_see_bans(actor_role: str) -> Verdict:
+    """The room's ban list is for the owner and operators (they are the ones who ban)."""
+    if not is_operator_or_owner(actor_role):
+        return _refused("Only the owner and operators see the ban list")
+    return ALLOWED
+
+
+def may_unban(actor_role: str, target_role: str) -> Verdict:
+    """Who may lift a ban is who may have made it: the owner anyone, operators participants."""
+    if not is_operator_or_owner(actor_role):
+        return _refused("Only the owner and operators lift bans")
+    if actor_role == "operator" and target_role != "participant":
+        return _refused("Operators can only lift bans of participants")
+    return ALLOWED

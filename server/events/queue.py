@@ -108,7 +108,8 @@ def queue_play(conn: Conn, data: dict) -> dict:
 def queue_load(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     out = queue_wire(room)
-    if data.get("history"):
-        out["history"] = [e.to_wire() for e in queue_entries(room, include_history=True)
-                          if e.status in ("played", "skipped")][-100:]
+    if data.get("history"):  # the played list, in the order the entries finished
+        done = [e for e in queue_entries(room, include_history=True) if e.status in ("played", "skipped")]
+        done.sort(key=lambda e: (e.finished_ms or 0, e.id))
+        out["history"] = [{**e.to_wire(), "finished_ms": e.finished_ms} for e in done[-100:]]
     return out

@@ -1,19 +1,22 @@
-"""Changing who is in a room and with which role: kicks, bans and role changes.
+"""Changing who is in a room and with which role: kicks, bans, unbans and role changes.
 
-Shared by the members' own events (`member.kick`, `member.role`) and the admin dashboard, so a
-kick is the same everywhere: audited, the member's sockets leave the room on every process,
-the room clock stops waiting for them, and the room is told.
+Shared by the members' own events (`member.kick`, `member.role`, `room.unban`), the admin
+dashboard and the hand-over of an away owner (services/ownership.py), so a kick is the same
+everywhere: audited, the member's sockets leave the room on every process, the room clock
+stops waiting for them, and the room is told. Every role change is made here.
 """
 from __future__ import annotations
 
+import json
 import logging
 
 from server.domain.permissions import role_changes
 from server.domain.room_clock import MemberLeft
 from server.errors import not_found
 from server.extensions import db, socketio
-from server.models import Room, RoomMembership, User
+from server.models import Room, RoomAudit, RoomMembership, User
 from server.services.audit import audit
+from server.services.room_access import tell_operators
 from server.services.presence.connections import clock_member, drop_room_sockets_of_user
 from server.services.presence.roster import broadcast_presence
 from server.services.runtime import rt
@@ -71,5 +74,77 @@ def kick_member(room: Room, target: RoomMembership, *, actor_id: int | None, ban
         if local is not None:
             local.room_code = None
     clock_member(room.code, MemberLeft, target.user_id)
+    announce(room, line)
+    broadcast_presence(room)
+    if ban:
+        tell_operators(room, "room.bans", {"bans": ban_list(room)})
+
+
+def banned_membership(room_id: int, user_id: int) -> RoomMembership:
+    m = db.session.execute(db.select(RoomMembership).filter_by(room_id=room_id, user_id=user_id)).scalar_one_or_none()
+    if m is None or not m.banned:
+        raise not_found("That user is not banned from this room")
+    return m
+
+
+def ban_list(room: Room) -> list[dict]:
+    """The room's bans, newest first: who, and who banned them when (from the audit trail)."""
+    rows = db.session.execute(
+        db.select(RoomMembership.user_id, RoomMembership.role, User.name).join(User, User.id == RoomMembership.user_id)
+        .where(RoomMembership.room_id == room.id, RoomMembership.banned.is_(True))).all()
+    if not rows:
+        return []
+    made: dict[int, tuple[int | None, int]] = {}
+    for actor_id, after, created_ms in db.session.execute(
+            db.select(RoomAudit.actor_id, RoomAudit.after, RoomAudit.created_ms)
+            .where(RoomAudit.room_id == room.id, RoomAudit.action == "member.ban").order_by(RoomAudit.id)).all():
+        try:
+            made[int(json.loads(after or "{}")["user_id"])] = (actor_id, created_ms)
+        except (ValueError, KeyError, TypeError):
+            continue
+    bans = []
+    for user_id, role, name in rows:
+        by_id, at_ms = made.get(user_id, (None, None))
+        bans.append({"user_id": user_id, "name": name, "role": role, "by_id": by_id,
+                     "by": _name(by_id) if by_id is not None else None, "at_ms": at_ms})
+    bans.sort(key=lambda b: (-(b["at_ms"] or 0), b["user_id"]))
+    return bans
+
+
+def unban_member(room: Room, target: RoomMembership, *, actor_id: int, actor_name: str) -> None:
+    """Lift a ban (checked by the caller): the user may join again, as a participant."""
+    before = {"role": target.role, "banned": True}
+    target.banned = False
+    target.active = False  # a member again only by joining (a private room still asks for the invite)
+    target.role = "participant"
+    audit(room.id, actor_id, "member.unban", before=before,
+          after={"user_id": target.user_id, "banned": False, "role": "participant"}, version=room.version)
+    line = f"{actor_name} lifted the ban on {_name(target.user_id)}"
+    db.session.commit()
+    log.info("room=%s event=unban target=u%s by=u%s", room.code, target.user_id, actor_id)
+    announce(room, line)
+    tell_operators(room, "room.bans", {"bans": ban_list(room)})
+
+
+def away_text(away_ms: int) -> str:
+    return f"{away_ms // 60_000} min" if away_ms >= 60_000 else f"{max(1, away_ms // 1000)} s"
+
+
+def hand_over_from_away_owner(room: Room, new_owner_id: int, *, away_ms: int) -> None:
+    """The owner has been away for `away_ms`: `new_owner_id` (chosen by the caller, present and a
+    member) becomes owner, the old owner an operator. Audited as the server's action."""
+    old_id = room.owner_id
+    new = active_membership(room.id, new_owner_id)
+    old = db.session.execute(db.select(RoomMembership).filter_by(room_id=room.id, user_id=old_id)).scalar_one_or_none()
+    before = {old_id: old.role if old else None, new_owner_id: new.role}
+    if old is not None and not old.banned:
+        old.role = "operator"
+    new.role = "owner"
+    room.owner_id = new_owner_id
+    audit(room.id, None, "member.owner_away", before=before,
+          after={old_id: "operator", new_owner_id: "owner", "away_ms": away_ms}, version=room.version)
+    line = f"{_name(old_id)} has been away for {away_text(away_ms)}: {_name(new_owner_id)} is now the owner"
+    db.session.commit()
+    log.info("room=%s event=owner_away from=u%s to=u%s v=%s by=server", room.code, old_id, new_owner_id, room.version)
     announce(room, line)
     broadcast_presence(room)

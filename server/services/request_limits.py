@@ -36,6 +36,8 @@ RULES: dict[str, str] = {
     "join.user": C.JOIN_USER_LIMIT,
     "join.ip": C.JOIN_IP_LIMIT,
     "pairing.create": C.PAIRING_CREATE_LIMIT,
+    "room.bans": C.BANS_READ_LIMIT,
+    "room.unban": C.UNBAN_LIMIT,
     "password.user_room": C.PASSWORD_USER_ROOM_LIMIT,
     "password.ip_room": C.PASSWORD_IP_ROOM_LIMIT,
     "password.ip": C.PASSWORD_IP_LIMIT,

@@ -46,8 +46,9 @@ def _user(name: str, cred: str) -> User:
 
 @dataclass
 class Scene:
-    """A room with its host, a target participant, three entries, a pending knock and two
-    pairings; reused by the next case as long as nothing in it changed."""
+    """A room with its host, a target participant, a banned participant, three entries and a
+    played one, a pending knock and two pairings; reused by the next case as long as nothing in
+    it changed."""
     mode: str
     state: str
     ids: dict
@@ -56,8 +57,8 @@ class Scene:
 
 def build_scene(mode: str, state: str, owner: User | None = None, private: bool = False) -> Scene:
     now = now_ms()
-    host, target, knocker = User(name="Host"), User(name="Target"), User(name="Knocker")
-    db.session.add_all([host, target, knocker])
+    host, target, knocker, outcast = User(name="Host"), User(name="Target"), User(name="Knocker"), User(name="Outcast")
+    db.session.add_all([host, target, knocker, outcast])
     db.session.flush()
     owner = owner or host
     room = Room(code=new_code(), name="Matrix room", owner_id=owner.id, control_mode=mode, version=1,
@@ -65,12 +66,17 @@ def build_scene(mode: str, state: str, owner: User | None = None, private: bool 
     db.session.add(room)
     db.session.flush()
     db.session.add_all([RoomMembership(room_id=room.id, user_id=target.id, role="participant"),
+                        RoomMembership(room_id=room.id, user_id=outcast.id, role="participant", banned=True,
+                                       active=False),
                         RoomMembership(room_id=room.id, user_id=host.id,
                                        role="owner" if owner is host else "operator")])
     entries = [QueueEntry(room_id=room.id, video_id=VIDEOS[i], url=f"https://www.youtube.com/watch?v={VIDEOS[i]}",
                           title=f"Video {i}", status="playing" if i == 0 else "queued", position=i + 1,
                           duration_ms=600_000, added_by=host.id) for i in range(3)]
-    db.session.add_all(entries)
+    played = QueueEntry(room_id=room.id, video_id="ffffffffff5", url="https://www.youtube.com/watch?v=ffffffffff5",
+                        title="Played video", status="played", position=0, duration_ms=600_000, added_by=host.id,
+                        finished_ms=now - 60_000)
+    db.session.add_all([*entries, played])
     db.session.flush()
     room.playback = json.dumps(playback(state, entries[0], host.id, now).to_record())
     knock = RoomKnock(room_id=room.id, user_id=knocker.id, name="Knocker", sid="gone", created_ms=now)
@@ -79,7 +85,8 @@ def build_scene(mode: str, state: str, owner: User | None = None, private: bool 
     db.session.add_all([knock, host_pairing])
     db.session.flush()
     ids = {"room": room.id, "code": room.code, "secret": room.invite_secret, "host": host.id, "target": target.id,
-           "entries": [e.id for e in entries], "knock": knock.id, "host_pairing": host_pairing.id}
+           "entries": [e.id for e in entries], "knock": knock.id, "host_pairing": host_pairing.id,
+           "outcast": outcast.id, "played": played.id}
     db.session.commit()
     return Scene(mode, state, ids)
 
@@ -196,6 +203,8 @@ def payload(case: Case) -> dict:
         "chat": {"text": "hello"},
         "promote": {"user_id": i["target"], "role": "operator"},
         "kick": {"user_id": i["target"]},
+        "unban": {"user_id": i["outcast"]},
+        "replay": {"entry_id": i["played"]},
         "admin_code": {"code": i["code"]},
         "admin_kick": {"code": i["code"], "user_id": i["target"]},
         "admin_ban": {"user_id": i["target"], "banned": True},

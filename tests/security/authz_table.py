@@ -105,6 +105,7 @@ TABLE: tuple[Action, ...] = (
     Action("queue.move", "control", "move"),
     Action("queue.play", "control", "queue_play"),
     Action("queue.load", "member"),
+    Action("queue.replay", "member", "replay"),
     # chat
     Action("chat.send", "member", "chat"),
     Action("chat.history", "member"),
@@ -112,6 +113,8 @@ TABLE: tuple[Action, ...] = (
     # members
     Action("member.role", "owner", "promote"),
     Action("member.kick", "operator", "kick"),
+    Action("room.bans", "operator"),
+    Action("room.unban", "operator", "unban"),  # the banned user's role was participant
     # REST
     Action("GET /api/rooms/<code>", "signed_in", kind="rest"),
     Action("POST /api/rooms", "extension_signed_in", kind="rest"),
@@ -140,7 +143,7 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "room.settings#password", "room.settings#private", "room.settings#control_mode", "room.knock_answer", "play",
     "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
-    "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
+    "chat.send", "member.role", "member.kick", "room.unban", "queue.replay", "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
     "admin.close_room", "admin.kick", "admin.ban", "admin.role",
 }

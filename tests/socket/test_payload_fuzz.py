@@ -75,6 +75,9 @@ EVENTS: dict[str, Spec] = {
     "member.kick": Spec({"user_id": INT}, {"ban": BOOL}, empty_ok=False, out_of_range={"user_id": ID_BAD}),
     "room.knock": Spec({"code": STR}, empty_ok=False),
     "room.knock_answer": Spec({"knock_id": INT, "admit": BOOL}, empty_ok=False, out_of_range={"knock_id": ID_BAD}),
+    "room.bans": Spec(),
+    "room.unban": Spec({"user_id": INT}, empty_ok=False, out_of_range={"user_id": ID_BAD}),
+    "queue.replay": Spec({"entry_id": INT}, empty_ok=False, out_of_range={"entry_id": ID_BAD}),
 }
 VALID_EXAMPLE = {STR: "abc", INT: 1, NUM: 1.0, BOOL: True, ENUM: None}
 ENUM_EXAMPLE = {"control_mode": "any", "ad_sync_mode": "off", "role": "participant"}

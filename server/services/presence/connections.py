@@ -8,7 +8,7 @@ from flask_socketio import join_room, leave_room
 from server.domain.room_clock import MemberJoined, MemberLeft
 from server.errors import ApiError
 from server.extensions import db, socketio
-from server.models import Room
+from server.models import Room, RoomMembership
 from server.services.clock_runner import run_command
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.status_reports import mark_dirty
@@ -82,6 +82,11 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         return
     if not still_here:
         clock_member(code, MemberLeft, conn.user_id)
+        # when each member was last present: an away owner's room is handed over after OWNER_AWAY_MS
+        db.session.execute(db.update(RoomMembership).where(RoomMembership.room_id == room.id,
+                                                           RoomMembership.user_id == conn.user_id)
+                           .values(last_seen_ms=now_ms()))
+        db.session.commit()
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
         if is_small(room) and presence_line_allowed(code, conn.user_id):

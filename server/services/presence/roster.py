@@ -10,7 +10,8 @@ from server.services.runtime import rt
 
 def broadcast_presence(room: Room) -> None:
     pb = load_playback(room)
-    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
+    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version,
+                                      "owner_id": room.owner_id}, to=room.code)
 
 
 def roster(room: Room, playback: Playback) -> list[dict]:

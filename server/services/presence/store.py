@@ -36,13 +36,14 @@ class Conn:
     offset_ms: int = 0
     status: dict | None = None
     connected_ms: int = field(default_factory=now_ms)
+    entered_ms: int = 0  # when this socket entered its room (who is present longest takes an away owner's room)
     last_seen_ms: int = field(default_factory=now_ms)
 
     def record(self) -> dict:
         return {"sid": self.sid, "user_id": self.user_id, "name": self.name, "picture": self.picture,
                 "device": self.device, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
                 "status": self.status, "pairing_id": self.pairing_id, "lead_rtt_ms": self.lead_rtt_ms,
-                "ts": now_ms(), "proc": os.getpid()}
+                "entered_ms": self.entered_ms, "ts": now_ms(), "proc": os.getpid()}
 
 
 class LocalStore:
@@ -184,6 +185,8 @@ class Presence:
         conn = self._conns[sid]
         if conn.room_code and conn.room_code != code:
             self.store.drop(conn.room_code, sid)
+        if conn.room_code != code or not conn.entered_ms:
+            conn.entered_ms = now_ms()
         conn.room_code = code
         self.store.put(code, sid, conn.record())
 

@@ -81,6 +81,18 @@ export function mayKick(actorRole, targetRole, sameUser = false) {
   return refused("Only the owner and operators kick members");
 }
 
+/** The room's ban list is for the owner and operators (they are the ones who ban). */
+export function maySeeBans(actorRole) {
+  return isOperatorOrOwner(actorRole) ? ALLOWED : refused("Only the owner and operators see the ban list");
+}
+
+/** Who may lift a ban is who may have made it: the owner anyone, operators participants. */
+export function mayUnban(actorRole, targetRole) {
+  if (!isOperatorOrOwner(actorRole)) return refused("Only the owner and operators lift bans");
+  if (actorRole === "operator" && targetRole !== "participant") return refused("Operators can only lift bans of participants");
+  return ALLOWED;
+}
+
 /** What a roster row says about a member's control: one phrase for every client. */
 export function controlSummary(role, controlMode = DEFAULT_CONTROL_MODE) {
   const verdict = mayControl(role, controlMode);

@@ -7,6 +7,7 @@ import { TimeSyncRunner } from "../../clients/core/time_sync.js";
 import { pairWithCode, unpair, whoAmI } from "./api.js";
 import { RemoteConnection } from "./connection.js";
 import { pairCodeFromHash, pairingErrorText } from "./lib/pairing_fragment.js";
+import { moderationActions } from "./moderation.js";
 import { RoomState } from "./lib/room_state.js";
 import { findYouTubeLink, sharedFields } from "./lib/share_link.js";
 import { clearSession, loadSession, saveSession } from "./session.js";
@@ -40,7 +41,10 @@ let pendingShare = null; // a shared link waiting for the room (null: none; "": 
 let resyncTimer = 0;
 let unread = 0; // chat messages that arrived while another tab was shown
 
-const actions = { command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone, answerKnock };
+const actions = {
+  command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone, answerKnock,
+  ...moderationActions({ request: (event, data) => conn.request(event, data), state, render: () => views.people.render() }),
+};
 const views = {
   now: createNowPlaying({ state, clock, actions }),
   queue: createQueueView({ state, actions }),
@@ -225,6 +229,9 @@ function onEvent(name, data) {
       break;
     case "room.knocks":
       if (state.applyKnocks(data)) views.people.render();
+      break;
+    case "room.bans":
+      if (state.applyBans(data)) views.people.render();
       break;
     case "room.kicked":
       joined = false;

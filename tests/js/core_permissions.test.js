@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 import {
   CONTROL_MODES, OWNER_ONLY_SETTINGS, ROLES, controlSummary, mayAddToQueue, mayChangeSettings, mayControl, mayKick, mayRemoveEntry,
-  maySetRole, mayStartNow, memberRole,
+  maySeeBans, maySetRole, mayStartNow, mayUnban, memberRole,
 } from "../../clients/core/permissions.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -51,9 +51,11 @@ function cases() {
     }
     for (const locked of [false, true]) out.push(["may_add_to_queue", [role, locked]]);
     for (const keys of [[], ["name"], ["control_mode"], ["name", "control_mode"]]) out.push(["may_change_settings", [role, keys]]);
+    out.push(["may_see_bans", [role]]);
     for (const target of ACTORS) {
       for (const next of [...ROLES, "admin"]) out.push(["may_set_role", [role, target, next]]);
       for (const same of [false, true]) out.push(["may_kick", [role, target, same]]);
+      out.push(["may_unban", [role, target]]);
     }
   }
   return out;
@@ -62,6 +64,7 @@ function cases() {
 const CORE = {
   may_control: mayControl, may_start_now: mayStartNow, may_remove_entry: mayRemoveEntry, may_add_to_queue: mayAddToQueue,
   may_change_settings: mayChangeSettings, may_set_role: maySetRole, may_kick: mayKick,
+  may_see_bans: maySeeBans, may_unban: mayUnban,
 };
 
 // The server decides; the clients must show the same answer, with the server's words.

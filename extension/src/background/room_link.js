@@ -26,6 +26,7 @@ export const ROOM_EVENTS = [
   "room.closed",
   "room.knock",
   "room.knocks",
+  "room.bans",
 ];
 
 export class RoomLink {

@@ -5,7 +5,7 @@
 import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
 import { buildInviteLink, inviteFromHash, stripInviteFromHash } from "../lib/invite_links.js";
 import { devicesKey } from "../lib/remote_pairing.js";
-import { canEditQueue, isOperator, markSynced, reduceRoom, snapshotOf } from "../lib/room_view.js";
+import { canEditQueue, isOperator, markSynced, reduceRoom, roleOf, snapshotOf } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
 import { roomActions } from "./room_actions.js";
 import { RoomNavigation } from "./room_navigation.js";
@@ -159,6 +159,9 @@ export class ContentApp {
     }
     if (this.view.needsSync) this.requestSync();
     if (event === "presence.update" && this.devicesChanged(before, this.view)) this.actions.refreshRemotes();
+    // made owner or operator (by hand, or an away owner's hand-over): the invite secret and knocks come with room.sync
+    const selfId = this.state.user?.id ?? null;
+    if (event === "presence.update" && roleOf(before, selfId) !== roleOf(this.view, selfId)) this.requestSync();
     if (event === "room.playback") {
       this.navigation.roomChanged();
       this.sync.tick();

@@ -98,6 +98,30 @@ export function roomActions(app) {
     },
     setRole: (userId, role) => request("member.role", { user_id: userId, role }),
     kick: (userId) => request("member.kick", { user_id: userId }),
+    ban: (userId) => request("member.kick", { user_id: userId, ban: true }),
+    loadBans: async () => {
+      const ack = await request("room.bans", {});
+      if (ack.ok) app.applyEvent("room.bans", ack);
+      return ack.ok;
+    },
+    unban: async (userId) => {
+      const ack = await request("room.unban", { user_id: userId });
+      if (ack.ok) app.showNotice("Ban lifted: they may join again.");
+    },
+    loadPlayed: async () => {
+      const ack = await transport.emit("queue.load", { history: 1 });
+      if (ack.ok) app.applyEvent("queue.history", ack);
+    },
+    playAgain: async (entryId) => {
+      const ack = await request("queue.replay", { entry_id: entryId });
+      if (ack.ok) app.showNotice(ack.duplicate ? "That video is already in the queue." : "Back in the queue.");
+    },
+    loadOlderChat: async () => {
+      const oldest = app.view?.chat.find((line) => typeof line.id === "number");
+      const ack = await transport.emit("chat.history", oldest ? { before_id: oldest.id, limit: 50 } : { limit: 50 });
+      if (ack.ok) app.applyEvent("chat.history", ack);
+      return ack.ok;
+    },
     choosePlayForAll: async () => {
       const entry = await addVideo(currentVideoPayload());
       app.update({ choice: null });

@@ -8,6 +8,8 @@ import { isOperatorOrOwner, mayAddToQueue, mayControl, memberRole } from "../../
 import { TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
+export const MAX_CHAT_WITH_OLDER = 1000; // scrolling up (chat.history pages) keeps up to this many
+export const CHAT_ON_JOIN = 50; // the server's chat tail in a Room: a full one means older lines may exist
 
 /** The view after a full Room snapshot (join ack, room.sync ack). */
 export function roomFromSnapshot(room) {
@@ -23,6 +25,9 @@ export function roomFromSnapshot(room) {
     members: room.members || [],
     membersVersion: room.version ?? 0,
     chat: (room.chat || []).slice(-MAX_CHAT_KEPT),
+    chatMore: (room.chat || []).length >= CHAT_ON_JOIN, // older messages to load (chat.history says for sure)
+    bans: null, // owner/operators: the ban list, once asked for (room.bans), then kept by pushes
+    played: null, // the played list, once asked for (queue.load {history: 1})
     typing: {},
     needsSync: false,
     ended: null,
@@ -65,7 +70,8 @@ function appendChat(view, message) {
   }
   const typing = { ...view.typing };
   delete typing[message.user_id];
-  return { ...view, chat: [...view.chat, message].slice(-MAX_CHAT_KEPT), typing };
+  const keep = Math.min(MAX_CHAT_WITH_OLDER, Math.max(MAX_CHAT_KEPT, view.chat.length));
+  return { ...view, chat: [...view.chat, message].slice(-keep), typing };
 }
 
 /**
@@ -78,14 +84,23 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
   switch (type) {
     case "room.playback":
       return applyPlayback(view, payload);
-    case "presence.update":
-      return applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
+    case "presence.update": {
+      const next = applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
+      // the owner changes by hand-over (member.role) or when an owner has been away: the roster says who
+      const ownerId = payload?.owner_id;
+      if (next === view || typeof ownerId !== "number" || ownerId === view.ownerId) return next;
+      return { ...next, ownerId };
+    }
     case "queue.update":
       return applyVersioned(view, "queue", "queueVersion", payload?.queue, payload?.version);
     case "chat.message":
       return appendChat(view, payload);
     case "chat.history":
-      return { ...view, chat: mergeChat(payload?.messages || [], view.chat) };
+      return { ...view, chat: mergeChat(payload?.messages || [], view.chat), chatMore: Boolean(payload?.more) };
+    case "room.bans":
+      return Array.isArray(payload?.bans) ? { ...view, bans: payload.bans } : view;
+    case "queue.history":
+      return Array.isArray(payload?.history) ? { ...view, played: payload.history } : view;
     case "chat.typing":
       if (payload?.user_id === undefined) return view;
       return { ...view, typing: { ...view.typing, [payload.user_id]: nowMs + TYPING_SHOW_MS } };
@@ -107,7 +122,7 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
 
 function mergeChat(older, current) {
   const ids = new Set(current.map((line) => line.id));
-  return [...older.filter((line) => !ids.has(line.id)), ...current].slice(-MAX_CHAT_KEPT);
+  return [...older.filter((line) => !ids.has(line.id)), ...current].slice(-MAX_CHAT_WITH_OLDER);
 }
 
 /** The sync request was answered: the flag goes, the snapshot replaces everything. */
@@ -125,6 +140,11 @@ export function currentEntry(view) {
   const entryId = view?.playback?.entry_id;
   if (entryId === null || entryId === undefined) return null;
   return view.queue.find((entry) => entry.id === entryId) || null;
+}
+
+/** The played list, most recent first. */
+export function playedEntries(view) {
+  return [...(view?.played || [])].reverse();
 }
 
 /** Entries still to play, in queue order. */

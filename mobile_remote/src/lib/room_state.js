@@ -20,6 +20,7 @@ export class RoomState {
     this.role = null;
     this.userId = null;
     this.knocks = []; // private room, owner/operator: who asks to be let in
+    this.bans = null; // owner/operator: the room's ban list once asked for (room.bans), then pushes
   }
 
   /** A full Room (join or room.sync ack). */
@@ -49,6 +50,13 @@ export class RoomState {
     return true;
   }
 
+  /** room.bans (a push, or the answer to asking): the whole list. */
+  applyBans({ bans } = {}) {
+    if (!Array.isArray(bans)) return false;
+    this.bans = bans;
+    return true;
+  }
+
   dropKnock(id) {
     this.knocks = this.knocks.filter((k) => k.id !== id);
   }
@@ -70,9 +78,11 @@ export class RoomState {
     return true;
   }
 
-  applyMembers({ members } = {}) {
+  applyMembers({ members, owner_id: ownerId } = {}) {
     if (!Array.isArray(members)) return false;
     this.members = members;
+    // the owner changes by hand-over or when an owner has been away: presence.update says who
+    if (this.room && typeof ownerId === "number") this.room.owner_id = ownerId;
     this.refreshRole();
     return true;
   }

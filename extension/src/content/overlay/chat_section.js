@@ -1,16 +1,24 @@
 // Room chat: the log (system lines in italics), who is typing, and a box to write in.
-// Links to YouTube videos in a message become queue entries on the server.
+// Links to YouTube videos in a message become queue entries on the server. Scrolling to the top
+// of the log (or "Older messages", for the keyboard) loads the page before it (chat.history);
+// the lines in view stay where they were.
 
 import { MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
 import { typingNames } from "../../lib/room_view.js";
 import { h, memo } from "./dom.js";
+
+const OLDER_AT_PX = 8; // scrolled this close to the top: the page before is asked for
 
 export class ChatSection {
   constructor(actions) {
     this.actions = actions;
     this.changed = memo();
     this.typingSentAt = 0;
-    this.log = h("div", { testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite" });
+    this.log = h("div", { testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0",
+      "aria-label": "Chat messages", onScroll: () => this.log.scrollTop < OLDER_AT_PX && this.loadOlder() });
+    this.older = h("button", { testid: "st-chat-older", class: "small", text: "Older messages", hidden: true,
+      "aria-label": "Load older chat messages", onClick: () => this.loadOlder() });
+    this.loadingOlder = false;
     this.typing = h("div", { class: "muted" });
     this.input = h("input", {
       testid: "st-chat-input", placeholder: "Say something (YouTube links join the queue)",
@@ -21,9 +29,19 @@ export class ChatSection {
       },
     });
     this.element = h("section", {},
-      h("h3", { text: "Chat" }), this.log, this.typing,
+      h("h3", { text: "Chat" }), this.older, this.log, this.typing,
       h("div", { class: "row" }, this.input, h("button", { testid: "st-chat-send", class: "small", text: "Send", onClick: () => this.send() })),
     );
+  }
+
+  async loadOlder() {
+    if (this.loadingOlder || !this.view?.chatMore) return;
+    this.loadingOlder = true;
+    try {
+      await this.actions.loadOlderChat();
+    } finally {
+      this.loadingOlder = false;
+    }
   }
 
   noteTyping() {
@@ -41,15 +59,23 @@ export class ChatSection {
 
   update(model) {
     const { view } = model;
+    this.view = view;
     this.element.hidden = !view;
     if (!view) return;
+    this.older.hidden = !view.chatMore;
     const names = typingNames(view, Date.now(), model.selfId);
     this.typing.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
     const last = view.chat[view.chat.length - 1];
-    this.changed(`${view.chat.length}|${last?.id}`, () => {
+    const first = view.chat[0];
+    this.changed(`${view.chat.length}|${first?.id}|${last?.id}`, () => {
       const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 24;
+      const olderCame = this.firstId !== undefined && first?.id !== this.firstId && last?.id === this.lastId;
+      const fromBottom = this.log.scrollHeight - this.log.scrollTop;
+      this.firstId = first?.id;
+      this.lastId = last?.id;
       this.log.replaceChildren(...view.chat.map((line) => this.renderLine(line)));
-      if (atBottom) this.log.scrollTop = this.log.scrollHeight;
+      if (olderCame) this.log.scrollTop = this.log.scrollHeight - fromBottom; // keep the lines in view still
+      else if (atBottom) this.log.scrollTop = this.log.scrollHeight;
     });
   }
 

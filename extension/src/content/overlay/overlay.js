@@ -5,10 +5,12 @@
 // layer (player_layer.js) carries the banners, "Join playback", toasts and a chat input.
 
 import { AccountSection } from "./account_section.js";
+import { BansSection } from "./bans_section.js";
 import { ChatSection } from "./chat_section.js";
 import { h } from "./dom.js";
 import { InviteConfirm } from "./invite_confirm.js";
 import { KnocksSection } from "./knocks_section.js";
+import { PlayedSection } from "./played_section.js";
 import { QueueSection } from "./queue_section.js";
 import { RemotesSection } from "./remotes_section.js";
 import { RoomHeader } from "./room_header.js";
@@ -37,8 +39,10 @@ export class Overlay {
       new RoomHeader(actions),
       new AccountSection(actions),
       new RosterSection(actions),
+      new BansSection(actions),
       new RemotesSection(actions),
       new QueueSection(actions),
+      new PlayedSection(actions),
       new ChatSection(actions),
       new SettingsSection(actions),
     ];

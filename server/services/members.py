@@ -94,7 +94,7 @@ def ban_list(room: Room) -> list[dict]:
         .where(RoomMembership.room_id == room.id, RoomMembership.banned.is_(True))).all()
     if not rows:
         return []
-    made: dict[int, tuple[int | None, int]] = {}
+    made: dict[int, tuple[int | None, int | None]] = {}
     for actor_id, after, created_ms in db.session.execute(
             db.select(RoomAudit.actor_id, RoomAudit.after, RoomAudit.created_ms)
             .where(RoomAudit.room_id == room.id, RoomAudit.action == "member.ban").order_by(RoomAudit.id)).all():

@@ -36,7 +36,7 @@ def hand_over_away_owners(now: int, away_ms: int) -> int:
     if away_ms <= 0:
         return 0
     presence = rt().presence
-    occupied = {}
+    occupied: dict[str, dict[int, list[dict]]] = {}
     for code in presence.store.room_codes():
         users = presence.users_in_room(code)
         if users:

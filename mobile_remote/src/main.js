@@ -206,12 +206,16 @@ function onEvent(name, data) {
         views.now.render();
       }
       break;
-    case "presence.update":
+    case "presence.update": {
+      const roleBefore = state.role;
       if (state.applyMembers(data)) {
         views.people.render();
         views.now.render();
+        // made owner or operator (by hand, or an away owner's hand-over): knocks come with room.sync
+        if (state.role !== roleBefore) scheduleResync(0);
       }
       break;
+    }
     case "chat.message":
       if (state.addMessage(data)) {
         views.chat.render();

@@ -136,13 +136,13 @@ def hand_over_from_away_owner(room: Room, new_owner_id: int, *, away_ms: int) ->
     old_id = room.owner_id
     new = active_membership(room.id, new_owner_id)
     old = db.session.execute(db.select(RoomMembership).filter_by(room_id=room.id, user_id=old_id)).scalar_one_or_none()
-    before = {old_id: old.role if old else None, new_owner_id: new.role}
+    before = {str(old_id): old.role if old else None, str(new_owner_id): new.role}
     if old is not None and not old.banned:
         old.role = "operator"
     new.role = "owner"
     room.owner_id = new_owner_id
     audit(room.id, None, "member.owner_away", before=before,
-          after={old_id: "operator", new_owner_id: "owner", "away_ms": away_ms}, version=room.version)
+          after={str(old_id): "operator", str(new_owner_id): "owner", "away_ms": away_ms}, version=room.version)
     line = f"{_name(old_id)} has been away for {away_text(away_ms)}: {_name(new_owner_id)} is now the owner"
     db.session.commit()
     log.info("room=%s event=owner_away from=u%s to=u%s v=%s by=server", room.code, old_id, new_owner_id, room.version)

@@ -50,8 +50,13 @@ def hand_over_away_owners(now: int, away_ms: int) -> int:
     db.session.rollback()
     done = 0
     for code, owner_id, last_seen in rows:
-        if owner_away_long_enough(owner_id in occupied[code], last_seen, now, away_ms):
+        if not owner_away_long_enough(owner_id in occupied[code], last_seen, now, away_ms):
+            continue
+        try:
             done += _hand_over(code, owner_id, now, away_ms)
+        except Exception:  # one room's trouble must not stop the others' hand-over
+            db.session.rollback()
+            log.exception("room=%s event=owner_away_failed", code)
     return done
 
 

@@ -26,7 +26,7 @@ function people(selfId) {
   const calls = [];
   const record = (name) => (...args) => calls.push([name, ...args]);
   const actions = { unpair() {}, setRole: record("setRole"), kick: record("kick"), ban: record("ban"), unban: record("unban"),
-    loadBans: record("loadBans") };
+    loadBans: record("loadBans"), answerKnock: record("answerKnock") };
   const view = createPeopleView({ state, clock: new ClockSync(), actions });
   view.render();
   const buttons = () => Object.fromEntries(view.section.querySelectorAll('[data-testid="person"]').map((row) => [row.dataset.userId,
@@ -74,4 +74,19 @@ test("presence.update's owner_id makes the new owner's phone an owner's", () => 
   assert.equal(state.room.owner_id, 2);
   assert.equal(state.role, "owner");
   assert.deepEqual(buttons()[1], ["Demote", "Make owner", "Remove", "Ban"]);
+});
+
+test("a private room's knocks: shown to the owner and operators, answered from the phone", () => {
+  const { state, view, calls } = people(2);
+  state.applyKnock({ knock: { id: 41, user_id: 9, name: "Newcomer", created_ms: 1 } });
+  view.render();
+  const knock = view.section.querySelector('[data-testid="knock"]');
+  assert.equal(knock.querySelector('[data-testid="knock-admit"]').textContent, "Let in");
+  knock.querySelector('[data-testid="knock-admit"]').dispatch("click");
+  knock.querySelector('[data-testid="knock-decline"]').dispatch("click");
+  assert.deepEqual(calls, [["answerKnock", 41, true], ["answerKnock", 41, false]]);
+  const participant = people(3);
+  participant.state.applyKnock({ knock: { id: 42, user_id: 9, name: "Newcomer", created_ms: 1 } });
+  participant.view.render();
+  assert.equal(participant.view.section.querySelector('[data-testid="knock"]'), null, "a participant is not asked");
 });

@@ -14,6 +14,7 @@ import { clearSession, loadSession, saveSession } from "./session.js";
 import { createChatView } from "./ui/chat_view.js";
 import { createNowPlaying } from "./ui/now_playing.js";
 import { createPeopleView } from "./ui/people_view.js";
+import { createPlayedView } from "./ui/played_view.js";
 import { createQueueView } from "./ui/queue_view.js";
 import { createScreen, HOW_TO_PAIR } from "./ui/screens.js";
 import { createShell } from "./ui/shell.js";
@@ -51,6 +52,8 @@ const views = {
   chat: createChatView({ state, actions }),
   people: createPeopleView({ state, clock, actions }),
 };
+const played = createPlayedView({ state, actions });
+views.queue.section.append(played.node); // the played list, under the queue
 const shell = createShell(views);
 const screen = createScreen();
 document.getElementById("app").append(shell.node, screen.node);
@@ -204,6 +207,7 @@ function onEvent(name, data) {
       if (state.applyQueue(data)) {
         views.queue.render();
         views.now.render();
+        played.render();
       }
       break;
     case "presence.update": {
@@ -263,6 +267,7 @@ function renderAll({ fullChat = false } = {}) {
   views.queue.render();
   views.chat.render({ full: fullChat });
   views.people.render();
+  played.render();
 }
 
 function scheduleResync(delayMs) {

@@ -1,4 +1,4 @@
-// The phone remote's moderation (issue 16 item 5): the same buttons the overlay offers, by the
+// The phone remote's moderation (issue 16 item 5) and its played list (item 6): the same buttons the overlay offers, by the
 // client core's verdicts, the ban list with "Lift ban", and a new owner taken from presence.update.
 
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import { createFakeDocument } from "./helpers/fake_dom.js";
 globalThis.document = createFakeDocument();
 const { createPeopleView } = await import("../../mobile_remote/src/ui/people_view.js");
 const { RoomState } = await import("../../mobile_remote/src/lib/room_state.js");
+const { createPlayedView } = await import("../../mobile_remote/src/ui/played_view.js");
 
 const ROOM = {
   code: "ab12", settings: { control_mode: "operators" }, owner_id: 1, version: 4, playback: { state: "paused", version: 1 },
@@ -89,4 +90,30 @@ test("a private room's knocks: shown to the owner and operators, answered from t
   participant.state.applyKnock({ knock: { id: 42, user_id: 9, name: "Newcomer", created_ms: 1 } });
   participant.view.render();
   assert.equal(participant.view.section.querySelector('[data-testid="knock"]'), null, "a participant is not asked");
+});
+
+test("the played list: asked when opened, newest first, Play again as adding a video", async () => {
+  const state = new RoomState();
+  state.setRoom({ ...ROOM, queue_version: 3 }, { userId: 3 });
+  const calls = [];
+  const history = [{ id: 1, video_id: "aaaaaaaaaa1", title: "First", status: "played" },
+    { id: 2, video_id: "bbbbbbbbbb2", title: "Second", status: "skipped" }];
+  const actions = { command: async (event, data) => { calls.push([event, data]); return { ok: true, history }; } };
+  const played = createPlayedView({ state, actions });
+  played.render();
+  assert.deepEqual(calls, [], "closed: nothing asked");
+  played.node.querySelector('[data-testid="played-toggle"]').dispatch("click");
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(calls, [["queue.load", { history: 1 }]]);
+  const rows = played.node.querySelectorAll('[data-testid="played-entry"]');
+  assert.deepEqual(rows.map((r) => r.dataset.entryId), ["2", "1"]);
+  rows[1].querySelector('[data-testid="play-again"]').dispatch("click");
+  assert.deepEqual(calls.at(-1), ["queue.replay", { entry_id: 1 }]);
+  state.room.settings = { ...state.room.settings, queue_locked: true };
+  played.render();
+  assert.equal(played.node.querySelector('[data-testid="play-again"]'), null, "a locked queue: not for a participant");
+  state.applyQueue({ queue: [], version: 4 });
+  played.render();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(calls.filter(([event]) => event === "queue.load").length, 2, "a queue change asks again");
 });

@@ -10,6 +10,7 @@ import { createFakeDocument } from "./helpers/fake_dom.js";
 globalThis.document = createFakeDocument();
 const { BansSection } = await import("../../extension/src/content/overlay/bans_section.js");
 const { PlayedSection } = await import("../../extension/src/content/overlay/played_section.js");
+const { ChatSection } = await import("../../extension/src/content/overlay/chat_section.js");
 const { MAX_CHAT_KEPT, isOperator, playedEntries, reduceRoom, roleOf } = await import("../../extension/src/lib/room_view.js");
 
 const MEMBERS = [
@@ -102,4 +103,30 @@ test("older chat pages go before what is shown, keep more than the live cap, and
   view = reduceRoom(view, { type: "chat.message", payload: line(2000) });
   assert.deepEqual([view.chat.length, view.chat[0].id], [300, 751], "a new line keeps the loaded length");
   assert.equal(room({ chat: [line(1)] }).chatMore, false, "a short first page is all there is");
+});
+
+test("scrolling the chat to its top, or Older messages, asks for the page before once at a time", async () => {
+  const line = (id) => ({ id, user_id: 1, name: "Ann", text: `m${id}`, kind: "text" });
+  let release;
+  const calls = [];
+  const chat = new ChatSection({ loadOlderChat: () => { calls.push("older"); return new Promise((resolve) => { release = resolve; }); } });
+  let view = room({ chat: Array.from({ length: 50 }, (_, i) => line(100 + i)) });
+  chat.update(model(view, 1));
+  assert.equal(chat.older.hidden, false, "a full first page offers older messages");
+  chat.log.scrollTop = 200;
+  chat.log.dispatch("scroll");
+  assert.deepEqual(calls, [], "not at the top: nothing asked");
+  chat.log.scrollTop = 0;
+  chat.log.dispatch("scroll");
+  chat.log.dispatch("scroll");
+  chat.older.dispatch("click");
+  assert.deepEqual(calls, ["older"], "one request in flight");
+  release(true);
+  await new Promise((resolve) => setImmediate(resolve));
+  view = reduceRoom(view, { type: "chat.history", payload: { messages: [line(99)], more: false } });
+  chat.update(model(view, 1));
+  assert.equal(chat.log.children[0].dataset.messageId, "99", "the older line comes first");
+  assert.equal(chat.older.hidden, true, "nothing older: no button");
+  chat.log.dispatch("scroll");
+  assert.deepEqual(calls, ["older"], "and no more requests");
 });

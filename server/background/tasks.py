@@ -3,8 +3,9 @@
 Tasks are grouped; each group is one slot (a lease). A process with BACKGROUND_TASK_SLOTS=N
 tries to hold up to N groups. Group "clock": hold deadlines and auto-advance by the server's
 clock (every 100 ms). Group "housekeeping": presence sweep, idle-room expiry, metadata
-back-fill, stats snapshots, system stats, the hand-over of away owners' rooms. Every run is counted (Prometheus, and in Redis
-`st:taskruns:<task>` when Redis is configured, so a test can count runs across a pool).
+back-fill, stats snapshots, system stats, the hand-over of away owners' rooms. Every run is
+counted (Prometheus, and in Redis `st:taskruns:<task>` when Redis is configured, so a test can
+count runs across a pool).
 """
 from __future__ import annotations
 

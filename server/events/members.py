@@ -49,7 +49,8 @@ def room_bans(conn: Conn, data: dict) -> dict:
     verdict = may_see_bans(require_role(conn, room))
     if not verdict:
         raise forbidden(verdict.reason)
-    current_limits().check("room.bans", conn.user_id, message="You are asking for the ban list too often; wait a moment")
+    current_limits().check("room.bans", conn.user_id,
+                           message="You are asking for the ban list too often; wait a moment")
     return {"bans": ban_list(room)}
 
 

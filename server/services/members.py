@@ -16,9 +16,9 @@ from server.errors import not_found
 from server.extensions import db, socketio
 from server.models import Room, RoomAudit, RoomMembership, User
 from server.services.audit import audit
-from server.services.room_access import tell_operators
 from server.services.presence.connections import clock_member, drop_room_sockets_of_user
 from server.services.presence.roster import broadcast_presence
+from server.services.room_access import tell_operators
 from server.services.runtime import rt
 from server.services.system_messages import announce
 

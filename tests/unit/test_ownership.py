@@ -17,7 +17,8 @@ def test_the_longest_present_operator_wins_else_the_longest_present_member():
     assert successor(ops, owner_id=1) == 6
     members = [Candidate(9, "participant", 300), Candidate(8, "participant", 200)]
     assert successor(members, owner_id=1) == 8
-    assert successor([Candidate(4, "participant", 200), Candidate(3, "participant", 200)], owner_id=1) == 3, "a tie: lower id"
+    tie = [Candidate(4, "participant", 200), Candidate(3, "participant", 200)]
+    assert successor(tie, owner_id=1) == 3, "a tie: lower id"
 
 
 def test_the_owner_and_unknown_roles_are_never_chosen():

@@ -1,8 +1,10 @@
 """The hand-over of an away owner's room (OWNER_AWAY_MS), run by a background task.
 
 Presence is read from the shared store, so it works wherever the owner's last socket was (any
-process); the owner's `last_seen_ms` is written when their last socket leaves the room
-(presence/connections.py, also for a dead process's sockets swept by the housekeeping task).
+process). Since when the owner is away: the later of the store's note of their socket leaving
+(written before the socket leaves the store, so nobody sees them gone without it) and their
+membership's `last_seen_ms` (written when their last socket left, also for a dead process's
+sockets swept by the housekeeping task, which runs before this one in the same slot).
 The change itself is made by services/members.py (every role change is made there).
 """
 from __future__ import annotations
@@ -31,6 +33,10 @@ def candidates(room: Room, present: dict[int, list[dict]]) -> list[Candidate]:
             for user_id, role in rows]
 
 
+def away_since(code: str, owner_id: int, last_seen_ms: int | None) -> int:
+    return max(last_seen_ms or 0, rt().presence.store.left_ms(code, owner_id) or 0)
+
+
 def hand_over_away_owners(now: int, away_ms: int) -> int:
     """Hand every room whose owner has been away for `away_ms` to its next owner; the count done."""
     if away_ms <= 0:
@@ -50,7 +56,7 @@ def hand_over_away_owners(now: int, away_ms: int) -> int:
     db.session.rollback()
     done = 0
     for code, owner_id, last_seen in rows:
-        if not owner_away_long_enough(owner_id in occupied[code], last_seen, now, away_ms):
+        if not owner_away_long_enough(owner_id in occupied[code], away_since(code, owner_id, last_seen), now, away_ms):
             continue
         try:
             done += _hand_over(code, owner_id, now, away_ms)
@@ -69,7 +75,8 @@ def _hand_over(code: str, owner_id: int, now: int, away_ms: int) -> int:
         present = rt().presence.users_in_room(code)  # read again: the owner may be back
         owner = db.session.execute(db.select(RoomMembership.last_seen_ms)
                                    .filter_by(room_id=room.id, user_id=room.owner_id)).scalar_one_or_none()
-        if room.owner_id != owner_id or not owner_away_long_enough(owner_id in present, owner, now, away_ms):
+        since = away_since(code, owner_id, owner)
+        if room.owner_id != owner_id or not owner_away_long_enough(owner_id in present, since, now, away_ms):
             db.session.rollback()
             return 0
         new_owner = successor(candidates(room, present), owner_id)

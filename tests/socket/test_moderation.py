@@ -118,13 +118,16 @@ def test_an_away_owner_hands_the_room_to_the_longest_present_operator(make_app):
     with app.app_context():
         assert hand_over_away_owners(later(), AWAY) == 0  # Ann is here
     ann.sio.disconnect()
+    pete.wait_for("chat.message", lambda m: m["text"] == "Ann disconnected")  # told from a task of its own
+    time.sleep(0.2)  # …whose roster broadcast comes after that line
     pete.received()
     with app.app_context():
         assert hand_over_away_owners(now_ms() + 5_000, AWAY) == 0  # away, but not for long enough
         assert hand_over_away_owners(later(), AWAY) == 1
         assert hand_over_away_owners(later(), AWAY) == 0  # once
     seen = pete.events()
-    (update,) = [d for n, d in seen if n == "presence.update" and d.get("owner_id") == olive.user["id"]]
+    updates = [d for n, d in seen if n == "presence.update" and d.get("owner_id") == olive.user["id"]]
+    update = updates[-1]
     roles = {m["user_id"]: m["role"] for m in update["members"]}
     assert roles[olive.user["id"]] == "owner" and roles[otto.user["id"]] == "operator"
     assert ("chat.message", "Ann has been away for 1 min: Olive is now the owner") in [

@@ -52,7 +52,17 @@ class LocalStore:
     def __init__(self) -> None:
         self._rooms: dict[str, dict[str, dict]] = {}
         self._users: dict[int, set[str]] = {}
+        self._left: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
+
+    def note_left(self, code: str, user_id: int, at_ms: int) -> None:
+        with self._lock:
+            self._left[(code, user_id)] = at_ms
+
+    def left_ms(self, code: str, user_id: int) -> int | None:
+        """When a socket of this user last left this room (an away owner's room is handed over)."""
+        with self._lock:
+            return self._left.get((code, user_id))
 
     def put(self, code: str, sid: str, record: dict) -> None:
         with self._lock:
@@ -109,6 +119,19 @@ class RedisStore:
     def put(self, code: str, sid: str, record: dict) -> None:
         self.r.hset(self.PREFIX + code, sid, json.dumps(record))
         self.r.sadd(self.PREFIX + "rooms", code)
+
+    LEFT_TTL_S = 24 * 3600
+
+    def note_left(self, code: str, user_id: int, at_ms: int) -> None:
+        key = f"{self.PREFIX}left:{code}"
+        pipe = self.r.pipeline(transaction=False)
+        pipe.hset(key, str(user_id), str(at_ms))
+        pipe.expire(key, self.LEFT_TTL_S)
+        pipe.execute()
+
+    def left_ms(self, code: str, user_id: int) -> int | None:
+        value = self.r.hget(f"{self.PREFIX}left:{code}", str(user_id))
+        return int(value) if value is not None else None
 
     def drop(self, code: str, sid: str) -> None:
         self.r.hdel(self.PREFIX + code, sid)
@@ -172,6 +195,7 @@ class Presence:
         if conn:
             self.store.remove_user_sid(conn.user_id, sid)
             if conn.room_code:
+                self.store.note_left(conn.room_code, conn.user_id, now_ms())
                 self.store.drop(conn.room_code, sid)
         return conn
 
@@ -195,6 +219,8 @@ class Presence:
         if conn is None or conn.room_code is None:
             return None
         code, conn.room_code = conn.room_code, None
+        # noted before the socket goes: whoever sees the user gone also sees since when
+        self.store.note_left(code, conn.user_id, now_ms())
         self.store.drop(code, sid)
         return code
 

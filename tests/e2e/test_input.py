@@ -22,18 +22,12 @@ from extension_helpers import (
     MAIN_VIDEO,
     Profile,
     advancing,
-    built_extension,
     close_panel,
-    create_room_from_popup,
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     notice_text,
     open_panel,
     overlay_element,
-    overlay_invite,
     press_on_player,
-    start_server,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -97,28 +91,12 @@ class Room:
 @pytest.fixture(scope="module")
 def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
-    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube,
-                          PLAYBACK_START_BUFFER_MS=str(START_LEAD_MS))
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
-    try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"input-{name.lower()}"))
-            record_media_session(context)
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        fake_youtube.register(VIDEO, title="Input checks", channel="Input Channel")
-        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(VIDEO))
-        join_by_invite_signed_out(bob, overlay_invite(alice, VIDEO), code)
-        for profile in profiles:
-            close_panel(profile.page)
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=VIDEO, timeout_s=15)
-        yield Room(fake_youtube, alice, bob)
-    finally:
-        for profile in profiles:
-            profile.context.close()
-        server.stop()
+    with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                         server_env={"PLAYBACK_START_BUFFER_MS": str(START_LEAD_MS)},
+                         video_id=VIDEO, title="Input checks", channel="Input Channel",
+                         profile_dir="input", prepare=lambda p: record_media_session(p.context),
+                         sync_timeout_s=15) as viewers:
+        yield Room(fake_youtube, viewers.alice, viewers.bob)
 
 
 def click_progress_bar(profile: Profile, fraction: float) -> None:

@@ -34,7 +34,7 @@ async def fill(base_url: str, tokens: list[str], session, keep: list) -> None:
         group = tokens[start:start + ROOM_SIZE]
         code = await C.create_room(base_url, group[0], {"control_mode": "any"})
 
-        async def one(token: str) -> None:
+        async def one(token: str, code: str = code) -> None:
             client = C.make_client(session, ())
             await client.connect(base_url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
             keep.append(client)

@@ -22,6 +22,8 @@ from server.extensions import db
 from server.services.presence.status_reports import PRESENCE_FOLD_MS
 from tests.support.socket_clients import create_room, sign_in
 
+SKIP_STATEMENTS_MAX = 7
+
 
 @dataclass
 class Tally:
@@ -52,6 +54,18 @@ def counted(app) -> Iterator[Tally]:
     finally:
         event.remove(engine, "before_cursor_execute", on_execute)
         event.remove(engine, "commit", on_commit)
+
+
+def system_lines(guest) -> list[str]:
+    """The system chat lines a member received: as chat messages, or carried by the change's own
+    room.playback (`notes`)."""
+    lines = []
+    for name, data in guest.events():
+        if name == "chat.message" and data["kind"] == "system":
+            lines.append(data["text"])
+        elif name == "room.playback":
+            lines += [n["text"] for n in data.get("notes") or ()]
+    return lines
 
 
 def settle_queue(guest, quiet_s: float = 0.5, timeout_s: float = 10.0) -> None:
@@ -96,8 +110,10 @@ def test_frequent_events_run_no_sql(app, room):
                                               "rtt_ms": 9})["ok"]
             assert cat.emit("time.sync", {"client_ms": 1_000 + i})["ok"]
             assert bob.emit("chat.typing")["ok"]
-    assert tally.statements == [] and tally.commits == 0
-    assert [m["name"] for m in owner.received("chat.typing")] == ["Bob"]  # typing still reaches the room
+    print(f"STATEMENTS 10 × (player.status, time.sync, chat.typing): {len(tally.statements)} statements, "
+          f"{tally.commits} commits")
+    assert tally.statements == [] and tally.commits == 0, tally.statements
+    assert {m["name"] for m in owner.received("chat.typing")} == {"Bob"}  # typing still reaches the room
 
 
 @pytest.mark.parametrize("name,payload", [("pause", {"position_ms": 5_000}), ("seek", {"position_ms": 9_000}),
@@ -110,13 +126,14 @@ def test_a_control_command_is_three_statements_in_one_commit(app, room, name, pa
         g.received()
     with counted(app) as tally:
         ack = bob.emit(name, payload)
+    print(f"STATEMENTS {name}: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
     assert ack["ok"], ack
     assert len(tally.statements) <= 3, tally.statements
     assert tally.commits == 1, tally.statements
     # and it did everything it did before: the new playback to everyone, its line in the chat
     # (stored in that same commit), its audit row
     assert owner.received("room.playback")[-1]["version"] == ack["playback"]["version"]
-    lines = [m["text"] for m in cat.received("chat.message") if m["kind"] == "system"]
+    lines = system_lines(cat)
     assert lines and lines[-1].startswith("Bob "), lines
     assert any(s.startswith("INSERT INTO room_audit") for s in tally.statements)
     history = owner.emit("chat.history")["messages"]
@@ -137,6 +154,7 @@ def test_chat_send_is_one_insert_in_one_commit(app, room):
     owner, bob, _cat, _entry = room
     with counted(app) as tally:
         ack = bob.emit("chat.send", {"text": "hello room"})
+    print(f"STATEMENTS chat.send: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
     assert ack["ok"] and ack["message"]["text"] == "hello room" and ack["message"]["id"] > 0
     assert len(tally.statements) == 1 and tally.statements[0].startswith("INSERT INTO chat_messages")
     assert tally.commits == 1
@@ -154,3 +172,17 @@ def test_a_change_made_elsewhere_costs_a_fresh_read_not_a_wrong_answer(app, room
     assert ack["ok"] is False and ack["error"] == "forbidden", ack  # decided on the fresh row
     assert any(s.startswith("SELECT") for s in tally.statements)
     assert owner.emit("pause", {})["ok"]
+
+
+def test_skip_moves_the_queue_in_one_commit(app, room):
+    """A skip also moves the queue (two entries' status, the queue version, the queue sent to
+    everyone): more statements than a plain control, still one commit for the change."""
+    owner, bob, cat, first = room
+    with counted(app) as tally:
+        ack = bob.emit("skip")
+    print(f"STATEMENTS skip: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
+    assert ack["ok"] and ack["playback"]["entry_id"] != first, ack
+    assert tally.commits == 1, tally.statements
+    assert len(tally.statements) <= SKIP_STATEMENTS_MAX, tally.statements
+    assert [e["status"] for e in owner.received("queue.update")[-1]["queue"]] == ["playing"]
+    assert system_lines(cat)[-1].startswith("Bob skipped")

@@ -54,7 +54,8 @@ def test_a_change_and_its_line_commit_together(app, monkeypatch):
     before = owner.emit("room.sync")["room"]["playback"]
     ack = owner.emit("seek", {"position_ms": 42_000})
     assert ack["ok"] is False and ack["error"] == "unavailable"
-    assert bob.received() == []
+    # (the entry's metadata look-up may send a queue.update meanwhile: not the subject)
+    assert [n for n, _d in bob.events() if n in ("room.playback", "chat.message")] == []
     assert owner.emit("room.sync")["room"]["playback"]["version"] == before["version"]
     monkeypatch.undo()
     assert owner.emit("seek", {"position_ms": 42_000})["ok"]  # the room keeps working

@@ -37,7 +37,8 @@ class Snapshot:
 
 
 def _keys(model: type) -> list[str]:
-    return [attr.key for attr in inspect(model).column_attrs]
+    mapper: Any = inspect(model)
+    return [attr.key for attr in mapper.column_attrs]
 
 
 ROOM_KEYS = _keys(Room)

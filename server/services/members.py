@@ -17,6 +17,7 @@ from server.extensions import db, socketio
 from server.models import Room, RoomAudit, RoomMembership, User
 from server.services.audit import audit
 from server.services.presence.connections import clock_member, drop_room_sockets_of_user
+from server.services.presence.membership import invalidate
 from server.services.presence.roster import broadcast_presence
 from server.services.room_access import tell_operators
 from server.services.runtime import rt
@@ -51,6 +52,8 @@ def change_role(room: Room, target: RoomMembership, role: str, *, actor_id: int,
     line = f"{actor_name} made {_name(target.user_id)} {role}"
     db.session.commit()
     log.info("room=%s event=role target=u%s role=%s by=u%s", room.code, target.user_id, role, actor_id)
+    for user_id, new_role in changes:  # the roles kept on their connections, on every process
+        invalidate(room.code, user_id, new_role)
     announce(room, line)
     broadcast_presence(room)
 
@@ -66,13 +69,16 @@ def kick_member(room: Room, target: RoomMembership, *, actor_id: int | None, ban
     line = f"{actor_name} {verb} {_name(target.user_id)}"
     db.session.commit()
     log.info("room=%s event=%s target=u%s by=u%s", room.code, verb, target.user_id, actor_id)
+    # before the member is told: every process forgets the role its sockets had (their next
+    # event is checked against the database and refused)
+    invalidate(room.code, target.user_id)
     sids = drop_room_sockets_of_user(room.code, target.user_id, "banned" if ban else "kicked")
     for sid in sids:
         socketio.server.leave_room(sid, room.code, namespace="/")
         rt().presence.store.drop(room.code, sid)
         local = rt().presence.get(sid)
         if local is not None:
-            local.room_code = None
+            local.room_code = local.room_id = local.role = None
     clock_member(room.code, MemberLeft, target.user_id)
     announce(room, line)
     broadcast_presence(room)
@@ -122,6 +128,7 @@ def unban_member(room: Room, target: RoomMembership, *, actor_id: int, actor_nam
     line = f"{actor_name} lifted the ban on {_name(target.user_id)}"
     db.session.commit()
     log.info("room=%s event=unban target=u%s by=u%s", room.code, target.user_id, actor_id)
+    invalidate(room.code, target.user_id)  # any socket of theirs is checked again at its next event
     announce(room, line)
     tell_operators(room, "room.bans", {"bans": ban_list(room)})
 
@@ -146,5 +153,8 @@ def hand_over_from_away_owner(room: Room, new_owner_id: int, *, away_ms: int) ->
     line = f"{_name(old_id)} has been away for {away_text(away_ms)}: {_name(new_owner_id)} is now the owner"
     db.session.commit()
     log.info("room=%s event=owner_away from=u%s to=u%s v=%s by=server", room.code, old_id, new_owner_id, room.version)
+    if old is not None and not old.banned:  # the roles kept on their connections, on every process
+        invalidate(room.code, old_id, "operator")
+    invalidate(room.code, new_owner_id, "owner")
     announce(room, line)
     broadcast_presence(room)

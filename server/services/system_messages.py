@@ -53,6 +53,19 @@ def command_text(command: Command, actor_id: int | None, before: Playback, after
     return line.template.format(actor=names([actor_id]), entry=entry)
 
 
+def stage_notes(room: Room, *texts: str | None) -> list[dict]:
+    """System lines that belong to a change being committed: added to the same transaction (chat
+    history has them once it commits, never without the change) and returned as Messages for the
+    change's own broadcast (`room.playback`'s `notes`), so nobody gets a second frame for them.
+    Empty texts are skipped. Call before the change's commit; send nothing if it does not commit."""
+    msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
+    if not msgs:
+        return []
+    db.session.add_all(msgs)
+    db.session.flush()  # ids and created_ms now, so the wire shape needs no reload after the commit
+    return [msg.to_wire() for msg in msgs]
+
+
 def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
     """Post system lines to a room's chat and send them: the one way a system line is said.
 

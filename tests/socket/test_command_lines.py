@@ -2,7 +2,7 @@
 (server/domain/room_clock/commands.py); the server fills in names and titles."""
 from __future__ import annotations
 
-from tests.support.socket_clients import create_room, sign_in
+from tests.support.socket_clients import create_room, sign_in, system_texts
 
 
 def room_with(app, *names, **settings):
@@ -29,17 +29,27 @@ def test_every_playback_control_says_its_own_line_and_reports_say_nothing(app):
                            ("queue.play", {"entry_id": third}), ("start_now", {})]:
         ack = owner.emit(event, payload)
         assert ack["ok"], (event, ack)
-    texts = [m["text"] for m in bob.received("chat.message") if m["kind"] == "system"]
+    events = bob.events()
+    texts = system_texts(events)
     assert texts[0].startswith("Owner resumed at 0:0")
     assert texts[1:5] == ["Owner set the speed to 1.5×", "Owner restarted the video", "Owner skipped “Song”",
                           "Owner played “Hymn” now"]
     assert texts[5] == "Owner started without waiting for Owner and Bob"  # nobody was ready for Hymn
     assert len(texts) == 6 and second  # player reports (ready) said nothing
+    # each line came inside its change's room.playback: no chat.message frame of its own, and
+    # chat history has every line
+    assert [n for n, d in events if n == "chat.message"] == []
+    notes = [(d["version"], d["notes"]) for n, d in events if n == "room.playback" and d.get("notes")]
+    assert len(notes) == 6 and all(m["kind"] == "system" and m["name"] == "ShareTube" and m["id"]
+                                   for _v, ms in notes for m in ms)
+    history = [m["text"] for m in owner.emit("chat.history", {})["messages"] if m["kind"] == "system"]
+    assert history[-6:] == texts
 
 
-def test_a_line_that_cannot_be_stored_does_not_undo_the_command(app, monkeypatch):
-    """announce() runs after the change is committed and sent: if storing the line fails, the
-    sender still gets its ok and everyone the new playback (the failure is logged)."""
+def test_a_change_and_its_line_commit_together(app, monkeypatch):
+    """A command's line is stored in the change's own transaction and sent inside its room.playback:
+    if the line cannot be stored, the change is not made either (nobody reads about a change that
+    did not happen, and no change lacks its line in chat history); the sender is told to retry."""
     from server.models import ChatMessage
     from server.services import system_messages
     code, (owner, bob) = room_with(app, "Owner", "Bob")
@@ -49,10 +59,13 @@ def test_a_line_that_cannot_be_stored_does_not_undo_the_command(app, monkeypatch
     bob.received()
     broken = lambda **kw: ChatMessage(**{**kw, "room_id": None})  # noqa: E731  (NOT NULL refuses it)
     monkeypatch.setattr(system_messages, "ChatMessage", broken)
+    before = owner.emit("room.sync")["room"]["playback"]
     ack = owner.emit("seek", {"position_ms": 42_000})
-    assert ack["ok"] is True and ack["playback"]["position_ms"] == 42_000
-    assert [p["position_ms"] for p in bob.received("room.playback")] == [42_000]
-    assert [m for m in bob.received("chat.message") if m["kind"] == "system"] == []
+    assert ack["ok"] is False and ack["error"] == "unavailable"
+    assert bob.received() == []
+    assert owner.emit("room.sync")["room"]["playback"]["version"] == before["version"]
     monkeypatch.undo()
-    assert owner.emit("pause", {})["ok"]  # the room keeps working, and says so again
-    assert any(m["text"].startswith("Owner paused at 0:4") for m in bob.received("chat.message"))
+    assert owner.emit("seek", {"position_ms": 42_000})["ok"]  # the room keeps working
+    got = bob.received("room.playback")
+    assert [p["position_ms"] for p in got] == [42_000]
+    assert [m["text"] for m in got[0]["notes"]] == ["Owner jumped to 0:42"]

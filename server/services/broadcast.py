@@ -107,7 +107,9 @@ class FramedWebSocket(gevent_driver.WebSocketWSGI):  # type: ignore[misc,name-de
             if exc.errno in _AGAIN:
                 return frame
             return None  # a dead connection: its reader notices and closes it
-        return frame[sent:] if sent < len(frame) else None
+        if sent >= len(frame):
+            return None
+        return frame[sent:] if sent else frame
 
 
 def install_framed_websockets(eio_server: Any) -> None:

@@ -77,7 +77,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     if cfg.BROADCAST_ENCODE_ONCE:
-        install_framed_websockets(socketio.server.eio)
+        install_framed_websockets(socketio.server)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)

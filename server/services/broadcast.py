@@ -112,10 +112,44 @@ class FramedWebSocket(gevent_driver.WebSocketWSGI):  # type: ignore[misc,name-de
         return frame[sent:] if sent else frame
 
 
-def install_framed_websockets(eio_server: Any) -> None:
-    """Make this Engine.IO server's websockets FramedWebSockets (its own copy of the driver table)."""
-    if eio_server._async.get("websocket") is gevent_driver.WebSocketWSGI:
-        eio_server._async = {**eio_server._async, "websocket": FramedWebSocket}
+def framed_socket(eio: Any, eio_sid: str) -> tuple[Any, FramedWebSocket] | None:
+    """The Engine.IO socket and its FramedWebSocket, when the frame path can write to it."""
+    sock = eio.sockets.get(eio_sid)
+    ws = getattr(sock, "st_ws", None) if sock is not None else None
+    if ws is None or sock.closed or sock.closing:
+        return None
+    return sock, ws
+
+
+def write_frame(sock: Any, ws: FramedWebSocket, frame: bytes) -> None:
+    """At once when the socket's writer is idle; whatever is left goes behind its queue."""
+    left = ws.try_write_now(sock, frame)
+    if left:
+        sock.queue.put(FramedPacket(left))
+
+
+def install_framed_websockets(sio_server: Any) -> None:
+    """Make this server's websockets FramedWebSockets (its own copy of Engine.IO's driver table),
+    and send single packets (acks, connect answers, emits to one socket) on the same frame path:
+    written at once by the handler when the socket's writer is idle, instead of a queue hand-off
+    and a wake-up of the writer greenlet per packet."""
+    eio_server = sio_server.eio
+    if eio_server._async.get("websocket") is not gevent_driver.WebSocketWSGI:
+        return  # not gevent-websocket (threading in tests): the library's own path
+    eio_server._async = {**eio_server._async, "websocket": FramedWebSocket}
+
+    def send_packet(eio_sid: str, pkt: Any) -> None:  # socketio.Server._send_packet, framed
+        encoded = pkt.encode()
+        target = framed_socket(eio_server, eio_sid) if isinstance(encoded, str) else None
+        if target is not None:
+            write_frame(*target, text_frame(("4" + encoded).encode("utf-8")))
+        elif isinstance(encoded, list):
+            for part in encoded:
+                eio_server.send(eio_sid, part)
+        else:
+            eio_server.send(eio_sid, encoded)
+
+    sio_server._send_packet = send_packet
 
 
 class EncodeOnce:
@@ -142,17 +176,14 @@ class EncodeOnce:
             if sid in skip:
                 continue
             count += 1
-            sock = eio.sockets.get(eio_sid)
-            ws = getattr(sock, "st_ws", None) if sock is not None else None
-            if ws is None or sock.closed or sock.closing:
+            target = framed_socket(eio, eio_sid)
+            if target is None:
                 plain = plain or eio_packet.Packet(eio_packet.MESSAGE, text)
                 self.server._send_eio_packet(eio_sid, plain)
                 continue
             if frame is None:
                 frame = text_frame(("4" + text).encode("utf-8"))
-            left = ws.try_write_now(sock, frame)
-            if left:
-                sock.queue.put(FramedPacket(left))
+            write_frame(*target, frame)
         return count
 
 

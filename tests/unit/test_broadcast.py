@@ -11,12 +11,19 @@ from types import SimpleNamespace
 import gevent
 import pytest
 from engineio import packet as eio_packet
+from engineio.async_drivers import gevent as gevent_driver
 from gevent import queue as gqueue
 from gevent import socket as gsocket
 from geventwebsocket.websocket import Header
 from socketio import packet as sio_packet
 
-from server.services.broadcast import EncodeOnceManager, FramedPacket, FramedWebSocket, text_frame
+from server.services.broadcast import (
+    EncodeOnceManager,
+    FramedPacket,
+    FramedWebSocket,
+    install_framed_websockets,
+    text_frame,
+)
 
 
 def read_frame(sock) -> tuple[int, bytes]:
@@ -162,3 +169,22 @@ def test_a_broadcast_with_a_callback_takes_the_library_path():
     server._send_packet = lambda eio_sid, pkt: sent.append((eio_sid, pkt.id))
     mgr.emit("ask", {}, namespace="/", room=mgr.sid_from_eio_sid("x", "/"), callback=lambda *a: None)
     assert len(sent) == 1 and sent[0][1] is not None, "a per-socket callback id: not the shared frame"
+
+
+def test_acks_and_single_emits_take_the_frame_path_and_the_rest_the_library_path():
+    pair = Pair()
+    sent_plain = []
+    eio = SimpleNamespace(_async={"websocket": gevent_driver.WebSocketWSGI}, sockets={"e1": pair.eio},
+                          send=lambda sid, data: sent_plain.append((sid, data)))
+    sio_server = SimpleNamespace(eio=eio, _send_packet=None)
+    install_framed_websockets(sio_server)
+    assert eio._async["websocket"] is FramedWebSocket
+    ack = sio_packet.Packet(sio_packet.ACK, data=[{"ok": True, "text": "ünïcode"}], id=7)
+    sio_server._send_packet("e1", ack)
+    opcode, data = read_frame(pair.peer)
+    assert opcode == 1 and data.decode("utf-8") == "4" + ack.encode()
+    sio_server._send_packet("gone", ack)  # not one of ours (a test client, a closed socket)
+    assert sent_plain == [("gone", ack.encode())]
+    binary = sio_packet.Packet(sio_packet.EVENT, data=["blob", b"\x00\x01"])
+    sio_server._send_packet("e1", binary)  # attachments: the library's per-part path
+    assert [sid for sid, _ in sent_plain[1:]] == ["e1", "e1"] and sent_plain[2][1] == b"\x00\x01"

@@ -134,9 +134,12 @@ async def run_case(n: int, args: argparse.Namespace, workdir: Path, pins: Pinnin
                 for i in range(args.procs)]
         jobs = [j for j in jobs if any(s["tokens"] for s in j["targets"])]
         join_cpu = {t.name: ProcSampler(t.server.interactive_worker_pids()).start() for t in targets}
+        join_recorders = [r for t in targets for r in profiling.start(
+            t.server.interactive_worker_pids(), Path(args.profile) / f"n{n}-join", t.name)] if args.profile else []
         workers = spawn(client_process, jobs)
         pins.pin_clients([w.proc.pid for w in workers])
         readies = await asyncio.to_thread(gather, workers, args.join_timeout * len(targets) + 120)
+        profiling.stop(join_recorders)
         for t in targets:
             parts = [r["setup"].get(t.name, {}) for r in readies]
             chars = Counter()
@@ -290,7 +293,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--join-timeout", type=float, default=300.0,
                    help="seconds each room may take to fill; a room not full by then gets no commands")
     p.add_argument("--ack-timeout", type=float, default=10.0)
-    p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of both servers")
+    p.add_argument("--profile", default=None,
+                   help="directory for py-spy collapsed stacks of both servers: n<N>-join/ while the room fills, "
+                        "n<N>/ while the commands run")
     p.add_argument("--one-guest", action="store_true",
                    help="ShareTube's N-1 non-owner sockets are one signed-in guest (N devices of one user): "
                         "the roster stays at 2 members, so filling the room is not O(N^3) bytes of presence")

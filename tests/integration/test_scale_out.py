@@ -93,7 +93,7 @@ def test_a_broadcast_is_published_once_pre_encoded_and_reaches_both_processes_on
             published.append(msg["data"] if isinstance(msg["data"], str) else msg["data"].decode())
     mine = [m for m in published if f'"version":{version},' in m and '"room.playback"' in m]
     assert len(mine) == 1, published
-    assert mine[0].startswith("\x00st-frame1\n") and '\n42["room.playback",' in mine[0]
+    assert mine[0].startswith("\x00st-frame1\n") and '\n2["room.playback",' in mine[0]
     for c in (a, b):
         got = [p for p in c.of("room.playback") if p["version"] == version]
         assert len(got) == 1

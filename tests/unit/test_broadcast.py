@@ -5,6 +5,7 @@ never reorders or loses a frame, and sockets that are not ours get the library's
 from __future__ import annotations
 
 import json
+import uuid
 import socket as stdlib_socket
 from types import SimpleNamespace
 
@@ -123,7 +124,7 @@ class FakeServer:
                 outer.encodes += 1
                 return super().encode()
         self.packet_class = CountingPacket
-        self.eio = SimpleNamespace(sockets=eio_sockets)
+        self.eio = SimpleNamespace(sockets=eio_sockets, generate_id=lambda: uuid.uuid4().hex)
         self.plain: list[tuple[str, str]] = []
 
     def _send_eio_packet(self, eio_sid, pkt) -> None:

@@ -66,7 +66,7 @@ class FramedPacket(eio_packet.Packet):
         return self.frame
 
 
-class FramedWebSocket(gevent_driver.WebSocketWSGI):  # type: ignore[misc,name-defined]
+class FramedWebSocket(gevent_driver.WebSocketWSGI):
     """Engine.IO's gevent-websocket wrapper that also writes pre-built frames, and tells the
     broadcaster (through the Engine.IO socket's `st_ws`) whether its writer is mid-write."""
 
@@ -99,7 +99,7 @@ class FramedWebSocket(gevent_driver.WebSocketWSGI):  # type: ignore[misc,name-de
         if self.writing or eio_socket.queue.qsize() or ws.closed:
             return frame
         raw = getattr(getattr(ws, "handler", None), "socket", None)
-        if type(raw) is not gsocket.socket:  # TLS or unknown: leave it to the writer
+        if raw is None or type(raw) is not gsocket.socket:  # TLS or unknown: leave it to the writer
             return frame
         try:
             sent = raw.send(frame, 0, 0.0)  # non-blocking: never waits on one slow client
@@ -222,7 +222,7 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
         """RedisManager._publish without its json.dumps (the same two attempts)."""
         for retries_left in (1, 0):
             try:
-                if not self.connected:
+                if not getattr(self, "connected", False):
                     self._redis_connect()
                 self.redis.publish(self.channel, message)
                 return
@@ -230,7 +230,7 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
                 self.connected = False
                 log.error("event=broadcast_publish_failed retrying=%s error=%s", bool(retries_left), exc)
 
-    def _listen(self):  # type: ignore[override]
+    def _listen(self):
         prefix = FRAMED_PREFIX.encode()
         for message in super()._listen():
             if isinstance(message, bytes) and message.startswith(prefix):

@@ -5,8 +5,8 @@ never reorders or loses a frame, and sockets that are not ours get the library's
 from __future__ import annotations
 
 import json
-import uuid
 import socket as stdlib_socket
+import uuid
 from types import SimpleNamespace
 
 import gevent

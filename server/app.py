@@ -25,7 +25,12 @@ from server.errors import register_error_handlers
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
 from server.services import round_trips
-from server.services.broadcast import EncodeOnceManager, EncodeOnceRedisManager, install_framed_websockets
+from server.services.broadcast import (
+    EncodeOnceManager,
+    EncodeOnceRedisManager,
+    TextPacket,
+    install_framed_websockets,
+)
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
@@ -108,10 +113,10 @@ def broadcast_manager(cfg: Config) -> dict:
     if not cfg.BROADCAST_ENCODE_ONCE:
         return {}
     if not url:
-        return {"client_manager": EncodeOnceManager()}
+        return {"client_manager": EncodeOnceManager(), "serializer": TextPacket}
     if url.startswith(("redis://", "rediss://")):
-        return {"client_manager": EncodeOnceRedisManager(url, channel="flask-socketio")}
-    return {}
+        return {"client_manager": EncodeOnceRedisManager(url, channel="flask-socketio"), "serializer": TextPacket}
+    return {"serializer": TextPacket}
 
 
 def make_redis(url: str | None):

@@ -18,10 +18,12 @@ from gevent import socket as gsocket
 from geventwebsocket.websocket import Header
 from socketio import packet as sio_packet
 
+from server.extensions import socketio
 from server.services.broadcast import (
     EncodeOnceManager,
     FramedPacket,
     FramedWebSocket,
+    TextPacket,
     install_framed_websockets,
     text_frame,
 )
@@ -189,3 +191,13 @@ def test_acks_and_single_emits_take_the_frame_path_and_the_rest_the_library_path
     binary = sio_packet.Packet(sio_packet.EVENT, data=["blob", b"\x00\x01"])
     sio_server._send_packet("e1", binary)  # attachments: the library's per-part path
     assert [sid for sid, _ in sent_plain[1:]] == ["e1", "e1"] and sent_plain[2][1] == b"\x00\x01"
+
+
+def test_packets_skip_the_binary_scan_and_the_app_uses_them(app, monkeypatch):
+    def scan(_data):
+        raise AssertionError("walked the payload looking for bytes")
+    monkeypatch.setattr(sio_packet.Packet, "data_is_binary", staticmethod(scan))
+    roster = {"members": [{"user_id": i, "name": f"g{i}"} for i in range(1000)]}
+    pkt = TextPacket(sio_packet.ACK, data=[roster], id=3)
+    assert pkt.packet_type == sio_packet.ACK and pkt.encode().startswith('33[{"members":')
+    assert socketio.server.packet_class is TextPacket

@@ -82,7 +82,7 @@ def create_app(config: Config | None = None) -> Flask:
     )
 
     if cfg.BROADCAST_ENCODE_ONCE:
-        install_framed_websockets(socketio.server)
+        install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)

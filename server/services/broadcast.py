@@ -130,22 +130,29 @@ def framed_socket(eio: Any, eio_sid: str) -> tuple[Any, FramedWebSocket] | None:
     return sock, ws
 
 
+DIRECT = {"on": False}  # BROADCAST_DIRECT_WRITE: write at once when a socket's writer is idle
+
+
 def write_frame(sock: Any, ws: FramedWebSocket, frame: bytes) -> None:
-    """At once when the socket's writer is idle; whatever is left goes behind its queue."""
-    left = ws.try_write_now(sock, frame)
+    """Into the socket's queue for its writer (which sends the bytes as they are); with direct
+    writes on, at once when the writer is idle, and only what is left behind the queue."""
+    left = ws.try_write_now(sock, frame) if DIRECT["on"] else frame
     if left:
         sock.queue.put(FramedPacket(left))
 
 
-def install_framed_websockets(sio_server: Any) -> None:
-    """Make this server's websockets FramedWebSockets (its own copy of Engine.IO's driver table),
-    and send single packets (acks, connect answers, emits to one socket) on the same frame path:
-    written at once by the handler when the socket's writer is idle, instead of a queue hand-off
-    and a wake-up of the writer greenlet per packet."""
+def install_framed_websockets(sio_server: Any, direct: bool = False) -> None:
+    """Make this server's websockets FramedWebSockets (its own copy of Engine.IO's driver table).
+    With `direct` (BROADCAST_DIRECT_WRITE), frames are written at once by the emitting greenlet
+    when a socket's writer is idle, and single packets (acks, connect answers, emits to one
+    socket) take that path too, instead of a queue hand-off and a writer wake-up per packet."""
     eio_server = sio_server.eio
     if eio_server._async.get("websocket") is not gevent_driver.WebSocketWSGI:
         return  # not gevent-websocket (threading in tests): the library's own path
     eio_server._async = {**eio_server._async, "websocket": FramedWebSocket}
+    DIRECT["on"] = direct
+    if not direct:
+        return
 
     def send_packet(eio_sid: str, pkt: Any) -> None:  # socketio.Server._send_packet, framed
         encoded = pkt.encode()

@@ -11,6 +11,8 @@ def add_server_options(p: argparse.ArgumentParser) -> None:
                         "this orchestrator get every other CPU. Default: no pinning")
     p.add_argument("--encode-once", choices=("on", "off"), default=None,
                    help="BROADCAST_ENCODE_ONCE for ShareTube (default: the server's own default, on)")
+    p.add_argument("--direct-write", choices=("on", "off"), default=None,
+                   help="BROADCAST_DIRECT_WRITE for ShareTube (default: the server's own default, off)")
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
@@ -18,4 +20,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     env: dict[str, str] = {}
     if getattr(args, "encode_once", None):
         env["BROADCAST_ENCODE_ONCE"] = "1" if args.encode_once == "on" else "0"
+    if getattr(args, "direct_write", None):
+        env["BROADCAST_DIRECT_WRITE"] = "1" if args.direct_write == "on" else "0"
     return env

@@ -20,6 +20,7 @@ from socketio import packet as sio_packet
 
 from server.extensions import socketio
 from server.services.broadcast import (
+    DIRECT,
     EncodeOnceManager,
     FramedPacket,
     FramedWebSocket,
@@ -174,13 +175,14 @@ def test_a_broadcast_with_a_callback_takes_the_library_path():
     assert len(sent) == 1 and sent[0][1] is not None, "a per-socket callback id: not the shared frame"
 
 
-def test_acks_and_single_emits_take_the_frame_path_and_the_rest_the_library_path():
+def test_with_direct_writes_acks_take_the_frame_path_and_the_rest_the_library_path(monkeypatch):
     pair = Pair()
     sent_plain = []
     eio = SimpleNamespace(_async={"websocket": gevent_driver.WebSocketWSGI}, sockets={"e1": pair.eio},
                           send=lambda sid, data: sent_plain.append((sid, data)))
     sio_server = SimpleNamespace(eio=eio, _send_packet=None)
-    install_framed_websockets(sio_server)
+    monkeypatch.setitem(DIRECT, "on", False)  # restored after the test
+    install_framed_websockets(sio_server, direct=True)
     assert eio._async["websocket"] is FramedWebSocket
     ack = sio_packet.Packet(sio_packet.ACK, data=[{"ok": True, "text": "ünïcode"}], id=7)
     sio_server._send_packet("e1", ack)

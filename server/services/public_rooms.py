@@ -110,9 +110,10 @@ def collect_public_rooms() -> list[PublicRoom]:
     for room in rooms:
         playback = playbacks[room.code]
         video_id = playback.video_id if playback.video_id and is_video_id(playback.video_id) else None
+        title = titles.get(playback.entry_id) if video_id and playback.entry_id is not None else None
         result.append(PublicRoom(
             code=room.code, name=room.name, watching=watching[room.code], state=playback.state,
-            video_id=video_id, title=(titles.get(playback.entry_id) or None) if video_id else None,
+            video_id=video_id, title=title or None,
             thumbnail_url=thumbnail(video_id), open_url=room_invite_url(room.code, video_id),
             join_path=f"/join/{room.code}"))
     return result

@@ -23,8 +23,8 @@ def axe_violations(page, rules: list[str]) -> list[dict]:
     return page.evaluate(RUN, rules)
 
 
-# WCAG 2.0/2.1/2.2 A and AA: every rule axe-core tags so (contrast, names, roles, lists, focusable regions…).
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# WCAG 2.0/2.1 A and AA: every rule axe-core tags so (contrast, names, roles, lists, focusable regions…).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RUN_IN = """async ([selector, tags]) => (await axe.run({include: [[selector]]}, {runOnly: {type: 'tag', values: tags}}))
   .violations.map(v => ({rule: v.id, nodes: v.nodes.map(n => [n.html, n.failureSummary]).slice(0, 4)}))"""
 

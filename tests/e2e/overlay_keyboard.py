@@ -46,22 +46,28 @@ def focused(page: Any) -> dict | None:
     return evaluate_without_gesture(page, FOCUSED)
 
 
-def key_of(page: Any, part: str) -> str:
-    """The one visible control whose key contains `part`."""
+def key_of(page: Any, part: str, *, strict: bool = True) -> str | None:
+    """The one visible control whose key contains `part` (None when there is none yet)."""
     found = [key for key in controls(page) if part in key]
+    if not found and not strict:
+        return None
     assert len(found) == 1, f"{part!r} matches {found} among {controls(page)}"
     return found[0]
 
 
 def tab_to(page: Any, part: str, *, most: int = 160) -> str:
-    """Moves the focus with Tab only (through YouTube's page when it must) to the control whose
-    key contains `part`; returns its key."""
-    target = key_of(page, part)
+    """Moves the focus with Tab (or Shift+Tab, when the control comes before the focused one)
+    to the control whose key contains `part`, through YouTube's page when it must; returns its key."""
+    target = wait_until(lambda: key_of(page, part, strict=False), timeout_s=8, what=f"a control {part!r}",
+                        show=lambda: controls(page))
+    now = focused(page)
+    order = controls(page)
+    backwards = bool(now) and now["key"] in order and order.index(target) < order.index(now["key"])
     for _ in range(most):
         now = focused(page)
         if now and now["key"] == target:
             return target
-        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
     raise AssertionError(f"Tab never reached {target}; last focus {focused(page)}")
 
 

@@ -30,7 +30,8 @@ export class RemotesSection {
       this.error.hidden = !model.remotesError;
       let confirm = null;
       const askedBefore = this.askedBefore;
-      const focusWasHere = this.list.contains(this.list.getRootNode().activeElement);
+      const active = this.list.getRootNode?.().activeElement;
+      const focusWasHere = Boolean(active && this.list.contains(active));
       const rows = remotes.map((remote) => {
         const row = this.renderRemote(remote, model);
         if (model.revokeAsk === remote.id) confirm = row.querySelector("[data-testid=st-remote-revoke-confirm]");
@@ -40,7 +41,7 @@ export class RemotesSection {
       // The keyboard lands on the question when it appears (not again on a later re-render),
       // and back on its "Unpair" when it is answered "Keep".
       if (model.revokeAsk !== askedBefore) {
-        const back = askedBefore == null ? null
+        const back = askedBefore === null || askedBefore === undefined ? null
           : this.list.querySelector(`[data-pairing-id="${askedBefore}"] [data-testid=st-remote-revoke]`);
         (confirm || (focusWasHere ? back : null))?.focus();
       }

@@ -1,7 +1,7 @@
 """room setting listed: shown in the homepage's public rooms (issue 16, item 7)
 
 Revision ID: v16public01
-Revises: c3a7e1f0b2d4
+Revises: b14e5ec0a001
 Create Date: 2026-12-05 20:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'v16public01'
-down_revision = 'c3a7e1f0b2d4'
+down_revision = 'b14e5ec0a001'  # the head on main (the brief's c3a7e1f0b2d4 is its parent)
 branch_labels = None
 depends_on = None
 

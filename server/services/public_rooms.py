@@ -104,8 +104,8 @@ def collect_public_rooms() -> list[PublicRoom]:
     entry_ids = [pb.entry_id for pb in playbacks.values() if pb.entry_id is not None]
     titles: dict[int, str | None] = {}
     if entry_ids:
-        titles = dict(db.session.execute(
-            db.select(QueueEntry.id, QueueEntry.title).where(QueueEntry.id.in_(entry_ids))).tuples().all())
+        rows = db.session.execute(db.select(QueueEntry.id, QueueEntry.title).where(QueueEntry.id.in_(entry_ids)))
+        titles = {entry_id: title for entry_id, title in rows}
     result = []
     for room in rooms:
         playback = playbacks[room.code]

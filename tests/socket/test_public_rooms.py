@@ -72,7 +72,7 @@ def test_listed_is_off_by_default_operators_turn_it_on_participants_cannot(app):
     seen = bob.events()
     assert [d["settings"]["listed"] for name, d in seen if name == "room.settings"] == [True], seen
     assert any(name == "chat.message" and "Carol changed listed to True" in d["text"] for name, d in seen), seen
-    for bad in ("yes", 1, None, [True]):
+    for bad in ("yes", 1, 0.5, [True], {"on": True}):
         wrong = owner.emit("room.settings", {"listed": bad})
         assert wrong["ok"] is False and wrong["error"] == "invalid", (bad, wrong)
     assert owner.emit("room.sync")["room"]["settings"]["listed"] is True

@@ -88,6 +88,14 @@ def panel_open(page: Any) -> bool:
     return evaluate_without_gesture(page, f"{OVERLAY_HOST}.shadowRoot.querySelector('#st-panel').hidden === false")
 
 
+def open_the_panel(page: Any) -> None:
+    """The panel open, by keyboard (Shift+Tab to the pill, Enter) when a page load closed it."""
+    if not panel_open(page):
+        reach_the_pill(page)
+        page.keyboard.press("Enter")
+        wait_until(lambda: panel_open(page), timeout_s=3, what="the panel to open with Enter")
+
+
 def theme(page: Any) -> str:
     return evaluate_without_gesture(page, f"{OVERLAY_HOST}.dataset.theme || ''")
 

@@ -40,6 +40,7 @@ from overlay_keyboard import (
     controls,
     focused,
     last_line_says,
+    open_the_panel,
     panel_open,
     reach_the_pill,
     scan,
@@ -49,6 +50,7 @@ from overlay_keyboard import (
     toggle_and_back,
     walk_every_control,
 )
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.sio import Client, new_room
 
@@ -57,6 +59,14 @@ pytestmark = EXTENSION_ONLY
 FIRST, SECOND, THIRD, OTHER, FOURTH = "stA11yVid01", "stA11yVid02", "stA11yVid03", "stA11yVid04", "stA11yVid05"
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0 Mobile Safari/537.36")
+
+
+def queued(page: Any) -> list[str]:
+    """The queue's video ids ([] while a navigation replaces the page)."""
+    try:
+        return queue_video_ids(page)
+    except PlaywrightError:
+        return []
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +143,9 @@ def room_header_and_phone_remote(room: ViewerRoom) -> None:
     answer = requests.post(f"{room.server.base_url}/api/remote/pair", json={"code": pair_url.split("#pair=", 1)[1]},
                            headers={"User-Agent": PHONE_UA}, timeout=10)
     assert answer.status_code == 200, answer.text
-    wait_until(lambda: (d := overlay_element(page, "st-remote-paired")) and d["visible"], timeout_s=8,
+    phone = Client(room.server.base_url, answer.json()["access_token"]).connect()  # the phone connects
+    phone.join(room.code)
+    wait_until(lambda: (d := overlay_element(page, "st-remote-paired")) and d["visible"], timeout_s=10,
                what="the dialog to say the phone paired")
     tab_to(page, "st-remote-close")
     page.keyboard.press("Enter")
@@ -154,6 +166,8 @@ def room_header_and_phone_remote(room: ViewerRoom) -> None:
     page.keyboard.press("Enter")
     wait_until(lambda: page.locator("[data-testid=st-remote-item]").count() == 0, timeout_s=8,
                what="the phone to be unpaired")
+    wait_until(lambda: not phone.connected, timeout_s=8, what="the unpaired phone's socket to drop")
+    phone.close()
 
 def roster(room: ViewerRoom) -> None:
     """The roster: make Bob an operator (Enter), the same place demotes him (Space)."""
@@ -220,10 +234,10 @@ def knocks(room: ViewerRoom) -> None:
             assert knocker.call("room.knock", {"code": room.code})["admitted"] is False
         wait_until(lambda: page.locator("[data-testid=st-knock]").count() == 2, timeout_s=8, what="two knocks")
         scan(page, "dark, knocks")
-        tab_to(page, "Let Carol in")
+        tab_to(page, "Let in: Carol")
         page.keyboard.press("Enter")
         assert knockers[0].wait_for("room.knock_answer", timeout=10)["admitted"] is True
-        tab_to(page, "Decline Dave")
+        tab_to(page, "Decline: Dave")
         page.keyboard.press("Space")
         assert knockers[1].wait_for("room.knock_answer", timeout=10)["admitted"] is False
     finally:
@@ -285,6 +299,7 @@ def queue(room: ViewerRoom) -> None:
     queue = page.locator("[data-testid=st-queue]")
     wait_until(lambda: all(t in (queue.text_content() or "") for t in ("Second by", "Third by", "Fourth by")),
                timeout_s=8, what="the queued titles (oEmbed)")
+    scan(page, "dark, a queue with entries")
     tab_to(page, "Move Second by keyboard down")
     page.keyboard.press("Enter")
     wait_until(lambda: queue_video_ids(page)[1:] == [THIRD, SECOND, FOURTH], timeout_s=6, what="moved down")
@@ -297,12 +312,14 @@ def queue(room: ViewerRoom) -> None:
     tab_to(page, "Play Second by keyboard now")
     page.keyboard.press("Enter")
     wait_in_sync(room.pages, playing=True, video_id=SECOND, timeout_s=15)
+    open_the_panel(page)  # (YouTube loaded the new video's page)
     tab_to(page, "st-queue-add-current")
     page.keyboard.press("Enter")
     wait_until(lambda: "queue" in notice_text(page), timeout_s=6, what="the add-this-video notice")
     tab_to(page, "st-skip")
     page.keyboard.press("Enter")
     wait_in_sync(room.pages, playing=True, video_id=THIRD, timeout_s=15)
+    open_the_panel(page)
     chat_has(alice, "skipped")
 
 def another_video(room: ViewerRoom) -> None:
@@ -310,10 +327,14 @@ def another_video(room: ViewerRoom) -> None:
     page = room.alice.page
     evaluate_without_gesture(page, f"window.__fakeYT.navigate('{OTHER}')")
     wait_until(lambda: page.locator("#st-panel .dialog button").count() == 3, timeout_s=8, what="the choice")
+    open_the_panel(page)
     scan(page, "dark, choice")
     tab_to(page, "Add it to the queue")
     page.keyboard.press("Enter")
-    wait_until(lambda: OTHER in queue_video_ids(page), timeout_s=8, what="the opened video queued")
+    wait_until(lambda: OTHER in queued(page), timeout_s=8, what="the opened video queued")
+    wait_until(lambda: video_state(page)["src"].endswith(f"/{THIRD}.webm"), timeout_s=10,
+               what="Alice's tab back on the room's video")
+    open_the_panel(page)  # (back on the room's video: YouTube loaded its page)
 
 def remove_and_join_question(room: ViewerRoom) -> None:
     """Remove Bob (Enter); Bob, outside the room, answers two invite questions from the keyboard."""

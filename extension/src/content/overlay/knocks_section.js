@@ -22,9 +22,9 @@ export class KnocksSection {
         testid: "st-knock", class: "row", "data-knock-id": knock.id,
       },
         h("span", { class: "grow", text: knock.name }),
-        h("button", { testid: "st-knock-admit", class: "small primary", text: "Let in", "aria-label": `Let ${knock.name} in`,
+        h("button", { testid: "st-knock-admit", class: "small primary", text: "Let in", "aria-label": `Let in: ${knock.name}`,
           onClick: () => this.actions.answerKnock(knock.id, true) }),
-        h("button", { testid: "st-knock-decline", class: "small", text: "Decline", "aria-label": `Decline ${knock.name}`,
+        h("button", { testid: "st-knock-decline", class: "small", text: "Decline", "aria-label": `Decline: ${knock.name}`,
           onClick: () => this.actions.answerKnock(knock.id, false) })))));
     });
   }

@@ -264,6 +264,10 @@ def test_public_rooms_list_refreshes_and_points_join_at_the_right_place(server, 
         assert owner.call("join", {"code": code})["ok"]
         assert owner.call("queue.add", {"video_id": VIDEO_ID, "title": "A listed song"})["ok"]
         assert owner.call("room.settings", {"listed": True})["ok"]
+        deadline = time.monotonic() + 8  # an earlier page's answer may be cached for 5 s
+        while not requests.get(f"{server.base_url}/api/rooms/public", timeout=5).json()["rooms"]:
+            assert time.monotonic() < deadline, "the listed room never reached /api/rooms/public"
+            time.sleep(1)
         for extension in (False, True):
             page = open_page(1280, extension=extension)
             page.route("https://i.ytimg.com/**", lambda route: (thumbs.append(route.request.url),

@@ -187,6 +187,21 @@ def test_play_during_an_ad_hold_keeps_the_hold_and_the_room_plays_after(room: Ro
         room.set_control_mode("operators")
 
 
+def test_the_video_restored_after_an_ad_is_not_taken_for_a_key_pressed_before_the_ad(room: Room) -> None:
+    """A key pressed just before a midroll must not claim what the page does after it: YouTube
+    reloads the video at its position when the ad ends (a seek, paused), within a second of
+    the key. Taken for the viewer's seek, it paused the whole room (found by CI, 2026-12-05)."""
+    room.playing_early()
+    press_on_player(room.alice, "ArrowLeft")  # a real seek, 5 s back: the room follows
+    time.sleep(0.1)
+    room.alice.page.evaluate("window.__fakeYT.startAd(15000)")
+    time.sleep(0.45)  # the extension sees the ad (a tick is 250 ms) ...
+    room.alice.page.evaluate("window.__fakeYT.endAd()")  # ... which ends within the key's second
+    wait_in_sync(room.pages, playing=True, timeout_s=10)
+    time.sleep(1.0)
+    wait_in_sync(room.pages, playing=True, timeout_s=4)  # and nothing paused it meanwhile
+
+
 @pytest.mark.parametrize("key,check", [
     ("k", "paused"), ("Space", "playing"), ("j", -10), ("l", 10), ("ArrowLeft", -5),
     ("ArrowRight", 5), ("3", "at 9"), (">", "rate 1.25"), ("<", "rate 1"),

@@ -71,11 +71,27 @@ def tab_to(page: Any, part: str, *, most: int = 160) -> str:
     raise AssertionError(f"Tab never reached {target}; last focus {focused(page)}")
 
 
+TOP_OF_PAGE = """(() => { const top = document.createElement('span'); top.tabIndex = -1;
+  document.body.prepend(top); top.focus(); top.remove(); })()"""
+
+
+def open_related_video(page: Any, video_id: str) -> None:
+    """YouTube's related video `video_id`, opened as a keyboard user does: Tab from the top of
+    the page to its link, Enter."""
+    evaluate_without_gesture(page, TOP_OF_PAGE)
+    on_link = f"document.activeElement?.matches('#related a[data-video-id=\"{video_id}\"]') === true"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if evaluate_without_gesture(page, on_link):
+            page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"Tab never reached the related video {video_id} on YouTube's page")
+
+
 def reach_the_pill(page: Any) -> int:
     """From the top of the page (the focus starting point before everything), Shift+Tab until
     the pill has the focus; returns how many presses it took."""
-    evaluate_without_gesture(page, """(() => { const top = document.createElement('span'); top.tabIndex = -1;
-      document.body.prepend(top); top.focus(); top.remove(); })()""")
+    evaluate_without_gesture(page, TOP_OF_PAGE)
     for presses in range(1, 41):
         page.keyboard.press("Shift+Tab")
         now = focused(page)

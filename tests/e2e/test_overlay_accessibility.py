@@ -40,6 +40,7 @@ from overlay_keyboard import (
     controls,
     focused,
     last_line_says,
+    open_related_video,
     open_the_panel,
     panel_open,
     reach_the_pill,
@@ -322,12 +323,17 @@ def queue(room: ViewerRoom) -> None:
     open_the_panel(page)
     chat_has(alice, "skipped")
 
-def another_video(room: ViewerRoom) -> None:
-    """"You opened another video" (a related video clicked on YouTube): add it to the queue."""
-    page = room.alice.page
-    evaluate_without_gesture(page, f"window.__fakeYT.navigate('{OTHER}')")
+def open_another_video(page: Any, video_id: str) -> None:
+    """A related video opened on YouTube (Tab to it, Enter): the overlay asks what to do with it."""
+    open_related_video(page, video_id)
     wait_until(lambda: page.locator("#st-panel .dialog button").count() == 3, timeout_s=8, what="the choice")
     open_the_panel(page)
+
+
+def another_video(room: ViewerRoom) -> None:
+    """"You opened another video": add it to the queue (Enter); another: play it for everyone (Space)."""
+    page = room.alice.page
+    open_another_video(page, OTHER)
     scan(page, "dark, choice")
     tab_to(page, "Add it to the queue")
     page.keyboard.press("Enter")
@@ -335,6 +341,12 @@ def another_video(room: ViewerRoom) -> None:
     wait_until(lambda: video_state(page)["src"].endswith(f"/{THIRD}.webm"), timeout_s=10,
                what="Alice's tab back on the room's video")
     open_the_panel(page)  # (back on the room's video: YouTube loaded its page)
+    open_another_video(page, FOURTH)
+    tab_to(page, "Play it for everyone")
+    page.keyboard.press("Space")
+    wait_in_sync(room.pages, playing=True, video_id=FOURTH, timeout_s=15)
+    open_the_panel(page)
+
 
 def remove_and_join_question(room: ViewerRoom) -> None:
     """Remove Bob (Enter); Bob, outside the room, answers two invite questions from the keyboard."""
@@ -363,9 +375,11 @@ def remove_and_join_question(room: ViewerRoom) -> None:
         eve.close()
 
 def outside_a_room(room: ViewerRoom) -> None:
-    """Leave (Enter); outside a room: join by code with Enter on "Join", then leave and create a room."""
+    """Leave (the choice's "Leave the room", Enter); outside a room: join by code with Enter on
+    "Join", then "Leave room" (Space) and "Create a room" (Enter)."""
     page = room.alice.page
-    tab_to(page, "Leave room")
+    open_another_video(page, SECOND)
+    tab_to(page, "Leave the room")
     page.keyboard.press("Enter")
     wait_until(lambda: (b := overlay_element(page, "st-create-room")) and b["visible"], timeout_s=8,
                what="the signed-in panel outside a room")

@@ -83,6 +83,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("buffer_policy", str, "catch_up", choices=BUFFER_POLICIES, clock=True),
     # SponsorBlock categories the room skips for everyone (off: nothing selected)
     Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
+    # shown in the homepage's list of public rooms (never while private or with a password)
+    Setting("listed", bool, False),
 )
 BY_KEY: Final[dict[str, Setting]] = {s.key: s for s in SETTINGS}
 DEFAULTS: Final[dict[str, object]] = {s.key: s.default for s in SETTINGS if s.default is not None}

@@ -162,7 +162,8 @@ export class ContentApp {
     // made owner or operator (by hand, or an away owner's hand-over): the invite secret and knocks come with room.sync
     const selfId = this.state.user?.id ?? null;
     if (event === "presence.update" && roleOf(before, selfId) !== roleOf(this.view, selfId)) this.requestSync();
-    if (event === "room.playback") {
+    if (event === "room.playback" && this.view.playback !== before.playback) {
+      // (a stale playback can still bring its notes, chat lines: then only the chat changed)
       this.navigation.roomChanged();
       this.sync.tick();
     }

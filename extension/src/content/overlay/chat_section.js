@@ -14,8 +14,11 @@ export class ChatSection {
     this.actions = actions;
     this.changed = memo();
     this.typingSentAt = 0;
-    this.log = h("div", { testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite", tabindex: "0",
-      "aria-label": "Chat messages", onScroll: () => this.log.scrollTop < OLDER_AT_PX && this.loadOlder() });
+    // Focusable, so the keyboard can scroll it (a scrolling region without a focusable child).
+    this.log = h("div", {
+      testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite", "aria-label": "Chat messages", tabindex: "0",
+      onScroll: () => this.log.scrollTop < OLDER_AT_PX && this.loadOlder(),
+    });
     this.older = h("button", { testid: "st-chat-older", class: "small", text: "Older messages", hidden: true,
       "aria-label": "Load older chat messages", onClick: () => this.loadOlder() });
     this.loadingOlder = false;

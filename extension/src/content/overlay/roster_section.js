@@ -8,7 +8,7 @@ import { roomClockRuns } from "../../../../clients/core/room_position.js";
 import { controlSummary, mayKick, maySetRole } from "../../../../clients/core/permissions.js";
 import { syncHealth } from "../../../../clients/core/sync_health.js";
 import { roleOf } from "../../lib/room_view.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 const DEVICE_TAGS = { extension: "browser", remote: "phone" };
 
@@ -34,7 +34,8 @@ export class RosterSection {
       const online = view.members.filter((member) => member.connected !== false).length;
       this.title.textContent = `People (${online} online)`;
       const selfRole = roleOf(view, model.selfId);
-      this.list.replaceChildren(...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying)));
+      keepFocus(this.list, () => this.list.replaceChildren(
+        ...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying))));
     });
   }
 

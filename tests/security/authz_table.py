@@ -105,6 +105,8 @@ TABLE: tuple[Action, ...] = (
     Action("queue.move", "control", "move"),
     Action("queue.play", "control", "queue_play"),
     Action("queue.load", "member"),
+    Action("queue.playlist", "member", "playlist"),
+    Action("queue.shuffle", "operator"),
     # chat
     Action("chat.send", "member", "chat"),
     Action("chat.history", "member"),
@@ -140,7 +142,7 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "room.settings#password", "room.settings#private", "room.settings#control_mode", "room.knock_answer", "play",
     "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
-    "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
+    "queue.playlist", "queue.shuffle", "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
     "admin.close_room", "admin.kick", "admin.ban", "admin.role",
 }

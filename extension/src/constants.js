@@ -112,3 +112,9 @@ export const MAX_CHAT_CHARS = 500;
 export const MAX_ROOM_CODE_CHARS = 32;
 export const MAX_URL_CHARS = 2_000;
 export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+// --- playlists (the server checks again: MAX_PLAYLIST_ENTRIES there too) --------------------
+export const MAX_PLAYLIST_ENTRIES = 200; // entries one "Add playlist" sends (the first ones)
+export const MAX_PLAYLIST_TITLE_CHARS = 200; // a title read from the page (YouTube's own replaces it)
+export const PLAYLIST_PANEL_WAIT_MS = 5_000; // "Add playlist" waits this long for a late panel
+export const PLAYLIST_POLL_MS = 250; // ... looking again this often

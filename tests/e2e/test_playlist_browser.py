@@ -1,0 +1,105 @@
+"""A playlist added from a YouTube playlist page (issue 16, item 1), in the browser.
+
+Alice's tab is a watch page inside a playlist (watch?v=…&list=…); the room plays that video.
+Her overlay shows "Add playlist" (Bob's, on a plain watch page, does not). The imitation page
+describes the playlist as YouTube does, in two forms (harness/page_variants.py PLAYLIST_VARIANTS):
+first with NO initial data and a panel that renders 2.5 s after the page (the click comes before
+it: the extension waits for it), then with the initial data only (no panel). Each time both
+viewers' queues show the playlist's entries, appended in its order.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from extension_helpers import (
+    EXTENSION_ONLY,
+    Profile,
+    built_extension,
+    create_room_from_popup,
+    first_page,
+    join_by_invite_signed_out,
+    launch_profile,
+    open_panel,
+    overlay_element,
+    overlay_invite,
+    queue_video_ids,
+    start_server,
+    wait_in_sync,
+    wait_until,
+)
+from harness.browser import evaluate_without_gesture
+from harness.fake_youtube import FakeYouTube
+from harness.page_variants import PLAYLIST_VARIANTS
+
+pytestmark = EXTENSION_ONLY
+
+FIRST = "plstVideo01"
+FIRST_LIST = ["plstVideo01", "plstVideo02", "plstVideo03", "plstVideo04"]
+SECOND_LIST = ["plstVideo05", "plstVideo06"]
+
+
+def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
+        playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any, tmp_path: Path) -> None:
+    for index, video in enumerate(FIRST_LIST + SECOND_LIST):
+        fake_youtube.register(video, title=f"Playlist video {index + 1}", clip="short" if index else "main")
+    fake_youtube.register_playlist("PLstFirst001", "Late panel playlist", FIRST_LIST)
+    fake_youtube.register_playlist("PLstSecond02", "Initial data playlist", SECOND_LIST)
+    fake_youtube.variant = PLAYLIST_VARIANTS["playlist_panel_late"]
+    server = start_server(tmp_path / "server", db_templates.fresh_url(), fake_youtube)
+    extension = built_extension(tmp_path)
+    profiles: list[Profile] = []
+    try:
+        for name in ("Alice", "Bob"):
+            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
+                                     tmp_path / f"profile-{name.lower()}")
+            profiles.append(Profile(name, context, first_page(context)))
+        alice, bob = profiles
+        code, _ = create_room_from_popup(alice, fake_youtube.playlist_url("PLstFirst001"))
+        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
+        # The room holds still (paused) so that nothing advances while the playlists arrive.
+        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
+        alice.page.click(".ytp-play-button")
+        wait_in_sync([alice.page, bob.page], playing=False, timeout_s=6)
+        for profile in profiles:
+            open_panel(profile.page)
+            wait_until(lambda p=profile: queue_video_ids(p.page) == [FIRST], timeout_s=10,
+                       what=f"{profile.name}'s queue to show the room's first video")
+        shown = overlay_element(bob.page, "st-queue-add-playlist")
+        assert shown is not None and not shown["visible"], "no playlist on Bob's page: no button"
+
+        # No playlist in the initial data, and the panel renders late (2.5 s after a page load;
+        # here it is emptied, as YouTube does while it re-renders, and comes back 1.5 s after the
+        # click): the extension waits for it rather than sending nothing.
+        alice.page.reload()
+        open_panel(alice.page)
+        button = alice.ui("st-queue-add-playlist")
+        button.wait_for(state="visible", timeout=10_000)
+        alice.page.wait_for_selector("ytd-playlist-panel-renderer", state="attached", timeout=10_000)
+        evaluate_without_gesture(alice.page, "window.__fakeYT.hidePlaylistPanel()")
+        button.click()
+        time.sleep(1.5)
+        assert queue_video_ids(alice.page) == [FIRST], "nothing sent while the page shows no playlist"
+        evaluate_without_gesture(alice.page, "window.__fakeYT.renderPlaylistPanel()")
+        expected = [FIRST, *FIRST_LIST]
+        for profile in profiles:
+            wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,
+                       what=f"{profile.name}'s queue to show the playlist in order")
+
+        # The initial data only (no panel at all): the same button reads it from ytInitialData.
+        fake_youtube.variant = PLAYLIST_VARIANTS["playlist_data_only"]
+        alice.page.goto(fake_youtube.playlist_url("PLstSecond02", FIRST))
+        open_panel(alice.page)
+        alice.ui("st-queue-add-playlist").click()
+        expected += SECOND_LIST
+        for profile in profiles:
+            wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,
+                       what=f"{profile.name}'s queue to show the second playlist appended")
+        assert alice.page.locator("ytd-playlist-panel-renderer").count() == 0
+    finally:
+        for profile in profiles:
+            profile.context.close()
+        server.stop()

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
     Profile,

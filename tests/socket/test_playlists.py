@@ -10,7 +10,7 @@ import time
 import pytest
 
 from server.extensions import db
-from server.models import QueueEntry, RoomAudit
+from server.models import QueueEntry, Room, RoomAudit
 from tests.support.socket_clients import create_room, sign_in
 from tests.support.youtube_api_stub import YouTubeApiStub
 
@@ -96,7 +96,6 @@ def test_the_queue_cap_takes_what_fits_then_refuses(app):
     code, owner, bob = room_of_two(app)
     assert owner.emit("queue.add", {"video_id": "playing0001"})["ok"]  # the room plays: the rest stays queued
     with app.app_context():
-        from server.models import Room
         room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one()
         db.session.add_all([QueueEntry(room_id=room.id, video_id=f"f{i:010d}", url="u", status="queued",
                                        position=i + 1) for i in range(495)])

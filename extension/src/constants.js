@@ -116,5 +116,6 @@ export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
 // --- playlists (the server checks again: MAX_PLAYLIST_ENTRIES there too) --------------------
 export const MAX_PLAYLIST_ENTRIES = 200; // entries one "Add playlist" sends (the first ones)
 export const MAX_PLAYLIST_TITLE_CHARS = 200; // a title read from the page (YouTube's own replaces it)
+export const MAX_PLAYLIST_PAYLOAD_BYTES = 48_000; // under the server's 64 KiB per message; else titles go
 export const PLAYLIST_PANEL_WAIT_MS = 5_000; // "Add playlist" waits this long for a late panel
 export const PLAYLIST_POLL_MS = 250; // ... looking again this often

@@ -50,6 +50,8 @@ test("the initial data gives this playlist's entries in order, and nothing of an
   assert.deepEqual(entriesFromInitialData(data, LIST), ids(3).map((video_id, i) => ({ video_id, title: `Title ${i}` })));
   assert.deepEqual(entriesFromInitialData(data, "PLanotherOne"), [], "stale data of another playlist (SPA navigation)");
   assert.equal(initialDataFromScript("var ytInitialData = {broken"), null);
+  const followed = `var ytInitialData = ${JSON.stringify(watchData(LIST, ids(2)))};if (window.ytcsi) {window.ytcsi.tick("pdr");}`;
+  assert.equal(entriesFromInitialData(initialDataFromScript(followed), LIST).length, 2, "code after the data");
   assert.equal(initialDataFromScript("var other = {}"), null);
   const browse = { metadata: { playlistMetadataRenderer: { title: "x" } }, microformat: { url: `list=${LIST}` },
     contents: { a: [{ playlistVideoRenderer: { videoId: "b0000000001", title: { runs: [{ text: "B" }, { text: "1" }] } } },
@@ -73,6 +75,9 @@ test("the panel's links give this playlist's entries; the fuller reading wins; a
   assert.equal(payload.list_id, LIST);
   assert.equal(payload.entries.length, 200);
   assert.deepEqual(payload.entries[1], { video_id: ids(2)[1] }, "no title field when the page showed none");
+  const wide = playlistPayload(LIST, ids(200).map((video_id) => ({ video_id, title: "漢".repeat(200) })));
+  assert.equal(wide.entries.length, 200);
+  assert.ok(wide.entries.every((entry) => !("title" in entry)), "titles left out rather than a message over 64 KiB");
 });
 
 function queueButtons({ listId, role, locked = false, undo = false, queued = 3 }) {

@@ -54,7 +54,8 @@ def test_a_page_playlist_is_appended_in_order_with_one_queue_update_and_one_line
     assert len(ack["entry_ids"]) == 30
     updates = bob.received("queue.update")
     queued = [[e["video_id"] for e in u["queue"] if e["video_id"] != "before00001"] for u in updates]
-    assert queued and queued[0] == ids, "the first queue.update after the add carries all 30, in order"
+    showing = [q for q in queued if q]
+    assert showing and showing[0] == ids, "the first queue.update that shows the playlist shows all 30, in order"
     assert all(q in ([], ids) for q in queued), "no queue.update ever shows part of the playlist"
     room = bob.emit("room.sync")["room"]
     assert [e["video_id"] for e in room["queue"]][1:] == ids

@@ -21,6 +21,7 @@ const POLL_MS = 500;
 // The watch page's playlist panel (YouTube renders it late, sometimes twice: one may be hidden)
 // and the /playlist page's list: each row's link carries the video id and the playlist id.
 const PLAYLIST_LISTS = "ytd-playlist-panel-renderer, ytd-playlist-video-list-renderer";
+const INITIAL_DATA = /ytInitialData\s*=\s*\{/; // the inline script that assigns the page's data
 const PLAYLIST_LINKS = "ytd-playlist-panel-video-renderer a#wc-endpoint, ytd-playlist-video-renderer a#video-title";
 
 const AD_SELECTORS = {
@@ -231,7 +232,7 @@ export class YouTubeAdapter {
   readPlaylist() {
     const listId = this.playlistId();
     if (!listId) return { listId: null, entries: [] };
-    const script = [...document.querySelectorAll("script:not([src])")].find((el) => el.textContent.includes("ytInitialData"));
+    const script = [...document.querySelectorAll("script:not([src])")].find((el) => INITIAL_DATA.test(el.textContent));
     const fromData = entriesFromInitialData(initialDataFromScript(script?.textContent), listId);
     let fromPanel = [];
     for (const list of document.querySelectorAll(PLAYLIST_LISTS)) {

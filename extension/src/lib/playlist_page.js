@@ -5,7 +5,7 @@
 // SPA navigation the initial data and a hidden panel may still describe another one.
 
 import { YOUTUBE_HOSTS, isPlaylistId, parsePlaylistLink } from "../../../clients/core/playlist_links.js";
-import { MAX_PLAYLIST_ENTRIES, MAX_PLAYLIST_TITLE_CHARS } from "../constants.js";
+import { MAX_PLAYLIST_ENTRIES, MAX_PLAYLIST_PAYLOAD_BYTES, MAX_PLAYLIST_TITLE_CHARS } from "../constants.js";
 import { isVideoId } from "./youtube_ids.js";
 
 export { isPlaylistId, parsePlaylistLink };
@@ -42,13 +42,17 @@ export function initialDataFromScript(text) {
   const at = text.indexOf("ytInitialData");
   if (at < 0) return null;
   const start = text.indexOf("{", at);
-  const end = text.lastIndexOf("}");
-  if (start < 0 || end <= start) return null;
-  try {
-    return JSON.parse(text.slice(start, end + 1));
-  } catch {
-    return null;
+  if (start < 0) return null;
+  // `var ytInitialData = {…};` — possibly followed by more code in the same script
+  for (const end of new Set([text.indexOf("};", start), text.lastIndexOf("};"), text.lastIndexOf("}")])) {
+    if (end <= start) continue;
+    try {
+      return JSON.parse(text.slice(start, end + 1));
+    } catch {
+      // not the object's end: try the next candidate
+    }
   }
+  return null;
 }
 
 /** Every object under `root` that has `key`, depth first, in document order (bounded walk). */
@@ -82,7 +86,7 @@ export function entriesFromInitialData(data, listId) {
   let renderers = [];
   if (watch && watch.playlistId === listId) {
     renderers = findAll(watch.contents || [], "playlistPanelVideoRenderer");
-  } else if (!watch && JSON.stringify(data.metadata || data.header || data.microformat || {}).includes(listId)) {
+  } else if (!watch && JSON.stringify([data.metadata, data.header, data.microformat]).includes(listId)) {
     renderers = findAll(data.contents || {}, "playlistVideoRenderer");
   }
   return renderers
@@ -113,10 +117,17 @@ export function choosePlaylist(fromData, fromPanel) {
   return best.slice(0, MAX_PLAYLIST_ENTRIES);
 }
 
-/** queue.playlist's payload for entries read from the page (titles only when known). */
+/**
+ * queue.playlist's payload for entries read from the page (titles only when known). A socket
+ * message is at most 64 KiB: when long non-Latin titles would not fit, the titles are left out
+ * (they are only what shows until YouTube's own arrive).
+ */
 export function playlistPayload(listId, entries) {
-  return {
+  const chosen = entries.slice(0, MAX_PLAYLIST_ENTRIES);
+  const payload = {
     list_id: listId,
-    entries: entries.slice(0, MAX_PLAYLIST_ENTRIES).map(({ video_id: videoId, title }) => (title ? { video_id: videoId, title } : { video_id: videoId })),
+    entries: chosen.map(({ video_id: videoId, title }) => (title ? { video_id: videoId, title } : { video_id: videoId })),
   };
+  if (new TextEncoder().encode(JSON.stringify(payload)).length <= MAX_PLAYLIST_PAYLOAD_BYTES) return payload;
+  return { list_id: listId, entries: chosen.map(({ video_id: videoId }) => ({ video_id: videoId })) };
 }

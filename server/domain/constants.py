@@ -56,6 +56,8 @@ JOIN_USER_LIMIT: Final = "20 per minute"
 PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
 # queue.shuffle (and its undo) per user: each rewrites every queued entry's position
 QUEUE_SHUFFLE_LIMIT: Final = "5 per 30 seconds"
+# playlists per user (each one queue.add as well): each may start up to 200 metadata lookups
+QUEUE_PLAYLIST_LIMIT: Final = "6 per minute"
 # playlists the server expands itself (YouTube Data API quota: up to 4 pages each) per user
 PLAYLIST_FETCH_LIMIT: Final = "5 per minute"
 # Room passwords: each check costs ~90 ms of scrypt (off the event loop, but still CPU).

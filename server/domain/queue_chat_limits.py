@@ -44,6 +44,9 @@ PLAYLIST_ERROR_TTL_S = 10.0
 METADATA_FILL_EMIT_EVERY = 25
 """A long metadata fill (a playlist) sends the queue after every this many entries."""
 
+METADATA_BULK_FILLS = 4
+"""Metadata fills of several entries (playlists) running at once per process; more wait."""
+
 METADATA_FILL_MAX_FAILURES = 5
 """A fill stops after this many lookups in a row failed (the upstream is down): the periodic
 back-fill takes the rest later, so one playlist cannot hold a task for 200 timeouts."""

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
-from server.domain.queue_chat_limits import METADATA_FILL_EMIT_EVERY, METADATA_FILL_MAX_FAILURES
+from server.domain.queue_chat_limits import (
+    METADATA_BULK_FILLS,
+    METADATA_FILL_EMIT_EVERY,
+    METADATA_FILL_MAX_FAILURES,
+)
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
@@ -30,15 +35,27 @@ def fill_later(app: Flask, entry_ids: list[int]) -> None:
         socketio.start_background_task(_fill, app, list(entry_ids))
 
 
+# Fills of several entries (playlists) run at most this many at once per process; a single
+# add's fill never waits behind them.
+_BULK_FILLS = threading.BoundedSemaphore(METADATA_BULK_FILLS)
+
+
 def _fill(app: Flask, entry_ids: list[int]) -> None:
-    with app.app_context():
-        fetcher: MetadataFetcher = app.extensions["sharetube"].metadata
-        try:
-            fill_entries(fetcher, entry_ids)
-        except Exception:
-            log.exception("event=metadata_fill_failed entries=%s", entry_ids)
-        finally:
-            db.session.remove()
+    bulk = len(entry_ids) > 1
+    if bulk:
+        _BULK_FILLS.acquire()
+    try:
+        with app.app_context():
+            fetcher: MetadataFetcher = app.extensions["sharetube"].metadata
+            try:
+                fill_entries(fetcher, entry_ids)
+            except Exception:
+                log.exception("event=metadata_fill_failed entries=%s", entry_ids)
+            finally:
+                db.session.remove()
+    finally:
+        if bulk:
+            _BULK_FILLS.release()
 
 
 def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:

@@ -110,6 +110,7 @@ def _append(room: Room, user_id: int, list_id: str, refs: list[tuple[VideoRef, d
             result.duplicate = True
             return []
     current_limits().check("queue.add", user_id, message="You are adding videos too fast; wait a moment")
+    current_limits().check("queue.playlist", user_id, message="You are adding playlists too fast; wait a minute")
     queued = db.session.execute(db.select(func.count()).select_from(QueueEntry).where(
         QueueEntry.room_id == room.id, QueueEntry.status == "queued")).scalar_one()
     fits = queue_order.free_slots(queued)

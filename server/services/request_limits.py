@@ -31,6 +31,7 @@ KEY_PREFIX = "st-limits"
 # Socket-event limits by name (HTTP routes name their rule at the route).
 RULES: dict[str, str] = {
     "queue.add": C.QUEUE_ADD_LIMIT,  # a playlist counts as one
+    "queue.playlist": C.QUEUE_PLAYLIST_LIMIT,
     "queue.shuffle": C.QUEUE_SHUFFLE_LIMIT,
     "playlist.fetch": C.PLAYLIST_FETCH_LIMIT,
     "chat.send": C.CHAT_SEND_LIMIT,

@@ -91,6 +91,10 @@ def test_a_playlist_counts_as_one_action_for_the_rate_limit_and_repeats_collapse
     assert owner.emit("queue.add", {"video_id": "zzzzzzzzzz1"})["error"] == "rate_limited", "the same counter"
     assert bob.emit("queue.playlist", {"list_id": "PLbob", "entries": page_entries(vids(2, "x"))})["ok"], \
         "per user"
+    time.sleep(5.1)  # the queue.add window has room again; playlists have their own limit: 6 a minute
+    assert owner.emit("queue.playlist", {"list_id": "PLn6", "entries": page_entries(vids(2, "6"))})["ok"]
+    seventh = owner.emit("queue.playlist", {"list_id": "PLn7", "entries": page_entries(vids(2, "7"))})
+    assert seventh["error"] == "rate_limited" and "playlists" in seventh["message"], seventh
 
 
 def test_the_queue_cap_takes_what_fits_then_refuses(app):

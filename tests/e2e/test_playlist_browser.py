@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
     Profile,
@@ -42,14 +43,15 @@ SECOND_LIST = ["plstVideo05", "plstVideo06"]
 
 
 def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
-        playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any, tmp_path: Path) -> None:
+        playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any, tmp_path: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
     for index, video in enumerate(FIRST_LIST + SECOND_LIST):
         fake_youtube.register(video, title=f"Playlist video {index + 1}", clip="short" if index else "main")
     fake_youtube.register_playlist("PLstFirst001", "Late panel playlist", FIRST_LIST)
     fake_youtube.register_playlist("PLstSecond02", "Initial data playlist", SECOND_LIST)
     fake_youtube.variant = PLAYLIST_VARIANTS["playlist_panel_late"]
     server = start_server(tmp_path / "server", db_templates.fresh_url(), fake_youtube)
-    extension = built_extension(tmp_path)
+    extension = built_extension(tmp_path_factory.getbasetemp())
     profiles: list[Profile] = []
     try:
         for name in ("Alice", "Bob"):

@@ -29,9 +29,7 @@ export function playlistActions(app) {
 
   async function send(listId, entries, link) {
     const payload = entries.length ? playlistPayload(listId, entries) : { url: link };
-    app.update({ playlistBusy: true });
     const ack = await request("queue.playlist", payload);
-    app.update({ playlistBusy: false });
     if (ack.ok && ack.duplicate) app.showNotice("That playlist is already in the queue.");
     else if (ack.ok) {
       const full = ack.dropped ? ` (${ack.dropped} did not fit: the queue is full)` : "";
@@ -40,18 +38,29 @@ export function playlistActions(app) {
     return ack.ok;
   }
 
+  /** One playlist at a time: the button says so ("Adding playlist…") until the answer. */
+  async function busy(work) {
+    if (app.ui.playlistBusy) return false;
+    app.update({ playlistBusy: true });
+    try {
+      return await work();
+    } finally {
+      app.update({ playlistBusy: false });
+    }
+  }
+
   return {
-    addPagePlaylist: async () => {
+    addPagePlaylist: () => busy(async () => {
       const listId = app.adapter.playlistId();
-      if (!listId || app.ui.playlistBusy) return false;
+      if (!listId) return false;
       return send(listId, await pageEntries(listId), `https://www.youtube.com/playlist?list=${listId}`);
-    },
-    addPlaylistLink: async (text) => {
+    }),
+    addPlaylistLink: (text) => busy(async () => {
       const listId = parsePlaylistLink(text);
       if (!listId) return false;
       const entries = app.adapter.playlistId() === listId ? await pageEntries(listId) : [];
       return send(listId, entries, text.trim());
-    },
+    }),
     shuffle: () => request("queue.shuffle", {}),
     undoShuffle: () => request("queue.shuffle", { undo: true }),
   };

@@ -46,7 +46,8 @@ from server.timeutil import now_ms
 log = logging.getLogger("sharetube.queue")
 
 MSG_NO_KEY = ("This server cannot read a playlist from its link (it has no YouTube API key). Open the "
-              "playlist on YouTube and press \u201cAdd playlist\u201d in the ShareTube panel.")
+              "playlist on YouTube, let its list of videos show, and press \u201cAdd playlist\u201d in the "
+              "ShareTube panel.")
 
 
 @dataclass

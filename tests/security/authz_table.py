@@ -142,7 +142,8 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "room.settings#password", "room.settings#private", "room.settings#control_mode", "room.knock_answer", "play",
     "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
-    "queue.playlist", "queue.shuffle", "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",
+    "queue.playlist", "queue.shuffle", "chat.send", "member.role", "member.kick",
+    "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
     "admin.close_room", "admin.kick", "admin.ban", "admin.role",
 }

@@ -1,6 +1,6 @@
 """A playlist added from a YouTube playlist page (issue 16, item 1), in the browser.
 
-Alice's tab is a watch page inside a playlist (watch?v=…&list=…); the room plays that video.
+Alice's tab opens the room's video inside a playlist (watch?v=…&list=…).
 Her overlay shows "Add playlist" (Bob's, on a plain watch page, does not). The imitation page
 describes the playlist as YouTube does, in two forms (harness/page_variants.py PLAYLIST_VARIANTS):
 first with NO initial data and a panel that renders 2.5 s after the page (the click comes before
@@ -11,23 +11,15 @@ viewers' queues show the playlist's entries, appended in its order.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
-    Profile,
-    built_extension,
-    create_room_from_popup,
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     open_panel,
     overlay_element,
-    overlay_invite,
     queue_video_ids,
-    start_server,
+    two_viewer_room,
     wait_in_sync,
     wait_until,
 )
@@ -43,39 +35,32 @@ SECOND_LIST = ["plstVideo05", "plstVideo06"]
 
 
 def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
-        playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any, tmp_path: Path,
+        playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
         tmp_path_factory: pytest.TempPathFactory) -> None:
     for index, video in enumerate(FIRST_LIST + SECOND_LIST):
-        fake_youtube.register(video, title=f"Playlist video {index + 1}", clip="short" if index else "main")
-    fake_youtube.register_playlist("PLstFirst001", "Late panel playlist", FIRST_LIST)
-    fake_youtube.register_playlist("PLstSecond02", "Initial data playlist", SECOND_LIST)
+        if index:
+            fake_youtube.register(video, title=f"Playlist video {index + 1}", clip="short")
     fake_youtube.variant = PLAYLIST_VARIANTS["playlist_panel_late"]
-    server = start_server(tmp_path / "server", db_templates.fresh_url(), fake_youtube)
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
-    try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path / f"profile-{name.lower()}")
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        code, _ = create_room_from_popup(alice, fake_youtube.playlist_url("PLstFirst001"))
-        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
+    with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                         video_id=FIRST, title="Playlist video 1", close_panels=False) as room:
+        alice, bob = room.alice, room.bob
+        fake_youtube.register_playlist("PLstFirst001", "Late panel playlist", FIRST_LIST)
+        fake_youtube.register_playlist("PLstSecond02", "Initial data playlist", SECOND_LIST)
         # The room holds still (paused) so that nothing advances while the playlists arrive.
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
         alice.page.click(".ytp-play-button")
         wait_in_sync([alice.page, bob.page], playing=False, timeout_s=6)
-        for profile in profiles:
+        for profile in (alice, bob):
             open_panel(profile.page)
             wait_until(lambda p=profile: queue_video_ids(p.page) == [FIRST], timeout_s=10,
                        what=f"{profile.name}'s queue to show the room's first video")
         shown = overlay_element(bob.page, "st-queue-add-playlist")
         assert shown is not None and not shown["visible"], "no playlist on Bob's page: no button"
 
-        # No playlist in the initial data, and the panel renders late (2.5 s after a page load;
-        # here it is emptied, as YouTube does while it re-renders, and comes back 1.5 s after the
-        # click): the extension waits for it rather than sending nothing.
-        alice.page.reload()
+        # Alice opens the room's video inside the playlist (watch?v=FIRST&list=…). No playlist in
+        # the initial data, and the panel renders late (2.5 s after the page; here it is then
+        # emptied, as YouTube does while it re-renders, and comes back 1.5 s after the click):
+        # the extension waits for it rather than sending nothing.
+        alice.page.goto(fake_youtube.playlist_url("PLstFirst001", FIRST))
         open_panel(alice.page)
         button = alice.ui("st-queue-add-playlist")
         button.wait_for(state="visible", timeout=10_000)
@@ -86,7 +71,7 @@ def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
         assert queue_video_ids(alice.page) == [FIRST], "nothing sent while the page shows no playlist"
         evaluate_without_gesture(alice.page, "window.__fakeYT.renderPlaylistPanel()")
         expected = [FIRST, *FIRST_LIST]
-        for profile in profiles:
+        for profile in (alice, bob):
             wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,
                        what=f"{profile.name}'s queue to show the playlist in order")
 
@@ -96,11 +81,7 @@ def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
         open_panel(alice.page)
         alice.ui("st-queue-add-playlist").click()
         expected += SECOND_LIST
-        for profile in profiles:
+        for profile in (alice, bob):
             wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,
                        what=f"{profile.name}'s queue to show the second playlist appended")
         assert alice.page.locator("ytd-playlist-panel-renderer").count() == 0
-    finally:
-        for profile in profiles:
-            profile.context.close()
-        server.stop()

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
+    notice_text,
     open_panel,
     overlay_element,
     queue_video_ids,
@@ -55,6 +56,13 @@ def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
                        what=f"{profile.name}'s queue to show the room's first video")
         shown = overlay_element(bob.page, "st-queue-add-playlist")
         assert shown is not None and not shown["visible"], "no playlist on Bob's page: no button"
+        # A pasted list= link of a playlist Bob's page does not show goes to the server, which has
+        # no YouTube API key here: Bob is told plainly how to add it instead.
+        bob.ui("st-queue-url").fill("https://www.youtube.com/playlist?list=PLstFirst001")
+        bob.ui("st-queue-url").press("Enter")
+        wait_until(lambda: "Add playlist" in notice_text(bob.page), timeout_s=8,
+                   what="Bob's notice saying how to add a playlist without the server's API key")
+        assert queue_video_ids(bob.page) == [FIRST]
 
         # Alice opens the room's video inside the playlist (watch?v=FIRST&list=…). No playlist in
         # the initial data, and the panel renders late (2.5 s after the page; here it is then

@@ -12,6 +12,7 @@ const {
   playlistPayload,
 } = await import("../../extension/src/lib/playlist_page.js");
 const { QueueSection } = await import("../../extension/src/content/overlay/queue_section.js");
+const { SettingsSection } = await import("../../extension/src/content/overlay/settings_section.js");
 const { canEditQueue, canShuffle, reduceRoom } = await import("../../extension/src/lib/room_view.js");
 
 const LIST = "PLrAXtmErZgOeiKm4sgNOknGvNjby9efdf";
@@ -112,4 +113,19 @@ test("Shuffle is for the owner and operators; its undo only while the server say
   assert.equal(after.canUndoShuffle, false);
   assert.equal(reduceRoom(after, { type: "queue.update", payload: { queue: [], version: 2, can_undo_shuffle: true } }), after,
     "an older queue.update changes nothing");
+});
+
+test("the room settings offer repeat (off, one, all) and send just that change", () => {
+  const saved = [];
+  const settings = new SettingsSection({ saveSettings: async (partial) => saved.push(partial) });
+  const view = reduceRoom(null, { type: "room", payload: { code: "x", owner_id: 1, settings: { repeat: "all" },
+    members: [{ user_id: 1, role: "owner" }] } });
+  settings.update({ view, isOperator: true });
+  assert.deepEqual(settings.repeat.children.map((option) => option.value), ["off", "one", "all"]);
+  assert.equal(settings.repeat.value, "all");
+  settings.repeat.value = "one";
+  settings.repeat.dispatch("change", { target: settings.repeat });
+  assert.deepEqual(saved, [{ repeat: "one" }]);
+  settings.update({ view, isOperator: false });
+  assert.equal(settings.element.hidden, true, "participants see no settings");
 });

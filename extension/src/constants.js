@@ -34,6 +34,9 @@ export const DRIFT_SEEK_MS = 500; // |drift| above this is corrected by a seek
 // lands exactly (currentTime reads back the target, not a frame boundary — measured in
 // Chromium on 15 fps clips), so the next tick finds the video within 0 ms.
 export const PAUSED_TOLERANCE_MS = 50;
+// An ended video rejoins a room that plays the same video more than this before its end
+// (repeat "one", a restart, a seek back); nearer the end the room is about to move on.
+export const ENDED_REJOIN_MS = 3_000;
 export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
 export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
 export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided

@@ -5,7 +5,8 @@ Her overlay shows "Add playlist" (Bob's, on a plain watch page, does not). The i
 describes the playlist as YouTube does, in two forms (harness/page_variants.py PLAYLIST_VARIANTS):
 first with NO initial data and a panel that renders 2.5 s after the page (the click comes before
 it: the extension waits for it), then with the initial data only (no panel). Each time both
-viewers' queues show the playlist's entries, appended in its order.
+viewers' queues show the playlist's entries, appended in its order. Then the room's repeat is
+set to "one": at the end of its video both viewers play it again from the start (item 2).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from extension_helpers import (
     notice_text,
     open_panel,
     overlay_element,
+    press_on_player,
     queue_video_ids,
     two_viewer_room,
+    video_state,
     wait_in_sync,
     wait_until,
 )
@@ -29,10 +32,16 @@ from harness.fake_youtube import FakeYouTube
 from harness.page_variants import PLAYLIST_VARIANTS
 
 pytestmark = EXTENSION_ONLY
+OVERLAY = "document.getElementById('sharetube-overlay').shadowRoot"
 
 FIRST = "plstVideo01"
 FIRST_LIST = ["plstVideo01", "plstVideo02", "plstVideo03", "plstVideo04"]
 SECOND_LIST = ["plstVideo05", "plstVideo06"]
+
+
+def chat_text(page: Any) -> str:
+    script = f"{OVERLAY}.querySelector('[data-testid=st-chat-log]')?.textContent || ''"
+    return evaluate_without_gesture(page, script) or ""
 
 
 def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
@@ -93,3 +102,17 @@ def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
             wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,
                        what=f"{profile.name}'s queue to show the second playlist appended")
         assert alice.page.locator("ytd-playlist-panel-renderer").count() == 0
+
+        # Repeat one (issue 16, item 2): the room at the end of its video plays it again, for both.
+        alice.page.select_option("[data-testid=st-setting-repeat]", "one")
+        wait_until(lambda: "repeat to one" in chat_text(bob.page), timeout_s=6, what="the repeat change in Bob's chat")
+        press_on_player(alice, "9")  # 90 % of the 30 s video
+        press_on_player(alice, "k")
+        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=8)
+        assert video_state(alice.page)["t"] > 25
+        wait_until(lambda: all(video_state(p.page)["t"] < 6 and not video_state(p.page)["paused"]
+                               for p in (alice, bob)), timeout_s=15, what="both viewers playing it again",
+                   show=lambda: ([video_state(p.page) for p in (alice, bob)], chat_text(bob.page)[-300:]))
+        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=8)
+        assert "Repeat is on: playing it again" in chat_text(bob.page)
+        assert queue_video_ids(bob.page) == expected, "nothing advanced"

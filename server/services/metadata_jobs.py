@@ -16,6 +16,7 @@ from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
 from server.services.playlists import PlaylistFetcher
 from server.services.queue_broadcast import bump_queue_version, emit_queue
+from server.services.room_locks import room_lock
 
 log = logging.getLogger("sharetube.metadata")
 
@@ -103,9 +104,10 @@ def _send_queues(room_ids: set[int]) -> None:
     for room_id in room_ids:
         room = db.session.get(Room, room_id)
         if room is not None:
-            bump_queue_version(room)
-            db.session.commit()
-            emit_queue(room)
+            with room_lock(room.code):  # queue versions go out in order (a handler may bump too)
+                bump_queue_version(room)
+                db.session.commit()
+                emit_queue(room)
 
 
 def backfill(app: Flask, limit: int = 50) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.extensions import db, socketio
 from server.models import Room
@@ -38,6 +39,6 @@ def bump_queue_version(room: Room) -> int:
                              .values(queue_version=Room.queue_version + 1)
                              .returning(Room.queue_version)
                              .execution_options(synchronize_session=False)).scalar_one()
-    room.queue_version = new
+    set_committed_value(room, "queue_version", new)  # as the row now holds it: no second UPDATE
     db.session.flush()
     return new

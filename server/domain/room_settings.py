@@ -85,6 +85,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
     # at an entry's end: off, replay it (one), or play on and re-queue it at the end (all)
     Setting("repeat", str, "off", choices=REPEAT_MODES, clock=True),
+    # shown in the homepage's list of public rooms (never while private or with a password)
+    Setting("listed", bool, False),
 )
 BY_KEY: Final[dict[str, Setting]] = {s.key: s for s in SETTINGS}
 DEFAULTS: Final[dict[str, object]] = {s.key: s.default for s in SETTINGS if s.default is not None}

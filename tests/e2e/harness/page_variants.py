@@ -49,6 +49,9 @@ class PageVariant:
     playlist_initial_data: bool = True
     playlist_panel: bool = True
     playlist_panel_late_ms: int = 0
+    # YouTube's dark theme: the `dark` attribute on <html> (server-rendered), dark page colours;
+    # Settings > Appearance switches it live, without a reload (window.__fakeYT.setDarkTheme).
+    dark_theme: bool = False
 
     def page_flags(self) -> dict[str, Any]:
         flags = asdict(self)
@@ -76,6 +79,7 @@ VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
                 autonav_countdown=True),
     PageVariant("late_metadata", "title and channel render 4 s late (stale after navigation)",
                 late_metadata_ms=4000),
+    PageVariant("dark_theme", "YouTube's dark theme (`dark` on <html>)", dark_theme=True),
 )}
 
 # Playlist pages (issue 16): not in VARIANTS, whose every entry runs the sync suite.
@@ -86,3 +90,6 @@ PLAYLIST_VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
     PageVariant("playlist_panel_late", "no playlist in the initial data; the panel renders 2.5 s late",
                 playlist_initial_data=False, playlist_panel_late_ms=2500),
 )}
+# Variants that change only how the page looks, not the player: the sync checks of
+# test_page_variants skip them; the overlay's accessibility test runs on them.
+LOOK_ONLY: frozenset[str] = frozenset({"dark_theme"})

@@ -1,7 +1,7 @@
 """room setting repeat and the undo of the last shuffle (issue 16: playlists, shuffle, repeat)
 
 Revision ID: v16play0001
-Revises: b14e5ec0a001
+Revises: v16public01
 Create Date: 2026-12-05 20:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'v16play0001'
-down_revision = 'b14e5ec0a001'  # main's head (the brief's c3a7e1f0b2d4 is one before it)
+down_revision = 'v16public01'  # chained after main's listed-rooms migration
 branch_labels = None
 depends_on = None
 

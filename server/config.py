@@ -20,6 +20,7 @@ MIN_SECRET_BYTES = 32  # a production secret shorter than this is refused
 GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
 YOUTUBE_OEMBED_URL = "https://www.youtube.com/oembed"
 SPONSORBLOCK_API_URL = "https://sponsor.ajay.app"
+YOUTUBE_API_URL = "https://www.googleapis.com/youtube/v3"
 # The extension's stable ID (derived from the `key` in extension/manifest.json).
 EXTENSION_ID_FILE = REPO_ROOT / "extension" / "EXTENSION_ID"
 
@@ -137,6 +138,8 @@ class Config:
         # a SponsorBlock-compatible segment API (rooms with skip_segments on ask it by hash prefix)
         self.SPONSORBLOCK_API_URL = env_str("SPONSORBLOCK_API_URL", SPONSORBLOCK_API_URL)
         self.YOUTUBE_API_KEY = env_str("YOUTUBE_API_KEY") or None
+        # the YouTube Data API's base (…/videos for metadata, …/playlistItems for list= links); used with the key
+        self.YOUTUBE_API_URL = env_str("YOUTUBE_API_URL", YOUTUBE_API_URL).rstrip("/")
         self.EXTENSION_STORE_URL = env_str("EXTENSION_STORE_URL") or None
         self.AUTO_MIGRATE = env_bool("AUTO_MIGRATE", True)
         # How many reverse proxies (nginx) stand in front: their X-Forwarded-* headers are trusted.

@@ -10,14 +10,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from server.errors import invalid
+from server.errors import ApiError, invalid
 
 MAX_PAYLOAD_KEYS = 64
 
 
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | int | float | bool | enum | enum_list | any_id
+    kind: str  # str | int | float | bool | enum | enum_list | items
     required: bool = True
     max_len: int = 256
     min_len: int = 0
@@ -25,6 +25,7 @@ class Field:
     hi: float | None = None
     choices: tuple[str, ...] = ()
     nullable: bool = False
+    items: dict | None = None  # kind "items": the schema of each object in the list
 
 
 def Str(max_len: int = 256, *, min_len: int = 0, required: bool = True, nullable: bool = False) -> Field:
@@ -51,6 +52,11 @@ def EnumList(*choices: str, required: bool = True) -> Field:
     """A list of distinct `choices` (at most all of them); validated into a tuple in the
     choices' own order."""
     return Field("enum_list", required, choices=tuple(choices))
+
+
+def Items(schema: dict, *, max_items: int, min_items: int = 1, required: bool = True) -> Field:
+    """A list of `min_items`..`max_items` objects, each validated with `schema` (into dicts)."""
+    return Field("items", required, lo=min_items, hi=max_items, items=schema)
 
 
 Schema = dict[str, Field]
@@ -101,6 +107,17 @@ def _check(name: str, field: Field, value: Any) -> Any:
             if not isinstance(item, str) or item not in field.choices:
                 raise invalid(f"'{name}': {str(item)[:40]!r} is not one of {', '.join(field.choices)}")
         return tuple(choice for choice in field.choices if choice in value)
+    if field.kind == "items":
+        lo, hi = int(field.lo or 0), int(field.hi or 0)
+        if not isinstance(value, list) or not lo <= len(value) <= hi:
+            raise invalid(f"'{name}' must be a list of {lo} to {hi} objects")
+        out = []
+        for index, item in enumerate(value):
+            try:
+                out.append(validate(field.items or {}, item))
+            except ApiError as exc:
+                raise invalid(f"'{name}' item {index}: {exc.message}") from None
+        return out
     if field.kind == "bool":
         if not isinstance(value, bool):
             raise invalid(f"'{name}' must be true or false")

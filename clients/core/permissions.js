@@ -44,6 +44,13 @@ export function mayAddToQueue(role, queueLocked = false) {
   return ALLOWED;
 }
 
+/** Shuffling (and undoing a shuffle) reorders everyone's entries: owner and operators, in every mode. */
+export function mayShuffle(role) {
+  if (!ROLES.includes(role)) return refused(NOT_A_MEMBER);
+  if (!isOperatorOrOwner(role)) return refused("Only the owner and operators shuffle the queue");
+  return ALLOWED;
+}
+
 /** Anyone removes their own entries; someone else's needs playback control. */
 export function mayRemoveEntry(role, controlMode, addedBy, userId) {
   if (!ROLES.includes(role)) return refused(NOT_A_MEMBER);

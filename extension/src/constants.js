@@ -34,6 +34,9 @@ export const DRIFT_SEEK_MS = 500; // |drift| above this is corrected by a seek
 // lands exactly (currentTime reads back the target, not a frame boundary — measured in
 // Chromium on 15 fps clips), so the next tick finds the video within 0 ms.
 export const PAUSED_TOLERANCE_MS = 50;
+// An ended video rejoins a room that plays the same video more than this before its end
+// (repeat "one", a restart, a seek back); nearer the end the room is about to move on.
+export const ENDED_REJOIN_MS = 3_000;
 export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
 export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
 export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided
@@ -112,3 +115,10 @@ export const MAX_CHAT_CHARS = 500;
 export const MAX_ROOM_CODE_CHARS = 32;
 export const MAX_URL_CHARS = 2_000;
 export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+// --- playlists (the server checks again: MAX_PLAYLIST_ENTRIES there too) --------------------
+export const MAX_PLAYLIST_ENTRIES = 200; // entries one "Add playlist" sends (the first ones)
+export const MAX_PLAYLIST_TITLE_CHARS = 200; // a title read from the page (YouTube's own replaces it)
+export const MAX_PLAYLIST_PAYLOAD_BYTES = 48_000; // under the server's 64 KiB per message; else titles go
+export const PLAYLIST_PANEL_WAIT_MS = 5_000; // "Add playlist" waits this long for a late panel
+export const PLAYLIST_POLL_MS = 250; // ... looking again this often

@@ -3,6 +3,7 @@
 // Served by the ShareTube server itself, so REST and the socket use this page's own origin.
 
 import { ClockSync } from "../../clients/core/clock_sync.js";
+import { parsePlaylistLink } from "../../clients/core/playlist_links.js";
 import { TimeSyncRunner } from "../../clients/core/time_sync.js";
 import { pairWithCode, unpair, whoAmI } from "./api.js";
 import { RemoteConnection } from "./connection.js";
@@ -299,11 +300,22 @@ async function command(event, data = {}) {
 }
 
 async function addLink(url) {
+  if (parsePlaylistLink(url)) return addPlaylistLink(url);
   const ack = await command("queue.add", { url });
   if (ack.ok) {
     const title = ack.entry?.title;
     if (ack.duplicate) toast(title ? `“${title}” is already in the queue` : "That video is already in the queue");
     else toast(title ? `Added “${title}” to the queue` : "Added to the queue");
+  }
+  return ack;
+}
+
+/** A link with list=: the server reads the playlist (it needs its YouTube API key; else it says so). */
+async function addPlaylistLink(url) {
+  const ack = await command("queue.playlist", { url });
+  if (ack.ok) {
+    if (ack.duplicate) toast("That playlist is already in the queue");
+    else toast(`Added ${ack.added} videos from the playlist${ack.dropped ? ` (${ack.dropped} did not fit)` : ""}`);
   }
   return ack;
 }

@@ -34,6 +34,9 @@ MAX_RATE: Final = 2.0
 ROLES: Final = ("owner", "operator", "participant")  # highest first
 CONTROL_MODES: Final = ("owner_only", "operators", "any")
 AD_SYNC_MODES: Final = ("off", "pause_all", "operators_only", "starting_only")
+# at the end of an entry: nothing more (off), play it again (one), or play on and put the played
+# entry back at the end of the queue (all)
+REPEAT_MODES: Final = ("off", "one", "all")
 # each room setting's type, default and readers: server/domain/room_settings.py
 
 # --- player reports (what a participant's claim may change) --------------------------
@@ -53,6 +56,12 @@ JOIN_USER_LIMIT: Final = "20 per minute"
 PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
 BANS_READ_LIMIT: Final = "10 per 10 seconds"  # room.bans per user (a query of the room's bans)
 UNBAN_LIMIT: Final = "10 per 10 seconds"  # room.unban per user
+# queue.shuffle (and its undo) per user: each rewrites every queued entry's position
+QUEUE_SHUFFLE_LIMIT: Final = "5 per 30 seconds"
+# playlists per user (each one queue.add as well): each may start up to 200 metadata lookups
+QUEUE_PLAYLIST_LIMIT: Final = "6 per minute"
+# playlists the server expands itself (YouTube Data API quota: up to 4 pages each) per user
+PLAYLIST_FETCH_LIMIT: Final = "5 per minute"
 # Room passwords: each check costs ~90 ms of scrypt (off the event loop, but still CPU).
 PASSWORD_USER_ROOM_LIMIT: Final = "5 per minute; 20 per hour"  # attempts per user and room
 PASSWORD_IP_ROOM_LIMIT: Final = "10 per minute; 50 per hour"  # attempts per client IP and room

@@ -69,6 +69,16 @@ def may_add_to_queue(role: str, queue_locked: bool) -> Verdict:
     return ALLOWED
 
 
+def may_shuffle(role: str) -> Verdict:
+    """Shuffling (and undoing a shuffle) reorders everyone's entries: owner and operators, in
+    every control mode."""
+    if role not in ROLES:
+        return _refused("You are not a member of this room")
+    if not is_operator_or_owner(role):
+        return _refused("Only the owner and operators shuffle the queue")
+    return ALLOWED
+
+
 def may_remove_entry(
     role: str, control_mode: str, added_by: int | None, user_id: int
 ) -> Verdict:

@@ -22,6 +22,35 @@ MAX_QUEUED = 500
 DUPLICATE_ADD_WINDOW_MS = 5_000
 """The same user adding the same video to the same room within this window adds it once."""
 
+# --- Playlists -----------------------------------------------------------------------------
+MAX_PLAYLIST_ENTRIES = 200
+"""Entries one playlist adds (in order; the first ones when it is longer)."""
+
+MAX_PLAYLIST_TITLE_CHARS = 200
+"""A title the client read from the page (a claim, replaced by YouTube's own when it arrives)."""
+
+PLAYLIST_PAGE_SIZE = 50
+"""playlistItems' largest page; MAX_PLAYLIST_ENTRIES / PLAYLIST_PAGE_SIZE pages at most."""
+
+PLAYLIST_TIMEOUT_S = 6.0
+"""One deadline for every page of one playlist expansion (the sender waits for its ack)."""
+
+PLAYLIST_MAX_PAGE_BYTES = 512 * 1024
+PLAYLIST_CACHE_SIZE = 256
+PLAYLIST_CACHE_TTL_S = 600.0
+PLAYLIST_NOT_FOUND_TTL_S = 60.0
+PLAYLIST_ERROR_TTL_S = 10.0
+
+METADATA_FILL_EMIT_EVERY = 25
+"""A long metadata fill (a playlist) sends the queue after every this many entries."""
+
+METADATA_BULK_FILLS = 4
+"""Metadata fills of several entries (playlists) running at once per process; more wait."""
+
+METADATA_FILL_MAX_FAILURES = 5
+"""A fill stops after this many lookups in a row failed (the upstream is down): the periodic
+back-fill takes the rest later, so one playlist cannot hold a task for 200 timeouts."""
+
 # --- Chat ----------------------------------------------------------------------------------
 MAX_CHAT_CHARS = 500
 """Characters (code points) of a chat message after cleaning and trimming."""

@@ -6,7 +6,7 @@ Positions are 0-based and dense: after any change, ``renumber`` gives each entry
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from server.domain.queue_chat_limits import MAX_QUEUED
 
@@ -71,6 +71,21 @@ def next_entry(order: Sequence[int], current_id: int | None = None) -> int | Non
     return order[0] if order else None
 
 
+def shuffle(order: Sequence[int], rand: Callable[[int], int]) -> list[int]:
+    """A random order of the same ids (Fisher–Yates; ``rand(n)`` gives 0 <= i < n). With two or
+    more entries it always differs from ``order``: a shuffle that changes nothing looks broken."""
+    result = list(order)
+    if len(result) < 2:
+        return result
+    for _attempt in range(8):
+        for i in range(len(result) - 1, 0, -1):
+            j = rand(i + 1)
+            result[i], result[j] = result[j], result[i]
+        if result != list(order):
+            return result
+    return result[1:] + result[:1]  # eight identical draws: rotate by one instead
+
+
 def can_add(queued_count: int, adding: int = 1) -> bool:
     """True when ``adding`` more entries keep the room within ``MAX_QUEUED`` queued entries."""
     return adding >= 0 and queued_count + adding <= MAX_QUEUED
@@ -91,4 +106,5 @@ __all__ = [
     "next_entry",
     "remove",
     "renumber",
+    "shuffle",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from server.domain.constants import AD_SYNC_MODES, BUFFER_POLICIES, CONTROL_MODES, SEGMENT_CATEGORIES
+from server.domain.constants import AD_SYNC_MODES, BUFFER_POLICIES, CONTROL_MODES, REPEAT_MODES, SEGMENT_CATEGORIES
 
 OPERATORS: Final = "operators"  # the owner and operators may change it
 OWNER: Final = "owner"  # only the owner may change it
@@ -83,6 +83,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("buffer_policy", str, "catch_up", choices=BUFFER_POLICIES, clock=True),
     # SponsorBlock categories the room skips for everyone (off: nothing selected)
     Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
+    # at an entry's end: off, replay it (one), or play on and re-queue it at the end (all)
+    Setting("repeat", str, "off", choices=REPEAT_MODES, clock=True),
     # shown in the homepage's list of public rooms (never while private or with a password)
     Setting("listed", bool, False),
 )

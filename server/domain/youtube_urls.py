@@ -251,6 +251,40 @@ def parse_start_seconds(value: str) -> int | None:
     return total if total <= MAX_START_S else None
 
 
+_PLAYLIST_ID = re.compile(r"[A-Za-z0-9_-]{2,64}")
+MSG_NOT_PLAYLIST = "That is not a YouTube playlist link (it needs 'list=')."
+MSG_BAD_PLAYLIST_ID = "That playlist id is not valid (letters, digits, '-' or '_')."
+
+
+def is_playlist_id(value: object) -> bool:
+    """A YouTube playlist id as it appears after ``list=`` (PL…, UU…, OLAK5uy_…, RD… mixes)."""
+    return isinstance(value, str) and _PLAYLIST_ID.fullmatch(value) is not None
+
+
+def parse_playlist_ref(text: str) -> str:
+    """The playlist id of a pasted YouTube link with ``list=`` (a watch page inside a playlist,
+    ``/playlist?list=``, ``youtu.be/<id>?list=``); the same host rules as a video link.
+    Raises ``InvalidVideo`` with a human message."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidVideo(MSG_EMPTY)
+    if len(text) > MAX_LINK_CHARS:
+        raise InvalidVideo(MSG_TOO_LONG)
+    stripped = text.strip()
+    _check_characters(stripped)
+    parts = _split_url(stripped)
+    _checked_host(parts)
+    values = parse_qs(parts.query).get("list") or []
+    if not values:
+        raise InvalidVideo(MSG_NOT_PLAYLIST)
+    if not is_playlist_id(values[0]):
+        raise InvalidVideo(MSG_BAD_PLAYLIST_ID)
+    return values[0]
+
+
+def playlist_url(list_id: str) -> str:
+    return f"https://www.youtube.com/playlist?list={list_id}"
+
+
 YOUTUBE_HOME = "https://www.youtube.com/"
 YOUTUBE_WATCH = "https://www.youtube.com/watch"
 

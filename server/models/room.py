@@ -59,6 +59,8 @@ class Room(RoomSettingColumns, Model):
     # When the server's clock must look at this room next (hold deadline, end of video).
     due_ms: Mapped[int | None] = mapped_column(BigInteger, index=True)
     queue_version: Mapped[int] = mapped_column(Integer, default=0)
+    # the last queue.shuffle, undoable once while the queue is as it left it: {"before", "after"} (entry ids)
+    shuffle_undo: Mapped[str | None] = mapped_column(Text)
     created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
     updated_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
     last_active_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms, index=True)

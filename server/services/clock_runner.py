@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain import room_clock as clock
@@ -51,8 +51,10 @@ def build_context(room: Room, entries: list[QueueEntry], current_id: int | None)
     cfg = current_app.config["ST"]
     members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
-    ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
-    return RoomContext(members=members, next_entry=ref, **clock_settings(room),
+    ref = entry_ref(nxt) if nxt else None
+    playing = next((e for e in entries if e.id == current_id), None) if current_id is not None else None
+    return RoomContext(members=members, next_entry=ref, current_entry=entry_ref(playing) if playing else None,
+                       **clock_settings(room),
                        start_buffer_ms=cfg.PLAYBACK_START_BUFFER_MS, start_timeout_ms=cfg.START_TIMEOUT_MS,
                        ad_hold_timeout_ms=cfg.AD_HOLD_TIMEOUT_MS, end_grace_ms=cfg.END_GRACE_MS)
 
@@ -175,6 +177,8 @@ def _apply_effects(room: Room, effects: list, now: int) -> bool:
             if prev is not None and prev.room_id == room.id:
                 prev.status = effect.from_status
                 prev.finished_ms = now
+                if effect.requeue:
+                    requeue_copy(room, prev)
         if effect.to_entry_id is not None:
             nxt = db.session.get(QueueEntry, effect.to_entry_id)
             if nxt is not None and nxt.room_id == room.id:
@@ -183,6 +187,20 @@ def _apply_effects(room: Room, effects: list, now: int) -> bool:
     if changed:
         bump_queue_version(room)
     return changed
+
+
+def requeue_copy(room: Room, entry: QueueEntry) -> QueueEntry:
+    """repeat "all": the played entry again, as a new queued entry at the end (its history row stays)."""
+    top = db.session.execute(db.select(func.max(QueueEntry.position))
+                             .where(QueueEntry.room_id == room.id)).scalar()
+    copy = QueueEntry(room_id=room.id, video_id=entry.video_id, url=entry.url, title=entry.title,
+                      author=entry.author, thumbnail_url=entry.thumbnail_url, duration_ms=entry.duration_ms,
+                      start_ms=entry.start_ms or 0, added_by=entry.added_by, status="queued",
+                      position=(top or 0) + 1)
+    db.session.add(copy)
+    db.session.flush()
+    log.info("room=%s event=repeat.requeue entry=%s as=%s", room.code, entry.id, copy.id)
+    return copy
 
 
 def _brief(pb: Playback) -> dict:

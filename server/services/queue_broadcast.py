@@ -1,6 +1,8 @@
 """The queue as the protocol sends it: the whole ordered queue plus its version."""
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -10,7 +12,21 @@ from server.services.rooms import queue_entries
 
 
 def queue_wire(room: Room) -> dict:
-    return {"queue": [e.to_wire() for e in queue_entries(room)], "version": room.queue_version}
+    entries = queue_entries(room)
+    saved = saved_shuffle(room)
+    queued = [e.id for e in entries if e.status == "queued"]
+    return {"queue": [e.to_wire() for e in entries], "version": room.queue_version,
+            "can_undo_shuffle": saved is not None and saved["after"] == queued}
+
+
+def saved_shuffle(room: Room) -> dict | None:
+    """The room's last shuffle, {"before": [entry id], "after": [entry id]}, while it is undoable."""
+    try:
+        saved = json.loads(room.shuffle_undo) if room.shuffle_undo else None
+    except ValueError:
+        return None
+    ok = isinstance(saved, dict) and all(isinstance(saved.get(k), list) for k in ("before", "after"))
+    return saved if ok else None
 
 
 def emit_queue(room: Room) -> None:

@@ -30,7 +30,10 @@ STRATEGY = "moving-window"  # exact: a burst of N, then each slot frees N-period
 KEY_PREFIX = "st-limits"
 # Socket-event limits by name (HTTP routes name their rule at the route).
 RULES: dict[str, str] = {
-    "queue.add": C.QUEUE_ADD_LIMIT,
+    "queue.add": C.QUEUE_ADD_LIMIT,  # a playlist counts as one
+    "queue.playlist": C.QUEUE_PLAYLIST_LIMIT,
+    "queue.shuffle": C.QUEUE_SHUFFLE_LIMIT,
+    "playlist.fetch": C.PLAYLIST_FETCH_LIMIT,
     "chat.send": C.CHAT_SEND_LIMIT,
     "chat.typing": C.CHAT_TYPING_LIMIT,
     "join.user": C.JOIN_USER_LIMIT,

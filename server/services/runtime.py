@@ -20,6 +20,7 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     limiters: dict = field(default_factory=dict)
     metadata: Any = None  # the metadata fetcher (services/metadata_jobs.py)
+    playlists: Any = None  # the playlist fetcher (services/playlists.py), set beside it
     redis: Any = None  # redis.Redis when SOCKETIO_MESSAGE_QUEUE is Redis
     scheduler: list | None = None  # this process's loops, once started
     limits: Limits | None = None  # every request limit (services/request_limits.py)

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 
 import {
   CONTROL_MODES, OWNER_ONLY_SETTINGS, ROLES, controlSummary, mayAddToQueue, mayChangeSettings, mayControl, mayKick, mayRemoveEntry,
-  maySeeBans, maySetRole, mayStartNow, mayUnban, memberRole,
+  maySeeBans, maySetRole, mayShuffle, mayStartNow, mayUnban, memberRole,
 } from "../../clients/core/permissions.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -50,6 +50,7 @@ function cases() {
       for (const [addedBy, userId] of [[7, 7], [8, 7], [null, 7]]) out.push(["may_remove_entry", [role, mode, addedBy, userId]]);
     }
     for (const locked of [false, true]) out.push(["may_add_to_queue", [role, locked]]);
+    out.push(["may_shuffle", [role]]);
     for (const keys of [[], ["name"], ["control_mode"], ["name", "control_mode"]]) out.push(["may_change_settings", [role, keys]]);
     out.push(["may_see_bans", [role]]);
     for (const target of ACTORS) {
@@ -63,7 +64,7 @@ function cases() {
 
 const CORE = {
   may_control: mayControl, may_start_now: mayStartNow, may_remove_entry: mayRemoveEntry, may_add_to_queue: mayAddToQueue,
-  may_change_settings: mayChangeSettings, may_set_role: maySetRole, may_kick: mayKick,
+  may_change_settings: mayChangeSettings, may_set_role: maySetRole, may_kick: mayKick, may_shuffle: mayShuffle,
   may_see_bans: maySeeBans, may_unban: mayUnban,
 };
 

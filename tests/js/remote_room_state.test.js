@@ -85,3 +85,15 @@ test("the remote keeps the private room's knocks: from the join, one more, the w
   assert.deepEqual(s.knocks, []);
   assert.equal(s.applyKnocks({}), false);
 });
+
+test("shuffle is the owner's and operators'; its undo follows what the server says", () => {
+  const owner = new RoomState();
+  owner.setRoom({ ...ROOM, can_undo_shuffle: true }, { userId: 1 });
+  assert.equal(owner.mayShuffle(), true);
+  assert.equal(owner.canUndoShuffle, true);
+  assert.equal(owner.applyQueue({ queue: ROOM.queue, version: 4, can_undo_shuffle: false }), true);
+  assert.equal(owner.canUndoShuffle, false);
+  const bob = new RoomState();
+  bob.setRoom(ROOM, { userId: 2 });
+  assert.equal(bob.mayShuffle(), false, "a participant's remote shows no Shuffle");
+});

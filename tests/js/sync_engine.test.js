@@ -218,4 +218,16 @@ test("an idle room does nothing; a room rate of 1.5 is applied when in sync", ()
 test("a video that reached its end is not restarted while the room moves on", () => {
   const decision = decideAtDrift(new SyncEngine(), -300, { paused: true, ended: true });
   assert.equal(decision.action, "none");
+  const nearEnd = decideAtDrift(new SyncEngine(), 1_000, { paused: true, ended: true, durationMs: 31_000 });
+  assert.equal(nearEnd.action, "none", "the room is 1 s from the end: it moves on");
+});
+
+test("an ended video rejoins a room that plays it again from the start (repeat one, restart)", () => {
+  const engine = new SyncEngine();
+  const serverNowMs = T0 + 20_000;
+  const replay = { ...playing(), position_ms: 0, anchor_ms: serverNowMs + 300 };
+  const ended = video({ currentTimeMs: 30_000, paused: true, ended: true, durationMs: 30_000 });
+  const decision = engine.decide({ playback: replay, serverNowMs, localNowMs: serverNowMs, video: ended });
+  assert.equal(decision.action, "seek");
+  assert.equal(decision.targetMs, 0);
 });

@@ -197,6 +197,8 @@ def payload(case: Case) -> dict:
         "duration": {"entry_id": e0, "duration_ms": 1_000},
         "status": {"entry_id": e0, "position_ms": 6_000, "offset_ms": 0, "rtt_ms": 20, "buffering": False},
         "queue_add": {"video_id": "dddddddddd3"},
+        "playlist": {"list_id": "PLmatrix", "entries": [{"video_id": "ffffffffff1", "title": "One"},
+                                                        {"video_id": "ffffffffff2"}]},
         "remove_own": {"entry_id": e2},
         "remove_other": {"entry_id": e1},
         "move": {"entry_id": e2, "to_index": 0},

@@ -107,6 +107,8 @@ TABLE: tuple[Action, ...] = (
     Action("queue.play", "control", "queue_play"),
     Action("queue.load", "member"),
     Action("queue.replay", "member", "replay"),
+    Action("queue.playlist", "member", "playlist"),
+    Action("queue.shuffle", "operator"),
     # chat
     Action("chat.send", "member", "chat"),
     Action("chat.history", "member"),
@@ -145,7 +147,8 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "room.settings#listed", "room.knock_answer", "play",
     "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
-    "chat.send", "member.role", "member.kick", "room.unban", "queue.replay", "POST /api/rooms/<code>/remote-pairings",
+    "queue.playlist", "queue.shuffle", "chat.send", "member.role", "member.kick", "room.unban", "queue.replay",
+    "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
     "admin.close_room", "admin.kick", "admin.ban", "admin.role",
 }

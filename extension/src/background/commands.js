@@ -14,7 +14,7 @@ import { hasPort, postToTab } from "./tab_ports.js";
 export const TAB_EMITS = new Set([
   "room.sync", "room.settings", "play", "pause", "seek", "skip", "restart", "rate", "start_now",
   "player.ready", "player.ad", "player.ended", "player.status", "player.duration", "player.buffering",
-  "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load",
+  "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load", "queue.playlist", "queue.shuffle",
   "chat.send", "chat.history", "chat.typing", "member.role", "member.kick", "room.knock_answer",
   "room.bans", "room.unban", "queue.replay",
 ]);

@@ -5,7 +5,7 @@
 import { SYNC_REQUEST_MIN_GAP_MS } from "../constants.js";
 import { buildInviteLink, inviteFromHash, stripInviteFromHash } from "../lib/invite_links.js";
 import { devicesKey } from "../lib/remote_pairing.js";
-import { canEditQueue, isOperator, markSynced, reduceRoom, roleOf, snapshotOf } from "../lib/room_view.js";
+import { canEditQueue, canShuffle, isOperator, markSynced, reduceRoom, roleOf, snapshotOf } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
 import { roomActions } from "./room_actions.js";
 import { RoomNavigation } from "./room_navigation.js";
@@ -21,7 +21,7 @@ export class ContentApp {
     this.state = { signedIn: false, user: null, guestName: "", room: null };
     this.view = null;
     this.ui = {
-      blocked: false, notice: null, choice: null, pendingInvite: null, inviteAsk: null,
+      blocked: false, notice: null, choice: null, pendingInvite: null, inviteAsk: null, playlistBusy: false,
       // the phone remote (content/remote_pairing.js): the QR dialog and the paired remotes
       pairing: null, remotes: [], remotesError: null, revokeAsk: null, revoking: null,
     };
@@ -230,11 +230,12 @@ export class ContentApp {
       guestName: this.state.guestName,
       view,
       selfId,
-      page: { videoId: this.adapter.videoId },
+      page: { videoId: this.adapter.videoId, listId: this.adapter.playlistId() },
       connection: this.state.room?.connection || "connected",
       inviteLink: view ? buildInviteLink(view.code, view.playback?.video_id, view.inviteSecret) : "",
       isOperator: isOperator(view, selfId),
       canEditQueue: canEditQueue(view, selfId),
+      canShuffle: canShuffle(view, selfId),
       serverNowMs: this.sync.serverNow(),
     });
   }

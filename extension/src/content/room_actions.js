@@ -2,11 +2,14 @@
 // notice when the room says no. `app` is the ContentApp (state, view, transport, overlay).
 
 import { refusalMessage } from "../lib/ack_messages.js";
+import { parsePlaylistLink } from "../lib/playlist_page.js";
 import { parseVideoInput } from "../lib/youtube_ids.js";
+import { playlistActions } from "./playlist_actions.js";
 import { remoteActions } from "./remote_pairing.js";
 
 export function roomActions(app) {
   const { transport } = app;
+  const playlists = playlistActions(app);
 
   /** Sends a room request; shows why when refused; resolves true when accepted. */
   async function request(event, payload) {
@@ -42,6 +45,7 @@ export function roomActions(app) {
 
   return {
     ...remoteActions(app),
+    ...playlists,
     signIn: async (name) => {
       const ack = await transport.call("signInGuest", { name });
       if (!ack.ok) app.showNotice(refusalMessage(ack));
@@ -79,6 +83,8 @@ export function roomActions(app) {
       if (ack.ok) app.showNotice(ack.duplicate ? "That video is already in the queue." : "Added to the queue.");
     },
     addUrl: async (text) => {
+      // a link with list= adds its playlist (read from this page, or by the server)
+      if (parsePlaylistLink(text)) return playlists.addPlaylistLink(text);
       if (!parseVideoInput(text)) {
         app.showNotice("That is not a YouTube video link.");
         return false;

@@ -396,8 +396,10 @@ export class SyncLoop {
   reportEnded() {
     const playback = this.roomPlayback();
     if (!playback || playback.state !== "playing" || this.adNow) return;
-    if (this.reports.ended === playback.entry_id) return;
-    this.reports.ended = playback.entry_id;
+    // once per run of the entry (repeat "one" plays the same entry again: a new anchor)
+    const run = `${playback.entry_id}:${playback.anchor_ms}`;
+    if (this.reports.ended === run) return;
+    this.reports.ended = run;
     this.transport.emit("player.ended", { entry_id: playback.entry_id });
   }
 }

@@ -5,6 +5,7 @@
 
 import { adSignals, isAdActive } from "../lib/ad_rules.js";
 import { personCaused } from "../lib/input_cause.js";
+import { choosePlaylist, entriesFromInitialData, entriesFromPanel, initialDataFromScript, playlistIdFromUrl } from "../lib/playlist_page.js";
 import { Cleanup } from "./cleanup.js";
 
 const PLAYER = "#movie_player";
@@ -17,6 +18,11 @@ const MEDIA_EVENTS = [
 const MEDIA_SESSION_EVENT = "sharetube:media-session";
 const INPUT_EVENTS = ["pointerdown", "pointerup", "keydown", "keyup", "click"];
 const POLL_MS = 500;
+// The watch page's playlist panel (YouTube renders it late, sometimes twice: one may be hidden)
+// and the /playlist page's list: each row's link carries the video id and the playlist id.
+const PLAYLIST_LISTS = "ytd-playlist-panel-renderer, ytd-playlist-video-list-renderer";
+const INITIAL_DATA = /ytInitialData\s*=\s*\{/; // the inline script that assigns the page's data
+const PLAYLIST_LINKS = "ytd-playlist-panel-video-renderer a#wc-endpoint, ytd-playlist-video-renderer a#video-title";
 
 const AD_SELECTORS = {
   overlay: ".ytp-ad-player-overlay, .ytp-ad-player-overlay-layout",
@@ -217,6 +223,33 @@ export class YouTubeAdapter {
       channel,
       durationMs: Number.isFinite(duration) && duration > 0 ? Math.round(duration * 1000) : null,
     };
+  }
+
+  /** The playlist in this page's address (watch?v=…&list=…, /playlist?list=…), or null. */
+  playlistId() {
+    return playlistIdFromUrl(location.href);
+  }
+
+  /**
+   * The page's playlist: {listId, entries: [{video_id, title}]} in order, from the page's initial
+   * data and from the rendered panel (the fuller one; both only for THIS list id). Entries stay
+   * [] until YouTube has rendered the panel when the initial data has none.
+   */
+  readPlaylist() {
+    const listId = this.playlistId();
+    if (!listId) return { listId: null, entries: [] };
+    const script = [...document.querySelectorAll("script:not([src])")].find((el) => INITIAL_DATA.test(el.textContent));
+    const fromData = entriesFromInitialData(initialDataFromScript(script?.textContent), listId);
+    let fromPanel = [];
+    for (const list of document.querySelectorAll(PLAYLIST_LISTS)) {
+      const links = [...list.querySelectorAll(PLAYLIST_LINKS)].map((link) => ({
+        href: link.getAttribute("href") || "",
+        title: link.querySelector("#video-title")?.textContent || link.getAttribute("title") || link.textContent,
+      }));
+      const entries = entriesFromPanel(links, listId);
+      if (entries.length > fromPanel.length) fromPanel = entries;
+    }
+    return { listId, entries: choosePlaylist(fromData, fromPanel) };
   }
 
   /** While in a room, YouTube must not move on to its own "up next". */

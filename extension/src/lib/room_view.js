@@ -4,7 +4,7 @@
 // changes nothing (a stale version). Playback versions grow by one per change: an older one
 // is dropped, a jump flags `needsSync` so the caller asks room.sync.
 
-import { isOperatorOrOwner, mayAddToQueue, mayControl, memberRole } from "../../../clients/core/permissions.js";
+import { isOperatorOrOwner, mayAddToQueue, mayControl, mayShuffle, memberRole } from "../../../clients/core/permissions.js";
 import { TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
@@ -22,6 +22,7 @@ export function roomFromSnapshot(room) {
     queue: room.queue || [],
     // queue.update carries its own counter (queue_version); presence.update the room's version.
     queueVersion: room.queue_version ?? -1,
+    canUndoShuffle: room.can_undo_shuffle === true, // the last queue.shuffle may still be undone
     members: room.members || [],
     membersVersion: room.version ?? 0,
     chat: (room.chat || []).slice(-MAX_CHAT_KEPT),
@@ -92,8 +93,10 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
       if (next === view || typeof ownerId !== "number" || ownerId === view.ownerId) return next;
       return { ...next, ownerId };
     }
-    case "queue.update":
-      return applyVersioned(view, "queue", "queueVersion", payload?.queue, payload?.version);
+    case "queue.update": {
+      const next = applyVersioned(view, "queue", "queueVersion", payload?.queue, payload?.version);
+      return next === view ? view : { ...next, canUndoShuffle: payload?.can_undo_shuffle === true };
+    }
     case "chat.message":
       return appendChat(view, payload);
     case "chat.history":
@@ -168,6 +171,11 @@ export function isOperator(view, userId) {
 /** Whether `userId` may play/pause/seek under the room's control mode (clients/core/permissions). */
 export function canControl(view, userId) {
   return mayControl(roleOf(view, userId), view?.settings?.control_mode).allowed;
+}
+
+/** Shuffle (and its undo): owner and operators, in every control mode. */
+export function canShuffle(view, userId) {
+  return mayShuffle(roleOf(view, userId)).allowed;
 }
 
 export function canEditQueue(view, userId) {

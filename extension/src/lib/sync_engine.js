@@ -19,6 +19,7 @@ import {
   DRIFT_SEEK_MS,
   DRIFT_SETTLED_MS,
   ECHO_WINDOW_MS,
+  ENDED_REJOIN_MS,
   HOLD_EARLY_SLACK_MS,
   HOLD_TOLERANCE_MS,
   NUDGE_MAX_FRACTION,
@@ -49,6 +50,15 @@ export function nudgeRate(driftMs, roomRate) {
     Math.min(NUDGE_MAX_FRACTION, driftMs / NUDGE_WINDOW_MS),
   );
   return roomRate * (1 - fraction);
+}
+
+/**
+ * An ended video, and the room plays this video well before where it ended (repeat "one", a
+ * restart or a seek back): the video rejoins the room instead of waiting for it to move on.
+ */
+function roomReplays(playback, serverNowMs, video) {
+  const endMs = Number.isFinite(video.durationMs) ? video.durationMs : video.currentTimeMs;
+  return expectedPositionMs(playback, serverNowMs) < endMs - ENDED_REJOIN_MS;
 }
 
 export class SyncEngine {
@@ -86,7 +96,7 @@ export class SyncEngine {
       return decision("none", { reason: "room idle" });
     }
     if (video.seeking) return decision("none", { reason: "video is seeking" });
-    if (video.ended && playback.state === "playing") {
+    if (video.ended && playback.state === "playing" && !roomReplays(playback, serverNowMs, video)) {
       return decision("none", { reason: "video ended: the room moves on" });
     }
     if (isScheduledStart(playback, serverNowMs)) {

@@ -1,7 +1,7 @@
 // What the remote knows about its room, updated from acks and broadcasts. Pure (no DOM, no
 // socket): each apply* returns what happened so the caller can re-render or ask room.sync.
 
-import { mayControl, mayStartNow } from "../../../clients/core/permissions.js";
+import { mayControl, mayShuffle, mayStartNow } from "../../../clients/core/permissions.js";
 
 export const CHAT_KEEP = 200;
 
@@ -15,6 +15,7 @@ export class RoomState {
     this.playback = null;
     this.queue = [];
     this.queueVersion = -1;
+    this.canUndoShuffle = false; // the last queue.shuffle may still be undone
     this.members = [];
     this.chat = [];
     this.role = null;
@@ -30,6 +31,7 @@ export class RoomState {
     this.playback = room.playback || null;
     this.queue = Array.isArray(room.queue) ? room.queue : [];
     this.queueVersion = Number.isFinite(room.queue_version) ? room.queue_version : -1;
+    this.canUndoShuffle = room.can_undo_shuffle === true;
     this.members = Array.isArray(room.members) ? room.members : [];
     this.chat = Array.isArray(room.chat) ? room.chat.slice(-CHAT_KEEP) : [];
     if (userId !== undefined && userId !== null) this.userId = userId;
@@ -70,10 +72,11 @@ export class RoomState {
     return held >= 0 && pb.version > held + 1 ? "gap" : "applied";
   }
 
-  applyQueue({ queue, version } = {}) {
+  applyQueue({ queue, version, can_undo_shuffle: canUndo } = {}) {
     if (!Array.isArray(queue)) return false;
     if (Number.isFinite(version) && version < this.queueVersion) return false;
     this.queue = queue;
+    this.canUndoShuffle = canUndo === true;
     if (Number.isFinite(version)) this.queueVersion = version;
     return true;
   }
@@ -136,6 +139,11 @@ export class RoomState {
   /** Whether this user may control playback, and why not (the server decides; this only dims buttons). */
   controlVerdict() {
     return mayControl(this.role, this.room?.settings?.control_mode);
+  }
+
+  /** Shuffle and its undo: owner and operators. */
+  mayShuffle() {
+    return mayShuffle(this.role).allowed;
   }
 
   mayControl() {

@@ -33,8 +33,13 @@ export function createQueueView({ state, actions }) {
   const list = h("ol", { class: "queue-list", "aria-label": "Up next", testid: "queue-list" });
   const empty = h("p", { class: "empty", text: "The queue is empty. Paste a YouTube link above, or share one to ShareTube from the YouTube app." });
   const heading = h("h2", { class: "section-title", text: "Up next" });
+  // owner and operators: shuffle what is queued; undo the last shuffle while nothing changed
+  const shuffle = h("button", { class: "btn", type: "button", text: "Shuffle", "aria-label": "Shuffle the queue", testid: "shuffle",
+    hidden: true, onClick: () => actions.command("queue.shuffle", {}) });
+  const unshuffle = h("button", { class: "btn", type: "button", text: "Undo shuffle", testid: "unshuffle", hidden: true,
+    "aria-label": "Put the queue back as it was before the shuffle", onClick: () => actions.command("queue.shuffle", { undo: true }) });
   const section = h("section", { class: "view view-queue", id: "view-queue", role: "tabpanel", "aria-labelledby": "tab-queue", hidden: true },
-    form, heading, empty, list);
+    form, heading, h("div", { class: "row" }, shuffle, unshuffle), empty, list);
 
   async function pasteLink() {
     try {
@@ -118,6 +123,9 @@ export function createQueueView({ state, actions }) {
     fill(list, upcoming.map((entry, i) => row(entry, i, upcoming.length)));
     empty.hidden = upcoming.length > 0;
     heading.textContent = upcoming.length ? `Up next (${upcoming.length})` : "Up next";
+    shuffle.hidden = !state.mayShuffle();
+    shuffle.disabled = upcoming.length < 2;
+    unshuffle.hidden = !(state.mayShuffle() && state.canUndoShuffle);
   }
 
   return { section, render, input };

@@ -230,6 +230,7 @@ SYSTEM_LINES: dict[str, str] = {
     "buffer_release": "Everyone's video has loaded: playback resumes",
     "buffer_timeout": "Stopped waiting for {who} to load",
     "segment_skipped": "Skipped the {category} segment {span} for everyone",
+    "repeat_one": "Repeat is on: playing it again",
 }
 SYSTEM_KINDS = tuple(SYSTEM_LINES)
 
@@ -238,12 +239,14 @@ SYSTEM_KINDS = tuple(SYSTEM_LINES)
 class Advanced:
     """The current entry changed: mark `from` with `from_status`, `to` as playing.
 
-    `to_entry_id` None means the queue finished.
+    `to_entry_id` None means the queue finished. `requeue` (repeat "all"): a copy of the
+    `from` entry goes back to the end of the queue.
     """
 
     from_entry_id: int | None
     from_status: str | None
     to_entry_id: int | None
+    requeue: bool = False
 
 
 @dataclass(frozen=True)

@@ -175,7 +175,9 @@ class RoomContext:
     ad_sync_mode: str = str(DEFAULTS["ad_sync_mode"])
     autoadvance: bool = bool(DEFAULTS["autoadvance"])
     buffer_policy: str = str(DEFAULTS["buffer_policy"])
+    repeat: str = str(DEFAULTS["repeat"])
     next_entry: EntryRef | None = None  # the next queued entry
+    current_entry: EntryRef | None = None  # the entry the playback is on (repeat replays it)
     start_buffer_ms: int = PLAYBACK_START_BUFFER_MS
     start_timeout_ms: int = START_TIMEOUT_MS
     ad_hold_timeout_ms: int = AD_HOLD_TIMEOUT_MS

@@ -201,17 +201,34 @@ def _start_now(pb: Playback, cmd: StartNow, ctx: RoomContext, now_ms: int) -> Ou
 
 
 def _finish_entry(pb: Playback, ctx: RoomContext, now_ms: int) -> Outcome:
-    """The current entry is over: advance exactly once, pause at its end, or go idle."""
+    """The current entry is over: advance exactly once, replay it (repeat), pause at its end,
+    or go idle.
+
+    repeat "one" plays it again from its start (autoadvance or not: nothing advances); repeat
+    "all" advances and puts the played entry back at the end of the queue — or, when it is the
+    only one, plays it again. A skipped entry is never repeated (only an end gets here).
+    """
     current = pb.entry_id
+    alone = ctx.next_entry is None
+    if ctx.repeat == "one" or (ctx.repeat == "all" and ctx.autoadvance and alone):
+        return _replay(pb, ctx, now_ms)
     if not ctx.autoadvance:
         end = pb.duration_ms if pb.duration_ms is not None else pb.position_at(now_ms)
         note = System("autoadvance_off", (), {"entry_id": current})
         return paused_at(pb, now_ms, end), [note]
     if ctx.next_entry is not None:
         started = start_entry(pb, ctx, now_ms, ctx.next_entry)
-        return started, [Advanced(current, "played", ctx.next_entry.id)]
+        return started, [Advanced(current, "played", ctx.next_entry.id, requeue=ctx.repeat == "all")]
     finished = System("queue_finished", (), {"entry_id": current})
     return idle(pb, now_ms), [Advanced(current, "played", None), finished]
+
+
+def _replay(pb: Playback, ctx: RoomContext, now_ms: int) -> Outcome:
+    """The same entry again from its start, at one scheduled instant for everyone."""
+    current = ctx.current_entry
+    start_ms = current.start_ms if current is not None and current.id == pb.entry_id else 0
+    fresh = replace(pb, stalled=(), unwaited=())
+    return scheduled_start(fresh, ctx, now_ms, start_ms), [System("repeat_one", (), {"entry_id": pb.entry_id})]
 
 
 @transition(Ended)

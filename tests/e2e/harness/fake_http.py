@@ -84,7 +84,7 @@ class FakeYouTubeHandler(BaseHTTPRequestHandler):
             video_id = (query.get("v") or [""])[0]
             if not is_video_id(video_id):
                 return self._send_text(HTTPStatus.NOT_FOUND, "no such video", head=head)
-            html = render_watch_page(self.fake.page_data(video_id))
+            html = render_watch_page(self.fake.page_data(video_id, (query.get("list") or [None])[0]))
             return self._send_bytes(HTTPStatus.OK, html.encode(), "text/html; charset=utf-8", head)
         if path == "/":
             related = [self.fake.video_json(v.video_id) for v in self.fake.catalog.registered()]
@@ -94,7 +94,7 @@ class FakeYouTubeHandler(BaseHTTPRequestHandler):
             video_id = (query.get("v") or [""])[0]
             if not is_video_id(video_id):
                 return self._send_json(HTTPStatus.NOT_FOUND, {"error": "bad id"}, head)
-            return self._send_json(HTTPStatus.OK, self.fake.page_data(video_id), head)
+            return self._send_json(HTTPStatus.OK, self.fake.page_data(video_id, (query.get("list") or [None])[0]), head)
         if path == "/oembed":
             return self._oembed(query, head)
         if path.startswith("/media/") and path.endswith(".webm"):

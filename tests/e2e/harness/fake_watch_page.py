@@ -46,6 +46,29 @@ def page_json(
     }
 
 
+def initial_data(playlist: dict[str, Any]) -> dict[str, Any]:
+    """The part of YouTube's `ytInitialData` that describes the playlist of a watch page."""
+    contents = [{"playlistPanelVideoRenderer": {
+        "videoId": item["videoId"], "title": {"simpleText": item["title"]},
+        "shortBylineText": {"runs": [{"text": item["channel"]}]},
+        "lengthText": {"simpleText": "0:12"}, "indexText": {"simpleText": str(index + 1)},
+        "navigationEndpoint": {"watchEndpoint": {"videoId": item["videoId"], "playlistId": playlist["playlistId"],
+                                                 "index": index}},
+    }} for index, item in enumerate(playlist["items"])]
+    return {"responseContext": {}, "contents": {"twoColumnWatchNextResults": {
+        "results": {"results": {"contents": []}},
+        "playlist": {"playlist": {"title": playlist["title"], "playlistId": playlist["playlistId"],
+                                  "totalVideos": len(contents), "contents": contents}}}}}
+
+
+def _initial_data_script(data: dict[str, Any]) -> str:
+    playlist = data.get("playlist")
+    if not playlist or not (data.get("variant") or {}).get("playlist_initial_data", True):
+        return ""
+    text = json.dumps(initial_data(playlist)).replace("</", "<\\/")  # inside <script>: only "</" needs care
+    return f"<script>var ytInitialData = {text};</script>"
+
+
 def _related_html(related: list[dict[str, Any]]) -> str:
     items = []
     for item in related:
@@ -77,6 +100,7 @@ def render_watch_page(data: dict[str, Any]) -> str:
 <script id="fake-yt-data" type="application/json">{data_json}</script>
 <script src="/static/fake_youtube_ads.js" defer></script>
 <script src="/static/fake_youtube.js" defer></script>
+{_initial_data_script(data)}
 </head><body dir="ltr">
 <ytd-app>
  <ytd-video-preview id="video-preview">
@@ -156,7 +180,7 @@ def render_watch_page(data: dict[str, Any]) -> str:
        </ytd-watch-metadata>
       </div>
      </div></div>
-     <div id="secondary"><div id="related">
+     <div id="secondary"><div id="playlist-container"></div><div id="related">
       <ytd-watch-next-secondary-results-renderer><div id="items">{_related_html(data["related"])}</div>
       </ytd-watch-next-secondary-results-renderer>
      </div></div>

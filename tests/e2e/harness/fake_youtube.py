@@ -85,6 +85,8 @@ class FakeYouTube:
         # Media bandwidth per viewer: a profile with the cookie `fakeyt_throttle=<key>` gets its
         # video bytes at most throttles[key] bytes/s (read per chunk, so a change acts at once).
         self.throttles: dict[str, float] = {}
+        # playlists (watch?v=…&list=…): list id → (title, video ids in order)
+        self.playlists: dict[str, tuple[str, list[str]]] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeYouTube:
@@ -151,6 +153,17 @@ class FakeYouTube:
             raise ValueError(f"unknown clip {clip!r}; have {sorted(self.clips)}")
         return self.catalog.register(video_id, **fields)
 
+    def register_playlist(self, list_id: str, title: str, video_ids: list[str]) -> None:
+        """A playlist of registered videos: its watch pages (watch?v=ID&list=LIST) show it."""
+        for video_id in video_ids:
+            self.catalog.get(video_id)  # registered first
+        self.playlists[list_id] = (title, list(video_ids))
+
+    def playlist_url(self, list_id: str, video_id: str | None = None) -> str:
+        """The watch page of a playlist's entry (its first one by default)."""
+        first = video_id or self.playlists[list_id][1][0]
+        return f"{ORIGIN}/watch?v={first}&list={list_id}"
+
     def throttle(self, key: str, bytes_per_s: float | None) -> None:
         """Slow the media bytes of every request carrying the cookie fakeyt_throttle=<key>
         (None: full speed again). Set the cookie with `throttle_cookie(key)`."""
@@ -171,6 +184,7 @@ class FakeYouTube:
         self.autonav = True
         self.variant = DEFAULT
         self.throttles.clear()
+        self.playlists.clear()
         with self._media_log_lock:
             self._media_log.clear()
 
@@ -194,11 +208,16 @@ class FakeYouTube:
         video = self.catalog.get(video_id)
         return page.video_json(video, self.clips[video.clip].duration_s)
 
-    def page_data(self, video_id: str) -> dict[str, Any]:
+    def page_data(self, video_id: str, list_id: str | None = None) -> dict[str, Any]:
         related = [page.video_json(v, self.clips[v.clip].duration_s)
                    for v in self.catalog.related_for(video_id)]
-        return page.page_json(self.video_json(video_id), related, autoplay=self.autoplay,
+        data = page.page_json(self.video_json(video_id), related, autoplay=self.autoplay,
                               autonav=self.autonav, variant=self.variant.page_flags())
+        if list_id in self.playlists:
+            title, ids = self.playlists[list_id]
+            data["playlist"] = {"playlistId": list_id, "title": title,
+                                "items": [self.video_json(vid) for vid in ids]}
+        return data
 
     def oembed(self, video_id: str) -> dict[str, Any]:
         video = self.catalog.get(video_id)

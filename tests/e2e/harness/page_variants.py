@@ -43,6 +43,12 @@ class PageVariant:
     # The title/channel area renders late: empty on a fresh load, the PREVIOUS video's title
     # for a while after a SPA navigation.
     late_metadata_ms: int = 0
+    # A watch page inside a playlist (watch?v=…&list=…) describes the playlist twice: in the
+    # page's initial data (`var ytInitialData = {…}` in an inline script) and in the playlist
+    # panel YouTube renders (ytd-playlist-panel-renderer), often well after the page loaded.
+    playlist_initial_data: bool = True
+    playlist_panel: bool = True
+    playlist_panel_late_ms: int = 0
     # YouTube's dark theme: the `dark` attribute on <html> (server-rendered), dark page colours;
     # Settings > Appearance switches it live, without a reload (window.__fakeYT.setDarkTheme).
     dark_theme: bool = False
@@ -74,6 +80,15 @@ VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
     PageVariant("late_metadata", "title and channel render 4 s late (stale after navigation)",
                 late_metadata_ms=4000),
     PageVariant("dark_theme", "YouTube's dark theme (`dark` on <html>)", dark_theme=True),
+)}
+
+# Playlist pages (issue 16): not in VARIANTS, whose every entry runs the sync suite.
+PLAYLIST_VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
+    PageVariant("playlist_both", "a playlist page: initial data and a rendered panel"),
+    PageVariant("playlist_data_only", "the playlist only in ytInitialData (no panel rendered)",
+                playlist_panel=False),
+    PageVariant("playlist_panel_late", "no playlist in the initial data; the panel renders 2.5 s late",
+                playlist_initial_data=False, playlist_panel_late_ms=2500),
 )}
 # Variants that change only how the page looks, not the player: the sync checks of
 # test_page_variants skip them; the overlay's accessibility test runs on them.

@@ -15,10 +15,26 @@ export class QueueSection {
       onKeydown: (event) => event.key === "Enter" && this.addUrl(),
     });
     this.addCurrent = h("button", { testid: "st-queue-add-current", class: "small", text: "Add this video", onClick: () => actions.addCurrent() });
+    // Only on a playlist page, and only for members who may add to the queue.
+    this.addPlaylist = h("button", {
+      testid: "st-queue-add-playlist", class: "small", text: "Add playlist", hidden: true,
+      "aria-label": "Add this page's playlist to the queue", onClick: () => actions.addPagePlaylist(),
+    });
+    // Owner and operators: shuffle what is queued, and undo the last shuffle while nothing changed.
+    this.shuffle = h("button", {
+      testid: "st-queue-shuffle", class: "small", text: "Shuffle", hidden: true,
+      "aria-label": "Shuffle the queue", onClick: () => actions.shuffle(),
+    });
+    this.unshuffle = h("button", {
+      testid: "st-queue-unshuffle", class: "small", text: "Undo shuffle", hidden: true,
+      "aria-label": "Put the queue back as it was before the shuffle", onClick: () => actions.undoShuffle(),
+    });
     this.element = h("section", {},
       h("h3", { text: "Queue" }),
       this.list,
-      h("div", { class: "row" }, this.addCurrent, h("button", { class: "small", text: "Skip", testid: "st-skip", onClick: () => actions.skip() })),
+      h("div", { class: "row" }, this.addCurrent, this.addPlaylist,
+        h("button", { class: "small", text: "Skip", testid: "st-skip", onClick: () => actions.skip() })),
+      h("div", { class: "row" }, this.shuffle, this.unshuffle),
       h("div", { class: "row" }, this.urlInput, h("button", { class: "small", text: "Add", testid: "st-queue-add", onClick: () => this.addUrl() })),
     );
   }
@@ -32,8 +48,14 @@ export class QueueSection {
     this.element.hidden = !view;
     if (!view) return;
     this.addCurrent.disabled = !model.page.videoId;
+    this.addPlaylist.hidden = !(model.page.listId && model.canEditQueue);
+    this.addPlaylist.disabled = Boolean(model.playlistBusy);
+    this.addPlaylist.textContent = model.playlistBusy ? "Adding playlist…" : "Add playlist";
     const current = currentEntry(view);
     const upcoming = upcomingEntries(view);
+    this.shuffle.hidden = !model.canShuffle;
+    this.shuffle.disabled = upcoming.length < 2;
+    this.unshuffle.hidden = !(model.canShuffle && view.canUndoShuffle);
     this.changed(JSON.stringify([current, upcoming, model.canEditQueue]), () => {
       const rows = [];
       if (current) rows.push(this.renderEntry(current, -1, upcoming.length, model, true));

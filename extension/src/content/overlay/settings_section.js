@@ -21,6 +21,11 @@ const BUFFER_POLICIES = [
   ["wait", "Everyone waits for a stalled viewer"],
   ["ignore", "Nobody waits, nobody jumps"],
 ];
+const REPEAT_MODES = [
+  ["off", "No repeat"],
+  ["one", "Repeat the current video"],
+  ["all", "Repeat the whole queue"],
+];
 // SponsorBlock's categories, as the server's skip_segments setting names them.
 const SEGMENT_CATEGORIES = [
   ["sponsor", "Sponsor"], ["selfpromo", "Self-promotion"], ["interaction", "Interaction reminder"],
@@ -42,6 +47,8 @@ export class SettingsSection {
     this.controlMode = select("control_mode", CONTROL_MODES, (value) => save({ control_mode: value }));
     this.adMode = select("ad_sync_mode", AD_MODES, (value) => save({ ad_sync_mode: value }));
     this.bufferPolicy = select("buffer_policy", BUFFER_POLICIES, (value) => save({ buffer_policy: value }));
+    this.repeat = select("repeat", REPEAT_MODES, (value) => save({ repeat: value }));
+    this.repeat.dataset.testid = "st-setting-repeat";
     this.segmentBoxes = SEGMENT_CATEGORIES.map(([value, label]) => [value, h("input", {
       type: "checkbox", name: "skip_segments", value, onChange: () => save({ skip_segments: this.chosenSegments() }),
     }), label]);
@@ -62,6 +69,7 @@ export class SettingsSection {
       h("label", {}, "Playback control", this.controlMode),
       h("label", {}, "Ads", this.adMode),
       h("label", {}, "Buffering", this.bufferPolicy),
+      h("label", {}, "Repeat", this.repeat),
       h("fieldset", { class: "segments", testid: "st-skip-segments" },
         h("legend", { text: "Skip for everyone (SponsorBlock segments)" }),
         ...this.segmentBoxes.map(([, box, label]) => h("label", {}, box, label))),
@@ -102,6 +110,7 @@ export class SettingsSection {
       this.listedNote.hidden = !(settings.listed && (settings.is_private || settings.has_password));
       this.listedNote.textContent = "Not shown while the room is private or has a password.";
       this.bufferPolicy.value = settings.buffer_policy || "catch_up";
+      this.repeat.value = settings.repeat || "off";
       const skipped = new Set(settings.skip_segments || []);
       for (const [value, box] of this.segmentBoxes) box.checked = skipped.has(value);
       this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";

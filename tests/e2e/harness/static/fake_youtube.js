@@ -89,6 +89,36 @@
     return undefined;
   }
 
+  // --- the playlist panel (watch?v=…&list=…): YouTube renders it after the page, often late ------
+  function renderPlaylistPanel(data) {
+    const host = $("#playlist-container");
+    const list = data.playlist;
+    if (!host || !list || V.playlist_panel === false) return;
+    const panel = document.createElement("ytd-playlist-panel-renderer");
+    panel.id = "playlist";
+    const header = document.createElement("h3");
+    header.textContent = list.title;
+    const items = document.createElement("div");
+    items.id = "items";
+    list.items.forEach((item, index) => {
+      const row = document.createElement("ytd-playlist-panel-video-renderer");
+      if (item.videoId === data.videoId) row.setAttribute("selected", "");
+      const link = document.createElement("a");
+      link.id = "wc-endpoint";
+      link.className = "yt-simple-endpoint style-scope ytd-playlist-panel-video-renderer";
+      link.href = `/watch?v=${item.videoId}&list=${list.playlistId}&index=${index + 1}`;
+      const title = document.createElement("span");
+      title.id = "video-title";
+      title.title = item.title;
+      title.textContent = item.title;
+      link.append(title);
+      row.append(link);
+      items.append(row);
+    });
+    panel.append(header, items);
+    host.replaceChildren(panel);
+  }
+
   // --- the <video> element ---------------------------------------------------------------
   function bindVideo(el) {
     for (const name of ["play", "pause", "playing", "ended", "emptied", "loadedmetadata"]) {
@@ -362,10 +392,14 @@
     get autonav() { return autonavOn(); },
     get variant() { return V; },
     setPreviewPlaying(on) { if (on) previewVideo.play().catch(() => {}); else previewVideo.pause(); },
+    // the playlist panel: gone (as YouTube empties it while it re-renders), then rendered
+    hidePlaylistPanel() { $("#playlist-container")?.replaceChildren(); },
+    renderPlaylistPanel() { renderPlaylistPanel(state.data); },
   };
 
   const startAt = Number.parseInt(new URL(location.href).searchParams.get("t") || "0", 10);
   render(state.data, { fresh: true });
+  setTimeout(() => renderPlaylistPanel(state.data), V.playlist_panel_late_ms || 0);
   loadMain(state.data, { autoplay: state.data.autoplay, startAt });
   previewVideo.play().catch(() => {}); // muted, so the autoplay policy allows it
   fire("yt-navigate-finish", {

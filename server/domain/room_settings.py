@@ -83,6 +83,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("buffer_policy", str, "catch_up", choices=BUFFER_POLICIES, clock=True),
     # SponsorBlock categories the room skips for everyone (off: nothing selected)
     Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
+    # share of the watching members whose votes skip the current entry (vote.skip; owner only,
+    # like control_mode: it says who controls playback)
+    Setting("vote_skip_ratio", float, 0.5, minimum=0.1, maximum=1.0, changed_by=OWNER, clock=True),
 )
 BY_KEY: Final[dict[str, Setting]] = {s.key: s for s in SETTINGS}
 DEFAULTS: Final[dict[str, object]] = {s.key: s.default for s in SETTINGS if s.default is not None}

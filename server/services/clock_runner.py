@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import update
 
 from server.domain import room_clock as clock
-from server.domain.room_clock import Advanced, Command, EntryRef, MemberView, Playback, Refused, RoomContext, System
+from server.domain.room_clock import Advanced, Command, EntryRef, Playback, Refused, RoomContext, System
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
@@ -47,7 +47,7 @@ class Outcome:
 
 def build_context(room: Room, entries: list[QueueEntry], current_id: int | None) -> RoomContext:
     cfg = current_app.config["ST"]
-    members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
+    members = tuple(connected_views(room))
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
     ref = EntryRef(nxt.id, nxt.video_id, nxt.duration_ms, nxt.start_ms or 0) if nxt else None
     return RoomContext(members=members, next_entry=ref, **clock_settings(room),

@@ -112,3 +112,13 @@ export const MAX_CHAT_CHARS = 500;
 export const MAX_ROOM_CODE_CHARS = 32;
 export const MAX_URL_CHARS = 2_000;
 export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+// --- reactions pinned to a moment (lib/reaction_timeline.js, overlay/reaction_layer.js) ------
+export const REACTION_TIMELINE = Object.freeze({
+  LIVE_LATE_MS: 1_500, // a reaction arriving this soon after its moment still floats up at once
+  JUMP_MS: 1_500, // the player moving forward more than this between two looks is a seek: nothing shows
+  BACK_MS: 300, // moving back more than this is a seek back: reactions after it play again
+});
+export const REACTION_TICK_MS = 40; // how often the layer looks at the player (±250 ms is the target)
+export const REACTION_FLOAT_MS = 2_500; // how long a reaction floats over the player
+export const REACTIONS_KEPT = 200; // the server keeps (and sends) the latest 200 per entry

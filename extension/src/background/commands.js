@@ -16,6 +16,7 @@ export const TAB_EMITS = new Set([
   "player.ready", "player.ad", "player.ended", "player.status", "player.duration", "player.buffering",
   "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load",
   "chat.send", "chat.history", "chat.typing", "member.role", "member.kick", "room.knock_answer",
+  "vote.skip", "vote.clear", "reaction.send",
 ]);
 
 async function createRoomFor(tabId) {

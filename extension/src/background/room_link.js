@@ -26,6 +26,8 @@ export const ROOM_EVENTS = [
   "room.closed",
   "room.knock",
   "room.knocks",
+  "vote.state",
+  "reaction",
 ];
 
 export class RoomLink {

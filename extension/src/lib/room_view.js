@@ -5,7 +5,7 @@
 // is dropped, a jump flags `needsSync` so the caller asks room.sync.
 
 import { isOperatorOrOwner, mayAddToQueue, mayControl, memberRole } from "../../../clients/core/permissions.js";
-import { TYPING_SHOW_MS } from "../constants.js";
+import { REACTIONS_KEPT, TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
 
@@ -29,7 +29,18 @@ export function roomFromSnapshot(room) {
     // owner and operators of a private room: who asks to be let in, and the invite link's secret
     knocks: Array.isArray(room.knocks) ? room.knocks : [],
     inviteSecret: typeof room.invite_secret === "string" ? room.invite_secret : null,
+    // vote-skip on the current entry (vote.state) and the entry's reactions pinned to moments
+    vote: room.vote && typeof room.vote === "object" ? room.vote : null,
+    reactions: Array.isArray(room.reactions) ? room.reactions.slice(-REACTIONS_KEPT) : [],
   };
+}
+
+function addReaction(view, reaction) {
+  if (!reaction || typeof reaction.id !== "number" || typeof reaction.position_ms !== "number") return view;
+  if (view.reactions.some((r) => r.id === reaction.id)) return view;
+  // only the playing entry's reactions are kept: a new entry starts without any
+  const kept = view.reactions.filter((r) => r.entry_id === reaction.entry_id);
+  return { ...view, reactions: [...kept, reaction].slice(-REACTIONS_KEPT) };
 }
 
 /** The Room of a join/room.sync ack, with what only owners and operators get beside it. */
@@ -97,6 +108,10 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
       return Array.isArray(payload?.knocks) ? { ...view, knocks: payload.knocks } : view;
     case "knock.answered":
       return { ...view, knocks: view.knocks.filter((k) => k.id !== payload?.id) };
+    case "vote.state":
+      return payload && typeof payload.votes === "number" ? { ...view, vote: payload } : view;
+    case "reaction":
+      return addReaction(view, payload);
     case "room.kicked":
     case "room.closed":
       return { ...view, ended: { kind: type, reason: payload?.reason || "" } };
@@ -160,6 +175,22 @@ export function typingNames(view, nowMs, selfId) {
     .filter(([userId, until]) => until > nowMs && String(userId) !== String(selfId))
     .map(([userId]) => memberById(view, Number(userId))?.name || memberById(view, userId)?.name)
     .filter(Boolean);
+}
+
+/** The current entry's skip votes: {votes, needed, voted (by `selfId`)}, or null when none apply. */
+export function skipVotes(view, selfId) {
+  const entryId = view?.playback?.entry_id;
+  if (entryId === null || entryId === undefined) return null;
+  const vote = view.vote && view.vote.entry_id === entryId ? view.vote : null;
+  const voters = vote?.voters || view.playback.skip_votes || [];
+  return { votes: vote ? vote.votes : voters.length, needed: vote ? vote.needed : null, voted: voters.includes(selfId) };
+}
+
+/** The playing entry's reactions (a late event of the previous entry is not one of them). */
+export function entryReactions(view) {
+  const entryId = view?.playback?.entry_id;
+  if (entryId === null || entryId === undefined) return [];
+  return view.reactions.filter((reaction) => reaction.entry_id === entryId);
 }
 
 /** The members a starting/midroll room waits for, as names. */

@@ -20,6 +20,7 @@ export class RoomState {
     this.role = null;
     this.userId = null;
     this.knocks = []; // private room, owner/operator: who asks to be let in
+    this.vote = null; // vote.state of the current entry: {entry_id, votes, needed, watching, voters}
   }
 
   /** A full Room (join or room.sync ack). */
@@ -31,6 +32,7 @@ export class RoomState {
     this.queueVersion = Number.isFinite(room.queue_version) ? room.queue_version : -1;
     this.members = Array.isArray(room.members) ? room.members : [];
     this.chat = Array.isArray(room.chat) ? room.chat.slice(-CHAT_KEEP) : [];
+    this.vote = room.vote && typeof room.vote === "object" ? room.vote : null;
     if (userId !== undefined && userId !== null) this.userId = userId;
     if (role) this.role = role;
     this.refreshRole();
@@ -81,6 +83,22 @@ export class RoomState {
     if (!this.room || !settings) return false;
     this.room.settings = { ...this.room.settings, ...settings };
     return true;
+  }
+
+  /** vote.state (or a vote's ack): the current entry's skip votes. */
+  applyVote(vote) {
+    if (!vote || typeof vote.votes !== "number") return false;
+    this.vote = vote;
+    return true;
+  }
+
+  /** The playing entry's skip votes: {votes, needed (null: not known yet), voted (by this user)}. */
+  skipVotes() {
+    const entryId = this.playback?.entry_id;
+    if (!entryId) return null;
+    const vote = this.vote && this.vote.entry_id === entryId ? this.vote : null;
+    const voters = vote?.voters || this.playback?.skip_votes || [];
+    return { votes: vote ? vote.votes : voters.length, needed: vote ? vote.needed : null, voted: voters.includes(this.userId) };
   }
 
   /** chat.message: appended once (a message seen twice, e.g. after a resync, is not doubled). */

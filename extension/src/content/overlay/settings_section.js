@@ -27,6 +27,9 @@ const SEGMENT_CATEGORIES = [
   ["music_offtopic", "Non-music part"], ["filler", "Filler"],
 ];
 
+// vote_skip_ratio (owner only): the share of watching members whose votes skip the entry
+const VOTE_RATIOS = [["0.25", "A quarter"], ["0.5", "Half"], ["0.75", "Three quarters"], ["1", "Everyone"]];
+
 function select(name, options, onChange) {
   return h("select", { name, "aria-label": name, onChange: (event) => onChange(event.target.value) },
     options.map(([value, label]) => h("option", { value, text: label })));
@@ -40,6 +43,8 @@ export class SettingsSection {
     this.controlMode = select("control_mode", CONTROL_MODES, (value) => save({ control_mode: value }));
     this.adMode = select("ad_sync_mode", AD_MODES, (value) => save({ ad_sync_mode: value }));
     this.bufferPolicy = select("buffer_policy", BUFFER_POLICIES, (value) => save({ buffer_policy: value }));
+    this.voteRatio = select("vote_skip_ratio", VOTE_RATIOS, (value) => save({ vote_skip_ratio: Number(value) }));
+    this.voteRatioLabel = h("label", {}, "Votes that skip a video", this.voteRatio);
     this.segmentBoxes = SEGMENT_CATEGORIES.map(([value, label]) => [value, h("input", {
       type: "checkbox", name: "skip_segments", value, onChange: () => save({ skip_segments: this.chosenSegments() }),
     }), label]);
@@ -54,6 +59,7 @@ export class SettingsSection {
       h("label", {}, "Playback control", this.controlMode),
       h("label", {}, "Ads", this.adMode),
       h("label", {}, "Buffering", this.bufferPolicy),
+      this.voteRatioLabel,
       h("fieldset", { class: "segments", testid: "st-skip-segments" },
         h("legend", { text: "Skip for everyone (SponsorBlock segments)" }),
         ...this.segmentBoxes.map(([, box, label]) => h("label", {}, box, label))),
@@ -80,6 +86,7 @@ export class SettingsSection {
     this.element.hidden = !visible;
     if (!visible) return;
     const settings = model.view.settings;
+    this.voteRatioLabel.hidden = !(model.selfId !== null && model.selfId === model.view.ownerId); // the owner's
     this.changed(JSON.stringify(settings), () => {
       this.controlMode.value = settings.control_mode || "operators";
       this.adMode.value = settings.ad_sync_mode || "pause_all";
@@ -87,6 +94,11 @@ export class SettingsSection {
       this.queueLocked.checked = Boolean(settings.queue_locked);
       this.isPrivate.checked = Boolean(settings.is_private);
       this.bufferPolicy.value = settings.buffer_policy || "catch_up";
+      const ratio = String(settings.vote_skip_ratio ?? 0.5);
+      if (![...this.voteRatio.options].some((option) => option.value === ratio)) {
+        this.voteRatio.append(h("option", { value: ratio, text: `${Math.round(Number(ratio) * 100)} %` }));
+      }
+      this.voteRatio.value = ratio;
       const skipped = new Set(settings.skip_segments || []);
       for (const [value, box] of this.segmentBoxes) box.checked = skipped.has(value);
       this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";

@@ -90,8 +90,9 @@ export class ReactionLayer {
     const left = 15 + ((reaction.id * 37) % 70); // spread over the width, the same on every screen
     const el = h("div", {
       class: "float", testid: "st-reaction-float", "data-reaction-id": reaction.id,
-      "data-position-ms": reaction.position_ms, "data-shown-at-ms": positionMs, style: `left: ${left}%`,
+      "data-position-ms": reaction.position_ms, "data-shown-at-ms": positionMs,
     }, h("span", { class: "emoji", text: reaction.emoji }), h("span", { class: "who", text: reaction.name || "" }));
+    el.style.left = `${left}%`; // CSSOM, not a style attribute: the page's CSP cannot refuse it
     this.floats.append(el);
     while (this.floats.childElementCount > FLOATS_KEPT) this.floats.firstElementChild.remove();
     setTimeout(() => el.remove(), REACTION_FLOAT_MS);
@@ -112,9 +113,12 @@ export class ReactionLayer {
   }
 
   renderMarks(reactions, durationMs) {
-    this.marks.replaceChildren(...markFractions(reactions, durationMs).map((mark, index) => h("span", {
-      class: "mark", testid: "st-reaction-mark", "data-position-ms": reactions[index].position_ms,
-      style: `left: ${(mark.fraction * 100).toFixed(3)}%`, text: mark.emoji,
-    })));
+    this.marks.replaceChildren(...markFractions(reactions, durationMs).map((mark, index) => {
+      const el = h("span", {
+        class: "mark", testid: "st-reaction-mark", "data-position-ms": reactions[index].position_ms, text: mark.emoji,
+      });
+      el.style.left = `${(mark.fraction * 100).toFixed(3)}%`;
+      return el;
+    }));
   }
 }

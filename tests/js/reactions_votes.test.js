@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { REACTION_EMOJI } from "../../clients/core/constants.js";
+import { voteCountText } from "../../clients/core/vote_skip.js";
 import { ReactionTimeline, markFractions } from "../../extension/src/lib/reaction_timeline.js";
 import { entryReactions, reduceRoom, skipVotes } from "../../extension/src/lib/room_view.js";
 import { RoomState } from "../../mobile_remote/src/lib/room_state.js";
@@ -102,4 +103,11 @@ test("the remote's state folds votes the same way", () => {
   assert.equal(state.applyVote(null), false);
   state.applyPlayback({ ...ROOM.playback, entry_id: 8, version: 4 });
   assert.deepEqual(state.skipVotes(), { votes: 0, needed: null, voted: false });
+});
+
+test("the count reads the same in every client, and says nothing before the first vote", () => {
+  assert.equal(voteCountText({ votes: 1, needed: 2, voted: true }), "1 / 2 votes to skip");
+  assert.equal(voteCountText({ votes: 2, needed: null, voted: false }), "2 votes to skip");
+  assert.equal(voteCountText({ votes: 0, needed: 2, voted: false }), "");
+  assert.equal(voteCountText(null), "");
 });

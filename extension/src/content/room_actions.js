@@ -75,7 +75,7 @@ export function roomActions(app) {
     skip: () => request("skip", {}),
     voteSkip: async () => {
       const entryId = app.view?.playback?.entry_id;
-      if (entryId == null) return;
+      if (entryId === null || entryId === undefined) return;
       const ack = await request("vote.skip", { entry_id: entryId });
       if (ack.ok && ack.vote && !ack.skipped) app.applyEvent("vote.state", ack.vote);
     },
@@ -86,7 +86,7 @@ export function roomActions(app) {
     /** Pin `emoji` to the moment this viewer is at (the video when it shows the room's, else the room clock). */
     react: async (emoji) => {
       const playback = app.view?.playback;
-      if (!playback || playback.entry_id == null) return;
+      if (!playback || playback.entry_id === null || playback.entry_id === undefined) return;
       const video = app.adapter.video;
       const shows = video && app.adapter.videoId === playback.video_id && Number.isFinite(video.currentTime);
       let positionMs = Math.round(shows ? video.currentTime * 1000 : expectedPositionMs(playback, app.sync.serverNow()));

@@ -5,6 +5,7 @@
 // is dropped, a jump flags `needsSync` so the caller asks room.sync.
 
 import { isOperatorOrOwner, mayAddToQueue, mayControl, memberRole } from "../../../clients/core/permissions.js";
+import { skipVoteTally } from "../../../clients/core/vote_skip.js";
 import { REACTIONS_KEPT, TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
@@ -179,11 +180,7 @@ export function typingNames(view, nowMs, selfId) {
 
 /** The current entry's skip votes: {votes, needed, voted (by `selfId`)}, or null when none apply. */
 export function skipVotes(view, selfId) {
-  const entryId = view?.playback?.entry_id;
-  if (entryId === null || entryId === undefined) return null;
-  const vote = view.vote && view.vote.entry_id === entryId ? view.vote : null;
-  const voters = vote?.voters || view.playback.skip_votes || [];
-  return { votes: vote ? vote.votes : voters.length, needed: vote ? vote.needed : null, voted: voters.includes(selfId) };
+  return skipVoteTally(view?.playback, view?.vote, selfId);
 }
 
 /** The playing entry's reactions (a late event of the previous entry is not one of them). */

@@ -2,6 +2,7 @@
 // socket): each apply* returns what happened so the caller can re-render or ask room.sync.
 
 import { mayControl, mayStartNow } from "../../../clients/core/permissions.js";
+import { skipVoteTally } from "../../../clients/core/vote_skip.js";
 
 export const CHAT_KEEP = 200;
 
@@ -94,11 +95,7 @@ export class RoomState {
 
   /** The playing entry's skip votes: {votes, needed (null: not known yet), voted (by this user)}. */
   skipVotes() {
-    const entryId = this.playback?.entry_id;
-    if (!entryId) return null;
-    const vote = this.vote && this.vote.entry_id === entryId ? this.vote : null;
-    const voters = vote?.voters || this.playback?.skip_votes || [];
-    return { votes: vote ? vote.votes : voters.length, needed: vote ? vote.needed : null, voted: voters.includes(this.userId) };
+    return skipVoteTally(this.playback, this.vote, this.userId);
   }
 
   /** chat.message: appended once (a message seen twice, e.g. after a resync, is not doubled). */

@@ -3,6 +3,8 @@
 
 import { REACTION_EMOJI } from "../../../clients/core/constants.js";
 import { formatTime } from "../../../clients/core/format.js";
+import { isOperatorOrOwner } from "../../../clients/core/permissions.js";
+import { voteCountText } from "../../../clients/core/vote_skip.js";
 import { expectedPositionMs } from "../../../clients/core/room_position.js";
 import { idleReason } from "../lib/idle_reason.js";
 import { positionFromPointer, seekTarget } from "../lib/seek_bar.js";
@@ -224,9 +226,8 @@ export function createNowPlaying({ state, clock, actions }) {
     voteButton.disabled = Boolean(tally?.voted);
     voteButton.textContent = tally?.voted ? "Voted to skip" : "Vote to skip";
     voteButton.setAttribute("aria-pressed", String(Boolean(tally?.voted)));
-    voteCount.textContent = tally && (tally.votes || tally.needed)
-      ? `${tally.votes} / ${tally.needed ?? "?"} votes to skip` : "";
-    voteClear.hidden = !(["owner", "operator"].includes(state.role) && tally?.votes > 0);
+    voteCount.textContent = voteCountText(tally);
+    voteClear.hidden = !(isOperatorOrOwner(state.role) && tally?.votes > 0);
     votes.hidden = !hasEntry || (controls && !tally?.votes);
     reactions.hidden = !hasEntry || pb?.state === "idle";
 

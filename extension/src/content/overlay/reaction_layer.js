@@ -49,7 +49,7 @@ export class ReactionLayer {
   current() {
     const view = this.model?.view;
     const playback = view?.playback;
-    if (!playback || playback.entry_id == null || playback.state === "idle") return null;
+    if (!playback || playback.entry_id === null || playback.entry_id === undefined || playback.state === "idle") return null;
     const video = this.page.video();
     if (!video || this.page.videoId() !== playback.video_id || this.page.adShowing()) return null;
     return { view, playback, video };

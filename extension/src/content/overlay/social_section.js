@@ -4,13 +4,9 @@
 // the moment of the video this viewer is at (the reaction layer floats them over the player).
 
 import { REACTION_EMOJI } from "../../../../clients/core/constants.js";
+import { voteCountText } from "../../../../clients/core/vote_skip.js";
 import { canControl, skipVotes } from "../../lib/room_view.js";
 import { h } from "./dom.js";
-
-export function voteText(tally) {
-  if (!tally || (!tally.votes && !tally.needed)) return "";
-  return tally.needed ? `${tally.votes} / ${tally.needed} votes to skip` : `${tally.votes} votes to skip`;
-}
 
 export class SocialSection {
   constructor(actions) {
@@ -34,7 +30,7 @@ export class SocialSection {
 
   update(model) {
     const { view, selfId } = model;
-    const playing = Boolean(view) && view.playback.state !== "idle" && view.playback.entry_id != null;
+    const playing = Boolean(view) && view.playback.state !== "idle" && view.playback.entry_id !== null && view.playback.entry_id !== undefined;
     this.element.hidden = !playing;
     if (!playing) return;
     const tally = skipVotes(view, selfId);
@@ -43,7 +39,7 @@ export class SocialSection {
     this.voteButton.disabled = tally.voted;
     this.voteButton.textContent = tally.voted ? "Voted to skip" : "Vote to skip";
     this.voteButton.setAttribute("aria-pressed", String(tally.voted));
-    this.voteCount.textContent = voteText(tally);
+    this.voteCount.textContent = voteCountText(tally);
     this.clearButton.hidden = !(model.isOperator && tally.votes > 0);
     this.voteRow.hidden = controls && !tally.votes;
   }

@@ -1,5 +1,6 @@
-"""Reactions pinned to a moment: stored per entry (the most recent REACTIONS_KEPT_PER_ENTRY),
-broadcast as `reaction`, and handed to late joiners with the Room (`reactions`)."""
+"""Reactions pinned to a moment: stored for the playing entry (its most recent
+REACTIONS_KEPT_PER_ENTRY; a room's others are dropped when its entry changes), broadcast as
+`reaction`, and handed to late joiners with the Room (`reactions`)."""
 from __future__ import annotations
 
 import logging
@@ -7,10 +8,12 @@ import logging
 from sqlalchemy import delete, select
 
 from server.domain.constants import REACTIONS_KEPT_PER_ENTRY
+from server.domain.room_clock import Playback
 from server.domain.reactions import reaction_refusal
 from server.errors import conflict, invalid
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room, RoomReaction
+from server.services.clock_runner import ENTRY_CHANGED_HOOKS
 from server.services.presence import Conn
 from server.services.request_limits import current_limits
 from server.services.rooms import load_playback
@@ -63,3 +66,16 @@ def recent_reactions(entry_id: int | None) -> list[dict]:
         select(RoomReaction).where(RoomReaction.entry_id == entry_id)
         .order_by(RoomReaction.id.desc()).limit(REACTIONS_KEPT_PER_ENTRY)).scalars().all()
     return [row.to_wire() for row in reversed(rows)]
+
+
+def _forget_other_entries(room: Room, playback: Playback) -> None:
+    """The room moved on: its reactions to other entries are nobody's any more (bounded storage)."""
+    stmt = delete(RoomReaction).where(RoomReaction.room_id == room.id)
+    if playback.entry_id is not None:
+        stmt = stmt.where(RoomReaction.entry_id != playback.entry_id)
+    db.session.execute(stmt.execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+if _forget_other_entries not in ENTRY_CHANGED_HOOKS:
+    ENTRY_CHANGED_HOOKS.append(_forget_other_entries)

@@ -15,6 +15,7 @@ export const REACTION_LAYER_HOST_ID = "sharetube-reaction-layer";
 const PLAYER = "#movie_player";
 const PROGRESS_BAR = ".ytp-progress-bar";
 const FLOATS_KEPT = 24; // a burst never piles up more than this many at once
+const MARKS_PLACE_MS = 500; // the bar is measured at most this often (a layout each time)
 
 export class ReactionLayer {
   /** @param {{video: () => HTMLVideoElement|null, videoId: () => string|null}} page */
@@ -25,6 +26,7 @@ export class ReactionLayer {
     this.known = new Set(); // reaction ids this layer has seen arrive
     this.knownEntry = null;
     this.marksChanged = memo();
+    this.marksPlacedAt = -Infinity;
     this.host = h("div", { id: REACTION_LAYER_HOST_ID });
     this.shadow = this.host.attachShadow({ mode: "open" });
     this.floats = h("div", { class: "floats", testid: "st-reaction-floats", "aria-live": "off" });
@@ -56,17 +58,19 @@ export class ReactionLayer {
   }
 
   tick() {
-    const now = this.current();
-    if (!now) {
-      this.timeline.reset(null);
-      this.host.style.display = "none";
+    const current = this.current();
+    if (!current) {
+      if (this.timeline.entryId !== null || this.host.style.display !== "none") {
+        this.timeline.reset(null);
+        this.host.style.display = "none";
+      }
       return;
     }
     const player = document.querySelector(PLAYER);
     if (!player) return;
     if (this.host.parentNode !== player) player.append(this.host); // YouTube may rebuild its player
     this.host.style.display = "";
-    const { view, playback, video } = now;
+    const { view, playback, video } = current;
     const positionMs = Math.round(video.currentTime * 1000);
     const reactions = entryReactions(view);
     const due = this.timeline.advance(playback.entry_id, positionMs, reactions);
@@ -81,7 +85,11 @@ export class ReactionLayer {
     }
     for (const reaction of due) this.float(reaction, positionMs);
     const durationMs = playback.duration_ms || (Number.isFinite(video.duration) ? video.duration * 1000 : 0);
-    this.placeMarks(player);
+    const now = performance.now();
+    if (reactions.length && now - this.marksPlacedAt >= MARKS_PLACE_MS) {
+      this.marksPlacedAt = now;
+      this.placeMarks(player);
+    }
     this.marksChanged(`${playback.entry_id}:${durationMs}:${reactions.map((r) => r.id).join(",")}`,
       () => this.renderMarks(reactions, durationMs));
   }
@@ -94,6 +102,7 @@ export class ReactionLayer {
     }, h("span", { class: "emoji", text: reaction.emoji }), h("span", { class: "who", text: reaction.name || "" }));
     el.style.left = `${left}%`; // CSSOM, not a style attribute: the page's CSP cannot refuse it
     this.floats.append(el);
+    this.marksPlacedAt = -Infinity; // a new reaction: place its mark at once
     while (this.floats.childElementCount > FLOATS_KEPT) this.floats.firstElementChild.remove();
     setTimeout(() => el.remove(), REACTION_FLOAT_MS);
   }

@@ -8,8 +8,8 @@ import logging
 from sqlalchemy import delete, select
 
 from server.domain.constants import REACTIONS_KEPT_PER_ENTRY
-from server.domain.room_clock import Playback
 from server.domain.reactions import reaction_refusal
+from server.domain.room_clock import Playback
 from server.errors import conflict, invalid
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room, RoomReaction

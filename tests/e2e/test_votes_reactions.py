@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from extension_helpers import (
     EXTENSION_ONLY,
     ROOT,
@@ -152,7 +153,6 @@ def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
 
 
 def carol_pairing(server: Any, carol: Client, code: str) -> dict[str, Any]:
-    import requests
     resp = requests.post(f"{server.base_url}/api/rooms/{code}/remote-pairings", json={},
                          headers={"Authorization": f"Bearer {carol.token}"}, timeout=10)
     assert resp.status_code == 201, resp.text

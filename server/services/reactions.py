@@ -3,8 +3,6 @@ REACTIONS_KEPT_PER_ENTRY; a room's others are dropped when its entry changes), b
 `reaction`, and handed to late joiners with the Room (`reactions`)."""
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy import delete, select
 
 from server.domain.constants import REACTIONS_KEPT_PER_ENTRY
@@ -18,8 +16,6 @@ from server.services.presence import Conn
 from server.services.request_limits import current_limits
 from server.services.rooms import load_playback
 from server.timeutil import now_ms
-
-log = logging.getLogger("sharetube.reactions")
 
 
 def send_reaction(conn: Conn, room: Room, emoji: str, position_ms: int) -> dict:

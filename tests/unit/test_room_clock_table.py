@@ -289,6 +289,7 @@ def test_the_wire_shape_is_the_protocol_playback() -> None:
         "hold",
         "stalled",
         "segments",
+        "skip_votes",
     ]
     assert (wire["waiting_for"], wire["in_ad"], wire["hold"]) == ([BOB], [BOB], "ad")
     json.dumps(wire)

@@ -97,6 +97,7 @@ def tally(values: list[object]) -> dict:
 
 
 async def run(args: argparse.Namespace) -> tuple[dict, str]:
+    machine = machine_facts()  # at the start: its load average is the run's starting load
     quiet_client_logs()
     scale = 0.25 if args.quick else 1.0
     n = {k: max(2, int(v * scale)) for k, v in
@@ -219,7 +220,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     finally:
         st.stop()
         shutil.rmtree(st.workdir, ignore_errors=True)
-    result = {"bench": "abuse", "machine": machine_facts(), "bystanders": args.bystanders, "quick": args.quick,
+    result = {"bench": "abuse", "machine": machine, "bystanders": args.bystanders, "quick": args.quick,
               "results": results}
     rows = [(r["flood"], r["seconds"], r.get("outcomes") or {k: v for k, v in r.items() if k not in
              ("flood", "seconds", "others_time_sync_ms")}, r["others_time_sync_ms"]["p50"],

@@ -149,6 +149,7 @@ async def rooms_lost(url: str, token: str, codes: list[str], http: aiohttp.Clien
 
 
 async def run(args: argparse.Namespace) -> tuple[dict, str]:
+    machine = machine_facts()  # at the start: its load average is the run's starting load
     quiet_client_logs()
     pg = None
     if args.postgres:
@@ -178,7 +179,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     first, last = (warm[0], warm[-1]) if warm else ({}, {})
     internal = sum(v for k, v in soak.acks.items() if k.endswith(":internal"))
     http5xx = sum(v for k, v in soak.http.items() if k.startswith("5"))
-    result = {"bench": "soak", "machine": machine_facts(), "clients": args.clients, "rooms": len(codes),
+    result = {"bench": "soak", "machine": machine, "clients": args.clients, "rooms": len(codes),
               "duration_s": args.duration, "database": "postgresql" if pg else "sqlite", "disruptions": soak.events,
               "rooms_lost": len(lost), "internal_acks": internal, "health_5xx": http5xx,
               "health": dict(soak.http), "acks": dict(soak.acks.most_common()), "reconnects": soak.reconnects,

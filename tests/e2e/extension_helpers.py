@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -356,6 +357,85 @@ def ensure_playing_early(owner: Profile, pages: Sequence[Page], *, latest_s: flo
     if video_state(owner.page)["paused"]:
         press_on_player(owner, "k")
     wait_in_sync(pages, playing=True, timeout_s=10)
+
+
+# --- a room with two viewers, the start of most browser tests ---------------------------------
+@dataclass
+class ViewerRoom:
+    """A real server and a room of two profiles (the first owns it), in sync on `video_id`."""
+
+    fake: FakeYouTube
+    server: Any
+    alice: Profile
+    bob: Profile
+    code: str
+    video_id: str
+    extension: Path
+    playwright: Any
+    scratch: pytest.TempPathFactory
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return [self.alice, self.bob]
+
+    @property
+    def pages(self) -> list[Page]:
+        return [self.alice.page, self.bob.page]
+
+
+@contextmanager
+def two_viewer_room(playwright: Any, fake: FakeYouTube, scratch: pytest.TempPathFactory, *,
+                    video_id: str, title: str, channel: str | None = None,
+                    db_templates: Any = None, server: Any = None,
+                    server_env: Mapping[str, str] | None = None,
+                    names: tuple[str, str] = ("Alice", "Bob"), profile_dir: str = "profile",
+                    viewport: tuple[int, int] | None = None,
+                    prepare: Callable[[Profile], None] | None = None,
+                    close_panels: bool = True, sync_timeout_s: float = 10.0) -> Iterator[ViewerRoom]:
+    """Server + two Chromium profiles with the extension: the first creates a room from the
+    popup on `video_id`'s watch page, the second joins by the overlay's invite link signed out;
+    yields once both play in sync. Closes the profiles (and the server it started) afterwards.
+
+    `server`: an already running server (e.g. the module's `server` fixture), else one is started
+    on a fresh database from `db_templates` with `server_env`. `prepare(profile)` runs on each
+    profile right after its launch (cookies, media-session recorders). `viewport`: (w, h) of
+    both pages. `close_panels`: both overlay panels closed before waiting for sync."""
+    own_server = server is None
+    if own_server:
+        if db_templates is None:
+            raise ValueError("two_viewer_room needs a running `server` or `db_templates` to start one")
+        server = start_server(scratch.mktemp("st-server"), db_templates.fresh_url(), fake,
+                              **dict(server_env or {}))
+    profiles: list[Profile] = []
+    try:
+        extension = built_extension(scratch.getbasetemp())
+        for name in names:
+            context = launch_profile(playwright, extension, fake, server.port,
+                                     scratch.mktemp(f"{profile_dir}-{name.lower()}"))
+            profile = Profile(name, context, first_page(context))
+            if viewport:
+                profile.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+            if prepare:
+                prepare(profile)
+            profiles.append(profile)
+        alice, bob = profiles
+        registration = {"title": title} if channel is None else {"title": title, "channel": channel}
+        fake.register(video_id, **registration)
+        code, _ = create_room_from_popup(alice, fake.watch_url(video_id))
+        join_by_invite_signed_out(bob, overlay_invite(alice, video_id), code)
+        if close_panels:
+            for profile in profiles:
+                close_panel(profile.page)
+        wait_in_sync([alice.page, bob.page], playing=True, video_id=video_id, timeout_s=sync_timeout_s)
+        yield ViewerRoom(fake, server, alice, bob, code, video_id, extension, playwright, scratch)
+    finally:
+        for profile in profiles:
+            try:
+                profile.context.close()
+            except Exception:  # noqa: BLE001 - a test may have closed it already
+                pass
+        if own_server:
+            server.stop()
 
 
 # --- the service worker ----------------------------------------------------------------

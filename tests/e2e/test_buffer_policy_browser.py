@@ -18,16 +18,10 @@ import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
     Profile,
-    built_extension,
     close_panel,
-    create_room_from_popup,
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     open_panel,
     overlay_element,
-    overlay_invite,
-    start_server,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -85,27 +79,17 @@ class Room:
 @pytest.fixture(scope="module")
 def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
-    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
+    def throttle_bob(profile: Profile) -> None:
+        if profile.name == "Bob":
+            profile.context.add_cookies([fake_youtube.throttle_cookie(BOB_KEY)])
+
     try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"profile-{name.lower()}"))
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        bob.context.add_cookies([fake_youtube.throttle_cookie(BOB_KEY)])
-        fake_youtube.register(FIRST, title="Everyone loads this fast")
-        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(FIRST))
-        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
-        close_panel(bob.page)
-        yield Room(fake_youtube, alice, bob)
+        with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                             video_id=FIRST, title="Everyone loads this fast",
+                             prepare=throttle_bob) as viewers:
+            yield Room(fake_youtube, viewers.alice, viewers.bob)
     finally:
         fake_youtube.throttle(BOB_KEY, None)
-        for profile in profiles:
-            profile.context.close()
-        server.stop()
 
 
 def test_the_throttle_slows_only_the_profile_with_the_cookie(room: Room) -> None:

@@ -18,18 +18,17 @@ import pytest
 from extension_helpers import (
     EXTENSION_ONLY,
     Profile,
+    ViewerRoom,
     accept_invite_question_without_gesture,
-    built_extension,
     close_panel,
-    create_room_from_popup,
     ensure_playing_early,
     first_page,
-    join_by_invite_signed_out,
     launch_profile,
     open_panel,
     overlay_element,
     overlay_invite,
     popup_sign_in,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -97,43 +96,15 @@ def leave_fullscreen(profile: Profile) -> None:
                timeout_s=5, what="fullscreen to end")
 
 
-class Room:
-    def __init__(self, fake: FakeYouTube, server: Any, alice: Profile, bob: Profile, code: str,
-                 extension: Any, playwright: Any, scratch: Any) -> None:
-        self.fake, self.server, self.alice, self.bob, self.code = fake, server, alice, bob, code
-        self.extension, self.playwright, self.scratch = extension, playwright, scratch
-
-    @property
-    def pages(self) -> list[Any]:
-        return [self.alice.page, self.bob.page]
+Room = ViewerRoom
 
 
 @pytest.fixture(scope="module")
 def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
-    from extension_helpers import start_server
-
-    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
-    try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"profile-{name.lower()}"))
-            first_page(context).set_viewport_size({"width": 1280, "height": 720})
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        fake_youtube.register(FIRST, title="Fullscreen opener")
-        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(FIRST))
-        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
-        for profile in profiles:
-            close_panel(profile.page)
-        yield Room(fake_youtube, server, alice, bob, code, extension, playwright_instance, tmp_path_factory)
-    finally:
-        for profile in profiles:
-            profile.context.close()
-        server.stop()
+    with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                         video_id=FIRST, title="Fullscreen opener", viewport=(1280, 720)) as viewers:
+        yield viewers
 
 
 def test_chat_toasts_and_the_chat_input_work_inside_fullscreen(room: Room) -> None:

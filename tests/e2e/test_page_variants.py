@@ -17,19 +17,15 @@ from typing import Any
 import pytest
 from extension_helpers import (
     Profile,
-    built_extension,
+    ViewerRoom,
     close_panel,
-    create_room_from_popup,
     extension_server,  # noqa: F401  (the module's `server` fixture)
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     open_panel,
     overlay_element,
-    overlay_invite,
     press_on_player,
     queue_video_ids,
     sample_playback,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -46,13 +42,26 @@ pytestmark = pytest.mark.skipif(
 PLAYER = "document.querySelector('#movie_player')"
 
 
+def first_video(index: int) -> str:
+    return f"pv{index:02d}First00"[:11]
+
+
+def next_video(index: int) -> str:
+    return f"pv{index:02d}Next000"[:11]
+
+
+def variant_title(variant: PageVariant) -> str:
+    return f"Variant {variant.name}"
+
+
 class Pair:
-    def __init__(self, fake: FakeYouTube, variant: PageVariant, alice: Profile, bob: Profile,
-                 index: int) -> None:
-        self.fake, self.variant, self.alice, self.bob = fake, variant, alice, bob
-        self.first = f"pv{index:02d}First00"[:11]
-        self.next = f"pv{index:02d}Next000"[:11]
-        self.title = f"Variant {variant.name}"
+    """A two-viewer room (extension_helpers.two_viewer_room) on one page variant."""
+
+    def __init__(self, room: ViewerRoom, variant: PageVariant, index: int) -> None:
+        self.fake, self.variant, self.alice, self.bob = room.fake, variant, room.alice, room.bob
+        self.first = first_video(index)
+        self.next = next_video(index)
+        self.title = variant_title(variant)
 
     @property
     def pages(self) -> list[Any]:
@@ -72,17 +81,7 @@ def ad_claims(profile: Profile) -> bool:
     return bool(sample_playback([profile.page])[0].ad_showing)
 
 
-# --- the checks, in sequence --------------------------------------------------------------
-def check_join_and_start(pair: Pair) -> None:
-    pair.fake.register(pair.first, title=pair.title, channel="Variant Channel")
-    pair.fake.register(pair.next, title=f"{pair.title}, next", channel="Variant Channel", clip="short")
-    code, _ = create_room_from_popup(pair.alice, pair.fake.watch_url(pair.first))
-    join_by_invite_signed_out(pair.bob, overlay_invite(pair.alice, pair.first), code)
-    for profile in (pair.alice, pair.bob):
-        close_panel(profile.page)
-    wait_in_sync(pair.pages, playing=True, video_id=pair.first, timeout_s=15)
-
-
+# --- the checks, in sequence (after two_viewer_room's join and start) ------------------------
 def check_pause_play_seek(pair: Pair) -> None:
     alice, bob = pair.alice, pair.bob
     alice.page.click(".ytp-play-button")  # pause with YouTube's own button
@@ -212,22 +211,19 @@ def test_sync_checks_on_page_variant(name: str, playwright_instance: Any, fake_y
                                      server: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     variant = VARIANTS[name]
     fake_youtube.variant = variant
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
+    index = sorted(VARIANTS).index(name)
     started = time.monotonic()
+    fake_youtube.register(next_video(index), title=f"{variant_title(variant)}, next",
+                          channel="Variant Channel", clip="short")
     try:
-        for who in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"{name}-{who.lower()}"))
-            profiles.append(Profile(who, context, first_page(context)))
-        pair = Pair(fake_youtube, variant, *profiles, index=sorted(VARIANTS).index(name))
-        check_join_and_start(pair)
-        check_pause_play_seek(pair)
-        if name in EXTRAS:
-            EXTRAS[name](pair)
-        check_ad_hold(pair)
-        check_auto_advance(pair)
+        with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, server=server,
+                             video_id=first_video(index), title=variant_title(variant),
+                             channel="Variant Channel", profile_dir=name, sync_timeout_s=15) as room:
+            pair = Pair(room, variant, index)
+            check_pause_play_seek(pair)
+            if name in EXTRAS:
+                EXTRAS[name](pair)
+            check_ad_hold(pair)
+            check_auto_advance(pair)
     finally:
-        for profile in profiles:
-            profile.context.close()
         print(f"variant {name}: {time.monotonic() - started:.1f} s")

@@ -14,16 +14,10 @@ from typing import Any
 import pytest
 from extension_helpers import (
     Profile,
-    built_extension,
     close_panel,
-    create_room_from_popup,
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     open_panel,
-    overlay_invite,
     press_on_player,
-    start_server,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -43,25 +37,12 @@ def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Profile, Profile, SegmentApiStub]]:
     api = SegmentApiStub().start()
     api.set_segments(FIRST, [("sponsor", *SPONSOR), ("outro", 26.0, 30.0)])
-    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube,
-                          SPONSORBLOCK_API_URL=api.url)
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
     try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"profile-{name.lower()}"))
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        fake_youtube.register(FIRST, title="Sponsored video")
-        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(FIRST))
-        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
-        yield alice, bob, api
+        with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                             server_env={"SPONSORBLOCK_API_URL": api.url},
+                             video_id=FIRST, title="Sponsored video") as viewers:
+            yield viewers.alice, viewers.bob, api
     finally:
-        for profile in profiles:
-            profile.context.close()
-        server.stop()
         api.stop()
 
 

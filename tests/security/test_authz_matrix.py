@@ -23,22 +23,6 @@ from tests.security.authz_table import (
 log = logging.getLogger("authz")
 
 
-@pytest.fixture(scope="module")
-def matrix_app(db_templates, tmp_path_factory):
-    from server import create_app
-    from server.config import TestConfig
-    app = create_app(TestConfig(tmp_path_factory.mktemp("authz"), DATABASE_URL=db_templates.fresh_url(),
-                                AUTO_MIGRATE=False, YOUTUBE_OEMBED_URL="http://127.0.0.1:9/oembed",
-                                LOG_LEVEL="WARNING",
-                                # thousands of joins from one test address: per-IP limits are not the subject
-                                RATE_LIMIT_EXEMPT_LOOPBACK=True))
-    yield app
-    from server.extensions import db
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 def run_case(app, action, role: str, mode: str, cred: str, scenes: dict) -> list[str]:
     """Problems found in one case (empty when it behaved as the table says)."""
     case = runner.Case(app, action, role, mode, cred)
@@ -77,7 +61,7 @@ def diff(before: dict, after: dict) -> dict:
 
 
 @pytest.mark.parametrize("cred", CREDS)
-def test_authorization_matrix(matrix_app, cred):
+def test_authorization_matrix(loopback_app, cred):
     problems: list[str] = []
     scenes: dict = {}
     cases = 0
@@ -88,7 +72,7 @@ def test_authorization_matrix(matrix_app, cred):
             if action.kind == "rest" and mode != "operators":
                 continue  # REST routes do not read the control mode: one mode is the whole story
             for role in ROLES:
-                problems += run_case(matrix_app, action, role, mode, cred, scenes)
+                problems += run_case(loopback_app, action, role, mode, cred, scenes)
                 cases += 1
     unauthorized = [p for p in problems if "UNAUTHORIZED" in p]
     print(f"authz cred={cred}: {cases} cases, {len(problems)} mismatches, {len(unauthorized)} unauthorized changes")
@@ -96,17 +80,17 @@ def test_authorization_matrix(matrix_app, cred):
 
 
 @pytest.mark.parametrize("cred", CREDS)
-def test_admin_namespace_matrix(matrix_app, cred):
+def test_admin_namespace_matrix(loopback_app, cred):
     """Every `/admin` request × credential: only a site admin's dashboard session gets an answer;
     no other credential can open one, so nothing it sends changes a room or a user."""
     problems: list[str] = []
     scenes: dict = {}
     for action in (a for a in TABLE if a.kind == "admin"):
-        problems += run_case(matrix_app, action, "non_member", "operators", cred, scenes)
+        problems += run_case(loopback_app, action, "non_member", "operators", cred, scenes)
     assert problems == [], "\n".join(problems)
 
 
-def test_every_registered_request_has_a_row(matrix_app):
+def test_every_registered_request_has_a_row(loopback_app):
     """A new event without its row in the table fails here (each namespace's handlers as the app
     registered them; rows may split one event by case, `name#case`)."""
     from server.extensions import socketio

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -41,21 +40,6 @@ class ErrorLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
-
-
-@pytest.fixture(scope="module")
-def prop_app(db_templates, tmp_path_factory):
-    from server import create_app
-    from server.config import TestConfig
-    app = create_app(TestConfig(tmp_path_factory.mktemp("props"), DATABASE_URL=db_templates.fresh_url(),
-                                AUTO_MIGRATE=False, YOUTUBE_OEMBED_URL="http://127.0.0.1:9/oembed",
-                                LOG_LEVEL="WARNING",
-                                # thousands of joins from one test address: per-IP limits are not the subject
-                                RATE_LIMIT_EXEMPT_LOOPBACK=True))
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 class RoomMachine(RuleBasedStateMachine):
@@ -195,8 +179,8 @@ class RoomMachine(RuleBasedStateMachine):
         assert self.seen_versions[-1] == version
 
 
-def test_random_members_keep_the_room_consistent(prop_app):
-    RoomMachine.app = prop_app
+def test_random_members_keep_the_room_consistent(loopback_app):
+    RoomMachine.app = loopback_app
     run_state_machine_as_test(RoomMachine, settings=settings(
         max_examples=15, stateful_step_count=25, deadline=None, database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))

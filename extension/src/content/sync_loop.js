@@ -46,6 +46,7 @@ export class SyncLoop {
     this.adNow = false; // the verdict of the last tick (a wrong "ad" heals)
     this.engineSeeking = false;
     this.seekedSincePlay = true; // Chromium starts a seeked video late (lib/start_latency.js)
+    this.adSeenAt = -Infinity; // when an ad last showed: input before it is not the person's now
     this.blocked = false;
     this.buffering = false;
     this.changingSince = null; // since when the player seeks/corrects (status reports)
@@ -138,12 +139,15 @@ export class SyncLoop {
       console.info("[ShareTube] ad claim withdrawn: the room's video plays on", this.adapter.adReasons());
     }
     this.adNow = verdict.active;
+    if (verdict.active) this.adSeenAt = performance.now();
     return verdict.active;
   }
 
   /** An ad shows right now (the page's claim as of this instant, unless it was withdrawn). */
   adShowsNow() {
-    return this.adNow || (this.adapter.adActive() && !this.adVerdict.claim?.healed);
+    const shows = this.adNow || (this.adapter.adActive() && !this.adVerdict.claim?.healed);
+    if (shows) this.adSeenAt = performance.now();
+    return shows;
   }
 
   /** Not steering any more (left the room, another video): undo a nudge left in flight. */
@@ -244,7 +248,7 @@ export class SyncLoop {
       return undefined;
     }
     const playback = this.roomPlayback();
-    if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing()) {
+    if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing(this.adSeenAt)) {
       if (kind === "seek" && playback) this.noteForeignSeek(video, playback);
       return this.tick();
     }

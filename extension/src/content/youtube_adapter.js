@@ -3,8 +3,8 @@
 // channel and duration, ads, YouTube's SPA navigation and its autonav. It reports changes
 // through callbacks; listeners are attached once per element and undone through Cleanup.
 
-import { USER_INPUT_WINDOW_MS } from "../constants.js";
 import { adSignals, isAdActive } from "../lib/ad_rules.js";
+import { personCaused } from "../lib/input_cause.js";
 import { Cleanup } from "./cleanup.js";
 
 const PLAYER = "#movie_player";
@@ -105,9 +105,15 @@ export class YouTubeAdapter {
     this.lastInputAt = performance.now();
   }
 
-  /** True when a media event now is most likely the user's doing (not autoplay, not us). */
-  userIsActing() {
-    return this.pointerDown || performance.now() - this.lastInputAt < USER_INPUT_WINDOW_MS;
+  /** True when a media event now is most likely the user's doing (not autoplay, not us, not
+   * the page restoring the video after an ad last seen at `adSeenAtMs`: lib/input_cause.js). */
+  userIsActing(adSeenAtMs = -Infinity) {
+    return personCaused({
+      nowMs: performance.now(),
+      lastInputAtMs: this.lastInputAt,
+      pointerDown: this.pointerDown,
+      adSeenAtMs,
+    });
   }
 
   /**

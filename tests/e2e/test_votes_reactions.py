@@ -22,18 +22,13 @@ from extension_helpers import (
     EXTENSION_ONLY,
     ROOT,
     Profile,
-    built_extension,
+    ViewerRoom,
     close_panel,
-    create_room_from_popup,
     ensure_playing_early,
-    first_page,
-    join_by_invite_signed_out,
-    launch_profile,
     open_panel,
     overlay_element,
-    overlay_invite,
     press_on_player,
-    start_server,
+    two_viewer_room,
     video_state,
     wait_in_sync,
     wait_until,
@@ -95,9 +90,9 @@ def float_for(profile: Profile, reaction_id: int, nth: int = 1, timeout_s: float
 
 
 class Room:
-    def __init__(self, fake: FakeYouTube, server: Any, alice: Profile, bob: Profile, code: str, phone: Any,
-                 carol: Client) -> None:
-        self.fake, self.server, self.alice, self.bob, self.code = fake, server, alice, bob, code
+    def __init__(self, viewers: ViewerRoom, phone: Any, carol: Client) -> None:
+        self.fake, self.server, self.code = viewers.fake, viewers.server, viewers.code
+        self.alice, self.bob = viewers.alice, viewers.bob
         self.phone, self.carol = phone, carol
 
     @property
@@ -109,47 +104,34 @@ class Room:
 def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
     subprocess.run(["node", "mobile_remote/build.mjs"], cwd=ROOT, check=True, capture_output=True)
-    server = start_server(tmp_path_factory.mktemp("st-server"), db_templates.fresh_url(), fake_youtube)
-    extension = built_extension(tmp_path_factory.getbasetemp())
-    profiles: list[Profile] = []
     phone_browser = playwright_instance.chromium.launch(executable_path="/usr/bin/chromium", args=PHONE_ARGS)
     carol: Client | None = None
     try:
-        for name in ("Alice", "Bob"):
-            context = launch_profile(playwright_instance, extension, fake_youtube, server.port,
-                                     tmp_path_factory.mktemp(f"profile-{name.lower()}"))
-            first_page(context).set_viewport_size({"width": 1280, "height": 720})
-            profiles.append(Profile(name, context, first_page(context)))
-        alice, bob = profiles
-        fake_youtube.register(FIRST, title="Reaction video")
-        fake_youtube.register(SECOND, title="After the vote")
-        code, _ = create_room_from_popup(alice, fake_youtube.watch_url(FIRST))
-        join_by_invite_signed_out(bob, overlay_invite(alice, FIRST), code)
-        wait_in_sync([alice.page, bob.page], playing=True, video_id=FIRST, timeout_s=10)
-        open_panel(alice.page)
-        alice.page.select_option("select[name=control_mode]", "owner_only")
-        close_panel(alice.page)
-        # Carol: a member whose only device is her phone (paired with a code her socket asked for)
-        carol = Client.guest(server.base_url, "Carol").connect()
-        carol.join(code)
-        made = carol_pairing(server, carol, code)
-        phone = phone_browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
-        phone_page = phone.new_page()
-        phone_page.goto(made["pair_url"])
-        phone_page.get_by_test_id("remote-app").wait_for(state="visible", timeout=10_000)
-        wait_until(lambda: (phone_page.get_by_test_id("np-state").text_content() or "").startswith("Playing"),
-                   timeout_s=8, what="Carol's phone in the room")
-        assert carol.call("leave")["ok"]  # her phone stays: she remains a member, with no player
-        wait_until(lambda: evaluate_without_gesture(bob.page, WATCH_FLOATS), timeout_s=6,
-                   what="the reaction layer in Bob's player")
-        yield Room(fake_youtube, server, alice, bob, code, phone_page, carol)
+        with two_viewer_room(playwright_instance, fake_youtube, tmp_path_factory, db_templates=db_templates,
+                             video_id=FIRST, title="Reaction video", viewport=(1280, 720)) as viewers:
+            alice, bob, code, server = viewers.alice, viewers.bob, viewers.code, viewers.server
+            fake_youtube.register(SECOND, title="After the vote")
+            open_panel(alice.page)
+            alice.page.select_option("select[name=control_mode]", "owner_only")
+            close_panel(alice.page)
+            # Carol: a member whose only device is her phone (paired with a code her socket asked for)
+            carol = Client.guest(server.base_url, "Carol").connect()
+            carol.join(code)
+            made = carol_pairing(server, carol, code)
+            phone = phone_browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True)
+            phone_page = phone.new_page()
+            phone_page.goto(made["pair_url"])
+            phone_page.get_by_test_id("remote-app").wait_for(state="visible", timeout=10_000)
+            wait_until(lambda: (phone_page.get_by_test_id("np-state").text_content() or "").startswith("Playing"),
+                       timeout_s=8, what="Carol's phone in the room")
+            assert carol.call("leave")["ok"]  # her phone stays: she remains a member, with no player
+            wait_until(lambda: evaluate_without_gesture(bob.page, WATCH_FLOATS), timeout_s=6,
+                       what="the reaction layer in Bob's player")
+            yield Room(viewers, phone_page, carol)
     finally:
         if carol is not None:
             carol.close()
-        for profile in profiles:
-            profile.context.close()
         phone_browser.close()
-        server.stop()
 
 
 def carol_pairing(server: Any, carol: Client, code: str) -> dict[str, Any]:

@@ -16,7 +16,9 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# expire_on_commit=False: what a handler committed stays readable without a reload (each event
+# ends with session.remove(), so nothing outlives its request); issue 15's per-event cost.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 jwt = JWTManager()
 socketio = SocketIO()

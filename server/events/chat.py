@@ -10,12 +10,14 @@ from server.domain.youtube_urls import find_video_links
 from server.errors import ApiError, invalid
 from server.events.base import on_event
 from server.events.queue import add_refs
-from server.events.rooms import current_room, require_role
+from server.events.rooms import current_room
 from server.extensions import db, socketio
 from server.models import ChatMessage
 from server.services.presence import Conn
+from server.services.presence.membership import verified_member
 from server.services.queue_service import check_add
 from server.services.request_limits import current_limits
+from server.services.rooms import room_by_code
 from server.validation import Int, Str
 
 log = logging.getLogger("sharetube.chat")
@@ -33,22 +35,23 @@ def chat_send(conn: Conn, data: dict) -> dict:
     except InvalidText as exc:
         raise invalid(str(exc)) from None
     current_limits().check("chat.send", conn.user_id, message="You are sending messages too fast; wait a moment")
-    room = current_room(conn)
-    role = require_role(conn, room)
-    msg = ChatMessage(room_id=room.id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
+    member = verified_member(conn)  # room and role from the connection: one INSERT, one commit
+    msg = ChatMessage(room_id=member.room_id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
     db.session.add(msg)
     db.session.commit()
-    socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    wire = msg.to_wire()
+    socketio.emit("chat.message", wire, to=member.code)
     queued: list[int] = []
     links = find_video_links(text)
-    if links and may_add_to_queue(role, room.queue_locked):
+    room = room_by_code(member.code) if links else None  # only a message with links reads the room
+    if room is not None and may_add_to_queue(member.role, room.queue_locked):
         try:
             check_add(room, conn.user_id, 1)
             created, reused = add_refs(conn, room, [(ref, {}) for ref in links])
             queued = [e.id for e in created + reused]
         except ApiError as exc:
             log.info("room=%s event=chat_links_not_queued reason=%s by=u%s", room.code, exc.code, conn.user_id)
-    return {"message": msg.to_wire(), "queued": queued}
+    return {"message": wire, "queued": queued}
 
 
 @on_event("chat.history", {"before_id": Int(1, 2**53, required=False, nullable=True),
@@ -65,8 +68,8 @@ def chat_history(conn: Conn, data: dict) -> dict:
 
 @on_event("chat.typing", {})
 def chat_typing(conn: Conn, data: dict) -> dict:
-    room = current_room(conn)
-    if current_limits().allow("chat.typing", room.code, conn.user_id):
-        socketio.emit("chat.typing", {"user_id": conn.user_id, "name": conn.name}, to=room.code,
+    code = verified_member(conn).code
+    if current_limits().allow("chat.typing", code, conn.user_id):
+        socketio.emit("chat.typing", {"user_id": conn.user_id, "name": conn.name}, to=code,
                       skip_sid=conn.sid)
     return {}

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from server.domain.constants import MAX_RATE, MIN_RATE
 from server.domain.permissions import is_operator_or_owner, may_control
 from server.domain.room_clock import commands as cmd
-from server.errors import ApiError, forbidden
+from server.errors import forbidden
 from server.events.base import on_event
-from server.events.rooms import current_room, recheck_membership, require_role
+from server.events.rooms import current_room, require_role
 from server.services.clock_runner import run_command
 from server.services.presence import Conn
+from server.services.presence.membership import verified_member
 from server.services.presence.status_reports import record_status
 from server.services.queue_service import set_duration
 from server.services.request_limits import current_limits
-from server.services.rooms import role_of
 from server.validation import Bool, Int, Num, Schema, Str
 
 POSITION = Int(0, 48 * 3600 * 1000)
@@ -24,10 +24,10 @@ ENTRY_ID = Int(1, 2**53)
 
 
 def _control_check(conn: Conn, *, start_now: bool = False) -> Callable:
+    """The sender's role (kept on its connection, see presence/membership.py) against the room's
+    control mode as the room clock loads it."""
     def check(room, _pb) -> None:
-        role = role_of(room, conn.user_id)
-        if role is None:
-            raise forbidden("You are not a member of this room")
+        role = require_role(conn, room)
         verdict = may_control(role, room.control_mode)
         if not verdict and not (start_now and is_operator_or_owner(role)):
             raise forbidden(verdict.reason)
@@ -36,23 +36,23 @@ def _control_check(conn: Conn, *, start_now: bool = False) -> Callable:
 
 def _member_check(conn: Conn, *, player_only: bool = True) -> Callable:
     def check(room, _pb) -> None:
-        if role_of(room, conn.user_id) is None:
-            raise forbidden("You are not a member of this room")
+        require_role(conn, room)
         if player_only and conn.device != "extension":
             raise forbidden("Only a player (the extension) reports player events")
     return check
 
 
 def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> dict:
-    code = current_room(conn).code
-    out = run_command(code, lambda _r, _p: command, actor_id=conn.user_id,
+    code = verified_member(conn).code
+    out = run_command(code, lambda _r, _p: command, actor_id=conn.user_id, actor_name=conn.name,
                       check=_control_check(conn, start_now=start_now))
     return {"playback": out.playback.to_wire()}
 
 
 def _report(conn: Conn, command: cmd.Command) -> dict:
-    code = current_room(conn).code
-    run_command(code, lambda _r, _p: command, actor_id=conn.user_id, check=_member_check(conn))
+    code = verified_member(conn).code
+    run_command(code, lambda _r, _p: command, actor_id=conn.user_id, actor_name=conn.name,
+                check=_member_check(conn))
     return {}
 
 
@@ -91,15 +91,15 @@ player_ad = report_event(
 
 @on_event(cmd.Ended.EVENT, {"entry_id": ENTRY_ID})
 def player_ended(conn: Conn, data: dict) -> dict:
-    code = current_room(conn).code
+    code = verified_member(conn).code
 
     def ended(room, _pb) -> cmd.Command:
         # someone who may control the room could skip anyway: their end is believed even when the
         # duration is unknown; anyone else's only when the room clock agrees
-        trusted = bool(may_control(role_of(room, conn.user_id) or "", room.control_mode))
+        trusted = bool(may_control(require_role(conn, room), room.control_mode))
         return cmd.Ended(actor=conn.user_id, entry_id=data["entry_id"], trusted=trusted)
 
-    run_command(code, ended, actor_id=conn.user_id, check=_member_check(conn))
+    run_command(code, ended, actor_id=conn.user_id, actor_name=conn.name, check=_member_check(conn))
     return {}
 
 
@@ -132,9 +132,7 @@ def player_duration(conn: Conn, data: dict) -> dict:
                             "buffering": Bool(required=False), "in_ad": Bool(required=False),
                             "skipping": Bool(required=False)})
 def player_status(conn: Conn, data: dict) -> dict:
-    if not conn.room_code:
-        raise ApiError("conflict", "Join a room first")
-    recheck_membership(conn)
+    verified_member(conn)  # in memory: the database only when a membership change made it unknown
     record_status(conn, data)
     return {}
 

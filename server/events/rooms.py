@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from flask import g
-
 from server.domain.permissions import may_change_settings
 from server.errors import ApiError, forbidden
 from server.events.base import on_event
@@ -14,6 +12,7 @@ from server.services import room_access
 from server.services.audit import audit
 from server.services.presence import Conn
 from server.services.presence.connections import after_enter, enter_room, exit_room
+from server.services.presence.membership import remember, verified_member
 from server.services.presence.roster import broadcast_presence
 from server.services.request_limits import current_limits, ip_exempt
 from server.services.room_settings import (
@@ -27,55 +26,33 @@ from server.services.room_view import room_wire
 from server.services.rooms import (
     admit,
     load_playback,
-    role_of,
     room_by_code,
 )
 from server.services.runtime import rt
 from server.services.segment_jobs import refresh as refresh_segments
 from server.services.system_messages import announce
 from server.services.votes import recount as recount_votes
-from server.timeutil import now_ms
 from server.validation import Str
 
 log = logging.getLogger("sharetube.rooms")
-MEMBER_RECHECK_MS = 5_000
 
 
 def current_room(conn: Conn) -> Room:
-    """The socket's room, after checking — on every call — that its user is still a member.
+    """The socket's room, after checking that its user is still a member.
 
-    A kick or ban made on another process removes the socket from the room's broadcasts (the
-    message queue carries that), but this process still remembers the socket's room; the check
-    here is what stops a banned user's socket from reading or writing the room anyway."""
-    if not conn.room_code:
-        raise ApiError("conflict", "Join a room first")
-    room = room_by_code(conn.room_code)
-    role = role_of(room, conn.user_id)
-    if role is None:
-        exit_room(conn, announce=False)
-        log.info("room=%s event=stale_socket_refused user=u%s sid=%s", room.code, conn.user_id, conn.sid)
-        raise forbidden("You are not a member of this room any more")
-    g.st_member_role = (room.id, conn.user_id, role)
-    return room
-
-
-def recheck_membership(conn: Conn) -> None:
-    """For frequent in-memory reports (player.status): the same check as current_room, at most
-    every MEMBER_RECHECK_MS per socket, so a banned socket's reports stop within that time."""
-    now = now_ms()
-    if now - conn.member_checked_ms >= MEMBER_RECHECK_MS:
-        current_room(conn)
-        conn.member_checked_ms = now
+    The membership is the connection's cached role (services/presence/membership.py): a kick,
+    ban or role change made on any process corrects it before the member hears of it, and a
+    socket whose role is unknown is checked against the database here, refused `forbidden` and
+    taken out of the room when it is no longer a member."""
+    verified_member(conn)
+    return room_by_code(conn.room_code)
 
 
 def require_role(conn: Conn, room: Room) -> str:
-    cached = g.get("st_member_role")
-    if cached is not None and cached[:2] == (room.id, conn.user_id):
-        return cached[2]  # checked by current_room in this same request
-    role = role_of(room, conn.user_id)
-    if role is None:
+    ref = verified_member(conn)
+    if ref.room_id != room.id:
         raise forbidden("You are not a member of this room")
-    return role
+    return ref.role
 
 
 @on_event("join", {"code": Str(128, min_len=1), "password": Str(128, required=False, nullable=True),
@@ -91,13 +68,14 @@ def join(conn: Conn, data: dict) -> dict:
     user = db.session.get(User, conn.user_id)
     if user is None:
         raise ApiError("unauthorized", "Unknown user")
-    admit(room, user, data.get("password"), conn.ip, invite=data.get("invite"))
+    member = admit(room, user, data.get("password"), conn.ip, invite=data.get("invite"))
     db.session.commit()
     first = enter_room(conn, room)
+    remember(conn, room.id, member.role)
     log.info("room=%s event=join v=%s by=u%s device=%s", room.code, room.version, conn.user_id, conn.device)
     after_enter(conn, room, first)
     room = room_by_code(room.code)
-    role = role_of(room, conn.user_id)
+    role = member.role
     return {"room": room_wire(room), "role": role, **room_access.operator_view(room, role)}
 
 
@@ -120,7 +98,7 @@ def leave(conn: Conn, data: dict) -> dict:
 @on_event("room.sync", {})
 def room_sync(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    return {"room": room_wire(room), **room_access.operator_view(room, role_of(room, conn.user_id))}
+    return {"room": room_wire(room), **room_access.operator_view(room, require_role(conn, room))}
 
 
 @on_event("room.settings", SETTINGS_SCHEMA)

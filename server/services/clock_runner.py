@@ -14,12 +14,14 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain import room_clock as clock
 from server.domain.room_clock import Advanced, Command, EntryRef, Playback, Refused, RoomContext, System
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
+from server.services import room_snapshots
 from server.services.audit import audit
 from server.services.presence.roster import connected_views
 from server.services.queue_broadcast import bump_queue_version, emit_queue
@@ -27,7 +29,7 @@ from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
 from server.services.room_settings import clock_settings
 from server.services.rooms import load_playback, queue_entries
-from server.services.system_messages import announce, command_text, effect_text
+from server.services.system_messages import command_text, effect_text, send_lines, stage_lines
 from server.timeutil import now_ms as clock_now
 
 log = logging.getLogger("sharetube.clock")
@@ -61,48 +63,82 @@ def entry_ref(entry: QueueEntry) -> EntryRef:
 
 def run_command(code: str, make_command: Callable[[Room, Playback], Command], *,
                 actor_id: int | None, check: Callable[[Room, Playback], None] | None = None,
-                now: int | None = None) -> Outcome:
-    """Apply a command built from the fresh room state; retry on a lost compare-and-set."""
+                now: int | None = None, actor_name: str | None = None) -> Outcome:
+    """Apply a command built from the room's state; retry on a lost compare-and-set.
+    `actor_name` (the caller's connection knows it) saves looking the actor up for the line."""
     norm = normalize_code(code) or code
     with room_lock(norm):
-        return _run_locked(norm, make_command, actor_id=actor_id, check=check, now=now)
+        return _run_locked(norm, make_command, actor_id=actor_id, actor_name=actor_name, check=check, now=now)
 
 
-def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
-    for _attempt in range(MAX_CAS_ATTEMPTS):
-        room = db.session.execute(db.select(Room).filter_by(code=norm)).scalar_one_or_none()
-        if room is None or room.closed_ms is not None:
-            raise ApiError("not_found", "No room has that code (it may have been closed)")
+def _load(norm: str, use_snapshot: bool) -> tuple[Room, list[QueueEntry], bool]:
+    """The room and its queued/playing entries: this process's snapshot of its last commit when
+    it has one (no query; the compare-and-set checks it is still current), else a fresh read."""
+    attached = room_snapshots.attach(norm) if use_snapshot else None
+    if attached is not None:
+        return attached[0], attached[1], True
+    # populate_existing: a room this session loaded before an earlier commit is read again
+    # (commits do not expire what they wrote: expire_on_commit=False)
+    room = db.session.execute(db.select(Room).filter_by(code=norm)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    if room is None or room.closed_ms is not None:
+        room_snapshots.forget(norm)
+        raise ApiError("not_found", "No room has that code (it may have been closed)")
+    return room, queue_entries(room), False
+
+
+def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) -> Outcome:
+    use_snapshot = True
+    attempts = 0
+    while attempts < MAX_CAS_ATTEMPTS:
+        room, entries, from_snapshot = _load(norm, use_snapshot)
         pb = load_playback(room)
-        if check is not None:
-            check(room, pb)
-        command = make_command(room, pb)
-        entries = queue_entries(room)
-        ctx = build_context(room, entries, pb.entry_id)
-        t = clock_now() if now is None else now
         try:
+            if check is not None:
+                check(room, pb)
+            command = make_command(room, pb)
+            ctx = build_context(room, entries, pb.entry_id)
+            t = clock_now() if now is None else now
             new, effects = clock.apply(pb, command, ctx, t)
-        except Refused as exc:
+        except (Refused, ApiError) as exc:
             db.session.rollback()
-            raise ApiError(exc.code, exc.message) from None
+            if from_snapshot:  # decided on a snapshot: decide again on what the database holds
+                room_snapshots.forget(norm)
+                use_snapshot = False
+                continue
+            if isinstance(exc, Refused):
+                raise ApiError(exc.code, exc.message) from None
+            raise
         if new is pb:
             db.session.rollback()
+            if from_snapshot:
+                room_snapshots.forget(norm)
+                use_snapshot = False
+                continue
             return Outcome(room, pb)
         if not _compare_and_set(room, pb, new, t):
             db.session.rollback()
+            room_snapshots.forget(norm)
+            use_snapshot = False
+            attempts += 1
             continue
         queue_changed = _apply_effects(room, effects, t)
         if command.AUDITED:
             audit(room.id, actor_id, command.audit_action(), before=_brief(pb), after=_brief(new),
                   version=new.version)
         lines = [effect_text(e) for e in effects if isinstance(e, System)]
-        lines.append(command_text(command, actor_id, pb, new))
+        lines.append(command_text(command, actor_id, pb, new, actor_name=actor_name))
+        staged = stage_lines(room, *lines)  # in the same transaction: one commit per command
         db.session.commit()
+        if queue_changed:  # entries moved on: the next command reads the queue afresh
+            room_snapshots.forget(norm)
+        else:
+            room_snapshots.keep(room, entries)
         log.info("room=%s %s", room.code, clock.describe_transition(pb, new, command))
         emit_playback(room.code, new)
         if queue_changed:
             emit_queue(room)
-        announce(room, *lines)
+        send_lines(room.code, staged)
         if new.entry_id != pb.entry_id:
             for hook in ENTRY_CHANGED_HOOKS:
                 hook(room, new)
@@ -111,17 +147,21 @@ def _run_locked(norm: str, make_command, *, actor_id, check, now) -> Outcome:
 
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
+    """One UPDATE guarded by the version and every other fact the command was decided on
+    (room_snapshots.guards); on success the loaded room takes the new values (no re-read)."""
     due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS)
+    record = json.dumps(new.to_record())
     result: Any = db.session.execute(
-        update(Room).where(Room.id == room.id, Room.version == old.version)
-        .values(playback=json.dumps(new.to_record()), version=new.version, due_ms=due,
-                updated_ms=now, last_active_ms=now)
+        update(Room).where(Room.id == room.id, Room.version == old.version, *room_snapshots.guards(room))
+        .values(playback=record, version=new.version, due_ms=due, updated_ms=now, last_active_ms=now)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         return False
-    room.version = new.version
-    room.playback = json.dumps(new.to_record())
-    room.due_ms = due
+    set_committed_value(room, "version", new.version)
+    set_committed_value(room, "playback", record)
+    set_committed_value(room, "due_ms", due)
+    set_committed_value(room, "updated_ms", now)
+    set_committed_value(room, "last_active_ms", now)
     return True
 
 

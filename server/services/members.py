@@ -15,6 +15,7 @@ from server.extensions import db, socketio
 from server.models import Room, RoomMembership, User
 from server.services.audit import audit
 from server.services.presence.connections import clock_member, drop_room_sockets_of_user
+from server.services.presence.membership import invalidate
 from server.services.presence.roster import broadcast_presence
 from server.services.runtime import rt
 from server.services.system_messages import announce
@@ -48,6 +49,8 @@ def change_role(room: Room, target: RoomMembership, role: str, *, actor_id: int,
     line = f"{actor_name} made {_name(target.user_id)} {role}"
     db.session.commit()
     log.info("room=%s event=role target=u%s role=%s by=u%s", room.code, target.user_id, role, actor_id)
+    for user_id, new_role in changes:  # the roles kept on their connections, on every process
+        invalidate(room.code, user_id, new_role)
     announce(room, line)
     broadcast_presence(room)
 
@@ -63,13 +66,16 @@ def kick_member(room: Room, target: RoomMembership, *, actor_id: int | None, ban
     line = f"{actor_name} {verb} {_name(target.user_id)}"
     db.session.commit()
     log.info("room=%s event=%s target=u%s by=u%s", room.code, verb, target.user_id, actor_id)
+    # before the member is told: every process forgets the role its sockets had (their next
+    # event is checked against the database and refused)
+    invalidate(room.code, target.user_id)
     sids = drop_room_sockets_of_user(room.code, target.user_id, "banned" if ban else "kicked")
     for sid in sids:
         socketio.server.leave_room(sid, room.code, namespace="/")
         rt().presence.store.drop(room.code, sid)
         local = rt().presence.get(sid)
         if local is not None:
-            local.room_code = None
+            local.room_code = local.room_id = local.role = None
     clock_member(room.code, MemberLeft, target.user_id)
     announce(room, line)
     broadcast_presence(room)

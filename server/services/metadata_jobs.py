@@ -9,6 +9,7 @@ from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
 from server.services.queue_broadcast import bump_queue_version, emit_queue
+from server.services.room_locks import room_lock
 
 log = logging.getLogger("sharetube.metadata")
 
@@ -64,9 +65,10 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
     for room_id in rooms:
         room = db.session.get(Room, room_id)
         if room is not None:
-            bump_queue_version(room)
-            db.session.commit()
-            emit_queue(room)
+            with room_lock(room.code):  # queue versions go out in order (a handler may bump too)
+                bump_queue_version(room)
+                db.session.commit()
+                emit_queue(room)
     return filled
 
 

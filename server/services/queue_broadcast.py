@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.extensions import db, socketio
 from server.models import Room
@@ -22,6 +23,6 @@ def bump_queue_version(room: Room) -> int:
                              .values(queue_version=Room.queue_version + 1)
                              .returning(Room.queue_version)
                              .execution_options(synchronize_session=False)).scalar_one()
-    room.queue_version = new
+    set_committed_value(room, "queue_version", new)  # as the row now holds it: no second UPDATE
     db.session.flush()
     return new

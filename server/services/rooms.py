@@ -35,7 +35,7 @@ def room_by_code(code: object, *, for_update: bool = False) -> Room:
     norm = normalize_code(code) if isinstance(code, str) else None
     if norm is None:
         raise not_found("No room has that code")
-    stmt = db.select(Room).filter_by(code=norm)
+    stmt = db.select(Room).filter_by(code=norm).execution_options(populate_existing=True)  # fresh after a commit
     if for_update:
         stmt = stmt.with_for_update()
     room = db.session.execute(stmt).scalar_one_or_none()
@@ -128,7 +128,7 @@ def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEnt
     statuses = ("queued", "playing", "played", "skipped") if include_history else ("queued", "playing")
     return list(db.session.execute(
         db.select(QueueEntry).where(QueueEntry.room_id == room.id, QueueEntry.status.in_(statuses))
-        .order_by(QueueEntry.position, QueueEntry.id)).scalars())
+        .order_by(QueueEntry.position, QueueEntry.id).execution_options(populate_existing=True)).scalars())
 
 
 def public_facts(room: Room, member_count: int) -> dict:

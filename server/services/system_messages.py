@@ -42,15 +42,17 @@ def effect_text(effect: System) -> str | None:
     return template.format(**texts, who=names(effect.user_ids), by=names([by]) if by else "Someone")
 
 
-def command_text(command: Command, actor_id: int | None, before: Playback, after: Playback) -> str | None:
-    """The line a user's command earns (its own `line`), with names filled in; None for the server."""
+def command_text(command: Command, actor_id: int | None, before: Playback, after: Playback, *,
+                 actor_name: str | None = None) -> str | None:
+    """The line a user's command earns (its own `line`), with names filled in; None for the server.
+    `actor_name`: the actor's name when the caller knows it (its connection), else looked up."""
     if actor_id is None:
         return None
     line = command.line(before, after)
     if line is None:
         return None
     entry = entry_title(line.entry_id) if "{entry}" in line.template else ""
-    return line.template.format(actor=names([actor_id]), entry=entry)
+    return line.template.format(actor=actor_name or names([actor_id]), entry=entry)
 
 
 def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
@@ -59,16 +61,27 @@ def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
     Called after the change it describes is committed (so nobody reads about a change that was
     rolled back), and after that change's own broadcasts: the lines are stored in one short
     transaction of their own, then emitted in order. Empty texts are skipped."""
-    msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
+    msgs = stage_lines(room, *texts)
     if not msgs:
         return []
-    db.session.add_all(msgs)
     try:
         db.session.commit()
     except SQLAlchemyError:  # the change itself is committed and sent: a lost line must not undo its ack
         db.session.rollback()
         log.exception("room=%s event=announce_failed lines=%s", room.code, len(msgs))
         return []
-    for msg in msgs:
-        socketio.emit("chat.message", msg.to_wire(), to=room.code)
+    send_lines(room.code, msgs)
     return msgs
+
+
+def stage_lines(room: Room, *texts: str | None) -> list[ChatMessage]:
+    """Add system lines to the caller's transaction (the room clock's: one commit with the change
+    they describe); send them with `send_lines` after that commit."""
+    msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
+    db.session.add_all(msgs)
+    return msgs
+
+
+def send_lines(code: str, msgs: list[ChatMessage]) -> None:
+    for msg in msgs:
+        socketio.emit("chat.message", msg.to_wire(), to=code)

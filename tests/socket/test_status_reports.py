@@ -1,4 +1,5 @@
-"""player.status: kept in memory, folded into the roster at most every 2 s, no database writes."""
+"""player.status: kept in memory, folded into the roster at most every 2 s (by the scheduler's
+tick, not the report's handler), no database writes."""
 from __future__ import annotations
 
 import time
@@ -37,18 +38,24 @@ def test_status_reports_reach_the_roster_throttled_and_never_touch_the_database(
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert writes == []
+    assert owner.received("presence.update") == []  # a report only marks the room: no fold inline
+    with app.app_context():
+        assert flush_pending() == 1  # the scheduler's next tick (100 ms) sends the roster once
     updates = owner.received("presence.update")
-    assert len(updates) == 1  # the first report folds at once; the other 19 wait for the interval
+    assert len(updates) == 1  # one roster for all 20 reports; the next waits for the interval
     bob_row = next(m for m in updates[0]["members"] if m["user_id"] == bob.user["id"])
     assert bob_row["offset_ms"] == -37 and bob_row["rtt_ms"] == 12
+    assert bob_row["position_ms"] == 1019 and bob_row["drift_ms"] is not None  # the latest report
+    assert bob.emit("player.status", {"entry_id": entry, "position_ms": 2000})["ok"]
     with app.app_context():
-        assert flush_pending() == 0  # too early
+        assert flush_pending() == 0  # too early: the interval since the last roster has not passed
+    assert owner.received("presence.update") == []
     time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
     with app.app_context():
         assert flush_pending() == 1
     last = owner.received("presence.update")[-1]
     bob_row = next(m for m in last["members"] if m["user_id"] == bob.user["id"])
-    assert bob_row["position_ms"] == 1019 and bob_row["drift_ms"] is not None
+    assert bob_row["position_ms"] == 2000
 
 
 def test_time_sync_answers_with_the_server_clock(app):

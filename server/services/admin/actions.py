@@ -13,6 +13,7 @@ from server.services.admin.sessions import AdminConn, admin_sids, drop_admin_soc
 from server.services.audit import audit
 from server.services.members import kick_member
 from server.services.presence.connections import drop_user_sockets
+from server.services.presence.membership import invalidate
 from server.services.room_codes import normalize_code
 from server.services.rooms import room_by_code
 from server.services.runtime import rt
@@ -43,12 +44,13 @@ def close_room(admin: AdminConn, code: str) -> dict:
     db.session.commit()
     log.info("room=%s event=closed_by_admin by=u%s", room.code, admin.user_id)
     socketio.emit("room.closed", {"code": room.code, "reason": "closed_by_admin"}, to=room.code, namespace="/")
+    invalidate(room.code)  # sockets of it on other processes: checked (not_found) at their next event
     presence = rt().presence
     for rec in presence.room_records(room.code):
         presence.store.drop(room.code, rec["sid"])
         local = presence.get(rec["sid"])
         if local is not None and local.room_code == room.code:
-            local.room_code = None
+            local.room_code = local.room_id = local.role = None
     socketio.close_room(room.code, namespace="/")  # every process drops its sockets from the room
     return {"code": room.code, "closed_ms": room.closed_ms}
 

@@ -1,9 +1,14 @@
-"""The roster a room shows: connected members with role, devices and sync health."""
+"""The roster a room shows: connected members with role, devices and sync health.
+
+Built from the presence records (in this process, or the Redis hash with a message queue): each
+socket's record carries its user's name, picture and role as its connection keeps them
+(presence/membership.py), so a roster costs no query; only a role a membership change left
+unknown is read from the database."""
 from __future__ import annotations
 
 from server.domain.room_clock import MemberView, Playback
 from server.extensions import db, socketio
-from server.models import Room, RoomMembership, User
+from server.models import Room, RoomMembership
 from server.services.rooms import load_playback
 from server.services.runtime import rt
 
@@ -13,25 +18,40 @@ def broadcast_presence(room: Room) -> None:
     socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version}, to=room.code)
 
 
+def member_roles(room: Room, users: dict[int, list[dict]]) -> dict[int, str]:
+    """The role of each present user: from their records, or (unknown or disagreeing) from the
+    database. A user missing from the answer is not a member (any more)."""
+    roles: dict[int, str] = {}
+    unknown = []
+    for user_id, recs in users.items():
+        known = {r.get("role") for r in recs}
+        role = known.pop() if len(known) == 1 else None
+        if isinstance(role, str):
+            roles[user_id] = role
+        else:
+            unknown.append(user_id)
+    if unknown:
+        rows = db.session.execute(
+            db.select(RoomMembership.user_id, RoomMembership.role)
+            .where(RoomMembership.room_id == room.id, RoomMembership.user_id.in_(unknown),
+                   RoomMembership.banned.is_(False), RoomMembership.active.is_(True))).all()
+        roles.update({user_id: role for user_id, role in rows})
+    return roles
+
+
 def roster(room: Room, playback: Playback) -> list[dict]:
     users = rt().presence.users_in_room(room.code)
     if not users:
         return []
-    rows = db.session.execute(
-        db.select(RoomMembership, User).join(User, User.id == RoomMembership.user_id)
-        .where(RoomMembership.room_id == room.id, RoomMembership.user_id.in_(list(users)))
-    ).all()
     members = []
-    for m, user in rows:
-        if m.banned or not m.active:
-            continue
-        recs = users[user.id]
+    for user_id, role in member_roles(room, users).items():
+        recs = users[user_id]
         main = next((r for r in recs if r["device"] == "extension"), recs[0])
         status = main.get("status") or {}
         members.append({
-            "user_id": user.id, "name": user.name, "picture": user.picture, "role": m.role,
+            "user_id": user_id, "name": main.get("name") or "", "picture": main.get("picture"), "role": role,
             "devices": sorted({r["device"] for r in recs}), "connected": True,
-            "ready": user.id in playback.ready, "in_ad": user.id in playback.in_ad,
+            "ready": user_id in playback.ready, "in_ad": user_id in playback.in_ad,
             "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
             "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
             "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),
@@ -60,13 +80,8 @@ def connected_views(room: Room) -> list[MemberView]:
     users = rt().presence.users_in_room(room.code)
     if not users:
         return []
-    rows = db.session.execute(
-        db.select(RoomMembership.user_id, RoomMembership.role)
-        .where(RoomMembership.room_id == room.id, RoomMembership.user_id.in_(list(users)),
-               RoomMembership.banned.is_(False), RoomMembership.active.is_(True))
-    ).all()
     views = []
-    for user_id, role in rows:
+    for user_id, role in member_roles(room, users).items():
         # Only devices that play video count for ready checks: a remote alone has nothing to load.
         players = [r for r in users[user_id] if r["device"] == "extension"]
         if players:

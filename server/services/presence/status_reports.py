@@ -1,5 +1,6 @@
 """player.status: kept in memory (and the shared presence store), folded into the roster at
-most every PRESENCE_FOLD_MS per room (less often in very big rooms). No database write per report."""
+most every PRESENCE_FOLD_MS per room (less often in very big rooms). A report costs no database
+statement: it only marks its room; the scheduler's next tick (every 100 ms) sends the roster."""
 from __future__ import annotations
 
 from server.extensions import db
@@ -36,16 +37,18 @@ def record_status(conn: Conn, data: dict) -> None:
         facts["lead_rtt_ms"] = measured
     if "offset_ms" in data:
         facts["offset_ms"] = data["offset_ms"]
-    rt().presence.update(conn.sid, **facts)
-    mark_dirty(conn.room_code, now)
+    rt().presence.update(conn.sid, report=True, **facts)
+    mark_dirty(conn.room_code, now, inline=False)
 
 
-def mark_dirty(code: str | None, now: int) -> None:
+def mark_dirty(code: str | None, now: int, *, inline: bool = True) -> None:
+    """The room's roster changed: send it now when its fold interval has passed (`inline`), else
+    (or always, for `inline=False`) with the scheduler's next flush after the interval."""
     if not code:
         return
     fold = rt().limiters.setdefault("presence_fold", {"last": {}, "pending": set()})
     last = fold["last"].get(code, 0)
-    if now - last >= fold_interval_ms(code):
+    if inline and now - last >= fold_interval_ms(code):
         fold["last"][code] = now
         fold["pending"].discard(code)
         _emit(code)

@@ -29,8 +29,11 @@ class Conn:
     pairing_id: int | None = None
     scoped_room: str | None = None  # a remote may only join this room
     room_code: str | None = None
+    # The room's id and the member's role there, cached at join (services/presence/membership.py):
+    # None = unknown, checked against the database on the next event.
+    room_id: int | None = None
+    role: str | None = None
     ip: str = "?"  # the client's address at connect (per-IP limits)
-    member_checked_ms: int = 0  # last time a frequent report re-checked the membership
     lead_rtt_ms: int = 0  # round trip the server measured itself (ping → pong): start leads use it
     rtt_ms: int = 0
     offset_ms: int = 0
@@ -40,13 +43,15 @@ class Conn:
 
     def record(self) -> dict:
         return {"sid": self.sid, "user_id": self.user_id, "name": self.name, "picture": self.picture,
-                "device": self.device, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
+                "device": self.device, "role": self.role, "rtt_ms": self.rtt_ms, "offset_ms": self.offset_ms,
                 "status": self.status, "pairing_id": self.pairing_id, "lead_rtt_ms": self.lead_rtt_ms,
                 "ts": now_ms(), "proc": os.getpid()}
 
 
 class LocalStore:
     """Room presence for one process."""
+
+    DEFERS_REPORTS = False  # a dict write: every report is in the roster at once
 
     def __init__(self) -> None:
         self._rooms: dict[str, dict[str, dict]] = {}
@@ -101,13 +106,18 @@ class RedisStore:
     """Room presence in Redis: hash `st:presence:<code>` sid → record; stale records swept."""
 
     PREFIX = "st:presence:"
+    # A player's frequent reports (position, offsets) reach Redis with the next heartbeat
+    # (every 2 s, the roster's fold interval) instead of a write per report (issue 15).
+    DEFERS_REPORTS = True
 
     def __init__(self, client) -> None:
         self.r = client
 
     def put(self, code: str, sid: str, record: dict) -> None:
-        self.r.hset(self.PREFIX + code, sid, json.dumps(record))
-        self.r.sadd(self.PREFIX + "rooms", code)
+        pipe = self.r.pipeline(transaction=False)  # one round trip
+        pipe.hset(self.PREFIX + code, sid, json.dumps(record))
+        pipe.sadd(self.PREFIX + "rooms", code)
+        pipe.execute()
 
     def drop(self, code: str, sid: str) -> None:
         self.r.hdel(self.PREFIX + code, sid)
@@ -184,6 +194,8 @@ class Presence:
         conn = self._conns[sid]
         if conn.room_code and conn.room_code != code:
             self.store.drop(conn.room_code, sid)
+        if conn.room_code != code:
+            conn.room_id = conn.role = None
         conn.room_code = code
         self.store.put(code, sid, conn.record())
 
@@ -192,17 +204,20 @@ class Presence:
         if conn is None or conn.room_code is None:
             return None
         code, conn.room_code = conn.room_code, None
+        conn.room_id = conn.role = None
         self.store.drop(code, sid)
         return code
 
-    def update(self, sid: str, **facts: object) -> Conn | None:
+    def update(self, sid: str, *, report: bool = False, **facts: object) -> Conn | None:
+        """Set facts of a socket and share its record; a frequent `report` (player.status) is
+        shared with the next heartbeat by a store that defers reports (Redis)."""
         conn = self._conns.get(sid)
         if conn is None:
             return None
         for key, value in facts.items():
             setattr(conn, key, value)
         conn.last_seen_ms = now_ms()
-        if conn.room_code:
+        if conn.room_code and not (report and self.store.DEFERS_REPORTS):
             self.store.put(conn.room_code, sid, conn.record())
         return conn
 

@@ -1,0 +1,90 @@
+"""The last committed state of a room this process changed, so its next command skips the load.
+
+`clock_runner` keeps, after each committed command, the room row and its queued/playing entries
+as plain values. The next command of that room in this process starts from them instead of
+reading the database, and its compare-and-set is guarded by every fact it decided on (the
+version, the queue version, the room being open and the settings the clock and the permission
+check read — `GUARDED_SETTINGS`). If any of them changed elsewhere (another process, a queue
+change, a settings change), the update matches no row and the command is run again from a fresh
+read; so is any refusal or no-op decided on a snapshot. A snapshot never makes a decision that a
+fresh read would not have made; it only saves the read when nothing changed.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
+from server.domain.room_settings import SETTINGS
+from server.extensions import db
+from server.models import QueueEntry, Room
+from server.services.runtime import rt
+
+MAX_SNAPSHOTS = 5_000  # rooms; the least recently used is forgotten first
+# Every setting column is a fact a command may have been decided on (control_mode for the check,
+# the clock's own settings for the transition): all of them guard the compare-and-set.
+GUARDED_SETTINGS = tuple(s.key for s in SETTINGS)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    room: dict[str, Any]
+    entries: tuple[dict[str, Any], ...]
+
+
+def _keys(model: type) -> list[str]:
+    mapper: Any = inspect(model)
+    return [attr.key for attr in mapper.column_attrs]
+
+
+ROOM_KEYS = _keys(Room)
+ENTRY_KEYS = _keys(QueueEntry)
+
+
+def _cache() -> OrderedDict[str, Snapshot]:
+    return rt().limiters.setdefault("room_snapshots", OrderedDict())
+
+
+def keep(room: Room, entries: list[QueueEntry]) -> None:
+    """Remember the room as just committed (call after the commit)."""
+    cache = _cache()
+    live = tuple({k: getattr(e, k) for k in ENTRY_KEYS} for e in entries if e.status in ("queued", "playing"))
+    cache[room.code] = Snapshot({k: getattr(room, k) for k in ROOM_KEYS}, live)
+    cache.move_to_end(room.code)
+    while len(cache) > MAX_SNAPSHOTS:
+        cache.popitem(last=False)
+
+
+def forget(code: str) -> None:
+    _cache().pop(code, None)
+
+
+def attach(code: str) -> tuple[Room, list[QueueEntry]] | None:
+    """The room and its entries from the snapshot, attached to the session without a query; None
+    when there is none or this session already holds the room or an entry (a fresh read then)."""
+    snap = _cache().get(code)
+    if snap is None:
+        return None
+    session = db.session()
+    keys = [identity_key(Room, snap.room["id"])] + [identity_key(QueueEntry, e["id"]) for e in snap.entries]
+    if any(key in session.identity_map for key in keys):
+        return None
+    room = Room(**snap.room)
+    entries = [QueueEntry(**values) for values in snap.entries]
+    for obj in (room, *entries):
+        make_transient_to_detached(obj)
+        session.add(obj)
+    entries.sort(key=lambda e: (e.position, e.id))
+    return room, entries
+
+
+def guards(room: Room) -> list:
+    """The WHERE terms that make a compare-and-set fail when anything the command read changed."""
+    terms = [Room.queue_version == room.queue_version, Room.closed_ms.is_(None)]
+    for key in GUARDED_SETTINGS:
+        terms.append(getattr(Room, key) == getattr(room, key))
+    return terms

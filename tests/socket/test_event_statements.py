@@ -1,0 +1,188 @@
+"""Issue 15: what one handled event costs the database, counted with SQLAlchemy's engine events.
+
+Frequent events (`player.status` every 2 s per viewer, `time.sync`, `chat.typing`) run no SQL at
+all: the room, role and name live on the connection, the roster is folded from presence. A
+playback control is at most 3 statements (the compare-and-set UPDATE, its audit row, its chat
+line) in exactly one commit, once the process has run a command in that room before (the first
+one reads the room). Only statements and commits made by the handler's own thread count: the
+test client runs handlers synchronously, background tasks run elsewhere.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import event
+
+from server.extensions import db
+from server.services.presence.status_reports import PRESENCE_FOLD_MS
+from tests.support.socket_clients import create_room, sign_in
+
+SKIP_STATEMENTS_MAX = 7
+
+
+@dataclass
+class Tally:
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+
+@contextmanager
+def counted(app) -> Iterator[Tally]:
+    """Statements and commits made by this thread while the block runs."""
+    tally = Tally()
+    me = threading.get_ident()
+    with app.app_context():
+        engine = db.engine
+
+    def on_execute(_conn, _cursor, statement, *_args) -> None:
+        if threading.get_ident() == me:
+            tally.statements.append(" ".join(statement.split())[:80])
+
+    def on_commit(_conn) -> None:
+        if threading.get_ident() == me:
+            tally.commits += 1
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield tally
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+
+
+def system_lines(guest) -> list[str]:
+    """The system chat lines a member received: as chat messages, or carried by the change's own
+    room.playback (`notes`)."""
+    lines = []
+    for name, data in guest.events():
+        if name == "chat.message" and data["kind"] == "system":
+            lines.append(data["text"])
+        elif name == "room.playback":
+            lines += [n["text"] for n in data.get("notes") or ()]
+    return lines
+
+
+def settle_queue(guest, quiet_s: float = 0.5, timeout_s: float = 10.0) -> None:
+    """Wait until the queue version stops moving (the metadata look-ups of new entries, against a
+    dead port, bump it from a background task)."""
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = guest.emit("queue.load")["version"]
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the queue did not settle")
+
+
+@pytest.fixture
+def room(app):
+    """A playing room of three players with a queue of two; the process has run a command there."""
+    owner, bob, cat = sign_in(app, "Owner"), sign_in(app, "Bob"), sign_in(app, "Cat")
+    code = create_room(app, owner, control_mode="any")["code"]
+    for g in (owner, bob, cat):
+        g.connect().join(code)
+    first = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "duration_ms": 600_000})["entry"]["id"]
+    owner.emit("queue.add", {"video_id": "bbbbbbbbbb2", "duration_ms": 600_000})
+    for g in (owner, bob, cat):
+        g.emit("player.ready", {"entry_id": first, "ready": True})
+    settle_queue(owner)
+    assert owner.emit("pause")["ok"] and owner.emit("play")["ok"]
+    for g in (owner, bob, cat):
+        g.received()
+    return owner, bob, cat, first
+
+
+def test_frequent_events_run_no_sql(app, room):
+    owner, bob, cat, entry = room
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)  # the roster is due: a report marks it for the next fold
+    with counted(app) as tally:
+        for i in range(10):
+            assert bob.emit("player.status", {"entry_id": entry, "position_ms": 1_000 + i, "offset_ms": -3,
+                                              "rtt_ms": 9})["ok"]
+            assert cat.emit("time.sync", {"client_ms": 1_000 + i})["ok"]
+            assert bob.emit("chat.typing")["ok"]
+    print(f"STATEMENTS 10 × (player.status, time.sync, chat.typing): {len(tally.statements)} statements, "
+          f"{tally.commits} commits")
+    assert tally.statements == [] and tally.commits == 0, tally.statements
+    assert {m["name"] for m in owner.received("chat.typing")} == {"Bob"}  # typing still reaches the room
+
+
+@pytest.mark.parametrize("name,payload", [("pause", {"position_ms": 5_000}), ("seek", {"position_ms": 9_000}),
+                                          ("play", {}), ("rate", {"rate": 1.25}), ("restart", {})])
+def test_a_control_command_is_three_statements_in_one_commit(app, room, name, payload):
+    owner, bob, cat, _entry = room
+    if name == "play":
+        assert owner.emit("pause")["ok"]  # something to resume
+    for g in (owner, bob, cat):
+        g.received()
+    with counted(app) as tally:
+        ack = bob.emit(name, payload)
+    print(f"STATEMENTS {name}: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
+    assert ack["ok"], ack
+    assert len(tally.statements) <= 3, tally.statements
+    assert tally.commits == 1, tally.statements
+    # and it did everything it did before: the new playback to everyone, its line in the chat
+    # (stored in that same commit), its audit row
+    assert owner.received("room.playback")[-1]["version"] == ack["playback"]["version"]
+    lines = system_lines(cat)
+    assert lines and lines[-1].startswith("Bob "), lines
+    assert any(s.startswith("INSERT INTO room_audit") for s in tally.statements)
+    history = owner.emit("chat.history")["messages"]
+    assert [m for m in history if m["kind"] == "system"][-1]["text"] == lines[-1]
+
+
+def test_commands_in_a_row_each_stay_within_three(app, room):
+    owner, bob, _cat, _entry = room
+    for i, (name, payload) in enumerate([("pause", {}), ("seek", {"position_ms": 20_000}), ("play", {}),
+                                         ("pause", {}), ("play", {})]):
+        with counted(app) as tally:
+            ack = (owner if i % 2 else bob).emit(name, payload)
+        assert ack["ok"], (name, ack)
+        assert len(tally.statements) <= 3 and tally.commits == 1, (name, tally.statements)
+
+
+def test_chat_send_is_one_insert_in_one_commit(app, room):
+    owner, bob, _cat, _entry = room
+    with counted(app) as tally:
+        ack = bob.emit("chat.send", {"text": "hello room"})
+    print(f"STATEMENTS chat.send: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
+    assert ack["ok"] and ack["message"]["text"] == "hello room" and ack["message"]["id"] > 0
+    assert len(tally.statements) == 1 and tally.statements[0].startswith("INSERT INTO chat_messages")
+    assert tally.commits == 1
+    assert owner.received("chat.message")[-1]["text"] == "hello room"
+
+
+def test_a_change_made_elsewhere_costs_a_fresh_read_not_a_wrong_answer(app, room):
+    """The snapshot a command starts from is checked by its compare-and-set: when anything it
+    read changed since (here: the control mode), the command reads the room again and is decided
+    on what the database holds."""
+    owner, bob, _cat, _entry = room
+    assert owner.emit("room.settings", {"control_mode": "owner_only"})["ok"]  # a guarded setting
+    with counted(app) as tally:
+        ack = bob.emit("pause", {})
+    assert ack["ok"] is False and ack["error"] == "forbidden", ack  # decided on the fresh row
+    assert any(s.startswith("SELECT") for s in tally.statements)
+    assert owner.emit("pause", {})["ok"]
+
+
+def test_skip_moves_the_queue_in_one_commit(app, room):
+    """A skip also moves the queue (two entries' status, the queue version, the queue sent to
+    everyone): more statements than a plain control, still one commit for the change."""
+    owner, bob, cat, first = room
+    with counted(app) as tally:
+        ack = bob.emit("skip")
+    print(f"STATEMENTS skip: {len(tally.statements)} statements, {tally.commits} commits: {tally.statements}")
+    assert ack["ok"] and ack["playback"]["entry_id"] != first, ack
+    assert tally.commits == 1, tally.statements
+    assert len(tally.statements) <= SKIP_STATEMENTS_MAX, tally.statements
+    assert [e["status"] for e in owner.received("queue.update")[-1]["queue"]] == ["playing"]
+    assert system_lines(cat)[-1].startswith("Bob skipped")

@@ -1,5 +1,6 @@
 """Reactions pinned to a moment: stored for the playing entry (its most recent
-REACTIONS_KEPT_PER_ENTRY; a room's others are dropped when its entry changes), broadcast as
+REACTIONS_KEPT_PER_ENTRY; the room's reactions to earlier entries go with its next reaction, in
+the same commit, so a skip costs nothing more), broadcast as
 `reaction`, and handed to late joiners with the Room (`reactions`)."""
 from __future__ import annotations
 
@@ -7,11 +8,9 @@ from sqlalchemy import delete, select
 
 from server.domain.constants import REACTIONS_KEPT_PER_ENTRY
 from server.domain.reactions import reaction_refusal
-from server.domain.room_clock import Playback
 from server.errors import conflict, invalid
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room, RoomReaction
-from server.services.clock_runner import ENTRY_CHANGED_HOOKS
 from server.services.presence import Conn
 from server.services.request_limits import current_limits
 from server.services.rooms import load_playback
@@ -37,15 +36,18 @@ def send_reaction(conn: Conn, room: Room, emoji: str, position_ms: int) -> dict:
                        emoji=emoji, position_ms=position_ms, created_ms=now_ms())
     db.session.add(row)
     db.session.flush()
-    _prune(pb.entry_id)
+    _prune(room.id, pb.entry_id)
     wire = row.to_wire()
     db.session.commit()
     socketio.emit("reaction", wire, to=room.code)
     return wire
 
 
-def _prune(entry_id: int) -> None:
-    """Keep the entry's most recent reactions only (bounded storage and late-joiner payload)."""
+def _prune(room_id: int, entry_id: int) -> None:
+    """Keep the entry's most recent reactions only, and none of the room's earlier entries
+    (bounded storage and late-joiner payload)."""
+    db.session.execute(delete(RoomReaction).where(RoomReaction.room_id == room_id, RoomReaction.entry_id != entry_id)
+                       .execution_options(synchronize_session=False))
     cutoff = db.session.execute(
         select(RoomReaction.id).where(RoomReaction.entry_id == entry_id)
         .order_by(RoomReaction.id.desc()).offset(REACTIONS_KEPT_PER_ENTRY).limit(1)).scalar_one_or_none()
@@ -63,15 +65,3 @@ def recent_reactions(entry_id: int | None) -> list[dict]:
         .order_by(RoomReaction.id.desc()).limit(REACTIONS_KEPT_PER_ENTRY)).scalars().all()
     return [row.to_wire() for row in reversed(rows)]
 
-
-def _forget_other_entries(room: Room, playback: Playback) -> None:
-    """The room moved on: its reactions to other entries are nobody's any more (bounded storage)."""
-    stmt = delete(RoomReaction).where(RoomReaction.room_id == room.id)
-    if playback.entry_id is not None:
-        stmt = stmt.where(RoomReaction.entry_id != playback.entry_id)
-    db.session.execute(stmt.execution_options(synchronize_session=False))
-    db.session.commit()
-
-
-if _forget_other_entries not in ENTRY_CHANGED_HOOKS:
-    ENTRY_CHANGED_HOOKS.append(_forget_other_entries)

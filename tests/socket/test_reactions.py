@@ -84,6 +84,7 @@ def test_late_joiners_get_the_current_entrys_latest_reactions_bounded(app):
     assert got[0]["position_ms"] == 5, "the oldest ones went"
     assert owner.emit("skip")["ok"]
     assert carol.emit("room.sync")["room"]["reactions"] == [], "a new entry starts without reactions"
+    assert bob.emit("reaction.send", {"emoji": "👍", "position_ms": 1_000})["ok"]
     with app.app_context():
         assert db.session.query(RoomReaction).filter_by(entry_id=entries[0]).count() == 0, "the old entry's are gone"
 

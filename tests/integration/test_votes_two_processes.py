@@ -5,6 +5,7 @@ process's sockets and its late joiners."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -18,7 +19,9 @@ VIDS = ("aaaaaaaaaa1", "bbbbbbbbbb2", "cccccccccc3")
 @pytest.fixture
 def two_processes(tmp_path, fresh_db_url):
     redis = RedisServer(tmp_path)
-    procs = [ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url).start() for _ in range(2)]
+    # player reports reach the other process with the presence heartbeat (deferred with Redis)
+    procs = [ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url,
+                        env={"HEARTBEAT_INTERVAL_SECONDS": "1"}).start() for _ in range(2)]
     yield procs
     for proc in procs:
         proc.stop()
@@ -41,6 +44,7 @@ def test_votes_from_two_processes_add_up_and_skip_exactly_once(two_processes):
     ann.wait_for("room.playback", lambda p: p["state"] == "playing")
     for c in people:
         assert c.call("player.status", {"entry_id": entries[0], "position_ms": 500})["ok"]
+    time.sleep(2.5)  # one presence heartbeat on each process shares the reports through Redis
 
     # five watching on two processes: ceil(0.5 x 5) = 3 votes skip
     first = ben.call("vote.skip", {"entry_id": entries[0]})

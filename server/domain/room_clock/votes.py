@@ -2,7 +2,8 @@
 
 A member who may not skip votes with `vote.skip`; the room skips its current entry when the
 distinct voters reach `ceil(vote_skip_ratio x watching members)`. Watching: a connected member
-whose player reported within VOTE_SKIP_ACTIVE_MS (an idle tab does not block a vote), and every
+whose player reported within VOTE_SKIP_ACTIVE_MS (an idle tab does not block a vote; with Redis,
+reports reach other processes with the presence heartbeat, 20 s by default, well inside it), and every
 voter (a vote from a phone remote counts even though a remote plays nothing). The votes live
 in the room clock's Playback (`skip_votes`), so they are persisted with the room's version
 (compare-and-set, shared by every process) and cleared whenever the entry changes.

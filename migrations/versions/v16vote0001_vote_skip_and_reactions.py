@@ -1,7 +1,7 @@
 """vote-skip (room setting vote_skip_ratio) and reactions pinned to a moment (issue 16, items 3-4)
 
 Revision ID: v16vote0001
-Revises: b14e5ec0a001
+Revises: v16public01
 Create Date: 2026-12-05 20:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'v16vote0001'
-down_revision = 'b14e5ec0a001'  # the head on main (the brief said c3a7e1f0b2d4, which b14e5ec0a001 already revises)
+down_revision = 'v16public01'  # chained after the public rooms migration already on main
 branch_labels = None
 depends_on = None
 

@@ -14,17 +14,17 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
 
 from server.config import REPO_ROOT
-from server.domain.constants import JOIN_PAGE_IP_LIMIT
-from server.domain.youtube_urls import is_video_id
+from server.domain.constants import JOIN_PAGE_IP_LIMIT, PUBLIC_ROOMS_REFRESH_MS
+from server.domain.youtube_urls import room_invite_url
 from server.errors import ApiError
 from server.extensions import db
 from server.models import QueueEntry, Room
 from server.services.presence.counts import public_counts
+from server.services.public_rooms import PublicRoom, public_rooms
 from server.services.request_limits import http_limit
 from server.services.rooms import load_playback, public_facts, room_by_code
 from server.services.runtime import rt
@@ -34,16 +34,15 @@ log = logging.getLogger("sharetube.homepage")
 HOMEPAGE_DIR = REPO_ROOT / "homepage"
 SCREENSHOTS_DIR = REPO_ROOT / "docs" / "screenshots"
 EXTENSION_ZIP = REPO_ROOT / "extension" / "ShareTube-extension.zip"
-YOUTUBE_HOME = "https://www.youtube.com/"
-YOUTUBE_WATCH = "https://www.youtube.com/watch"
 # Screenshot files the image route may serve (anything else is a 404, even if it exists).
 SHOT_NAME = re.compile(
     r"^(overlay[A-Za-z0-9_-]*|remote-360(-dark)?|dashboard(-dark)?|home-[A-Za-z0-9_-]+|join-[A-Za-z0-9_-]+)\.png$")
 ASSET_MAX_AGE_SECONDS = 7 * 24 * 3600  # asset URLs carry the file's mtime (asset_url)
-# Pages of this blueprint: no inline script, nothing from another origin.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
-                           "object-src 'none'")
+# Pages of this blueprint: no inline script, nothing from another origin but the public rooms'
+# thumbnails from YouTube's image host (https://i.ytimg.com).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; "
+                           "img-src 'self' data: https://i.ytimg.com; connect-src 'self'; base-uri 'none'; "
+                           "form-action 'self'; frame-ancestors 'none'; object-src 'none'")
 
 bp = Blueprint("homepage", __name__,
                template_folder=str(HOMEPAGE_DIR / "templates"),
@@ -103,6 +102,9 @@ FEATURES = (
             "the videos come straight from YouTube.",
             "One server with the browsers of friends connected to it"),
 )
+# A room clock's state in words (the public rooms list; home.js reads the same table from the page).
+STATE_WORDS = {"idle": "Nothing playing yet", "starting": "Starting", "playing": "Playing", "paused": "Paused",
+               "midroll": "Waiting for an ad to finish"}
 SOCIAL_IMAGE_CANDIDATES = ("overlay.png", "overlay-1280.png", "overlay*.png", "home-1280.png")
 
 
@@ -155,6 +157,19 @@ def live_counts() -> dict | None:
         return public_counts()
     except Exception:  # a database hiccup must not take the homepage down
         log.exception("event=homepage_stats_failed")
+        try:
+            db.session.rollback()
+        except Exception:
+            pass
+        return None
+
+
+def listed_rooms() -> list[PublicRoom] | None:
+    """The public rooms list (GET /api/rooms/public), or None when it cannot be read."""
+    try:
+        return public_rooms()
+    except Exception:  # the homepage renders without it
+        log.exception("event=homepage_public_rooms_failed")
         try:
             db.session.rollback()
         except Exception:
@@ -217,7 +232,9 @@ def page_headers(response: Response) -> Response:
 @bp.get("/")
 def home():
     return render_template("home/index.html", **page_context(
-        counts=live_counts(), features=FEATURES, canonical=url_for("homepage.home", _external=True)))
+        counts=live_counts(), public_rooms=listed_rooms(), state_words=STATE_WORDS,
+        rooms_refresh_ms=PUBLIC_ROOMS_REFRESH_MS, features=FEATURES,
+        canonical=url_for("homepage.home", _external=True)))
 
 
 @dataclass(frozen=True)
@@ -230,14 +247,6 @@ class JoinFacts:
     state: str
     now_playing: str | None
     open_url: str
-
-
-def invite_url(code: str, video_id: str | None) -> str:
-    """The invite link the extension understands (`…watch?v=<id>#sharetube=<code>`)."""
-    fragment = "#sharetube=" + quote(code, safe="")
-    if video_id and is_video_id(video_id):
-        return f"{YOUTUBE_WATCH}?v={video_id}{fragment}"
-    return YOUTUBE_HOME + fragment  # no current video: YouTube's home page, where the extension still joins
 
 
 def current_entry(room: Room, entry_id: int | None) -> QueueEntry | None:
@@ -262,7 +271,7 @@ def join_facts(code: str) -> JoinFacts:
     return JoinFacts(code=room.code, name=facts["name"], members=int(facts["members"]),
                      has_password=facts["has_password"], is_private=bool(facts["is_private"]),
                      state=facts["state"], now_playing=now_playing,
-                     open_url=invite_url(room.code, video_id if open_room else None))
+                     open_url=room_invite_url(room.code, video_id if open_room else None))
 
 
 @bp.get("/join/<code>", strict_slashes=False)

@@ -9,11 +9,12 @@ from flask_jwt_extended import get_jwt, jwt_required
 from sqlalchemy import text
 
 from server.config import product_version
-from server.domain.constants import ROOM_CREATE_IP_LIMIT
+from server.domain.constants import PUBLIC_ROOMS_CACHE_MS, PUBLIC_ROOMS_IP_LIMIT, ROOM_CREATE_IP_LIMIT
 from server.errors import ApiError
 from server.extensions import db
 from server.services import prom
 from server.services.presence.counts import public_counts
+from server.services.public_rooms import public_rooms_wire
 from server.services.request_limits import http_limit
 from server.services.room_view import room_wire
 from server.services.rooms import create_room, public_facts, room_by_code
@@ -65,6 +66,15 @@ def rooms_create():
         raise ApiError("invalid", "The body must be a JSON object")
     room = create_room(ident.user, body.get("settings"))
     return jsonify({"ok": True, **room_wire(room)}), 201
+
+
+@bp.get("/api/rooms/public")
+@http_limit(PUBLIC_ROOMS_IP_LIMIT)
+def rooms_public():
+    """The listed public rooms (no sign-in: the homepage shows them to anyone)."""
+    response = jsonify({"ok": True, **public_rooms_wire()})
+    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_ROOMS_CACHE_MS // 1000}"
+    return response
 
 
 @bp.get("/api/rooms/<code>")

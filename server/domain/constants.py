@@ -83,6 +83,15 @@ REACTION_EMOJI: Final = ("👍", "❤️", "😂", "😮", "😢", "👏", "🔥
 # Reactions kept (and sent to late joiners) per entry: the most recent ones.
 REACTIONS_KEPT_PER_ENTRY: Final = 200
 
+# --- public rooms (room setting `listed`; GET /api/rooms/public, the homepage) ------------
+PUBLIC_ROOMS_MAX: Final = 24  # rooms in the list (the most watched first)
+PUBLIC_ROOMS_SCAN_MAX: Final = 200  # listed rooms with people in them whose viewers are counted
+PUBLIC_ROOMS_CODES_PER_QUERY: Final = 500  # rooms someone is in, looked up per database query
+PUBLIC_ROOMS_CACHE_MS: Final = 5_000  # one answer serves every caller of a process this long
+PUBLIC_ROOMS_REFRESH_MS: Final = 15_000  # how often the homepage asks again
+PUBLIC_ROOMS_IP_LIMIT: Final = "30 per minute"  # per client address (the page asks 4/min)
+PUBLIC_ROOMS_THUMBNAIL: Final = "https://i.ytimg.com/vi/{video_id}/mqdefault.jpg"  # 320x180, YouTube's own host
+
 # --- buffering policy (room setting buffer_policy) --------------------------------
 # catch_up: a stalled viewer rejoins at the live position (its own engine does it);
 # wait: the room holds (midroll, hold "buffer") while a member's stall lasts longer than

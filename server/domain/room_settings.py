@@ -86,6 +86,8 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     # share of the watching members whose votes skip the current entry (vote.skip; owner only,
     # like control_mode: it says who controls playback)
     Setting("vote_skip_ratio", float, 0.5, minimum=0.1, maximum=1.0, changed_by=OWNER, clock=True),
+    # shown in the homepage's list of public rooms (never while private or with a password)
+    Setting("listed", bool, False),
 )
 BY_KEY: Final[dict[str, Setting]] = {s.key: s for s in SETTINGS}
 DEFAULTS: Final[dict[str, object]] = {s.key: s.default for s in SETTINGS if s.default is not None}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import SplitResult, parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, urlsplit
 
 from server.domain.queue_chat_limits import (
     MAX_LINK_CHARS,
@@ -249,6 +249,19 @@ def parse_start_seconds(value: str) -> int | None:
     hours, minutes, seconds = (int(match.group(name) or 0) for name in ("h", "m", "s"))
     total = hours * 3600 + minutes * 60 + seconds
     return total if total <= MAX_START_S else None
+
+
+YOUTUBE_HOME = "https://www.youtube.com/"
+YOUTUBE_WATCH = "https://www.youtube.com/watch"
+
+
+def room_invite_url(code: str, video_id: str | None) -> str:
+    """The invite link the extension understands (`…watch?v=<id>#sharetube=<code>`); with no
+    (valid) video, YouTube's home page, where the extension still joins."""
+    fragment = "#sharetube=" + quote(code, safe="")
+    if video_id and is_video_id(video_id):
+        return f"{YOUTUBE_WATCH}?v={video_id}{fragment}"
+    return YOUTUBE_HOME + fragment
 
 
 THUMBNAIL_HOST = "i.ytimg.com"

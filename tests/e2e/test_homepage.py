@@ -10,6 +10,7 @@ only matches the default server origins, 127.0.0.1:5077 and localhost:5077).
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -243,3 +244,73 @@ def test_numbers_follow_rooms_opening_and_closing(server, rooms, open_page):
     finally:
         ann.close()
         ben.close()
+
+
+# A 1x1 PNG for i.ytimg.com (this browser has no route to YouTube; the page must still ask there).
+THUMB_PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                          "0000000d49444154789c6360f8cf000000030101007e1fa5e30000000049454e44ae426082")
+
+
+def test_public_rooms_list_refreshes_and_points_join_at_the_right_place(server, open_page):
+    """Item 7: a listed room shows (name, what plays with YouTube's thumbnail, how many watch),
+    the list follows rooms being listed and unlisted on its 15 s refresh, "Join" leads to the
+    join page without the extension and straight to YouTube with it; private rooms never show."""
+    token, _ = guest_token(server.base_url, "Lister")
+    code = new_room(server.base_url, token, name="Listed movie night")
+    new_room(server.base_url, token, name="Private but listed", is_private=True, listed=True)
+    owner = sio_client(server.base_url, token)
+    thumbs: list[str] = []
+    try:
+        assert owner.call("join", {"code": code})["ok"]
+        assert owner.call("queue.add", {"video_id": VIDEO_ID, "title": "A listed song"})["ok"]
+        assert owner.call("room.settings", {"listed": True})["ok"]
+        deadline = time.monotonic() + 8  # an earlier page's answer may be cached for 5 s
+        while not requests.get(f"{server.base_url}/api/rooms/public", timeout=5).json()["rooms"]:
+            assert time.monotonic() < deadline, "the listed room never reached /api/rooms/public"
+            time.sleep(1)
+        for extension in (False, True):
+            page = open_page(1280, extension=extension)
+            page.route("https://i.ytimg.com/**", lambda route: (thumbs.append(route.request.url),
+                       route.fulfill(status=200, content_type="image/png", body=THUMB_PNG)))
+            page.clock.install()
+            visit(page, f"{server.base_url}/")
+            item = page.get_by_test_id("public-room")
+            expect(item).to_have_count(1)
+            expect(item.get_by_test_id("public-room-name")).to_have_text("Listed movie night")
+            expect(item.get_by_test_id("public-room-watching")).to_have_text("1 watching")
+            expect(item.get_by_test_id("public-room-playing")).to_contain_text("A listed song")
+            join = item.get_by_test_id("public-room-join")
+            wanted = (f"https://www.youtube.com/watch?v={VIDEO_ID}#sharetube={code}" if extension
+                      else f"/join/{code}")
+            expect(join).to_have_attribute("href", wanted)
+            check_layout(page, 1280)
+            check_accessibility(page)
+            assert "Private but listed" not in page.content()
+        assert thumbs and all(url == f"https://i.ytimg.com/vi/{VIDEO_ID}/mqdefault.jpg" for url in thumbs), thumbs
+        shoot(page, "home-public-rooms.png")
+
+        # The page's own refresh draws the list again (the extension's page: still straight to YouTube) ...
+        page.evaluate("() => { document.querySelector('[data-testid=public-room]').dataset.drawn = 'server'; }")
+        page.clock.run_for(15_000)
+        expect(page.locator("[data-testid=public-room]:not([data-drawn])")).to_have_count(1)
+        expect(page.get_by_test_id("public-room-join")).to_have_attribute(
+            "href", f"https://www.youtube.com/watch?v={VIDEO_ID}#sharetube={code}")
+        # Without the extension, "Join" opens the room's join page (how to get it, then YouTube).
+        plain = open_page(360)
+        plain.route("https://i.ytimg.com/**", lambda route: route.fulfill(status=200, content_type="image/png",
+                                                                          body=THUMB_PNG))
+        visit(plain, f"{server.base_url}/")
+        plain.get_by_test_id("public-room-join").click()
+        plain.wait_for_url(f"{server.base_url}/join/{code}")
+        expect(plain.get_by_test_id("join-room-name")).to_have_text("Listed movie night")
+        check_layout(plain, 360)
+        # ... and unlisted, the room is gone at the next refresh (after the server's 5 s answer cache).
+        assert owner.call("room.settings", {"listed": False})["ok"]
+        time.sleep(5.2)
+        page.evaluate("() => window.sharetubeHome.refreshRooms()")  # what the timer calls
+        expect(page.get_by_test_id("public-room")).to_have_count(0)
+        expect(page.get_by_test_id("public-rooms-empty")).to_be_visible()
+
+    finally:
+        owner.call("room.settings", {"listed": False})
+        owner.close()

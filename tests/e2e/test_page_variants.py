@@ -32,7 +32,7 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
-from harness.page_variants import VARIANTS, PageVariant
+from harness.page_variants import LOOK_ONLY, VARIANTS, PageVariant
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("SHARETUBE_TEST_DB") == "postgres",
@@ -206,7 +206,7 @@ EXTRAS: dict[str, Callable[[Pair], None]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(VARIANTS))
+@pytest.mark.parametrize("name", [name for name in sorted(VARIANTS) if name not in LOOK_ONLY])
 def test_sync_checks_on_page_variant(name: str, playwright_instance: Any, fake_youtube: FakeYouTube,
                                      server: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     variant = VARIANTS[name]

@@ -178,6 +178,7 @@ def payload(case: Case) -> dict:
         "settings_name": {"name": "Renamed"},
         "settings_password": {"password": "sekrit-pass"},
         "settings_private": {"is_private": True},
+        "settings_listed": {"listed": True},
         "settings_control_mode": {"control_mode": "any" if case.mode != "any" else "owner_only"},
         "knock_answer": {"knock_id": i["knock"], "admit": True},
         "pause": {"position_ms": 6_000},

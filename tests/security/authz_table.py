@@ -81,6 +81,7 @@ TABLE: tuple[Action, ...] = (
     Action("room.settings#password", "operator", "settings_password"),
     Action("room.settings#private", "operator", "settings_private"),
     Action("room.settings#control_mode", "owner", "settings_control_mode"),
+    Action("room.settings#listed", "operator", "settings_listed"),
     Action("room.knock", "knock", "join"),
     Action("join#private", "join_private", "join", private=True),
     Action("join#private_with_secret", "join_with_secret", "join_secret", private=True),
@@ -143,7 +144,8 @@ TABLE: tuple[Action, ...] = (
 # Actions that may change the room when allowed; any other action must never change it.
 ROOM_CHANGING_WHEN_ALLOWED = {
     "join", "join#private", "join#private_with_secret", "room.knock#private", "leave", "room.settings",
-    "room.settings#password", "room.settings#private", "room.settings#control_mode", "room.knock_answer", "play",
+    "room.settings#password", "room.settings#private", "room.settings#control_mode",
+    "room.settings#listed", "room.knock_answer", "play",
     "pause", "seek", "skip", "restart", "rate", "start_now", "player.ready", "player.ad", "player.ended",
     "player.duration", "queue.add", "queue.remove#own", "queue.remove#other", "queue.move", "queue.play",
     "chat.send", "member.role", "member.kick", "POST /api/rooms/<code>/remote-pairings",

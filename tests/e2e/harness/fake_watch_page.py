@@ -69,8 +69,9 @@ def render_watch_page(data: dict[str, Any]) -> str:
     # Inside <script type="application/json">, only "</" needs care.
     data_json = json.dumps(data).replace("</", "<\\/")
     autonav = "true" if data["autonav"] else "false"
+    dark = " dark" if data.get("variant", {}).get("dark_theme") else ""  # YouTube's dark theme
     return f"""<!DOCTYPE html>
-<html lang="en" dir="ltr"><head>
+<html lang="en" dir="ltr"{dark}><head>
 <meta charset="utf-8"><title>{title} - YouTube</title>
 <link rel="stylesheet" href="/static/fake_youtube.css">
 <script id="fake-yt-data" type="application/json">{data_json}</script>

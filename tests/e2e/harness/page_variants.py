@@ -43,6 +43,9 @@ class PageVariant:
     # The title/channel area renders late: empty on a fresh load, the PREVIOUS video's title
     # for a while after a SPA navigation.
     late_metadata_ms: int = 0
+    # YouTube's dark theme: the `dark` attribute on <html> (server-rendered), dark page colours;
+    # Settings > Appearance switches it live, without a reload (window.__fakeYT.setDarkTheme).
+    dark_theme: bool = False
 
     def page_flags(self) -> dict[str, Any]:
         flags = asdict(self)
@@ -70,4 +73,8 @@ VARIANTS: dict[str, PageVariant] = {v.name: v for v in (
                 autonav_countdown=True),
     PageVariant("late_metadata", "title and channel render 4 s late (stale after navigation)",
                 late_metadata_ms=4000),
+    PageVariant("dark_theme", "YouTube's dark theme (`dark` on <html>)", dark_theme=True),
 )}
+# Variants that change only how the page looks, not the player: the sync checks of
+# test_page_variants skip them; the overlay's accessibility test runs on them.
+LOOK_ONLY: frozenset[str] = frozenset({"dark_theme"})

@@ -10,7 +10,10 @@ export class ChatSection {
     this.actions = actions;
     this.changed = memo();
     this.typingSentAt = 0;
-    this.log = h("div", { testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite" });
+    // Focusable, so the keyboard can scroll it (a scrolling region without a focusable child).
+    this.log = h("div", {
+      testid: "st-chat-log", class: "chat-log", role: "log", "aria-live": "polite", "aria-label": "Chat messages", tabindex: "0",
+    });
     this.typing = h("div", { class: "muted" });
     this.input = h("input", {
       testid: "st-chat-input", placeholder: "Say something (YouTube links join the queue)",

@@ -2,7 +2,7 @@
 // beside the pill, with "Let in" and "Decline". Each answer goes to the server
 // (room.knock_answer), which tells the newcomer and every other operator.
 
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 export class KnocksSection {
   constructor(actions) {
@@ -18,12 +18,14 @@ export class KnocksSection {
     const knocks = model.isOperator ? model.view?.knocks || [] : [];
     this.element.hidden = knocks.length === 0;
     this.changed(JSON.stringify(knocks), () => {
-      this.list.replaceChildren(...knocks.map((knock) => h("li", { testid: "st-knock", class: "row" },
+      keepFocus(this.list, () => this.list.replaceChildren(...knocks.map((knock) => h("li", {
+        testid: "st-knock", class: "row", "data-knock-id": knock.id,
+      },
         h("span", { class: "grow", text: knock.name }),
-        h("button", { testid: "st-knock-admit", class: "small primary", text: "Let in",
+        h("button", { testid: "st-knock-admit", class: "small primary", text: "Let in", "aria-label": `Let in: ${knock.name}`,
           onClick: () => this.actions.answerKnock(knock.id, true) }),
-        h("button", { testid: "st-knock-decline", class: "small", text: "Decline",
-          onClick: () => this.actions.answerKnock(knock.id, false) }))));
+        h("button", { testid: "st-knock-decline", class: "small", text: "Decline", "aria-label": `Decline: ${knock.name}`,
+          onClick: () => this.actions.answerKnock(knock.id, false) })))));
     });
   }
 }

@@ -3,6 +3,10 @@
 // right under the masthead, so it never covers YouTube's own controls. Keys typed into it do
 // not reach YouTube's shortcuts. In fullscreen (where only the player is drawn) the player
 // layer (player_layer.js) carries the banners, "Join playback", toasts and a chat input.
+// It follows YouTube's theme: YouTube sets `dark` on <html>, the host gets data-theme="dark".
+// From the keyboard: Shift+Tab from the top of the page reaches the pill (the overlay is the
+// last thing in the document), Enter or Space opens the panel, Escape closes it and puts the
+// focus back on the pill.
 
 import { AccountSection } from "./account_section.js";
 import { ChatSection } from "./chat_section.js";
@@ -55,18 +59,31 @@ export class Overlay {
     }
     this.playerLayer = new PlayerLayer(actions);
     this.host.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.open) this.setOpen(false);
+      if (event.key === "Escape" && this.open) {
+        this.setOpen(false);
+        this.pill.focus();
+      }
     });
+    this.themeObserver = new MutationObserver(() => this.followTheme());
   }
 
   mount() {
     if (!this.host.isConnected) document.documentElement.append(this.host);
+    this.followTheme();
+    this.themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["dark"] });
     this.playerLayer.start();
   }
 
   unmount() {
+    this.themeObserver.disconnect();
     this.host.remove();
     this.playerLayer.stop();
+  }
+
+  /** YouTube's dark theme is the `dark` attribute on <html> (set and cleared live). */
+  followTheme() {
+    const theme = document.documentElement.hasAttribute("dark") ? "dark" : "light";
+    if (this.host.dataset.theme !== theme) this.host.dataset.theme = theme;
   }
 
   /** True for events that happened inside the overlay or its player layer (not YouTube's player). */

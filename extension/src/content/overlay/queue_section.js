@@ -2,7 +2,7 @@
 // the keyboard), play now, remove, "add this video" and a pasted link.
 
 import { currentEntry, upcomingEntries } from "../../lib/room_view.js";
-import { formatDuration, h, memo } from "./dom.js";
+import { formatDuration, h, keepFocus, memo } from "./dom.js";
 
 export class QueueSection {
   constructor(actions) {
@@ -18,8 +18,8 @@ export class QueueSection {
     this.element = h("section", {},
       h("h3", { text: "Queue" }),
       this.list,
-      h("div", { class: "row" }, this.addCurrent, h("button", { class: "small", text: "Skip", onClick: () => actions.skip() })),
-      h("div", { class: "row" }, this.urlInput, h("button", { class: "small", text: "Add", onClick: () => this.addUrl() })),
+      h("div", { class: "row" }, this.addCurrent, h("button", { class: "small", text: "Skip", testid: "st-skip", onClick: () => actions.skip() })),
+      h("div", { class: "row" }, this.urlInput, h("button", { class: "small", text: "Add", testid: "st-queue-add", onClick: () => this.addUrl() })),
     );
   }
 
@@ -39,7 +39,7 @@ export class QueueSection {
       if (current) rows.push(this.renderEntry(current, -1, upcoming.length, model, true));
       upcoming.forEach((entry, index) => rows.push(this.renderEntry(entry, index, upcoming.length, model, false)));
       if (!rows.length) rows.push(h("li", { class: "muted", text: "Nothing queued yet." }));
-      this.list.replaceChildren(...rows);
+      keepFocus(this.list, () => this.list.replaceChildren(...rows));
     });
   }
 

@@ -2,7 +2,7 @@
 // connected) under the roster. Unpairing asks first, inline; the remote's socket drops at once.
 
 import { pairedAgoText } from "../../lib/remote_pairing.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 const MINUTE_MS = 60_000;
 
@@ -29,13 +29,22 @@ export class RemotesSection {
       this.error.textContent = model.remotesError || "";
       this.error.hidden = !model.remotesError;
       let confirm = null;
-      this.list.replaceChildren(...remotes.map((remote) => {
+      const askedBefore = this.askedBefore;
+      const active = this.list.getRootNode?.().activeElement;
+      const focusWasHere = Boolean(active && this.list.contains(active));
+      const rows = remotes.map((remote) => {
         const row = this.renderRemote(remote, model);
         if (model.revokeAsk === remote.id) confirm = row.querySelector("[data-testid=st-remote-revoke-confirm]");
         return row;
-      }));
-      // The keyboard lands on the question when it appears (not again on a later re-render).
-      if (model.revokeAsk !== this.askedBefore) confirm?.focus();
+      });
+      keepFocus(this.list, () => this.list.replaceChildren(...rows));
+      // The keyboard lands on the question when it appears (not again on a later re-render),
+      // and back on its "Unpair" when it is answered "Keep".
+      if (model.revokeAsk !== askedBefore) {
+        const back = askedBefore === null || askedBefore === undefined ? null
+          : this.list.querySelector(`[data-pairing-id="${askedBefore}"] [data-testid=st-remote-revoke]`);
+        (confirm || (focusWasHere ? back : null))?.focus();
+      }
       this.askedBefore = model.revokeAsk;
     });
   }

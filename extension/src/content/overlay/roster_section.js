@@ -7,7 +7,7 @@ import { roomClockRuns } from "../../../../clients/core/room_position.js";
 import { controlSummary, mayKick, maySetRole } from "../../../../clients/core/permissions.js";
 import { syncHealth } from "../../../../clients/core/sync_health.js";
 import { roleOf } from "../../lib/room_view.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 const DEVICE_TAGS = { extension: "browser", remote: "phone" };
 
@@ -30,7 +30,8 @@ export class RosterSection {
       const online = view.members.filter((member) => member.connected !== false).length;
       this.title.textContent = `People (${online} online)`;
       const selfRole = roleOf(view, model.selfId);
-      this.list.replaceChildren(...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying)));
+      keepFocus(this.list, () => this.list.replaceChildren(
+        ...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying))));
     });
   }
 
@@ -50,11 +51,14 @@ export class RosterSection {
     if (!self && maySetRole(selfRole, role, next).allowed) {
       controls.push(h("button", {
         class: "small", text: role === "operator" ? "Demote" : "Make operator",
+        "aria-label": `${role === "operator" ? "Demote" : "Make operator"}: ${member.name}`,
         onClick: () => this.actions.setRole(member.user_id, next),
       }));
     }
     if (!self && mayKick(selfRole, role).allowed) {
-      controls.push(h("button", { class: "small", text: "Remove", onClick: () => this.actions.kick(member.user_id) }));
+      controls.push(h("button", {
+        class: "small", text: "Remove", "aria-label": `Remove ${member.name}`, onClick: () => this.actions.kick(member.user_id),
+      }));
     }
     return h("li", {
       testid: "st-member", "data-user-id": member.user_id, "data-health": health.level, "data-devices": devices.join(","),

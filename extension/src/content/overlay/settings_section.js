@@ -1,5 +1,6 @@
 // Room settings, for the owner and operators: who controls playback, what ads do, auto-advance,
-// queue lock and a password. Each change is sent at once (room.settings with just that field).
+// queue lock, privacy, the homepage listing and a password. Each change is sent at once
+// (room.settings with just that field).
 
 import { h, memo } from "./dom.js";
 
@@ -30,8 +31,9 @@ const SEGMENT_CATEGORIES = [
 // vote_skip_ratio (owner only): the share of watching members whose votes skip the entry
 const VOTE_RATIOS = [["0.25", "A quarter"], ["0.5", "Half"], ["0.75", "Three quarters"], ["1", "Everyone"]];
 
+// Each select sits inside a <label> with its words: that is its accessible name.
 function select(name, options, onChange) {
-  return h("select", { name, "aria-label": name, onChange: (event) => onChange(event.target.value) },
+  return h("select", { name, onChange: (event) => onChange(event.target.value) },
     options.map(([value, label]) => h("option", { value, text: label })));
 }
 
@@ -52,8 +54,14 @@ export class SettingsSection {
     this.queueLocked = h("input", { type: "checkbox", name: "queue_locked", onChange: (event) => save({ queue_locked: event.target.checked }) });
     this.isPrivate = h("input", { type: "checkbox", name: "is_private", testid: "st-setting-private",
       onChange: (event) => save({ is_private: event.target.checked }) });
-    this.password = h("input", { type: "password", name: "password", placeholder: "New password", autocomplete: "new-password" });
-    this.passwordState = h("span", { class: "muted" });
+    this.listed = h("input", { type: "checkbox", name: "listed", testid: "st-setting-listed",
+      onChange: (event) => save({ listed: event.target.checked }) });
+    this.listedNote = h("span", { class: "muted", testid: "st-listed-note" });
+    this.password = h("input", {
+      type: "password", name: "password", placeholder: "New password", autocomplete: "new-password", "aria-label": "New password",
+      onKeydown: (event) => event.key === "Enter" && this.password.value && this.setPassword(this.password.value),
+    });
+    this.passwordState = h("span", { class: "muted", testid: "st-password-state", role: "status" });
     this.element = h("section", { testid: "st-settings" },
       h("h3", { text: "Room settings" }),
       h("label", {}, "Playback control", this.controlMode),
@@ -66,9 +74,13 @@ export class SettingsSection {
       h("label", {}, this.autoadvance, "Play the next video automatically"),
       h("label", {}, this.queueLocked, "Only operators may add to the queue"),
       h("label", {}, this.isPrivate, "Private: newcomers need the invite link or your OK"),
+      h("label", {}, this.listed, "List on the homepage (public rooms)"),
+      this.listedNote,
       h("div", { class: "row" }, this.password,
-        h("button", { class: "small", text: "Set", onClick: () => this.setPassword(this.password.value) }),
-        h("button", { class: "small", text: "Clear", onClick: () => this.setPassword("") })),
+        h("button", { class: "small", text: "Set", testid: "st-password-set", "aria-label": "Set the password",
+          onClick: () => this.setPassword(this.password.value) }),
+        h("button", { class: "small", text: "Clear", testid: "st-password-clear", "aria-label": "Clear the password",
+          onClick: () => this.setPassword("") })),
       this.passwordState,
     );
   }
@@ -93,6 +105,9 @@ export class SettingsSection {
       this.autoadvance.checked = settings.autoadvance !== false;
       this.queueLocked.checked = Boolean(settings.queue_locked);
       this.isPrivate.checked = Boolean(settings.is_private);
+      this.listed.checked = Boolean(settings.listed);
+      this.listedNote.hidden = !(settings.listed && (settings.is_private || settings.has_password));
+      this.listedNote.textContent = "Not shown while the room is private or has a password.";
       this.bufferPolicy.value = settings.buffer_policy || "catch_up";
       const ratio = String(settings.vote_skip_ratio ?? 0.5);
       if (![...this.voteRatio.options].some((option) => option.value === ratio)) {

@@ -2,66 +2,87 @@
 
 import { REACTION_FLOAT_MS } from "../../constants.js";
 
+// Colours are variables: YouTube's light theme by default, its dark theme (YouTube sets `dark`
+// on <html>; overlay.js mirrors it as data-theme="dark" on the host) below. Text colours keep
+// a contrast of at least 4.5:1 on their backgrounds in both (axe-core checks it in the tests).
 export const OVERLAY_CSS = `
-:host { all: initial; }
+:host { all: initial;
+  --st-bg: #ffffff; --st-fg: #0f0f0f; --st-muted: #5f5f5f; --st-border: #c6c6c6; --st-soft: #e5e5e5;
+  --st-button: #ffffff; --st-button-hover: #f2f2f2; --st-accent: #c4221c; --st-accent-hover: #a51a15;
+  --st-on-accent: #ffffff; --st-link: #065fd4; --st-focus: #065fd4; --st-tag: #ececec;
+  --st-current: #fdecea; --st-notice: #fff4e5; --st-notice-border: #f0b46a; --st-banner: #e8f0fe;
+  --st-banner-border: #8ab4f8; --st-dialog: #fafafa; --st-warning: #fce8e6; --st-warning-fg: #a50e0e;
+  --st-warning-border: #d93025; --st-input: #ffffff; --st-shadow: rgba(0,0,0,.35); }
+:host([data-theme="dark"]) {
+  --st-bg: #282828; --st-fg: #f1f1f1; --st-muted: #aaaaaa; --st-border: #5c5c5c; --st-soft: #3d3d3d;
+  --st-button: #303030; --st-button-hover: #3d3d3d; --st-accent: #cc0000; --st-accent-hover: #a80000;
+  --st-on-accent: #ffffff; --st-link: #3ea6ff; --st-focus: #3ea6ff; --st-tag: #3d3d3d;
+  --st-current: #3a2322; --st-notice: #3b2f17; --st-notice-border: #8a6a2a; --st-banner: #1c2a40;
+  --st-banner-border: #3b5b8a; --st-dialog: #1f1f1f; --st-warning: #3c1414; --st-warning-fg: #ff9a94;
+  --st-warning-border: #a33a32; --st-input: #121212; --st-shadow: rgba(0,0,0,.6); }
 * { box-sizing: border-box; font-family: Roboto, Arial, sans-serif; }
 .root { position: fixed; top: 64px; right: 16px; z-index: 2147483000; display: flex;
-  flex-direction: column; align-items: flex-end; gap: 8px; font-size: 13px; color: #0f0f0f; }
-button { font: inherit; cursor: pointer; border: 1px solid #ccc; border-radius: 16px;
-  background: #fff; padding: 4px 10px; color: inherit; }
-button:hover { background: #f2f2f2; }
-button:focus-visible, input:focus-visible, select:focus-visible { outline: 2px solid #065fd4; outline-offset: 1px; }
-button.primary { background: #e52d27; color: #fff; border-color: #e52d27; }
-button.primary:hover { background: #c9221d; }
+  flex-direction: column; align-items: flex-end; gap: 8px; font-size: 13px; color: var(--st-fg); }
+button { font: inherit; cursor: pointer; border: 1px solid var(--st-border); border-radius: 16px;
+  background: var(--st-button); padding: 4px 10px; color: inherit; }
+button:hover { background: var(--st-button-hover); }
+button:focus-visible, input:focus-visible, select:focus-visible, a:focus-visible, [tabindex]:focus-visible {
+  outline: 2px solid var(--st-focus); outline-offset: 1px; }
+button.primary { background: var(--st-accent); color: var(--st-on-accent); border-color: var(--st-accent); }
+button.primary:hover { background: var(--st-accent-hover); }
 button.small { padding: 2px 8px; font-size: 12px; }
 button:disabled { opacity: .5; cursor: default; }
-input, select { font: inherit; border: 1px solid #ccc; border-radius: 6px; padding: 4px 6px; min-width: 0; }
+input, select { font: inherit; border: 1px solid var(--st-border); border-radius: 6px; padding: 4px 6px; min-width: 0;
+  background: var(--st-input); color: var(--st-fg); }
+input[type="checkbox"] { accent-color: var(--st-accent); }
 .pill { display: flex; align-items: center; gap: 6px; border-radius: 20px; padding: 6px 12px;
-  background: #e52d27; color: #fff; border: none; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
-.pill:hover { background: #c9221d; }
+  background: var(--st-accent); color: var(--st-on-accent); border: none; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
+.pill:hover { background: var(--st-accent-hover); }
+.pill:focus-visible { outline: 2px solid var(--st-focus); outline-offset: 2px; }
 .pill .dot { width: 8px; height: 8px; border-radius: 50%; background: #fff; opacity: .9; }
-.panel { width: 340px; max-height: calc(100vh - 140px); overflow-y: auto; background: #fff;
-  border-radius: 12px; box-shadow: 0 4px 20px rgba(0,0,0,.35); padding: 10px; display: flex;
-  flex-direction: column; gap: 10px; }
+.panel { width: 340px; max-height: calc(100vh - 140px); overflow-y: auto; background: var(--st-bg);
+  border-radius: 12px; box-shadow: 0 4px 20px var(--st-shadow); padding: 10px; display: flex;
+  flex-direction: column; gap: 10px; color: var(--st-fg); }
 [hidden] { display: none !important; }
 section { display: flex; flex-direction: column; gap: 6px; }
-h3 { margin: 0; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #606060; }
+h3 { margin: 0; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--st-muted); }
 .row { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .row > input { flex: 1; }
-.muted { color: #606060; font-size: 12px; }
+.muted { color: var(--st-muted); font-size: 12px; }
 .root > .notice, .root > .banner { width: 340px; box-shadow: 0 2px 8px rgba(0,0,0,.25); }
-.notice { background: #fff4e5; border: 1px solid #f0b46a; border-radius: 8px; padding: 6px 8px; }
-.banner { background: #e8f0fe; border: 1px solid #8ab4f8; border-radius: 8px; padding: 8px; }
+.notice { background: var(--st-notice); border: 1px solid var(--st-notice-border); border-radius: 8px; padding: 6px 8px; }
+.banner { background: var(--st-banner); border: 1px solid var(--st-banner-border); border-radius: 8px; padding: 8px; }
 .resume { font-size: 15px; padding: 10px 16px; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
 .code { font-family: monospace; font-size: 15px; font-weight: bold; }
-a { color: #065fd4; word-break: break-all; }
+a { color: var(--st-link); word-break: break-all; }
 ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 4px; }
 li { display: flex; align-items: center; gap: 6px; padding: 4px; border-radius: 6px; }
-li.current { background: #fdecea; }
-li.drop-target { outline: 2px dashed #065fd4; }
+li.current { background: var(--st-current); }
+li.drop-target { outline: 2px dashed var(--st-focus); }
 li .grow { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .health { width: 10px; height: 10px; border-radius: 50%; flex: none; }
 .health.green { background: #1e8e3e; } .health.yellow { background: #f9ab00; } .health.red { background: #d93025; }
 .health.settling { background: #9aa0a6; } .health.none { background: transparent; border: 2px solid #9aa0a6; }
-.tag { font-size: 11px; border-radius: 8px; padding: 0 6px; background: #eee; }
+.tag { font-size: 11px; border-radius: 8px; padding: 0 6px; background: var(--st-tag); }
 .chat-log { max-height: 180px; overflow-y: auto; display: flex; flex-direction: column; gap: 2px;
-  border: 1px solid #eee; border-radius: 6px; padding: 4px; }
-.chat-line.system { color: #606060; font-style: italic; }
+  border: 1px solid var(--st-soft); border-radius: 6px; padding: 4px; }
+.chat-line.system { color: var(--st-muted); font-style: italic; }
 .chat-line b { margin-right: 4px; }
-.dialog { border: 1px solid #ccc; border-radius: 8px; padding: 8px; background: #fafafa; }
+.dialog { border: 1px solid var(--st-border); border-radius: 8px; padding: 8px; background: var(--st-dialog); }
 .qr { display: flex; flex-direction: column; gap: 6px; align-items: flex-start; }
 .qr img { width: 200px; height: 200px; background: #fff; align-self: center; }
-.warning { background: #fce8e6; border: 1px solid #d93025; color: #a50e0e; border-radius: 8px;
-  padding: 6px 8px; font-weight: 500; }
+.warning { background: var(--st-warning); border: 1px solid var(--st-warning-border); color: var(--st-warning-fg);
+  border-radius: 8px; padding: 6px 8px; font-weight: 500; }
 code.url { font-family: monospace; font-size: 11px; word-break: break-all; user-select: all;
-  background: #fff; border: 1px solid #eee; border-radius: 4px; padding: 2px 4px; }
+  background: var(--st-input); border: 1px solid var(--st-soft); border-radius: 4px; padding: 2px 4px; }
 li.remote { flex-wrap: wrap; }
 li.remote .confirm { flex-basis: 100%; display: flex; flex-direction: column; gap: 4px; }
 label { display: flex; gap: 6px; align-items: center; }
-fieldset.segments { border: 1px solid #eee; border-radius: 6px; padding: 4px 8px; display: grid;
+fieldset.segments { border: 1px solid var(--st-soft); border-radius: 6px; padding: 4px 8px; display: grid;
   grid-template-columns: 1fr 1fr; gap: 2px 8px; margin: 0; }
 fieldset.segments legend { font-size: 12px; color: #606060; padding: 0 4px; }
 button.react { font-size: 18px; padding: 2px 6px; line-height: 1.2; }
+fieldset.segments legend { font-size: 12px; color: var(--st-muted); padding: 0 4px; }
 `;
 
 // The layer inside YouTube's player while it is fullscreen (player_layer.js). The layer itself

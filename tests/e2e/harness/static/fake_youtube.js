@@ -351,8 +351,11 @@
   if (V.hidden_ad_leftovers) leaveAdMarkup();
   if (V.theater) setTheater(true);
 
+  // Settings > Appearance: YouTube switches its theme live, with the `dark` attribute on <html>.
+  const setDarkTheme = (on) => document.documentElement.toggleAttribute("dark", Boolean(on));
+
   window.__fakeYT = {
-    startAd, endAd, navigate, setAutonav, cancelAutonav, seekTo, browseAway, backToWatch, setTheater,
+    startAd, endAd, navigate, setAutonav, cancelAutonav, seekTo, browseAway, backToWatch, setTheater, setDarkTheme,
     isAdShowing: () => Boolean(state.ad),
     get videoId() { return state.data.videoId; },
     get navigations() { return state.navigations; },

@@ -47,6 +47,7 @@ export class SettingsSection {
     this.bufferPolicy = select("buffer_policy", BUFFER_POLICIES, (value) => save({ buffer_policy: value }));
     this.voteRatio = select("vote_skip_ratio", VOTE_RATIOS, (value) => save({ vote_skip_ratio: Number(value) }));
     this.voteRatioLabel = h("label", {}, "Votes that skip a video", this.voteRatio);
+    this.voteRatioValues = new Set(VOTE_RATIOS.map(([value]) => value)); // the options offered
     this.segmentBoxes = SEGMENT_CATEGORIES.map(([value, label]) => [value, h("input", {
       type: "checkbox", name: "skip_segments", value, onChange: () => save({ skip_segments: this.chosenSegments() }),
     }), label]);
@@ -110,7 +111,8 @@ export class SettingsSection {
       this.listedNote.textContent = "Not shown while the room is private or has a password.";
       this.bufferPolicy.value = settings.buffer_policy || "catch_up";
       const ratio = String(settings.vote_skip_ratio ?? 0.5);
-      if (![...this.voteRatio.options].some((option) => option.value === ratio)) {
+      if (!this.voteRatioValues.has(ratio)) { // a ratio set elsewhere (the API): offer it too
+        this.voteRatioValues.add(ratio);
         this.voteRatio.append(h("option", { value: ratio, text: `${Math.round(Number(ratio) * 100)} %` }));
       }
       this.voteRatio.value = ratio;

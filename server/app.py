@@ -25,6 +25,12 @@ from server.errors import register_error_handlers
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
 from server.services import round_trips
+from server.services.broadcast import (
+    EncodeOnceManager,
+    EncodeOnceRedisManager,
+    TextPacket,
+    install_framed_websockets,
+)
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
@@ -65,6 +71,7 @@ def create_app(config: Config | None = None) -> Flask:
         app,
         async_mode=cfg.SOCKETIO_ASYNC_MODE,
         message_queue=cfg.SOCKETIO_MESSAGE_QUEUE,
+        **broadcast_manager(cfg),
         cors_allowed_origins=cfg.CORS_ORIGINS,
         ping_interval=cfg.SOCKETIO_PING_INTERVAL,
         ping_timeout=cfg.PONG_TIMEOUT_SECONDS,
@@ -73,6 +80,9 @@ def create_app(config: Config | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
+
+    if cfg.BROADCAST_ENCODE_ONCE:
+        install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
@@ -94,6 +104,19 @@ def create_app(config: Config | None = None) -> Flask:
     log.info("event=app_ready version=%s db=%s queue=%s pool=%s", cfg.VERSION,
              cfg.DATABASE_URL.split(":", 1)[0], "redis" if redis_client else "none", cfg.SHARETUBE_POOL)
     return app
+
+
+def broadcast_manager(cfg: Config) -> dict:
+    """With BROADCAST_ENCODE_ONCE, the client manager that encodes each broadcast once (and, on a
+    Redis message queue, publishes it once, pre-encoded); otherwise Flask-SocketIO's own choice."""
+    url = cfg.SOCKETIO_MESSAGE_QUEUE
+    if not cfg.BROADCAST_ENCODE_ONCE:
+        return {}
+    if not url:
+        return {"client_manager": EncodeOnceManager(), "serializer": TextPacket}
+    if url.startswith(("redis://", "rediss://")):
+        return {"client_manager": EncodeOnceRedisManager(url, channel="flask-socketio"), "serializer": TextPacket}
+    return {"serializer": TextPacket}
 
 
 def make_redis(url: str | None):

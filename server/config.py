@@ -145,6 +145,12 @@ class Config:
         # Lifts every per-IP limit for clients on a loopback address: for benchmarks that run
         # thousands of clients from 127.0.0.1. Off by default; refused in production.
         self.RATE_LIMIT_EXEMPT_LOOPBACK = env_bool("RATE_LIMIT_EXEMPT_LOOPBACK", False)
+        # A room broadcast builds its websocket frame once and writes it to every socket (and, with
+        # a Redis message queue, is published once, pre-encoded): services/broadcast.py.
+        self.BROADCAST_ENCODE_ONCE = env_bool("BROADCAST_ENCODE_ONCE", True)
+        # With it: write frames (and acks) at once from the emitting greenlet when a socket's
+        # writer is idle. Off by default: see tests/bench/README.md (pool exhaustion while filling).
+        self.BROADCAST_DIRECT_WRITE = env_bool("BROADCAST_DIRECT_WRITE", False)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:

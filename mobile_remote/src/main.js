@@ -196,6 +196,7 @@ function onEvent(name, data) {
         views.people.render(); // health reads whether the room's clock runs
       }
       if (result === "gap") scheduleResync(300);
+      if (state.addNotes(data)) views.chat.render();
       break;
     }
     case "queue.update":

@@ -29,7 +29,7 @@ from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
 from server.services.room_settings import clock_settings
 from server.services.rooms import load_playback, queue_entries
-from server.services.system_messages import command_text, effect_text, send_lines, stage_lines
+from server.services.system_messages import command_text, effect_text, stage_lines
 from server.timeutil import now_ms as clock_now
 
 log = logging.getLogger("sharetube.clock")
@@ -135,10 +135,10 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
         else:
             room_snapshots.keep(room, entries)
         log.info("room=%s %s", room.code, clock.describe_transition(pb, new, command))
-        emit_playback(room.code, new)
+        # the lines ride in the change's own room.playback (`notes`): no second frame to everyone
+        emit_playback(room.code, new, [msg.to_wire() for msg in staged])
         if queue_changed:
             emit_queue(room)
-        send_lines(room.code, staged)
         if new.entry_id != pb.entry_id:
             for hook in ENTRY_CHANGED_HOOKS:
                 hook(room, new)
@@ -189,5 +189,10 @@ def _brief(pb: Playback) -> dict:
     return {"state": pb.state, "entry_id": pb.entry_id, "position_ms": pb.position_ms, "rate": pb.rate}
 
 
-def emit_playback(code: str, pb: Playback) -> None:
-    socketio.emit("room.playback", pb.to_wire(), to=code)
+def emit_playback(code: str, pb: Playback, notes: list[dict] | None = None) -> None:
+    """The new playback to the room; the system chat lines of the change ride along as `notes`
+    (one frame per change instead of a room.playback and a chat.message each)."""
+    payload = pb.to_wire()
+    if notes:
+        payload["notes"] = notes
+    socketio.emit("room.playback", payload, to=code)

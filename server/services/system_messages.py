@@ -76,7 +76,8 @@ def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
 
 def stage_lines(room: Room, *texts: str | None) -> list[ChatMessage]:
     """Add system lines to the caller's transaction (the room clock's: one commit with the change
-    they describe); send them with `send_lines` after that commit."""
+    they describe); after that commit the room clock sends them inside its room.playback (`notes`),
+    others with `send_lines`."""
     msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
     db.session.add_all(msgs)
     return msgs

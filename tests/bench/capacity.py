@@ -31,7 +31,9 @@ from tests.bench import clients as C
 from tests.bench import profiling
 from tests.bench.capacity_clients import client_process
 from tests.bench.common import ProcSampler, emit_result, loadavg, machine_facts, md_table, raise_nofile, summary
+from tests.bench.cpu_pinning import pinning
 from tests.bench.procs import gather, spawn, split
+from tests.bench.server_options import add_server_options, server_env
 from tests.bench.servers import ShareTube, start_sharetube
 
 TARGET_P99_MS = 100.0
@@ -63,7 +65,8 @@ async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
 async def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
-    st = start_sharetube(args.mode, workdir)
+    pins = pinning(args.server_cpu)
+    st = start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix())
     workers = []
     try:
         server_pids = st.all_worker_pids()
@@ -78,6 +81,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
                 for i, chunk in enumerate(split(rooms, args.procs))]
         t_ramp = time.monotonic()
         workers = spawn(client_process, jobs)
+        pins.pin_clients([w.proc.pid for w in workers])
         readies = await asyncio.to_thread(gather, workers, args.setup_timeout)
         ramp_s = round(time.monotonic() - t_ramp, 1)
         connected0 = sum(r["connected"] for r in readies)
@@ -109,7 +113,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
         result = aggregate(args, machine, readies, reports, window)
         connected = sum(r["connected"] for r in reports)
-        result["setup"] = {"prepare_s": prep_s, "ramp_s": ramp_s, "connected_after_ramp": connected0,
+        result["setup"] = {**pins.facts(), "server_env": server_env(args),
+                           "prepare_s": prep_s, "ramp_s": ramp_s, "connected_after_ramp": connected0,
                            "setup_errors": sum(r["setup_errors"] for r in readies),
                            "setup_error_samples": [e for r in readies for e in r["setup_error_samples"]][:5],
                            "setup_disconnects": sum(r["setup_disconnects"] for r in readies),
@@ -228,6 +233,8 @@ def table(res: dict) -> str:
             f" of {len(res['worst_ack_ms_by_second'])}")
     m = res["machine"]
     out += f"\n\nloadavg start {m['loadavg_start']} · during {res['loadavg_1m_during']} · nproc {m['nproc']}"
+    st = res["setup"]
+    out += f" · server CPUs {st.get('server_cpus') or 'any'} · client CPUs {st.get('client_cpus') or 'any'}"
     return out
 
 
@@ -244,6 +251,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--control-s", type=float, default=60.0)
     p.add_argument("--setup-timeout", type=float, default=600.0)
     p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of the server")
+    add_server_options(p)
     p.add_argument("--workdir", default=None, help="keep the server folder (logs, database) here")
     p.add_argument("--keep-workdir", action="store_true", help="keep the temporary server folder")
     return p.parse_args(argv)

@@ -38,8 +38,10 @@ from tests.bench.common import (
     ratio,
     summary,
 )
+from tests.bench.cpu_pinning import Pinning, pinning
 from tests.bench.fanout_clients import WANTED, client_process
 from tests.bench.procs import gather, spawn, split
+from tests.bench.server_options import add_server_options, server_env
 from tests.bench.servers import start_floor, start_sharetube
 
 VIDEO = {"video_id": "dQw4w9WgXcQ", "title": "Bench video", "duration_ms": 4 * 3600 * 1000}
@@ -83,9 +85,15 @@ def command(target: str, code: str, i: int) -> tuple[str, dict]:
     return action, ({"position_ms": position} if action == "seek" else {})
 
 
-async def open_target(name: str, n: int, workdir: Path, session, one_guest: bool = False) -> Target:
-    start = start_sharetube if name == "sharetube" else start_floor
-    server = await asyncio.to_thread(start, workdir=workdir / f"{name}-{n}")
+async def open_target(name: str, n: int, workdir: Path, session, args: argparse.Namespace,
+                      pins: Pinning) -> Target:
+    one_guest = args.one_guest
+    folder = workdir / f"{name}-{n}"
+    if name == "sharetube":
+        server = await asyncio.to_thread(start_sharetube, workdir=folder, extra_env=server_env(args),
+                                         cpu_prefix=pins.prefix())
+    else:
+        server = await asyncio.to_thread(start_floor, workdir=folder, cpu_prefix=pins.prefix())
     t = Target(name, server, url=server.urls[0])
     if name == "sharetube":
         if one_guest:  # the owner, then n-1 sockets of one guest: the roster stays at 2 members
@@ -105,7 +113,7 @@ async def open_target(name: str, n: int, workdir: Path, session, one_guest: bool
     return t
 
 
-async def run_case(n: int, args: argparse.Namespace, workdir: Path) -> list[dict]:
+async def run_case(n: int, args: argparse.Namespace, workdir: Path, pins: Pinning) -> list[dict]:
     """Both targets with a room of n; a target whose room could not be filled in time is reported
     (`setup_complete: false`, how far it got, what the server logged) and gets no commands."""
     session = C.new_session()
@@ -113,21 +121,25 @@ async def run_case(n: int, args: argparse.Namespace, workdir: Path) -> list[dict
     workers = []
     try:
         opened = await asyncio.gather(
-            *(open_target(name, n, workdir, session, args.one_guest) for name in args.targets), return_exceptions=True)
+            *(open_target(name, n, workdir, session, args, pins) for name in args.targets), return_exceptions=True)
         targets += [t for t in opened if isinstance(t, Target)]
         failed = [t for t in opened if not isinstance(t, Target)]
         if failed:
             raise failed[0]
         targets.sort(key=lambda t: t.name != "floor")  # the cheap room first: it is always measured
         chunks = {t.name: split(t.tokens[1:], args.procs) for t in targets}
-        jobs = [{"ramp": args.ramp / args.procs, "concurrency": args.join_concurrency,
+        jobs = [{"ramp": args.ramp / args.procs, "concurrency": args.join_concurrency, "receivers": args.receivers,
                  "targets": [{"target": t.name, "url": t.url, "code": t.code, "tokens": chunks[t.name][i],
                               "deadline_s": args.join_timeout} for t in targets if i < len(chunks[t.name])]}
                 for i in range(args.procs)]
         jobs = [j for j in jobs if any(s["tokens"] for s in j["targets"])]
         join_cpu = {t.name: ProcSampler(t.server.interactive_worker_pids()).start() for t in targets}
+        join_recorders = [r for t in targets for r in profiling.start(
+            t.server.interactive_worker_pids(), Path(args.profile) / f"n{n}-join", t.name)] if args.profile else []
         workers = spawn(client_process, jobs)
+        pins.pin_clients([w.proc.pid for w in workers])
         readies = await asyncio.to_thread(gather, workers, args.join_timeout * len(targets) + 120)
+        profiling.stop(join_recorders)
         for t in targets:
             parts = [r["setup"].get(t.name, {}) for r in readies]
             chars = Counter()
@@ -245,7 +257,9 @@ def build_output(results: list[dict], machine: dict, args: argparse.Namespace) -
                          "met": (big["p99"] <= P99_TARGET_RATIO) if big and big["p99"] is not None else None},
               "setup": {"client_procs": args.procs, "commands": args.commands, "spacing_ms": [100, 200],
                         "ramp_per_s": args.ramp, "server": "gunicorn 1 GeventWebSocketWorker, SQLite",
-                        "owner_in_orchestrator": True, "one_guest": args.one_guest}}
+                        "owner_in_orchestrator": True, "one_guest": args.one_guest,
+                        "receivers": args.receivers, "server_env": server_env(args),
+                        **pinning_facts(args)}}
     ok = [r for r in results if "error" not in r]
     rows = [(r["target"], r["n"], r["joined"], r["last_ms"]["p50"], r["last_ms"]["p90"], r["last_ms"]["p99"],
              r["last_ms"]["max"], r["ack_ms"]["p50"], r["incomplete"], r["refused"], r["disconnects"], r["join_s"],
@@ -263,7 +277,8 @@ def build_output(results: list[dict], machine: dict, args: argparse.Namespace) -
     if ratios:
         table += "\n\n" + md_table(["N", "ShareTube/floor p50", "p90", "p99"],
                                    [(r["n"], r["p50"], r["p90"], r["p99"]) for r in ratios])
-    table += f"\n\nloadavg start {machine['loadavg_start']} · nproc {machine['nproc']}"
+    table += (f"\n\nloadavg start {machine['loadavg_start']} · end {loadavg()} · nproc "
+              f"{machine['nproc']} · receivers {args.receivers} · server CPUs {args.server_cpu or 'any'}")
     return result, table
 
 
@@ -278,10 +293,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--join-timeout", type=float, default=300.0,
                    help="seconds each room may take to fill; a room not full by then gets no commands")
     p.add_argument("--ack-timeout", type=float, default=10.0)
-    p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of both servers")
+    p.add_argument("--profile", default=None,
+                   help="directory for py-spy collapsed stacks of both servers: n<N>-join/ while the room fills, "
+                        "n<N>/ while the commands run")
     p.add_argument("--one-guest", action="store_true",
                    help="ShareTube's N-1 non-owner sockets are one signed-in guest (N devices of one user): "
                         "the roster stays at 2 members, so filling the room is not O(N^3) bytes of presence")
+    p.add_argument("--receivers", choices=("sio", "raw"), default="sio",
+                   help="sio: python-socketio AsyncClients (decode every frame they need); raw: aiohttp "
+                        "websockets that timestamp the bytes on arrival, parse only room.playback frames and "
+                        "answer Engine.IO pings (client decoding does not hide the server's own time)")
+    add_server_options(p)
     p.add_argument("--workdir", default=None, help="keep server folders (logs, databases) here")
     p.add_argument("--keep-workdir", action="store_true", help="keep the temporary server folders")
     args = p.parse_args(argv)
@@ -304,11 +326,16 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0
 
 
+def pinning_facts(args: argparse.Namespace) -> dict:
+    return {"server_cpus": args.server_cpu}
+
+
 async def run_all(args: argparse.Namespace, workdir: Path, results: list[dict]) -> None:
+    pins = pinning(args.server_cpu)
     for n in args.clients:
         print(f"# fanout N={n} {'+'.join(args.targets)} … (loadavg {loadavg()})", file=sys.stderr, flush=True)
         try:
-            cases = await run_case(n, args, workdir)
+            cases = await run_case(n, args, workdir, pins)
         except Exception as exc:  # noqa: BLE001 (one failed size does not lose the others)
             cases = [{"n": n, "error": f"{type(exc).__name__}: {str(exc)[:300]}"}]
         for c in cases:

@@ -1,7 +1,8 @@
 """fanout's client process: joins its share of every target's room, then timestamps each
 `room.playback` it receives (time.monotonic() is system-wide on Linux, so the parent can compare).
 
-Job: {"targets": [{"target", "url", "code", "tokens", "deadline_s"}], "ramp", "concurrency"}.
+Job: {"targets": [{"target", "url", "code", "tokens", "deadline_s"}], "ramp", "concurrency",
+"receivers": "sio" (python-socketio clients) | "raw" (tests/bench/raw_receiver.py)}.
 Answers `ready` with per-target setup facts (joined, errors, seconds, disconnects, characters
 received by event name while joining); then, on the parent's `report`: {"seen", "count",
 "disconnects"} per target; `stop` ends it.
@@ -14,6 +15,7 @@ import time
 from tests.bench import clients as C
 from tests.bench.common import raise_nofile
 from tests.bench.procs import next_message
+from tests.bench.raw_receiver import RawReceiver
 
 WANTED = ("room.playback",)
 
@@ -33,7 +35,27 @@ async def _main(conn, job: dict) -> None:
     session = C.new_session()
     sios = []
 
+    def raw_factory(target: str, url: str, code: str, token: str | None):
+        t_seen, t_count = seen.setdefault(target, {}), count.setdefault(target, {})
+
+        def on_playback(v: int, t: float) -> None:
+            t_seen[v] = max(t_seen.get(v, 0.0), t)
+            t_count[v] = t_count.get(v, 0) + 1
+
+        def on_disconnect() -> None:
+            if not state["stopping"]:
+                disconnects[target] = disconnects.get(target, 0) + 1
+
+        receiver = RawReceiver(session, url, token, on_playback, received_chars.setdefault(target, {}), on_disconnect)
+        sios.append(receiver)
+
+        async def go() -> None:
+            await receiver.connect_and_join(code, timeout=300)
+        return go
+
     def factory(target: str, url: str, code: str, token: str | None):
+        if job.get("receivers") == "raw":
+            return raw_factory(target, url, code, token)
         serializer = C.lazy_packet_class(WANTED, received_chars.setdefault(target, {}))
         sio = C.make_client(session, WANTED, serializer)
         sios.append(sio)

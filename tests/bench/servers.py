@@ -83,7 +83,8 @@ class Pool:
         return f"http://127.0.0.1:{self.port}"
 
 
-def start_pool(workdir: Path, db_url: str, pool: str, env: dict[str, str], redis_url: str | None = None) -> Pool:
+def start_pool(workdir: Path, db_url: str, pool: str, env: dict[str, str], redis_url: str | None = None,
+               cpu_prefix: list[str] | None = None) -> Pool:
     port = free_port()
     full = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     full.update({"INSTANCE_DIR": str(workdir / "instance"), "DATABASE_URL": db_url, "SHARETUBE_POOL": pool,
@@ -95,8 +96,9 @@ def start_pool(workdir: Path, db_url: str, pool: str, env: dict[str, str], redis
         full["SOCKETIO_MESSAGE_QUEUE"] = redis_url
     log_path = workdir / f"gunicorn-{pool}-{port}.log"
     with log_path.open("ab") as out:
-        proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                                 "--pid", str(workdir / f"gunicorn-{pool}-{port}.pid"), "server.wsgi:app"],
+        proc = subprocess.Popen([*(cpu_prefix or []), str(ROOT / ".venv/bin/gunicorn"), "-c",
+                                 str(ROOT / "gunicorn.conf.py"), "--pid", str(workdir / f"gunicorn-{pool}-{port}.pid"),
+                                 "server.wsgi:app"],
                                 cwd=ROOT, env=full, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     p = Pool(pool, port, proc, log_path)
     try:
@@ -127,14 +129,15 @@ class Redis:
                 self.proc.kill()
 
 
-def start_redis(workdir: Path, port: int | None = None) -> Redis:
+def start_redis(workdir: Path, port: int | None = None, cpu_prefix: list[str] | None = None) -> Redis:
     """A fresh redis-server (on `port` when given: a restart of a stopped one)."""
     import redis as redis_client
 
     exe = shutil.which("redis-server") or "/usr/bin/redis-server"
     port = port or free_port()
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([*(cpu_prefix or []), exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(workdir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     client = redis_client.Redis(port=port)
     for _ in range(200):
         try:
@@ -213,9 +216,10 @@ def scan_log(path: Path, top: int = 6) -> dict:
 
 
 def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None,
-                    db_url: str | None = None) -> ShareTube:
+                    db_url: str | None = None, cpu_prefix: list[str] | None = None) -> ShareTube:
     """mode: `single` (one process) or `redis` (two interactive processes + background + Redis).
-    `db_url`: a database to use (default: SQLite in the work folder)."""
+    `db_url`: a database to use (default: SQLite in the work folder). `cpu_prefix`: `taskset -c …`
+    for every server process (`--server-cpu`, tests/bench/cpu_pinning.py)."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{workdir / 'bench.db'}"
@@ -223,12 +227,12 @@ def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env
     st = ShareTube(mode, workdir)
     try:
         if mode == "single":
-            st.pools.append(start_pool(workdir, db_url, "single", env))
+            st.pools.append(start_pool(workdir, db_url, "single", env, cpu_prefix=cpu_prefix))
         elif mode == "redis":
-            st.redis = start_redis(workdir)
+            st.redis = start_redis(workdir, cpu_prefix=cpu_prefix)
             for _ in range(2):  # one after the other: the first one migrates the database
-                st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url))
-            st.pools.append(start_pool(workdir, db_url, "background", env, st.redis.url))
+                st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url, cpu_prefix))
+            st.pools.append(start_pool(workdir, db_url, "background", env, st.redis.url, cpu_prefix))
         else:
             raise ValueError(f"mode must be single or redis, not {mode!r}")
     except Exception:
@@ -274,7 +278,7 @@ pidfile = {pidfile!r}
 """
 
 
-def start_floor(workdir: Path | None = None, timeout: float = 30) -> FloorServer:
+def start_floor(workdir: Path | None = None, timeout: float = 30, cpu_prefix: list[str] | None = None) -> FloorServer:
     """The floor app under the same worker class and connection limit as ShareTube's gunicorn.conf.py,
     from a config file of its own in `workdir`."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-floor-"))
@@ -286,7 +290,8 @@ def start_floor(workdir: Path | None = None, timeout: float = 30) -> FloorServer
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update({"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
     with log_path.open("ab") as out:
-        proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "-c", str(config), "tests.bench.floor_app:app"],
+        proc = subprocess.Popen([*(cpu_prefix or []), str(ROOT / ".venv/bin/gunicorn"), "-c", str(config),
+                                 "tests.bench.floor_app:app"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     floor = FloorServer(port, proc, log_path)
     try:

@@ -1,7 +1,8 @@
 """The benches still run end to end against the real server (tiny sizes; figures not asserted).
 
-fanout (N=5, 3 commands, ShareTube + floor) and capacity (10 clients, 5 s) run side by side as
-subprocesses, each printing one BENCH_JSON line whose keys are checked here.
+fanout (N=5, 3 commands, ShareTube + floor, raw receivers, server pinned to CPU 0) and capacity
+(10 clients, 5 s) run side by side as subprocesses, each printing one BENCH_JSON line whose keys
+are checked here.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from tests.bench.common import ROOT, parse_json_line
 
 pytestmark = [pytest.mark.live, pytest.mark.timeout(120)]
 
-FANOUT = ["-m", "tests.bench.fanout", "--clients", "5", "--commands", "3", "--procs", "1"]
+# the raw receivers (tests/bench/raw_receiver.py) and CPU pinning are the newer, riskier paths
+FANOUT = ["-m", "tests.bench.fanout", "--clients", "5", "--commands", "3", "--procs", "1", "--receivers", "raw",
+          "--server-cpu", "0"]
 CAPACITY = ["-m", "tests.bench.capacity", "--clients", "10", "--duration", "5", "--procs", "1"]
 MACHINE_KEYS = {"nproc", "mem_total_mb", "python", "loadavg_start", "loadavg_end"}
 
@@ -51,6 +54,8 @@ def test_fanout_and_capacity_print_their_json_line() -> None:
         assert r["setup_complete"] is True
         assert {"p50", "p90", "p99", "max", "n"} <= set(r["last_ms"])
         assert r["n"] == 5 and r["commands"] == 3
+        assert r["incomplete"] == 0, "every receiver timestamped every command's room.playback"
+    assert fanout["setup"]["receivers"] == "raw" and fanout["setup"]["server_cpus"] == "0"
     assert fanout["ratio_sharetube_over_floor"][0]["n"] == 5
 
     assert capacity["bench"] == "capacity" and capacity["mode"] == "single"

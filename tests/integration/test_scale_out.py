@@ -71,6 +71,38 @@ def test_clients_on_two_processes_share_a_room_and_see_the_same_versions(cluster
     b.close()
 
 
+def test_a_broadcast_is_published_once_pre_encoded_and_reaches_both_processes_once(cluster):
+    """BROADCAST_ENCODE_ONCE with Redis: one publish per broadcast, carrying the encoded Socket.IO
+    packet (no JSON object for the other process to decode and re-encode); both processes'
+    sockets get it exactly once, with the change's line in `notes`."""
+    a, b, code = ann_and_ben(cluster)
+    start_playing(a, b)
+    pubsub = cluster["redis"].client().pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe("flask-socketio")
+    time.sleep(0.2)
+    ack = b.call("seek", {"position_ms": 61_000})
+    assert ack["ok"], ack
+    version = ack["playback"]["version"]
+    for c in (a, b):
+        c.wait_for("room.playback", lambda p: p["version"] == version)
+    published = []
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        msg = pubsub.get_message(timeout=0.2)
+        if msg and msg["type"] == "message":
+            published.append(msg["data"] if isinstance(msg["data"], str) else msg["data"].decode())
+    mine = [m for m in published if f'"version":{version},' in m and '"room.playback"' in m]
+    assert len(mine) == 1, published
+    assert mine[0].startswith("\x00st-frame1\n") and '\n2["room.playback",' in mine[0]
+    for c in (a, b):
+        got = [p for p in c.of("room.playback") if p["version"] == version]
+        assert len(got) == 1
+        assert [n["text"] for n in got[0]["notes"]] == ["Ben jumped to 1:01"]
+    pubsub.close()
+    a.close()
+    b.close()
+
+
 def test_each_background_task_runs_once_per_period_across_the_pool(cluster):
     r = cluster["redis"].client()
     r.delete("st:taskruns:stats_snapshot")

@@ -53,6 +53,17 @@ test("queue updates never go backwards; chat messages are not doubled", () => {
   assert.equal(s.chat.length, 2);
 });
 
+test("a playback's notes become chat lines, not doubled", () => {
+  const s = new RoomState();
+  s.setRoom(ROOM, { userId: 1 });
+  const pb = { state: "paused", version: 5, notes: [{ id: 3, text: "Alice paused at 0:10", kind: "system" }] };
+  assert.equal(s.applyPlayback(pb), "applied");
+  assert.equal(s.addNotes(pb), true);
+  assert.equal(s.addNotes(pb), false);
+  assert.equal(s.addNotes({ state: "paused", version: 6 }), false);
+  assert.deepEqual(s.chat.map((m) => m.text), ["hi", "Alice paused at 0:10"]);
+});
+
 test("a dragged row lands where the finger is", () => {
   const middles = [20, 80, 140, 200];
   assert.equal(dropIndex(150, middles, 0), 2);

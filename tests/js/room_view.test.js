@@ -89,6 +89,21 @@ test("chat lines are appended once; a message ends its author's typing", () => {
   assert.deepEqual(typingNames(view, 2_000, 1), []);
 });
 
+test("a playback's notes show as chat lines, once, even when the playback itself is stale", () => {
+  let view = join();
+  const chatBefore = view.chat.length;
+  const note = { id: 40, user_id: null, name: "ShareTube", text: "Bob paused at 0:05", kind: "system" };
+  view = reduceRoom(view, { type: "room.playback", payload: { state: "paused", version: 8, notes: [note] } });
+  assert.equal(view.playback.version, 8);
+  assert.deepEqual(view.chat.slice(chatBefore).map((m) => m.text), ["Bob paused at 0:05"]);
+  const again = reduceRoom(view, { type: "room.playback", payload: { state: "paused", version: 8, notes: [note] } });
+  assert.equal(again, view, "a duplicate adds nothing");
+  const older = { id: 39, user_id: null, name: "ShareTube", text: "Bob jumped to 0:05", kind: "system" };
+  view = reduceRoom(view, { type: "room.playback", payload: { state: "playing", version: 7, notes: [older] } });
+  assert.equal(view.playback.version, 8, "the stale playback is dropped");
+  assert.deepEqual(view.chat.slice(chatBefore).map((m) => m.text), ["Bob paused at 0:05", "Bob jumped to 0:05"]);
+});
+
 test("settings merge; kicked and closed end the room with the reason", () => {
   let view = join();
   view = reduceRoom(view, { type: "room.settings", payload: { settings: { control_mode: "any" } } });

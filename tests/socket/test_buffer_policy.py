@@ -8,7 +8,7 @@ import pytest
 
 from server.background.due_rooms import run_due_rooms
 from server.domain.constants import STALL_REPORT_BURST
-from tests.support.socket_clients import create_room, sign_in
+from tests.support.socket_clients import create_room, sign_in, system_texts
 
 VID = "aaaaaaaaaa1"
 
@@ -41,7 +41,7 @@ def inbox(guest) -> tuple[list, list]:
     """(room.playback payloads, system chat lines) that reached `guest` since the last look."""
     got = guest.events()
     playbacks = [data for name, data in got if name == "room.playback"]
-    lines = [data["text"] for name, data in got if name == "chat.message" and data["kind"] == "system"]
+    lines = system_texts(got)
     return playbacks, lines
 
 

@@ -2,7 +2,7 @@
 (server/domain/room_clock/commands.py); the server fills in names and titles."""
 from __future__ import annotations
 
-from tests.support.socket_clients import create_room, sign_in
+from tests.support.socket_clients import create_room, sign_in, system_texts
 
 
 def room_with(app, *names, **settings):
@@ -29,19 +29,28 @@ def test_every_playback_control_says_its_own_line_and_reports_say_nothing(app):
                            ("queue.play", {"entry_id": third}), ("start_now", {})]:
         ack = owner.emit(event, payload)
         assert ack["ok"], (event, ack)
-    texts = [m["text"] for m in bob.received("chat.message") if m["kind"] == "system"]
+    events = bob.events()
+    texts = system_texts(events)
     assert texts[0].startswith("Owner resumed at 0:0")
     assert texts[1:5] == ["Owner set the speed to 1.5×", "Owner restarted the video", "Owner skipped “Song”",
                           "Owner played “Hymn” now"]
     assert texts[5] == "Owner started without waiting for Owner and Bob"  # nobody was ready for Hymn
     assert len(texts) == 6 and second  # player reports (ready) said nothing
+    # each line came inside its change's room.playback: no chat.message frame of its own, and
+    # chat history has every line
+    assert [n for n, d in events if n == "chat.message"] == []
+    notes = [(d["version"], d["notes"]) for n, d in events if n == "room.playback" and d.get("notes")]
+    assert len(notes) == 6 and all(m["kind"] == "system" and m["name"] == "ShareTube" and m["id"]
+                                   for _v, ms in notes for m in ms)
+    history = [m["text"] for m in owner.emit("chat.history", {})["messages"] if m["kind"] == "system"]
+    assert history[-6:] == texts
 
 
 def test_a_change_and_its_line_commit_together(app, monkeypatch):
     """A command's line is stored in the change's own transaction (issue 15: one commit per
-    command): if the line cannot be stored, the change is not made either (nobody reads about a
-    change that did not happen, and no change lacks its line in chat history); the sender is told
-    to retry."""
+    command) and sent inside its room.playback (`notes`): if the line cannot be stored, the change
+    is not made either (nobody reads about a change that did not happen, and no change lacks its
+    line in chat history); the sender is told to retry."""
     from server.models import ChatMessage
     from server.services import system_messages
     code, (owner, bob) = room_with(app, "Owner", "Bob")
@@ -60,5 +69,7 @@ def test_a_change_and_its_line_commit_together(app, monkeypatch):
     monkeypatch.undo()
     assert owner.emit("seek", {"position_ms": 42_000})["ok"]  # the room keeps working
     got = bob.events()
-    assert [d["position_ms"] for n, d in got if n == "room.playback"] == [42_000]
-    assert [d["text"] for n, d in got if n == "chat.message" and d["kind"] == "system"] == ["Owner jumped to 0:42"]
+    playbacks = [d for n, d in got if n == "room.playback"]
+    assert [d["position_ms"] for d in playbacks] == [42_000]
+    assert [m["text"] for m in playbacks[0]["notes"]] == ["Owner jumped to 0:42"]
+    assert [d for n, d in got if n == "chat.message"] == [], "the line rode in its room.playback"

@@ -211,6 +211,6 @@ def test_system_messages_say_who_did_what(app):
         g.emit("player.ready", {"entry_id": entry, "ready": True})
     owner.emit("seek", {"position_ms": 83_000})
     owner.emit("pause")
-    texts = [m["text"] for m in bob.received("chat.message") if m["kind"] == "system"]
+    texts = bob.system_lines()
     assert "Owner jumped to 1:23" in texts
     assert any(t.startswith("Owner paused at 1:2") for t in texts)

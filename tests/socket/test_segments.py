@@ -10,7 +10,7 @@ import pytest
 from server.domain.room_clock import Tick
 from server.domain.segments import hash_prefix
 from server.services.clock_runner import run_command
-from tests.support.socket_clients import create_room, sign_in
+from tests.support.socket_clients import create_room, sign_in, system_texts
 from tests.support.sponsorblock_stub import SegmentApiStub
 
 VID = "sgmntvid001"
@@ -93,7 +93,7 @@ def test_segments_are_fetched_by_hash_prefix_off_the_handler_and_skipped_for_eve
         assert skipped["state"] == "playing" and skipped["position_ms"] == 9_500
         assert skipped["anchor_ms"] > anchor + 2_100, "one scheduled instant for everyone"
         assert skipped["entry_id"] == entry_id
-        lines = [d["text"] for n, d in got if n == "chat.message" and d["kind"] == "system"]
+        lines = system_texts(got)
         assert "Skipped the sponsor segment 0:02–0:09 for everyone" in lines
 
 

@@ -28,6 +28,10 @@ class Guest:
     def events(self) -> list[tuple[str, object]]:
         return [(m["name"], m["args"][0] if m["args"] else None) for m in self.sio.get_received()]
 
+    def system_lines(self) -> list[str]:
+        """System chat lines received since the last look (consumes what arrived)."""
+        return system_texts(self.events())
+
     def wait_for(self, name: str, pred=lambda _d: True, timeout: float = 3.0):
         """The first `name` event matching `pred` (some broadcasts come from background tasks);
         events read while waiting are consumed."""
@@ -44,6 +48,18 @@ class Guest:
         ack = self.emit("join", {"code": code, **extra})
         assert ack["ok"], ack
         return ack["room"]
+
+
+def system_texts(events: list[tuple[str, object]]) -> list[str]:
+    """The system chat lines among received events, in order: those a change of the room clock
+    earned ride inside its `room.playback` (`notes`), the others (joins, settings) are `chat.message`."""
+    texts: list[str] = []
+    for name, data in events:
+        if name == "room.playback" and isinstance(data, dict):
+            texts += [m["text"] for m in data.get("notes", [])]
+        elif name == "chat.message" and isinstance(data, dict) and data.get("kind") == "system":
+            texts.append(data["text"])
+    return texts
 
 
 def sign_in(app, name: str = "Alice") -> Guest:

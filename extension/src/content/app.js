@@ -165,7 +165,8 @@ export class ContentApp {
     }
     if (this.view.needsSync) this.requestSync();
     if (event === "presence.update" && this.devicesChanged(before, this.view)) this.actions.refreshRemotes();
-    if (event === "room.playback") {
+    if (event === "room.playback" && this.view.playback !== before.playback) {
+      // (a stale playback can still bring its notes, chat lines: then only the chat changed)
       this.navigation.roomChanged();
       this.sync.tick();
     }

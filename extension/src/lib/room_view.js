@@ -89,7 +89,8 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
   if (!view) return view;
   switch (type) {
     case "room.playback":
-      return applyPlayback(view, payload);
+      // the change's own system chat lines ride along (`notes`): shown as chat.message lines are
+      return (Array.isArray(payload?.notes) ? payload.notes : []).reduce(appendChat, applyPlayback(view, payload));
     case "presence.update":
       return applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
     case "queue.update":

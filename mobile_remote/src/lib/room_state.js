@@ -98,6 +98,12 @@ export class RoomState {
     return skipVoteTally(this.playback, this.vote, this.userId);
   }
 
+  /** room.playback's `notes` (the change's system chat lines): added as chat.message lines are. */
+  addNotes(pb) {
+    const notes = Array.isArray(pb?.notes) ? pb.notes : [];
+    return notes.map((m) => this.addMessage(m)).some(Boolean);
+  }
+
   /** chat.message: appended once (a message seen twice, e.g. after a resync, is not doubled). */
   addMessage(message) {
     if (!message || this.chat.some((m) => m.id === message.id)) return false;

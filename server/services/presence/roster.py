@@ -44,14 +44,15 @@ def roster(room: Room, playback: Playback) -> list[dict]:
     if not users:
         return []
     members = []
+    ready, in_ad = set(playback.ready), set(playback.in_ad)  # (tuples: a lookup per member would be O(N))
     for user_id, role in member_roles(room, users).items():
         recs = users[user_id]
-        main = next((r for r in recs if r["device"] == "extension"), recs[0])
+        main = recs[0] if len(recs) == 1 else next((r for r in recs if r["device"] == "extension"), recs[0])
         status = main.get("status") or {}
         members.append({
             "user_id": user_id, "name": main.get("name") or "", "picture": main.get("picture"), "role": role,
             "devices": sorted({r["device"] for r in recs}), "connected": True,
-            "ready": user_id in playback.ready, "in_ad": user_id in playback.in_ad,
+            "ready": user_id in ready, "in_ad": user_id in in_ad,
             "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
             "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
             "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),

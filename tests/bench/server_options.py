@@ -1,0 +1,25 @@
+"""Options shared by capacity and fanout about the server under test: `--server-cpu` (pinning,
+tests/bench/cpu_pinning.py) and `--encode-once on|off` (BROADCAST_ENCODE_ONCE, for A/B runs)."""
+from __future__ import annotations
+
+import argparse
+
+
+def add_server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server-cpu", default=None,
+                   help="taskset CPU list for the server processes (e.g. 0); the client processes and "
+                        "this orchestrator get every other CPU. Default: no pinning")
+    p.add_argument("--encode-once", choices=("on", "off"), default=None,
+                   help="BROADCAST_ENCODE_ONCE for ShareTube (default: the server's own default, on)")
+    p.add_argument("--direct-write", choices=("on", "off"), default=None,
+                   help="BROADCAST_DIRECT_WRITE for ShareTube (default: the server's own default, off)")
+
+
+def server_env(args: argparse.Namespace) -> dict[str, str]:
+    """Environment for ShareTube's processes from the shared options."""
+    env: dict[str, str] = {}
+    if getattr(args, "encode_once", None):
+        env["BROADCAST_ENCODE_ONCE"] = "1" if args.encode_once == "on" else "0"
+    if getattr(args, "direct_write", None):
+        env["BROADCAST_DIRECT_WRITE"] = "1" if args.direct_write == "on" else "0"
+    return env

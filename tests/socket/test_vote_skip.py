@@ -38,6 +38,12 @@ def lines_of(guest) -> list[str]:
     return [m["text"] for m in guest.received("chat.message") if m["kind"] == "system"]
 
 
+def said(got: dict[str, list]) -> list[str]:
+    """The system lines in an inbox: chat.message, or a clock change's notes in its room.playback."""
+    lines = [m["text"] for m in got.get("chat.message", [])]
+    return lines + [n["text"] for p in got.get("room.playback", []) for n in p.get("notes") or []]
+
+
 def inbox(guest) -> dict[str, list]:
     """Everything that reached `guest` since the last look, by event name (read once: a look drains it)."""
     got: dict[str, list] = {}
@@ -70,8 +76,7 @@ def test_two_participants_skip_in_an_owner_only_room_and_the_room_sees_the_count
     assert pb["skip_votes"] == [] and pb["actor_id"] == cat.user["id"]
     assert got["vote.state"][-1]["entry_id"] == entries[1] and got["vote.state"][-1]["votes"] == 0, \
         "a new entry clears the votes"
-    assert any(m["text"].startswith("The room voted to skip") and m["text"].endswith("(2 votes)")
-               for m in got["chat.message"]), got["chat.message"]
+    assert any(text.startswith("The room voted to skip") and text.endswith("(2 votes)") for text in said(got)), got
     queue = {e["id"]: e["status"] for e in owner.emit("queue.load", {"history": 1})["history"]}
     assert queue[entries[0]] == "skipped"
 
@@ -130,7 +135,7 @@ def test_operators_veto_participants_may_not(app):
     assert cleared["ok"] and cleared["vote"]["votes"] == 0
     got = inbox(owner)
     assert got["vote.state"][-1]["votes"] == 0 and got["vote.state"][-1]["entry_id"] == entries[0]
-    assert any("Dan cleared the votes to skip" in m["text"] for m in got["chat.message"]), got["chat.message"]
+    assert any("Dan cleared the votes to skip" in text for text in said(got)), got
     assert dan.emit("vote.clear")["ok"], "nothing to clear: answered, no change"
     assert owner.emit("room.sync")["room"]["playback"]["entry_id"] == entries[0]
 

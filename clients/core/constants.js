@@ -21,3 +21,6 @@ export const SYNC_HEALTH = Object.freeze({
   yellowRttMs: 250, // a round trip above this turns an in-sync member yellow (slow network)
   offsetNoteMs: 1_000, // a wall clock this far off is worth pointing out (it is compensated)
 });
+
+// --- reactions pinned to a moment (the server's REACTION_EMOJI: a test compares them) --------
+export const REACTION_EMOJI = Object.freeze(["👍", "❤️", "😂", "😮", "😢", "👏", "🔥", "🎉"]);

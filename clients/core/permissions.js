@@ -6,7 +6,7 @@
 export const ROLES = Object.freeze(["owner", "operator", "participant"]);
 export const CONTROL_MODES = Object.freeze(["owner_only", "operators", "any"]);
 export const DEFAULT_CONTROL_MODE = "operators";
-export const OWNER_ONLY_SETTINGS = Object.freeze(["control_mode"]); // settings only the owner changes
+export const OWNER_ONLY_SETTINGS = Object.freeze(["control_mode", "vote_skip_ratio"]); // settings only the owner changes
 
 const ALLOWED = Object.freeze({ allowed: true, reason: "" });
 const refused = (reason) => ({ allowed: false, reason });

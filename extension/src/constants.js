@@ -122,3 +122,12 @@ export const MAX_PLAYLIST_TITLE_CHARS = 200; // a title read from the page (YouT
 export const MAX_PLAYLIST_PAYLOAD_BYTES = 48_000; // under the server's 64 KiB per message; else titles go
 export const PLAYLIST_PANEL_WAIT_MS = 5_000; // "Add playlist" waits this long for a late panel
 export const PLAYLIST_POLL_MS = 250; // ... looking again this often
+// --- reactions pinned to a moment (lib/reaction_timeline.js, overlay/reaction_layer.js) ------
+export const REACTION_TIMELINE = Object.freeze({
+  LIVE_LATE_MS: 1_500, // a reaction arriving this soon after its moment still floats up at once
+  JUMP_MS: 1_500, // the player moving forward more than this between two looks is a seek: nothing shows
+  BACK_MS: 300, // moving back more than this is a seek back: reactions after it play again
+});
+export const REACTION_TICK_MS = 40; // how often the layer looks at the player (±250 ms is the target)
+export const REACTION_FLOAT_MS = 2_500; // how long a reaction floats over the player
+export const REACTIONS_KEPT = 200; // the server keeps (and sends) the latest 200 per entry

@@ -44,7 +44,7 @@ let resyncTimer = 0;
 let unread = 0; // chat messages that arrived while another tab was shown
 
 const actions = {
-  command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone, answerKnock,
+  command, addLink, resync: () => scheduleResync(0), unpair: unpairThisPhone, answerKnock, voteSkip, clearVotes, react,
   ...moderationActions({ request: (event, data) => conn.request(event, data), state, render: () => views.people.render() }),
 };
 const views = {
@@ -243,6 +243,9 @@ function onEvent(name, data) {
     case "room.bans":
       if (state.applyBans(data)) views.people.render();
       break;
+    case "vote.state":
+      if (state.applyVote(data)) views.now.render();
+      break;
     case "room.kicked":
       joined = false;
       screen.show({
@@ -297,6 +300,26 @@ async function command(event, data = {}) {
   }
   if (ack.playback && state.applyPlayback(ack.playback) !== "stale") views.now.render();
   return ack;
+}
+
+async function voteSkip() {
+  const entryId = state.playback?.entry_id;
+  if (!entryId) return;
+  const ack = await command("vote.skip", { entry_id: entryId });
+  if (ack.ok && !ack.skipped && state.applyVote(ack.vote)) views.now.render();
+  if (ack.ok && ack.skipped) toast("Your vote skipped the video");
+}
+
+async function clearVotes() {
+  const ack = await command("vote.clear", {});
+  if (ack.ok && state.applyVote(ack.vote)) views.now.render();
+}
+
+/** Pin `emoji` to the room's moment (the phone plays nothing: the room clock says where it is). */
+async function react(emoji, positionMs) {
+  const duration = Number(state.playback?.duration_ms) || Infinity;
+  const ack = await command("reaction.send", { emoji, position_ms: Math.max(0, Math.min(positionMs, duration)) });
+  if (ack.ok) toast(`Sent ${emoji}`);
 }
 
 async function addLink(url) {

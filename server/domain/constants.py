@@ -76,6 +76,23 @@ REMOTE_PAIR_IP_LIMIT: Final = "10 per minute"  # redeeming a pairing code
 # System chat lines for joins and leaves: per user and room, and per room.
 PRESENCE_LINE_USER_LIMIT: Final = "2 per 30 seconds"
 PRESENCE_LINE_ROOM_LIMIT: Final = "20 per minute"
+# Vote-skip and reactions (issue 16): per user, and reactions also per room (each one is a
+# broadcast to every socket of the room, so a crowd cannot turn them into a flood).
+VOTE_SKIP_LIMIT: Final = "5 per 10 seconds"
+VOTE_CLEAR_LIMIT: Final = "10 per minute"
+REACTION_USER_LIMIT: Final = "5 per 5 seconds"
+REACTION_ROOM_LIMIT: Final = "30 per 5 seconds"
+
+# --- vote-skip (room setting vote_skip_ratio) ---------------------------------------
+# A member whose player reported (player.status) within this long counts as watching: the room
+# skips when votes >= ceil(vote_skip_ratio x watching members, voters always included).
+VOTE_SKIP_ACTIVE_MS: Final = 30_000
+
+# --- reactions pinned to a moment of the current entry ----------------------------
+# The short allow-list (the clients' copy: clients/core/constants.js REACTION_EMOJI).
+REACTION_EMOJI: Final = ("👍", "❤️", "😂", "😮", "😢", "👏", "🔥", "🎉")
+# Reactions kept (and sent to late joiners) per entry: the most recent ones.
+REACTIONS_KEPT_PER_ENTRY: Final = 200
 
 # --- public rooms (room setting `listed`; GET /api/rooms/public, the homepage) ------------
 PUBLIC_ROOMS_MAX: Final = 24  # rooms in the list (the most watched first)

@@ -85,6 +85,9 @@ SETTINGS: Final[tuple[Setting, ...]] = (
     Setting("skip_segments", tuple, (), choices=SEGMENT_CATEGORIES),
     # at an entry's end: off, replay it (one), or play on and re-queue it at the end (all)
     Setting("repeat", str, "off", choices=REPEAT_MODES, clock=True),
+    # share of the watching members whose votes skip the current entry (vote.skip; owner only,
+    # like control_mode: it says who controls playback)
+    Setting("vote_skip_ratio", float, 0.5, minimum=0.1, maximum=1.0, changed_by=OWNER, clock=True),
     # shown in the homepage's list of public rooms (never while private or with a password)
     Setting("listed", bool, False),
 )

@@ -4,6 +4,6 @@ Importing this package declares every handler (the decorators register them with
 `socketio` object); create_app imports it before `socketio.init_app`, which then binds them to
 every server it creates (one per app, e.g. per test).
 """
-from server.events import admin, chat, connection, history, knocks, members, playback, playlists, queue, rooms
+from server.events import admin, chat, connection, history, knocks, members, playback, playlists, queue, rooms, votes
 
-MODULES = (admin, chat, connection, history, knocks, members, playback, playlists, queue, rooms)
+MODULES = (admin, chat, connection, history, knocks, members, playback, playlists, queue, rooms, votes)

@@ -31,6 +31,7 @@ from server.services.rooms import (
 from server.services.runtime import rt
 from server.services.segment_jobs import refresh as refresh_segments
 from server.services.system_messages import announce
+from server.services.votes import recount as recount_votes
 from server.validation import Str
 
 log = logging.getLogger("sharetube.rooms")
@@ -127,5 +128,7 @@ def room_settings(conn: Conn, data: dict) -> dict:
         broadcast_presence(room)
     if "skip_segments" in changed:
         refresh_segments(room, load_playback(room))
+    if "vote_skip_ratio" in changed:  # the votes are counted again: they may now suffice
+        recount_votes(room)
     return {"settings": settings, **room_access.operator_view(room, role)}
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain import room_clock as clock
-from server.domain.room_clock import Advanced, Command, EntryRef, MemberView, Playback, Refused, RoomContext, System
+from server.domain.room_clock import Advanced, Command, EntryRef, Playback, Refused, RoomContext, System
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
@@ -49,7 +49,7 @@ class Outcome:
 
 def build_context(room: Room, entries: list[QueueEntry], current_id: int | None) -> RoomContext:
     cfg = current_app.config["ST"]
-    members = tuple(MemberView(uid, role, rtt) for uid, role, rtt in connected_views(room))
+    members = tuple(connected_views(room))
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
     ref = entry_ref(nxt) if nxt else None
     playing = next((e for e in entries if e.id == current_id), None) if current_id is not None else None

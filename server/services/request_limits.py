@@ -48,6 +48,10 @@ RULES: dict[str, str] = {
     "line.presence_user": C.PRESENCE_LINE_USER_LIMIT,
     "line.presence_room": C.PRESENCE_LINE_ROOM_LIMIT,
     "player.buffering": C.STALL_REPORT_LIMIT,  # stall claims that would hold the room
+    "vote.skip": C.VOTE_SKIP_LIMIT,
+    "vote.clear": C.VOTE_CLEAR_LIMIT,
+    "reaction.user": C.REACTION_USER_LIMIT,
+    "reaction.room": C.REACTION_ROOM_LIMIT,  # each reaction reaches every socket of the room
 }
 
 

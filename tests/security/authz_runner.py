@@ -155,6 +155,7 @@ SNAPSHOT_SQL = {
     "chat": "SELECT count(*) FROM chat_messages WHERE room_id = :room AND kind = 'text'",
     "knocks": "SELECT id, decided_ms FROM room_knocks WHERE room_id = :room ORDER BY id",
     "pairings": "SELECT id, revoked_ms FROM remote_pairings WHERE room_id = :room ORDER BY id",
+    "reactions": "SELECT count(*) FROM room_reactions WHERE room_id = :room",
     "host_tv": "SELECT token_version FROM users WHERE id = :host",
     "target": "SELECT role, banned, token_version FROM users WHERE id = :target",
 }
@@ -204,6 +205,8 @@ def payload(case: Case) -> dict:
         "move": {"entry_id": e2, "to_index": 0},
         "queue_play": {"entry_id": e1},
         "chat": {"text": "hello"},
+        "vote_skip": {"entry_id": e0},
+        "reaction": {"emoji": "👍", "position_ms": 6_000},
         "promote": {"user_id": i["target"], "role": "operator"},
         "kick": {"user_id": i["target"]},
         "unban": {"user_id": i["outcast"]},

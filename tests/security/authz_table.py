@@ -53,6 +53,8 @@ RULES = {
     "owner": lambda r, m, c: inside(r, c) and r == "owner",
     "control": lambda r, m, c: inside(r, c) and bool(may_control(r, m)),
     "start_now": lambda r, m, c: inside(r, c) and (bool(may_control(r, m)) or r in OPERATOR_ROLES),
+    # vote-skip: the members the control mode keeps from skipping (those who may, skip instead)
+    "voter": lambda r, m, c: inside(r, c) and not may_control(r, m),
     "player": lambda r, m, c: inside(r, c) and c in EXTENSION_CREDS,
     "join": lambda r, m, c: c not in ("remote_elsewhere", "revoked") and r != "banned",
     "knock": lambda r, m, c: inside(r, c) and c in EXTENSION_CREDS,  # a public room: members only hear "admitted"
@@ -99,6 +101,10 @@ TABLE: tuple[Action, ...] = (
     Action("player.ended", "player", "ended"),
     Action("player.duration", "player", "duration"),
     Action("player.status", "member", "status"),
+    # vote-skip and reactions (issue 16)
+    Action("vote.skip", "voter", "vote_skip"),
+    Action("vote.clear", "operator"),
+    Action("reaction.send", "member", "reaction"),
     # queue
     Action("queue.add", "member", "queue_add"),
     Action("queue.remove#own", "member", "remove_own"),
@@ -151,6 +157,7 @@ ROOM_CHANGING_WHEN_ALLOWED = {
     "POST /api/rooms/<code>/remote-pairings",
     "DELETE /api/remotes/<own other pairing>", "POST /auth/logout",
     "admin.close_room", "admin.kick", "admin.ban", "admin.role",
+    "vote.skip", "vote.clear", "reaction.send",
 }
 
 

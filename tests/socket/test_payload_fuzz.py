@@ -41,7 +41,8 @@ EVENTS: dict[str, Spec] = {
     "room.sync": Spec(),
     "room.settings": Spec(optional={"name": STR, "is_private": BOOL, "control_mode": ENUM, "ad_sync_mode": ENUM,
                                     "autoadvance": BOOL, "queue_locked": BOOL, "password": STR,
-                                    "buffer_policy": ENUM}, empty_ok=False),
+                                    "buffer_policy": ENUM, "vote_skip_ratio": NUM}, empty_ok=False,
+                         out_of_range={"vote_skip_ratio": (0, 0.05, 1.01, 2, -0.5)}),
     "play": Spec(),
     "pause": Spec(optional={"position_ms": INT}, out_of_range={"position_ms": POSITION_BAD}),
     "seek": Spec({"position_ms": INT}, {"play": BOOL}, empty_ok=False, out_of_range={"position_ms": POSITION_BAD}),
@@ -77,13 +78,17 @@ EVENTS: dict[str, Spec] = {
     "member.role": Spec({"user_id": INT, "role": ENUM}, empty_ok=False, out_of_range={"user_id": ID_BAD}),
     "member.kick": Spec({"user_id": INT}, {"ban": BOOL}, empty_ok=False, out_of_range={"user_id": ID_BAD}),
     "room.knock": Spec({"code": STR}, empty_ok=False),
+    "vote.skip": Spec(optional={"entry_id": INT}, out_of_range={"entry_id": ID_BAD}),
+    "vote.clear": Spec(),
+    "reaction.send": Spec({"emoji": ENUM, "position_ms": INT}, empty_ok=False,
+                          out_of_range={"position_ms": POSITION_BAD, "emoji": ("❤", "👎", "x", "👍👍")}),
     "room.knock_answer": Spec({"knock_id": INT, "admit": BOOL}, empty_ok=False, out_of_range={"knock_id": ID_BAD}),
     "room.bans": Spec(),
     "room.unban": Spec({"user_id": INT}, empty_ok=False, out_of_range={"user_id": ID_BAD}),
     "queue.replay": Spec({"entry_id": INT}, empty_ok=False, out_of_range={"entry_id": ID_BAD}),
 }
 VALID_EXAMPLE = {STR: "abc", INT: 1, NUM: 1.0, BOOL: True, ENUM: None}
-ENUM_EXAMPLE = {"control_mode": "any", "ad_sync_mode": "off", "role": "participant"}
+ENUM_EXAMPLE = {"control_mode": "any", "ad_sync_mode": "off", "role": "participant", "emoji": "👍"}
 WRONG_TYPE = {
     STR: (0, 12, 1.5, True, False, [], ["abc"], {}, {"a": "b"}),
     INT: ("1", "", "NaN", True, False, 1.5, 0.001, [], [1], {}, {"n": 1}),

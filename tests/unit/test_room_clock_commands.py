@@ -33,12 +33,14 @@ def test_every_command_a_person_sends_has_its_own_socket_event(command_type):
 
 def test_the_audited_commands_are_the_controls():
     audited = {c.__name__ for c in COMMANDS if c.AUDITED}
-    assert audited == {"Play", "Pause", "Seek", "Skip", "Restart", "SetRate", "StartNow", "PlayEntry"}
+    assert audited == {"Play", "Pause", "Seek", "Skip", "Restart", "SetRate", "StartNow", "PlayEntry", "VoteSkip",
+                       "VoteClear"}
     assert clock.SetRate.audit_action() == "playback.setrate"
 
 
 def test_server_caused_changes_carry_no_actor():
-    assert {c.__name__ for c in COMMANDS if c.SERVER_CAUSED} == {"Tick", "MemberJoined", "MemberLeft", "LoadSegments"}
+    assert {c.__name__ for c in COMMANDS if c.SERVER_CAUSED} == {"Tick", "MemberJoined", "MemberLeft", "LoadSegments",
+                                                                 "VoteRecount"}
     ctx = clock.RoomContext(members=(clock.MemberView(4), clock.MemberView(5)),
                             next_entry=clock.EntryRef(7, "aaaaaaaaaa1", 60_000, 0))
     starting, _ = clock.apply(clock.Playback(), clock.Play(actor=4), ctx, 1_000)

@@ -34,6 +34,9 @@ from server.domain.room_clock import (
     Stall,
     StartNow,
     Tick,
+    VoteClear,
+    VoteRecount,
+    VoteSkip,
     apply,
     describe_transition,
 )
@@ -145,7 +148,7 @@ def random_context(rng: random.Random) -> RoomContext:
     users = rng.sample(range(1, 6), rng.randint(0, 4))
     roles = ("owner", "operator", "participant")
     members = tuple(
-        MemberView(user, rng.choice(roles), rng.choice((0, 30, 120, 400)))
+        MemberView(user, rng.choice(roles), rng.choice((0, 30, 120, 400)), rng.choice((None, 10**13)))
         for user in users
     )
     next_entry = rng.choice(
@@ -153,6 +156,7 @@ def random_context(rng: random.Random) -> RoomContext:
     )
     return RoomContext(
         members=members,
+        vote_skip_ratio=rng.choice((0.1, 0.5, 0.75, 1.0)),
         ad_sync_mode=rng.choice(
             ("off", "pause_all", "operators_only", "starting_only")
         ),
@@ -193,6 +197,9 @@ def random_command(rng: random.Random, pb: Playback) -> Command:
         lambda: Tick(),
         lambda: Stall(user, entry_id, rng.random() < 0.6),
         lambda: LoadSegments(None, entry_id, rng.choice(((), (Segment(12_000, 20_000, "sponsor"),)))),
+        lambda: VoteSkip(user, rng.choice((None, entry_id))),
+        lambda: VoteClear(user),
+        lambda: VoteRecount(None),
     )
     return rng.choice(makers)()
 
@@ -209,6 +216,7 @@ def assert_valid(pb: Playback) -> None:
     assert (pb.entry_id is None) == (pb.state == "idle"), pb
     assert pb.position_ms >= 0 and MIN_RATE <= pb.rate <= MAX_RATE
     assert list(pb.waiting_for) == sorted(set(pb.waiting_for))
+    assert list(pb.skip_votes) == sorted(set(pb.skip_votes)) and (pb.skip_votes == () or pb.entry_id is not None)
 
 
 @pytest.mark.parametrize("seed", [7, 2024])
@@ -281,6 +289,7 @@ def test_the_wire_shape_is_the_protocol_playback() -> None:
         "hold",
         "stalled",
         "segments",
+        "skip_votes",
     ]
     assert (wire["waiting_for"], wire["in_ad"], wire["hold"]) == ([BOB], [BOB], "ad")
     json.dumps(wire)

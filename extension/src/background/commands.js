@@ -17,6 +17,7 @@ export const TAB_EMITS = new Set([
   "queue.add", "queue.remove", "queue.move", "queue.play", "queue.load", "queue.playlist", "queue.shuffle",
   "chat.send", "chat.history", "chat.typing", "member.role", "member.kick", "room.knock_answer",
   "room.bans", "room.unban", "queue.replay",
+  "vote.skip", "vote.clear", "reaction.send",
 ]);
 
 async function createRoomFor(tabId) {

@@ -27,6 +27,8 @@ export const ROOM_EVENTS = [
   "room.knock",
   "room.knocks",
   "room.bans",
+  "vote.state",
+  "reaction",
 ];
 
 export class RoomLink {

@@ -7,6 +7,7 @@ import { buildInviteLink, inviteFromHash, stripInviteFromHash } from "../lib/inv
 import { devicesKey } from "../lib/remote_pairing.js";
 import { canEditQueue, canShuffle, isOperator, markSynced, reduceRoom, roleOf, snapshotOf } from "../lib/room_view.js";
 import { Overlay } from "./overlay/overlay.js";
+import { ReactionLayer } from "./overlay/reaction_layer.js";
 import { roomActions } from "./room_actions.js";
 import { RoomNavigation } from "./room_navigation.js";
 import { SyncLoop } from "./sync_loop.js";
@@ -49,10 +50,14 @@ export class ContentApp {
     });
     this.actions = roomActions(this);
     this.overlay = new Overlay(this.actions);
+    this.reactionLayer = new ReactionLayer({
+      video: () => this.adapter.video, videoId: () => this.adapter.videoId, adShowing: () => this.sync.adShowsNow(),
+    });
   }
 
   start() {
     this.overlay.mount();
+    this.reactionLayer.start();
     this.readInvite();
     this.adapter.start();
     this.transport.connect();
@@ -73,6 +78,7 @@ export class ContentApp {
     this.sync.stop();
     this.adapter.stop();
     this.overlay.unmount();
+    this.reactionLayer.stop();
   }
 
   readInvite() {
@@ -223,6 +229,7 @@ export class ContentApp {
   render() {
     const selfId = this.state.user?.id ?? null;
     const view = this.view;
+    this.reactionLayer.update({ view });
     this.overlay.update({
       ...this.ui,
       signedIn: this.state.signedIn,

@@ -1,6 +1,7 @@
 // What the overlay's buttons do: each one a call to the worker (which owns the socket) and a
 // notice when the room says no. `app` is the ContentApp (state, view, transport, overlay).
 
+import { expectedPositionMs } from "../../../clients/core/room_position.js";
 import { refusalMessage } from "../lib/ack_messages.js";
 import { parsePlaylistLink } from "../lib/playlist_page.js";
 import { parseVideoInput } from "../lib/youtube_ids.js";
@@ -76,6 +77,27 @@ export function roomActions(app) {
     startNow: () => request("start_now", {}),
     resume: () => app.sync.resumeFromGesture(),
     skip: () => request("skip", {}),
+    voteSkip: async () => {
+      const entryId = app.view?.playback?.entry_id;
+      if (entryId === null || entryId === undefined) return;
+      const ack = await request("vote.skip", { entry_id: entryId });
+      if (ack.ok && ack.vote && !ack.skipped) app.applyEvent("vote.state", ack.vote);
+    },
+    clearVotes: async () => {
+      const ack = await request("vote.clear", {});
+      if (ack.ok && ack.vote) app.applyEvent("vote.state", ack.vote);
+    },
+    /** Pin `emoji` to the moment this viewer is at (the video when it shows the room's, else the room clock). */
+    react: async (emoji) => {
+      const playback = app.view?.playback;
+      if (!playback || playback.entry_id === null || playback.entry_id === undefined) return;
+      const video = app.adapter.video;
+      const shows = video && app.adapter.videoId === playback.video_id && Number.isFinite(video.currentTime);
+      let positionMs = Math.round(shows ? video.currentTime * 1000 : expectedPositionMs(playback, app.sync.serverNow()));
+      if (playback.duration_ms) positionMs = Math.min(positionMs, playback.duration_ms);
+      const ack = await request("reaction.send", { emoji, position_ms: Math.max(0, positionMs) });
+      if (ack.ok && ack.reaction) app.applyEvent("reaction", ack.reaction);
+    },
     addCurrent: async () => {
       if (!app.adapter.videoId) return;
       const ack = await request("queue.add", currentVideoPayload());

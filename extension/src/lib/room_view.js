@@ -5,7 +5,8 @@
 // is dropped, a jump flags `needsSync` so the caller asks room.sync.
 
 import { isOperatorOrOwner, mayAddToQueue, mayControl, mayShuffle, memberRole } from "../../../clients/core/permissions.js";
-import { TYPING_SHOW_MS } from "../constants.js";
+import { skipVoteTally } from "../../../clients/core/vote_skip.js";
+import { REACTIONS_KEPT, TYPING_SHOW_MS } from "../constants.js";
 
 export const MAX_CHAT_KEPT = 200;
 export const MAX_CHAT_WITH_OLDER = 1000; // scrolling up (chat.history pages) keeps up to this many
@@ -35,7 +36,18 @@ export function roomFromSnapshot(room) {
     // owner and operators of a private room: who asks to be let in, and the invite link's secret
     knocks: Array.isArray(room.knocks) ? room.knocks : [],
     inviteSecret: typeof room.invite_secret === "string" ? room.invite_secret : null,
+    // vote-skip on the current entry (vote.state) and the entry's reactions pinned to moments
+    vote: room.vote && typeof room.vote === "object" ? room.vote : null,
+    reactions: Array.isArray(room.reactions) ? room.reactions.slice(-REACTIONS_KEPT) : [],
   };
+}
+
+function addReaction(view, reaction) {
+  if (!reaction || typeof reaction.id !== "number" || typeof reaction.position_ms !== "number") return view;
+  if (view.reactions.some((r) => r.id === reaction.id)) return view;
+  // only the playing entry's reactions are kept: a new entry starts without any
+  const kept = view.reactions.filter((r) => r.entry_id === reaction.entry_id);
+  return { ...view, reactions: [...kept, reaction].slice(-REACTIONS_KEPT) };
 }
 
 /** The Room of a join/room.sync ack, with what only owners and operators get beside it. */
@@ -116,6 +128,10 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
       return Array.isArray(payload?.knocks) ? { ...view, knocks: payload.knocks } : view;
     case "knock.answered":
       return { ...view, knocks: view.knocks.filter((k) => k.id !== payload?.id) };
+    case "vote.state":
+      return payload && typeof payload.votes === "number" ? { ...view, vote: payload } : view;
+    case "reaction":
+      return addReaction(view, payload);
     case "room.kicked":
     case "room.closed":
       return { ...view, ended: { kind: type, reason: payload?.reason || "" } };
@@ -189,6 +205,18 @@ export function typingNames(view, nowMs, selfId) {
     .filter(([userId, until]) => until > nowMs && String(userId) !== String(selfId))
     .map(([userId]) => memberById(view, Number(userId))?.name || memberById(view, userId)?.name)
     .filter(Boolean);
+}
+
+/** The current entry's skip votes: {votes, needed, voted (by `selfId`)}, or null when none apply. */
+export function skipVotes(view, selfId) {
+  return skipVoteTally(view?.playback, view?.vote, selfId);
+}
+
+/** The playing entry's reactions (a late event of the previous entry is not one of them). */
+export function entryReactions(view) {
+  const entryId = view?.playback?.entry_id;
+  if (entryId === null || entryId === undefined) return [];
+  return view.reactions.filter((reaction) => reaction.entry_id === entryId);
 }
 
 /** The members a starting/midroll room waits for, as names. */

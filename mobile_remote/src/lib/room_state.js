@@ -2,6 +2,7 @@
 // socket): each apply* returns what happened so the caller can re-render or ask room.sync.
 
 import { mayControl, mayShuffle, mayStartNow } from "../../../clients/core/permissions.js";
+import { skipVoteTally } from "../../../clients/core/vote_skip.js";
 
 export const CHAT_KEEP = 200;
 
@@ -22,6 +23,7 @@ export class RoomState {
     this.userId = null;
     this.knocks = []; // private room, owner/operator: who asks to be let in
     this.bans = null; // owner/operator: the room's ban list once asked for (room.bans), then pushes
+    this.vote = null; // vote.state of the current entry: {entry_id, votes, needed, watching, voters}
   }
 
   /** A full Room (join or room.sync ack). */
@@ -34,6 +36,7 @@ export class RoomState {
     this.canUndoShuffle = room.can_undo_shuffle === true;
     this.members = Array.isArray(room.members) ? room.members : [];
     this.chat = Array.isArray(room.chat) ? room.chat.slice(-CHAT_KEEP) : [];
+    this.vote = room.vote && typeof room.vote === "object" ? room.vote : null;
     if (userId !== undefined && userId !== null) this.userId = userId;
     if (role) this.role = role;
     this.refreshRole();
@@ -94,6 +97,18 @@ export class RoomState {
     if (!this.room || !settings) return false;
     this.room.settings = { ...this.room.settings, ...settings };
     return true;
+  }
+
+  /** vote.state (or a vote's ack): the current entry's skip votes. */
+  applyVote(vote) {
+    if (!vote || typeof vote.votes !== "number") return false;
+    this.vote = vote;
+    return true;
+  }
+
+  /** The playing entry's skip votes: {votes, needed (null: not known yet), voted (by this user)}. */
+  skipVotes() {
+    return skipVoteTally(this.playback, this.vote, this.userId);
   }
 
   /** room.playback's `notes` (the change's system chat lines): added as chat.message lines are. */

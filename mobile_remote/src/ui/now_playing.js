@@ -1,7 +1,10 @@
 // Now playing: the video, a live progress bar driven by the room clock (drag to seek), the
 // transport buttons, the speed, and the waiting banner with "Start now".
 
+import { REACTION_EMOJI } from "../../../clients/core/constants.js";
 import { formatTime } from "../../../clients/core/format.js";
+import { isOperatorOrOwner } from "../../../clients/core/permissions.js";
+import { voteCountText } from "../../../clients/core/vote_skip.js";
 import { expectedPositionMs } from "../../../clients/core/room_position.js";
 import { idleReason } from "../lib/idle_reason.js";
 import { positionFromPointer, seekTarget } from "../lib/seek_bar.js";
@@ -51,6 +54,23 @@ export function createNowPlaying({ state, clock, actions }) {
   }, RATES.map((r) => h("option", { text: `${r}×`, value: String(r) })));
   const rateBox = h("label", { class: "rate", for: "rate-select" }, h("span", { class: "caption", text: "Speed" }), rate);
 
+  // vote-skip (for those the control mode keeps from skipping) and reactions at this moment
+  const voteButton = h("button", {
+    class: "btn", type: "button", text: "Vote to skip", testid: "vote-skip", "aria-pressed": "false",
+    onClick: () => actions.voteSkip(),
+  });
+  const voteCount = h("span", { class: "note", role: "status", testid: "vote-count" });
+  const voteClear = h("button", {
+    class: "btn", type: "button", text: "Clear votes", testid: "vote-clear", "aria-label": "Clear the votes to skip",
+    onClick: () => actions.clearVotes(),
+  });
+  const votes = h("div", { class: "votes", testid: "votes" }, voteButton, voteCount, voteClear);
+  const reactions = h("div", { class: "reactions", role: "group", "aria-label": "Reactions", testid: "reactions" },
+    REACTION_EMOJI.map((emoji) => h("button", {
+      class: "btn react", type: "button", text: emoji, "aria-label": `React ${emoji} at this moment`, testid: "react",
+      "data-emoji": emoji, onClick: () => actions.react(emoji, livePosition()),
+    })));
+
   const controlNote = h("p", {
     class: "note", hidden: true, testid: "control-note",
   });
@@ -63,7 +83,9 @@ export function createNowPlaying({ state, clock, actions }) {
       idleNote,
       progress,
       h("div", { class: "transport" }, back, playPause, fwd),
-      h("div", { class: "secondary" }, restart, skip, rateBox)));
+      h("div", { class: "secondary" }, restart, skip, rateBox),
+      votes,
+      reactions));
 
   let drag = null; // {previewMs} while a finger is on the bar
   let shownEntryId = undefined;
@@ -197,6 +219,17 @@ export function createNowPlaying({ state, clock, actions }) {
     bar.setAttribute("aria-disabled", String(!hasEntry));
     rate.value = String(pb?.rate ?? 1);
     if (!RATES.includes(Number(rate.value))) rate.value = "1";
+
+    const tally = state.skipVotes();
+    const controls = state.mayControl();
+    voteButton.hidden = controls || !hasEntry; // they skip outright
+    voteButton.disabled = Boolean(tally?.voted);
+    voteButton.textContent = tally?.voted ? "Voted to skip" : "Vote to skip";
+    voteButton.setAttribute("aria-pressed", String(Boolean(tally?.voted)));
+    voteCount.textContent = voteCountText(tally);
+    voteClear.hidden = !(isOperatorOrOwner(state.role) && tally?.votes > 0);
+    votes.hidden = !hasEntry || (controls && !tally?.votes);
+    reactions.hidden = !hasEntry || pb?.state === "idle";
 
     const waiting = pb?.state === "starting" || pb?.state === "midroll";
     banner.hidden = !waiting;

@@ -7,6 +7,7 @@
     members.py      ready, ad and member reports
     buffering.py    stall reports under buffer_policy "wait" (buffer holds)
     skips.py        segments skipped for everyone (skip_segments)
+    votes.py        vote-skip: who counts and how many votes a skip needs
 
 Nothing here reads a clock, a database or a socket; callers import from this package.
 """
@@ -36,6 +37,9 @@ from server.domain.room_clock.commands import (
     StartNow,
     System,
     Tick,
+    VoteClear,
+    VoteRecount,
+    VoteSkip,
 )
 from server.domain.room_clock.holds import lead_ms
 from server.domain.room_clock.model import STATES, EntryRef, MemberView, Playback, Refused, RoomContext
@@ -72,6 +76,9 @@ __all__ = [
     "StartNow",
     "System",
     "Tick",
+    "VoteClear",
+    "VoteRecount",
+    "VoteSkip",
     "apply",
     "describe_transition",
     "lead_ms",

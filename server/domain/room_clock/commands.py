@@ -139,6 +139,45 @@ class PlayEntry(Command):
 
 
 @dataclass(frozen=True)
+class VoteSkip(Command):
+    """A member who may not skip votes to skip the current entry (`entry_id`: the one they
+    see; None: whatever plays). Enough distinct votes skip it (room_clock/votes.py)."""
+
+    EVENT = "vote.skip"
+    AUDITED = True
+    entry_id: int | None = None
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        if after.entry_id != before.entry_id:
+            return Line(f"The room voted to skip {{entry}} ({len(before.skip_votes) + 1} votes)", before.entry_id)
+        return None  # a vote that does not skip yet: the overlay and the remote show the count
+
+
+@dataclass(frozen=True)
+class VoteRecount(Command):
+    """The votes are counted again (the owner changed vote_skip_ratio): enough skip the entry."""
+
+    EVENT = "vote.recount"
+    SERVER_CAUSED = True
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        if after.entry_id != before.entry_id:
+            return Line(f"The room voted to skip {{entry}} ({len(before.skip_votes)} votes)", before.entry_id)
+        return None
+
+
+@dataclass(frozen=True)
+class VoteClear(Command):
+    """An owner or operator vetoes the skip votes on the current entry."""
+
+    EVENT = "vote.clear"
+    AUDITED = True
+
+    def line(self, before: Playback, after: Playback) -> Line | None:
+        return Line("{actor} cleared the votes to skip {entry}", before.entry_id)
+
+
+@dataclass(frozen=True)
 class Ready(Command):
     EVENT = "player.ready"
     entry_id: int | None

@@ -72,6 +72,8 @@ class Playback:
     unwaited: tuple[int, ...] = ()
     # skip_segments: the current entry's segments the room skips for everyone (sorted, disjoint)
     segments: tuple[Segment, ...] = ()
+    # vote.skip: the distinct members who voted to skip the current entry (cleared by a new one)
+    skip_votes: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.state not in STATES:
@@ -113,6 +115,7 @@ class Playback:
             "hold": self.hold,
             "stalled": list(self.stalled),
             "segments": [segment.to_wire() for segment in self.segments],
+            "skip_votes": list(self.skip_votes),
         }
 
     def to_record(self) -> dict[str, Any]:
@@ -133,7 +136,7 @@ class Playback:
         for name, value in record.items():
             if name not in known:
                 continue
-            if name in ("waiting_for", "ready", "in_ad", "stalled", "unwaited"):
+            if name in ("waiting_for", "ready", "in_ad", "stalled", "unwaited", "skip_votes"):
                 value = tuple(int(user_id) for user_id in value or ())
             elif name == "segments":
                 value = tuple(Segment.from_record(item) for item in value or ())
@@ -160,6 +163,8 @@ class MemberView:
     user_id: int
     role: str = "participant"
     rtt_ms: int = 0
+    # the server time of this member's player's last report (player.status); None: never
+    reported_ms: int | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -176,6 +181,7 @@ class RoomContext:
     autoadvance: bool = bool(DEFAULTS["autoadvance"])
     buffer_policy: str = str(DEFAULTS["buffer_policy"])
     repeat: str = str(DEFAULTS["repeat"])
+    vote_skip_ratio: float = float(DEFAULTS["vote_skip_ratio"])  # type: ignore[arg-type]
     next_entry: EntryRef | None = None  # the next queued entry
     current_entry: EntryRef | None = None  # the entry the playback is on (repeat replays it)
     start_buffer_ms: int = PLAYBACK_START_BUFFER_MS

@@ -43,6 +43,9 @@ from server.domain.room_clock.commands import (
     StartNow,
     System,
     Tick,
+    VoteClear,
+    VoteRecount,
+    VoteSkip,
 )
 from server.domain.room_clock.holds import (
     clamp_position,
@@ -68,6 +71,7 @@ from server.domain.room_clock.model import (
     RoomContext,
 )
 from server.domain.room_clock.skips import on_load_segments, segment_due_ms, skip_due
+from server.domain.room_clock.votes import tally
 
 Outcome = tuple[Playback, list[Effect]]
 Handler = Callable[[Playback, Any, RoomContext, int], Outcome]
@@ -151,7 +155,7 @@ def _restart(pb: Playback, cmd: Restart, ctx: RoomContext, now_ms: int) -> Outco
 
 
 @transition(Skip)
-def _skip(pb: Playback, cmd: Skip, ctx: RoomContext, now_ms: int) -> Outcome:
+def _skip(pb: Playback, cmd: Command, ctx: RoomContext, now_ms: int) -> Outcome:
     if pb.state == "idle":
         raise Refused("conflict", NOTHING_PLAYING)
     current = pb.entry_id
@@ -159,6 +163,38 @@ def _skip(pb: Playback, cmd: Skip, ctx: RoomContext, now_ms: int) -> Outcome:
         return idle(pb, now_ms), [Advanced(current, "skipped", None)]
     started = start_entry(pb, ctx, now_ms, ctx.next_entry)
     return started, [Advanced(current, "skipped", ctx.next_entry.id)]
+
+
+@transition(VoteSkip)
+def _vote_skip(pb: Playback, cmd: VoteSkip, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "idle" or pb.entry_id is None:
+        raise Refused("conflict", NOTHING_PLAYING)
+    if cmd.actor is None:
+        raise Refused("invalid", "A vote needs the member who votes")
+    if cmd.entry_id is not None and cmd.entry_id != pb.entry_id:
+        raise Refused("conflict", "That video is no longer playing")
+    if cmd.actor in pb.skip_votes:
+        return unchanged(pb)  # one vote per member and entry
+    votes = tuple(sorted({*pb.skip_votes, cmd.actor}))
+    if tally(votes, ctx.members, ctx.vote_skip_ratio, now_ms).passed:
+        return _skip(pb, cmd, ctx, now_ms)
+    return replace(pb, skip_votes=votes), []
+
+
+@transition(VoteRecount)
+def _vote_recount(pb: Playback, cmd: VoteRecount, ctx: RoomContext, now_ms: int) -> Outcome:
+    if pb.state == "idle" or not pb.skip_votes:
+        return unchanged(pb)
+    if tally(pb.skip_votes, ctx.members, ctx.vote_skip_ratio, now_ms).passed:
+        return _skip(pb, cmd, ctx, now_ms)
+    return unchanged(pb)
+
+
+@transition(VoteClear)
+def _vote_clear(pb: Playback, cmd: VoteClear, ctx: RoomContext, now_ms: int) -> Outcome:
+    if not pb.skip_votes:
+        return unchanged(pb)
+    return replace(pb, skip_votes=()), []
 
 
 @transition(PlayEntry)
@@ -293,6 +329,8 @@ def apply(
     if handler is None:
         raise Refused("invalid", f"Unknown command {type(cmd).__name__}")
     candidate, effects = handler(pb, cmd, ctx, now_ms)
+    if candidate.entry_id != pb.entry_id and candidate.skip_votes:
+        candidate = replace(candidate, skip_votes=())  # votes are for one entry only
     if candidate == pb and not effects:
         return pb, []
     actor = None if cmd.SERVER_CAUSED else cmd.actor

@@ -6,7 +6,7 @@ socket's record carries its user's name, picture and role as its connection keep
 unknown is read from the database."""
 from __future__ import annotations
 
-from server.domain.room_clock import Playback
+from server.domain.room_clock import MemberView, Playback
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership
 from server.services.rooms import load_playback
@@ -75,9 +75,10 @@ def drift_ms(playback: Playback, status: dict) -> int | None:
     return int(pos - playback.position_at(at))
 
 
-def connected_views(room: Room) -> list[tuple[int, str, int]]:
-    """(user_id, role, worst rtt) of connected, non-banned members: what the room clock may read.
-    The rtt is the server's own measure (`lead_rtt_ms`), never what a client claims."""
+def connected_views(room: Room) -> list[MemberView]:
+    """Connected, non-banned members with a player, as the room clock may read them: role, worst
+    rtt — the server's own measure (`lead_rtt_ms`), never what a client claims — and when their
+    player last reported (player.status, stamped by the server: vote-skip counts those watching)."""
     users = rt().presence.users_in_room(room.code)
     if not users:
         return []
@@ -86,5 +87,7 @@ def connected_views(room: Room) -> list[tuple[int, str, int]]:
         # Only devices that play video count for ready checks: a remote alone has nothing to load.
         players = [r for r in users[user_id] if r["device"] == "extension"]
         if players:
-            views.append((user_id, role, max(int(r.get("lead_rtt_ms") or 0) for r in players)))
-    return sorted(views)
+            reports = [int(at) for r in players if (at := (r.get("status") or {}).get("at_ms")) is not None]
+            views.append(MemberView(user_id, role, max(int(r.get("lead_rtt_ms") or 0) for r in players),
+                                    max(reports) if reports else None))
+    return sorted(views, key=lambda view: view.user_id)

@@ -20,6 +20,7 @@ import { RemotesSection } from "./remotes_section.js";
 import { RoomHeader } from "./room_header.js";
 import { RosterSection } from "./roster_section.js";
 import { SettingsSection } from "./settings_section.js";
+import { SocialSection } from "./social_section.js";
 import { PlayerLayer } from "./player_layer.js";
 import { OVERLAY_CSS } from "./styles.js";
 
@@ -41,6 +42,7 @@ export class Overlay {
       new InviteConfirm(actions),
       new KnocksSection(actions),
       new RoomHeader(actions),
+      new SocialSection(actions),
       new AccountSection(actions),
       new RosterSection(actions),
       new BansSection(actions),

@@ -33,6 +33,9 @@ const SEGMENT_CATEGORIES = [
   ["music_offtopic", "Non-music part"], ["filler", "Filler"],
 ];
 
+// vote_skip_ratio (owner only): the share of watching members whose votes skip the entry
+const VOTE_RATIOS = [["0.25", "A quarter"], ["0.5", "Half"], ["0.75", "Three quarters"], ["1", "Everyone"]];
+
 // Each select sits inside a <label> with its words: that is its accessible name.
 function select(name, options, onChange) {
   return h("select", { name, onChange: (event) => onChange(event.target.value) },
@@ -49,6 +52,9 @@ export class SettingsSection {
     this.bufferPolicy = select("buffer_policy", BUFFER_POLICIES, (value) => save({ buffer_policy: value }));
     this.repeat = select("repeat", REPEAT_MODES, (value) => save({ repeat: value }));
     this.repeat.dataset.testid = "st-setting-repeat";
+    this.voteRatio = select("vote_skip_ratio", VOTE_RATIOS, (value) => save({ vote_skip_ratio: Number(value) }));
+    this.voteRatioLabel = h("label", {}, "Votes that skip a video", this.voteRatio);
+    this.voteRatioValues = new Set(VOTE_RATIOS.map(([value]) => value)); // the options offered
     this.segmentBoxes = SEGMENT_CATEGORIES.map(([value, label]) => [value, h("input", {
       type: "checkbox", name: "skip_segments", value, onChange: () => save({ skip_segments: this.chosenSegments() }),
     }), label]);
@@ -70,6 +76,7 @@ export class SettingsSection {
       h("label", {}, "Ads", this.adMode),
       h("label", {}, "Buffering", this.bufferPolicy),
       h("label", {}, "Repeat", this.repeat),
+      this.voteRatioLabel,
       h("fieldset", { class: "segments", testid: "st-skip-segments" },
         h("legend", { text: "Skip for everyone (SponsorBlock segments)" }),
         ...this.segmentBoxes.map(([, box, label]) => h("label", {}, box, label))),
@@ -100,6 +107,7 @@ export class SettingsSection {
     this.element.hidden = !visible;
     if (!visible) return;
     const settings = model.view.settings;
+    this.voteRatioLabel.hidden = !(model.selfId !== null && model.selfId === model.view.ownerId); // the owner's
     this.changed(JSON.stringify(settings), () => {
       this.controlMode.value = settings.control_mode || "operators";
       this.adMode.value = settings.ad_sync_mode || "pause_all";
@@ -111,6 +119,12 @@ export class SettingsSection {
       this.listedNote.textContent = "Not shown while the room is private or has a password.";
       this.bufferPolicy.value = settings.buffer_policy || "catch_up";
       this.repeat.value = settings.repeat || "off";
+      const ratio = String(settings.vote_skip_ratio ?? 0.5);
+      if (!this.voteRatioValues.has(ratio)) { // a ratio set elsewhere (the API): offer it too
+        this.voteRatioValues.add(ratio);
+        this.voteRatio.append(h("option", { value: ratio, text: `${Math.round(Number(ratio) * 100)} %` }));
+      }
+      this.voteRatio.value = ratio;
       const skipped = new Set(settings.skip_segments || []);
       for (const [value, box] of this.segmentBoxes) box.checked = skipped.has(value);
       this.passwordState.textContent = settings.has_password ? "This room has a password." : "No password.";

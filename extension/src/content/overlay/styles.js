@@ -1,5 +1,7 @@
 // The overlay's CSS, inside its shadow root: YouTube's styles and ours never mix.
 
+import { REACTION_FLOAT_MS } from "../../constants.js";
+
 // Colours are variables: YouTube's light theme by default, its dark theme (YouTube sets `dark`
 // on <html>; overlay.js mirrors it as data-theme="dark" on the host) below. Text colours keep
 // a contrast of at least 4.5:1 on their backgrounds in both (axe-core checks it in the tests).
@@ -78,6 +80,8 @@ li.remote .confirm { flex-basis: 100%; display: flex; flex-direction: column; ga
 label { display: flex; gap: 6px; align-items: center; }
 fieldset.segments { border: 1px solid var(--st-soft); border-radius: 6px; padding: 4px 8px; display: grid;
   grid-template-columns: 1fr 1fr; gap: 2px 8px; margin: 0; }
+fieldset.segments legend { font-size: 12px; color: #606060; padding: 0 4px; }
+button.react { font-size: 18px; padding: 2px 6px; line-height: 1.2; }
 fieldset.segments legend { font-size: 12px; color: var(--st-muted); padding: 0 4px; }
 `;
 
@@ -110,4 +114,20 @@ button:focus-visible, input:focus-visible { outline: 2px solid #8ab4f8; outline-
 .row { display: flex; gap: 6px; align-items: center; }
 input { font: inherit; border: 1px solid #888; border-radius: 16px; padding: 6px 10px; width: 280px;
   background: rgba(20,20,20,.85); color: #fff; }
+`;
+
+// Reactions over the video (reaction_layer.js): everything lets clicks through to YouTube.
+export const REACTION_LAYER_CSS = `
+:host { all: initial; position: absolute; inset: 0; z-index: 59; pointer-events: none; overflow: hidden; }
+* { box-sizing: border-box; font-family: Roboto, Arial, sans-serif; pointer-events: none; }
+.floats { position: absolute; inset: 0; }
+.float { position: absolute; bottom: 22%; display: flex; flex-direction: column; align-items: center;
+  animation: st-rise ${REACTION_FLOAT_MS}ms ease-out forwards; text-shadow: 0 1px 3px rgba(0,0,0,.6); }
+.float .emoji { font-size: 36px; line-height: 1; }
+.float .who { font-size: 12px; color: #fff; background: rgba(0,0,0,.55); border-radius: 8px; padding: 0 6px; }
+@keyframes st-rise { from { transform: translateY(0); opacity: 1; } 80% { opacity: 1; }
+  to { transform: translateY(-180px); opacity: 0; } }
+@media (prefers-reduced-motion: reduce) { .float { animation: none; } }
+.marks { position: absolute; height: 14px; }
+.mark { position: absolute; top: 0; transform: translateX(-50%); font-size: 11px; line-height: 14px; opacity: .85; }
 `;

@@ -66,7 +66,7 @@ class Room:
         alice.ui("st-queue-url").press("Enter")
         wait_until(lambda: alice.page.locator(f"[data-testid=st-queue-entry][data-video-id={video_id}]").count() == 1,
                    timeout_s=5, what="the new video in the queue")
-        alice.page.locator("#st-panel button", has_text="Skip").click()
+        alice.ui("st-skip").click()  # the room's Skip (not "Vote to skip")
         wait_until(lambda: sample_playback([alice.page])[0].video_id == video_id, timeout_s=10,
                    what="Alice's tab on the new video")
         close_panel(alice.page)

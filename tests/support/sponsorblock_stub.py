@@ -14,29 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.json_api_stub import JsonApiStub
 
-class SegmentApiStub:
+
+class SegmentApiStub(JsonApiStub):
     def __init__(self) -> None:
+        super().__init__()
         self.videos: dict[str, list[tuple[str, float, float]]] = {}
-        self.requests: list[str] = []
-        self.delay_s = 0.0
-        self.padding_bytes = 0
-        self.status: int | None = None
-        self._server: ThreadingHTTPServer | None = None
 
     def set_segments(self, video_id: str, segments: list[tuple[str, float, float]]) -> None:
         self.videos[video_id] = list(segments)
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def answer(self, path: str) -> tuple[int, bytes]:
         parts = urlsplit(path)
@@ -65,41 +54,3 @@ class SegmentApiStub:
             found.append({"videoID": "padding", "segments": [], "pad": "x" * self.padding_bytes})
             body = json.dumps(found)
         return 200, body.encode()
-
-    def start(self) -> SegmentApiStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                stub.requests.append(self.path)
-                if stub.delay_s:
-                    time.sleep(stub.delay_s)
-                status, body = stub.answer(self.path)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the client gave up (timeout tests)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> SegmentApiStub:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -14,32 +14,22 @@ as YouTube shows a private video (title "Private video", no channel).
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.json_api_stub import JsonApiStub
 
-class YouTubeApiStub:
+
+class YouTubeApiStub(JsonApiStub):
     def __init__(self, key: str = "test-key") -> None:
+        super().__init__()
         self.key = key
         self.playlists: dict[str, list[tuple[str, str, str]]] = {}
         self.unavailable: set[str] = set()
-        self.requests: list[str] = []
-        self.delay_s = 0.0
-        self.padding_bytes = 0
-        self.status: int | None = None
-        self._server: ThreadingHTTPServer | None = None
 
     def set_playlist(self, list_id: str, videos: list[tuple[str, str, str]]) -> None:
         """(video_id, title, channel) in playlist order."""
         self.playlists[list_id] = list(videos)
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def paths(self, endpoint: str) -> list[str]:
         return [p for p in self.requests if urlsplit(p).path == f"/{endpoint}"]
@@ -85,41 +75,3 @@ class YouTubeApiStub:
                   "contentDetails": {"duration": "PT1M"}}
                  for vid in query.get("id", "").split(",") if vid in known]
         return 200, json.dumps({"items": items}).encode()
-
-    def start(self) -> YouTubeApiStub:
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
-                stub.requests.append(self.path)
-                if stub.delay_s:
-                    time.sleep(stub.delay_s)
-                status, body = stub.answer(self.path)
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:
-                    pass  # the client gave up (timeout tests)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> YouTubeApiStub:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -45,22 +45,22 @@ export function createPeopleView({ state, clock, actions }) {
     const name = member.name;
     if (confirmOwner === member.user_id) {
       return [
-        button("owner-confirm", "Hand over", `Yes, make ${name} the owner (you become an operator)`, () => {
+        button("owner-confirm", "Hand over", `Hand over to ${name} (you become an operator)`, () => {
           confirmOwner = null;
           actions.setRole(member.user_id, "owner");
           render();
         }),
-        button("owner-cancel", "Cancel", `Keep the room; do not make ${name} the owner`, () => { confirmOwner = null; render(); }),
+        button("owner-cancel", "Cancel", `Cancel: keep the room, ${name} stays as they are`, () => { confirmOwner = null; render(); }),
       ];
     }
     const out = [];
     const next = role === "operator" ? "participant" : "operator";
     if (maySetRole(mine, role, next).allowed) {
       out.push(button("person-role", role === "operator" ? "Demote" : "Make operator",
-        role === "operator" ? `Make ${name} a participant` : `Make ${name} an operator`, () => actions.setRole(member.user_id, next)));
+        role === "operator" ? `Demote: ${name}` : `Make operator: ${name}`, () => actions.setRole(member.user_id, next)));
     }
     if (maySetRole(mine, role, "owner").allowed) {
-      out.push(button("person-owner", "Make owner", `Hand the room over to ${name}`, () => { confirmOwner = member.user_id; render(); }));
+      out.push(button("person-owner", "Make owner", `Make owner: hand the room over to ${name}`, () => { confirmOwner = member.user_id; render(); }));
     }
     if (mayKick(mine, role).allowed) {
       out.push(button("person-kick", "Remove", `Remove ${name} from the room`, () => actions.kick(member.user_id)),
@@ -83,7 +83,7 @@ export function createPeopleView({ state, clock, actions }) {
         h("p", { class: "p-name", text: ban.name }),
         h("p", { class: "p-sub", text: ban.by ? `banned by ${ban.by}` : "banned" })),
       mayUnban(state.role, ban.role).allowed
-        ? button("unban", "Lift ban", `Lift the ban on ${ban.name}`, () => actions.unban(ban.user_id))
+        ? button("unban", "Lift ban", `Lift ban: ${ban.name}`, () => actions.unban(ban.user_id))
         : null)));
   }
 

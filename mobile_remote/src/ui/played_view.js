@@ -36,7 +36,7 @@ export function createPlayedView({ state, actions }) {
       h("div", { class: "q-meta" },
         h("p", { class: "q-title", text: title }),
         entry.status === "skipped" ? h("p", { class: "q-sub", text: "skipped" }) : null),
-      mayAdd ? h("button", { class: "btn", type: "button", text: "Play again", testid: "play-again", "aria-label": `Play ${title} again`,
+      mayAdd ? h("button", { class: "btn", type: "button", text: "Play again", testid: "play-again", "aria-label": `Play again: ${title}`,
         onClick: () => actions.command("queue.replay", { entry_id: entry.id }) }) : null);
   }
 

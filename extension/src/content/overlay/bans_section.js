@@ -67,7 +67,7 @@ export class BansSection {
           h("span", { class: "grow", text: ban.name }),
           by ? h("span", { class: "muted", text: by }) : null,
           unban.allowed
-            ? h("button", { testid: "st-unban", class: "small", text: "Lift ban", "aria-label": `Lift the ban on ${ban.name}`,
+            ? h("button", { testid: "st-unban", class: "small", text: "Lift ban", "aria-label": `Lift ban: ${ban.name}`,
               onClick: () => this.actions.unban(ban.user_id) })
             : h("span", { class: "muted", text: "(owner only)", title: unban.reason }));
       }));

@@ -54,7 +54,7 @@ export class PlayedSection {
           h("span", { class: "grow", title: label, text: label }),
           meta ? h("span", { class: "muted", text: meta }) : null,
           model.canEditQueue
-            ? h("button", { testid: "st-play-again", class: "small", text: "Play again", "aria-label": `Play ${label} again`,
+            ? h("button", { testid: "st-play-again", class: "small", text: "Play again", "aria-label": `Play again: ${label}`,
               onClick: () => this.actions.playAgain(entry.id) })
             : null);
       }));

@@ -49,21 +49,21 @@ export class RosterSection {
     const button = (testid, text, label, onClick, cls = "small") => h("button", { testid, class: cls, text, "aria-label": label, onClick });
     if (this.confirmOwner === member.user_id) {
       return [
-        button("st-member-owner-confirm", "Hand over", `Yes, make ${name} the owner (you become an operator)`, () => {
+        button("st-member-owner-confirm", "Hand over", `Hand over to ${name} (you become an operator)`, () => {
           this.askOwner(null);
           this.actions.setRole(member.user_id, "owner");
         }, "small primary"),
-        button("st-member-owner-cancel", "Cancel", `Keep the room; do not make ${name} the owner`, () => this.askOwner(null)),
+        button("st-member-owner-cancel", "Cancel", `Cancel: keep the room, ${name} stays as they are`, () => this.askOwner(null)),
       ];
     }
     const controls = [];
     const next = role === "operator" ? "participant" : "operator";
     if (maySetRole(selfRole, role, next).allowed) {
       controls.push(button("st-member-role", role === "operator" ? "Demote" : "Make operator",
-        role === "operator" ? `Make ${name} a participant` : `Make ${name} an operator`, () => this.actions.setRole(member.user_id, next)));
+        role === "operator" ? `Demote: ${name}` : `Make operator: ${name}`, () => this.actions.setRole(member.user_id, next)));
     }
     if (maySetRole(selfRole, role, "owner").allowed) {
-      controls.push(button("st-member-owner", "Make owner", `Hand the room over to ${name}`, () => this.askOwner(member.user_id)));
+      controls.push(button("st-member-owner", "Make owner", `Make owner: hand the room over to ${name}`, () => this.askOwner(member.user_id)));
     }
     if (mayKick(selfRole, role).allowed) {
       controls.push(

@@ -86,7 +86,9 @@ def test_ban_list_unban_and_the_hand_over_of_an_away_owner(playwright_instance: 
         contexts[0].close()  # Alice's browser closes: her socket leaves the room
         wait_until(lambda: row(bob, bob_id).get_attribute("data-role") == "owner", timeout_s=AWAY_MS / 1000 + 15,
                    what="Bob to be the owner in his own overlay after Alice was away")
-        assert "Alice has been away for 3 s: Bob is now the owner" in shown(bob, "st-chat-log")
+        # the roster (presence.update) and the chat line are two frames: either may come first
+        wait_until(lambda: "Alice has been away for 3 s: Bob is now the owner" in shown(bob, "st-chat-log"),
+                   timeout_s=6, what="the hand-over's line in Bob's chat")
         row(bob, carol_id, "st-member-owner").wait_for(state="visible", timeout=5_000)  # the owner's buttons
         assert row(bob, carol_id, "st-member-ban").is_visible()
         assert carol.call("room.sync")["room"]["owner_id"] == bob_id

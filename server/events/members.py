@@ -58,8 +58,9 @@ def room_bans(conn: Conn, data: dict) -> dict:
 def room_unban(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     actor_role = require_role(conn, room)
-    if not may_see_bans(actor_role):
-        raise forbidden("Only the owner and operators lift bans")
+    allowed = may_unban(actor_role, "participant")  # the least any ban needs, before the limit counts
+    if not allowed:
+        raise forbidden(allowed.reason)
     current_limits().check("room.unban", conn.user_id, message="You are lifting bans too fast; wait a moment")
     target = banned_membership(room.id, data["user_id"])
     verdict = may_unban(actor_role, target.role)

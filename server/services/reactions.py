@@ -19,6 +19,9 @@ from server.timeutil import now_ms
 
 def send_reaction(conn: Conn, room: Room, emoji: str, position_ms: int) -> dict:
     """Pin `emoji` at `position_ms` of the room's current entry and tell the room."""
+    limits = current_limits()
+    # the sender's own limit before any read: spam costs no database work
+    limits.check("reaction.user", conn.user_id, message="You are reacting too often; wait a moment")
     pb = load_playback(room)
     if pb.state == "idle" or pb.entry_id is None:
         raise conflict("Nothing is playing")
@@ -29,8 +32,6 @@ def send_reaction(conn: Conn, room: Room, emoji: str, position_ms: int) -> dict:
     refusal = reaction_refusal(emoji, position_ms, duration)
     if refusal:
         raise invalid(refusal)
-    limits = current_limits()
-    limits.check("reaction.user", conn.user_id, message="You are reacting too often; wait a moment")
     limits.check("reaction.room", room.code, message="The room is reacting a lot right now; wait a moment")
     row = RoomReaction(room_id=room.id, entry_id=pb.entry_id, user_id=conn.user_id, name=conn.name[:64],
                        emoji=emoji, position_ms=position_ms, created_ms=now_ms())

@@ -61,6 +61,7 @@ async def measure(base_url: str, pid: int) -> dict:
         await fill(base_url, tokens[WARMUP:], session, keep)
         await asyncio.sleep(2.0)  # a roster fold and a heartbeat pass
         end = sampler.rss()
+        assert baseline > 0 and end > 0, "the worker could not be measured (gone?): no figure"
         return {"clients": CLIENTS, "warmup": WARMUP, "rss_baseline_mb": round(baseline / 2**20, 1),
                 "rss_end_mb": round(end / 2**20, 1), "kb_per_client": round((end - baseline) / 1024 / CLIENTS, 1),
                 "fill_s": round(time.monotonic() - t0, 1)}

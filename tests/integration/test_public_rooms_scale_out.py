@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from server.domain.constants import PUBLIC_ROOMS_CACHE_MS
-from tests.support.cluster import RedisServer, ServerProc
+from tests.support.cluster import processes_on_redis
 from tests.support.sio import Client, new_room
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
@@ -17,12 +17,8 @@ pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 @pytest.fixture
 def two_processes(tmp_path, fresh_db_url):
-    redis = RedisServer(tmp_path)
-    procs = [ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url).start() for _ in range(2)]
-    yield procs
-    for proc in procs:
-        proc.stop()
-    redis.stop()
+    with processes_on_redis(tmp_path, fresh_db_url) as procs:
+        yield procs
 
 
 def listed(base_url: str) -> list[dict]:

@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from tests.support.cluster import RedisServer, ServerProc
+from tests.support.cluster import processes_on_redis
 from tests.support.sio import Client, new_room
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
@@ -16,13 +16,8 @@ pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 @pytest.fixture
 def pair(tmp_path, fresh_db_url):
-    redis = RedisServer(tmp_path)
-    web1 = ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url).start()
-    web2 = ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url).start()
-    yield web1, web2
-    for proc in (web1, web2):
-        proc.stop()
-    redis.stop()
+    with processes_on_redis(tmp_path, fresh_db_url) as (web1, web2):
+        yield web1, web2
 
 
 def test_a_ban_on_one_process_reaches_the_socket_on_the_other(pair):

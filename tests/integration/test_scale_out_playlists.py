@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.cluster import RedisServer, ServerProc
+from tests.support.cluster import processes_on_redis
 from tests.support.sio import Client, new_room
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
@@ -14,12 +14,8 @@ pytestmark = [pytest.mark.live, pytest.mark.redis]
 
 @pytest.fixture
 def two_webs(tmp_path, fresh_db_url):
-    redis = RedisServer(tmp_path)
-    webs = [ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url).start() for _ in range(2)]
-    yield webs
-    for web in webs:
-        web.stop()
-    redis.stop()
+    with processes_on_redis(tmp_path, fresh_db_url) as webs:
+        yield webs
 
 
 def queued(update: dict) -> list[int]:

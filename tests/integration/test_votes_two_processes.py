@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.support.cluster import RedisServer, ServerProc
+from tests.support.cluster import processes_on_redis
 from tests.support.sio import Client, new_room
 
 pytestmark = [pytest.mark.live, pytest.mark.redis]
@@ -18,14 +18,9 @@ VIDS = ("aaaaaaaaaa1", "bbbbbbbbbb2", "cccccccccc3")
 
 @pytest.fixture
 def two_processes(tmp_path, fresh_db_url):
-    redis = RedisServer(tmp_path)
     # player reports reach the other process with the presence heartbeat (deferred with Redis)
-    procs = [ServerProc(tmp_path, fresh_db_url, pool="interactive", redis_url=redis.url,
-                        env={"HEARTBEAT_INTERVAL_SECONDS": "1"}).start() for _ in range(2)]
-    yield procs
-    for proc in procs:
-        proc.stop()
-    redis.stop()
+    with processes_on_redis(tmp_path, fresh_db_url, env={"HEARTBEAT_INTERVAL_SECONDS": "1"}) as procs:
+        yield procs
 
 
 def test_votes_from_two_processes_add_up_and_skip_exactly_once(two_processes):

@@ -20,3 +20,8 @@ test("the video's reload after an ad is not the person's, even within the window
 test("input after the ad counts again at once", () => {
   assert.equal(personCaused({ nowMs: 1_700, lastInputAtMs: 1_600, pointerDown: false, adSeenAtMs: 1_400 }), true);
 });
+
+test("the window's edges: its last millisecond counts; input at the very instant an ad was seen does not", () => {
+  assert.equal(personCaused({ nowMs: 900 + USER_INPUT_WINDOW_MS - 1, lastInputAtMs: 900, pointerDown: false }), true);
+  assert.equal(personCaused({ nowMs: 1_500, lastInputAtMs: 1_400, pointerDown: false, adSeenAtMs: 1_400 }), false);
+});

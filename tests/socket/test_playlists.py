@@ -192,10 +192,11 @@ def test_titles_are_filled_in_off_the_handler_from_youtube(make_app, api):
     app = make_app(YOUTUBE_API_KEY="k-test", YOUTUBE_API_URL=api.url)
     code, owner, bob = room_of_two(app)
     ids = [f"m{i:010d}" for i in range(3)]
+    api.delay_s = 1.5  # a slow YouTube: a handler that waited for it would answer late
     started = time.monotonic()
     ack = owner.emit("queue.playlist", {"list_id": "PLmeta", "entries": page_entries(ids)})
     assert ack["ok"] and time.monotonic() - started < 1.0
     filled = bob.wait_for("queue.update", lambda u: [e["title"] for e in u["queue"]]
-                          == [f"YouTube's title {i}" for i in range(3)], timeout=5)
+                          == [f"YouTube's title {i}" for i in range(3)], timeout=10)
     assert all(e["author"] == "Real channel" and e["duration_ms"] == 60_000 for e in filled["queue"])
     assert api.paths("videos"), "the existing metadata path (Data API videos) asked"

@@ -136,7 +136,10 @@ def test_operators_veto_participants_may_not(app):
     got = inbox(owner)
     assert got["vote.state"][-1]["votes"] == 0 and got["vote.state"][-1]["entry_id"] == entries[0]
     assert any("Dan cleared the votes to skip" in text for text in said(got)), got
+    inbox(owner)  # drained
     assert dan.emit("vote.clear")["ok"], "nothing to clear: answered, no change"
+    again = inbox(owner)
+    assert not again.get("vote.state") and not said(again), f"a clear with nothing to clear told the room: {again}"
     assert owner.emit("room.sync")["room"]["playback"]["entry_id"] == entries[0]
 
 

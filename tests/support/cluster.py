@@ -6,6 +6,8 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.support.databases import free_port
@@ -65,3 +67,20 @@ class ServerProc(LiveServer):
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Kill the whole pool (master and workers) at once, as a crash would."""
         self.stop(sig)
+
+
+@contextmanager
+def processes_on_redis(tmp_path: Path, db_url: str, pools: Sequence[str] = ("interactive", "interactive"),
+                       env: Mapping[str, str] | None = None) -> Iterator[list[ServerProc]]:
+    """A private redis-server and one ShareTube process per pool on it (one database), all
+    stopped at the end: the usual two-process room for state that crosses processes."""
+    redis = RedisServer(tmp_path)
+    procs: list[ServerProc] = []
+    try:
+        for pool in pools:
+            procs.append(ServerProc(tmp_path, db_url, pool=pool, redis_url=redis.url, env=dict(env or {})).start())
+        yield procs
+    finally:
+        for proc in procs:
+            proc.stop()
+        redis.stop()

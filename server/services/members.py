@@ -100,14 +100,21 @@ def ban_list(room: Room) -> list[dict]:
         .where(RoomMembership.room_id == room.id, RoomMembership.banned.is_(True))).all()
     if not rows:
         return []
+    # newest ban rows first, stopping once every banned member is named: a room's long history
+    # of bans and unbans is not read on each request
+    wanted = {user_id for user_id, _role, _name in rows}
     made: dict[int, tuple[int | None, int | None]] = {}
     for actor_id, after, created_ms in db.session.execute(
             db.select(RoomAudit.actor_id, RoomAudit.after, RoomAudit.created_ms)
-            .where(RoomAudit.room_id == room.id, RoomAudit.action == "member.ban").order_by(RoomAudit.id)).all():
+            .where(RoomAudit.room_id == room.id, RoomAudit.action == "member.ban").order_by(RoomAudit.id.desc())):
         try:
-            made[int(json.loads(after or "{}")["user_id"])] = (actor_id, created_ms)
+            banned_id = int(json.loads(after or "{}")["user_id"])
         except (ValueError, KeyError, TypeError):
             continue
+        if banned_id in wanted and banned_id not in made:
+            made[banned_id] = (actor_id, created_ms)
+            if len(made) == len(wanted):
+                break
     bans = []
     for user_id, role, name in rows:
         by_id, at_ms = made.get(user_id, (None, None))

@@ -78,6 +78,7 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
         entry = db.session.get(QueueEntry, entry_id)
         if entry is None:
             continue
+        before = (entry.title, entry.author, entry.thumbnail_url, entry.duration_ms)
         if meta is not None:
             # YouTube's answer replaces whatever the adding client said (its title is a claim).
             entry.title = meta.title or entry.title
@@ -87,8 +88,8 @@ def fill_entries(fetcher: MetadataFetcher, entry_ids: list[int]) -> int:
             filled += 1
         else:
             entry.thumbnail_url = entry.thumbnail_url or default_thumbnail(video_id)
-            entry.title = entry.title or None
-        rooms.add(entry.room_id)
+        if (entry.title, entry.author, entry.thumbnail_url, entry.duration_ms) != before:
+            rooms.add(entry.room_id)  # a lookup that changed nothing sends nobody a queue
         db.session.commit()
         if failures >= METADATA_FILL_MAX_FAILURES:
             log.warning("event=metadata_fill_stopped failures=%s left=%s", failures, len(entry_ids) - done)

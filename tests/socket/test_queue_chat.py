@@ -214,3 +214,36 @@ def test_system_messages_say_who_did_what(app):
     texts = bob.system_lines()
     assert "Owner jumped to 1:23" in texts
     assert any(t.startswith("Owner paused at 1:2") for t in texts)
+
+
+class _StubFetcher:
+    def __init__(self, meta):
+        self.meta = meta
+
+    def fetch(self, video_id):
+        return self.meta
+
+
+def test_a_lookup_that_changes_nothing_sends_no_queue_and_one_that_fills_sends_one(app):
+    from server.services.metadata import VideoMeta
+    from server.services.metadata_jobs import fill_entries
+    code, (owner, bob) = room_with(app, "Owner", "Bob")
+    entry_id = owner.emit("queue.add", {"video_id": "dQw4w9WgXcQ"})["entry"]["id"]
+    deadline = time.time() + 3  # the add's own fill against the dead test address finishes first
+    while time.time() < deadline:
+        time.sleep(0.2)
+        with app.app_context():
+            if app.extensions["sharetube"].metadata.cached("dQw4w9WgXcQ")[0]:
+                break
+    time.sleep(0.2)
+    bob.received()
+    with app.app_context():
+        assert fill_entries(_StubFetcher(None), [entry_id]) == 0
+    time.sleep(0.2)
+    assert bob.received("queue.update") == []  # a failed lookup: nothing new for anybody
+    with app.app_context():
+        meta = VideoMeta(title="Filled", author="Chan", thumbnail_url="https://i.ytimg.com/vi/dQw4w9WgXcQ/hq.jpg",
+                         duration_ms=None)
+        assert fill_entries(_StubFetcher(meta), [entry_id]) == 1
+    updates = bob.received("queue.update")
+    assert len(updates) == 1 and updates[0]["queue"][0]["title"] == "Filled"

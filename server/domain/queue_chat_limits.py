@@ -37,6 +37,9 @@ PLAYLIST_TIMEOUT_S = 6.0
 
 PLAYLIST_MAX_PAGE_BYTES = 512 * 1024
 PLAYLIST_CACHE_SIZE = 256
+PLAYLIST_FETCHES_AT_ONCE = 4
+"""Server reads of playlists (YOUTUBE_API_KEY) in flight per process; a fifth waits up to
+PLAYLIST_TIMEOUT_S, then is told to try again."""
 PLAYLIST_CACHE_TTL_S = 600.0
 PLAYLIST_NOT_FOUND_TTL_S = 60.0
 PLAYLIST_ERROR_TTL_S = 10.0

@@ -10,6 +10,11 @@ from collections.abc import Callable, Sequence
 
 from server.domain.queue_chat_limits import MAX_QUEUED
 
+LIVE_STATUSES = ("queued", "playing")
+"""An entry ahead of the room or on screen: what the queue shows, what a repeat add collapses into."""
+HISTORY_STATUSES = ("played", "skipped")
+"""An entry the room has finished with: the played list, and what may be played again."""
+
 
 class UnknownEntry(LookupError):
     """The entry id is not in the queue (already played, removed, or never there)."""

@@ -5,6 +5,7 @@ same limit. The new entry copies what the server already knows of the old one (t
 duration, thumbnail), so nothing a client claims is taken."""
 from __future__ import annotations
 
+from server.domain.queue_order import HISTORY_STATUSES
 from server.domain.youtube_urls import VideoRef
 from server.errors import ApiError
 from server.events.base import on_event
@@ -13,8 +14,6 @@ from server.events.rooms import current_room
 from server.services.presence import Conn
 from server.services.queue_service import check_add, get_entry
 from server.validation import Int
-
-HISTORY_STATUSES = ("played", "skipped")
 
 
 @on_event("queue.replay", {"entry_id": Int(1, 2**53)})

@@ -7,6 +7,7 @@ from server.domain import room_clock as clock
 from server.domain.chat_text import strip_invisible
 from server.domain.constants import MIN_PLAUSIBLE_DURATION_MS
 from server.domain.permissions import is_operator_or_owner
+from server.domain.queue_order import HISTORY_STATUSES
 from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, is_youtube_thumbnail, parse_video_ref
 from server.errors import invalid
 from server.events.base import on_event
@@ -109,7 +110,7 @@ def queue_load(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
     out = queue_wire(room)
     if data.get("history"):  # the played list, in the order the entries finished
-        done = [e for e in queue_entries(room, include_history=True) if e.status in ("played", "skipped")]
+        done = [e for e in queue_entries(room, include_history=True) if e.status in HISTORY_STATUSES]
         done.sort(key=lambda e: (e.finished_ms or 0, e.id))
         out["history"] = [{**e.to_wire(), "finished_ms": e.finished_ms} for e in done[-100:]]
     return out

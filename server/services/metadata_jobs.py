@@ -11,6 +11,7 @@ from server.domain.queue_chat_limits import (
     METADATA_FILL_EMIT_EVERY,
     METADATA_FILL_MAX_FAILURES,
 )
+from server.domain.queue_order import LIVE_STATUSES
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
 from server.services.metadata import MetadataFetcher, default_thumbnail
@@ -114,7 +115,7 @@ def _send_queues(room_ids: set[int]) -> None:
 def backfill(app: Flask, limit: int = 50) -> int:
     """Background task: entries still missing a title (e.g. the fetch failed earlier)."""
     ids = [e for (e,) in db.session.execute(
-        db.select(QueueEntry.id).where(QueueEntry.title.is_(None), QueueEntry.status.in_(("queued", "playing")))
+        db.select(QueueEntry.id).where(QueueEntry.title.is_(None), QueueEntry.status.in_(LIVE_STATUSES))
         .limit(limit)).all()]
     db.session.rollback()
     if not ids:

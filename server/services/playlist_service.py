@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,7 +25,7 @@ from sqlalchemy import func
 from server.domain import queue_order
 from server.domain import room_clock as clock
 from server.domain.permissions import may_shuffle
-from server.domain.queue_chat_limits import MAX_PLAYLIST_ENTRIES
+from server.domain.queue_chat_limits import MAX_PLAYLIST_ENTRIES, PLAYLIST_FETCHES_AT_ONCE
 from server.domain.youtube_urls import VideoRef, playlist_url
 from server.errors import ApiError, forbidden, invalid, not_found
 from server.extensions import db
@@ -35,7 +36,7 @@ from server.services.metadata import default_thumbnail
 from server.services.metadata_jobs import fill_later
 from server.services.playlists import Answer, PlaylistFetcher
 from server.services.queue_broadcast import bump_queue_version, emit_queue, saved_shuffle
-from server.services.queue_service import check_add, duplicates, member_role
+from server.services.queue_service import check_add, duplicates, member_role, new_entry, next_position
 from server.services.request_limits import current_limits
 from server.services.room_locks import room_lock
 from server.services.rooms import load_playback, queue_entries
@@ -48,6 +49,9 @@ log = logging.getLogger("sharetube.queue")
 MSG_NO_KEY = ("This server cannot read a playlist from its link (it has no YouTube API key). Open the "
               "playlist on YouTube, let its list of videos show, and press \u201cAdd playlist\u201d in the "
               "ShareTube panel.")
+
+
+_PLAYLIST_FETCHES = threading.BoundedSemaphore(PLAYLIST_FETCHES_AT_ONCE)
 
 
 @dataclass
@@ -69,7 +73,13 @@ def expand_playlist(list_id: str, user_id: int) -> list[tuple[VideoRef, dict]]:
         raise invalid(MSG_NO_KEY)
     current_limits().check("playlist.fetch", user_id,
                            message="You are reading playlists too fast; wait a minute")
-    answer, items = fetcher.fetch(list_id)
+    db.session.rollback()  # no transaction (nor pooled connection) is held while YouTube answers
+    if not _PLAYLIST_FETCHES.acquire(timeout=fetcher.timeout_s):
+        raise ApiError("unavailable", "The server is busy reading other playlists; try again in a moment")
+    try:
+        answer, items = fetcher.fetch(list_id)
+    finally:
+        _PLAYLIST_FETCHES.release()
     if answer is Answer.NOT_FOUND:
         raise not_found("YouTube has no public playlist with that link (it may be private or deleted)")
     if answer is Answer.FAILED:
@@ -107,7 +117,7 @@ def _append(room: Room, user_id: int, list_id: str, refs: list[tuple[VideoRef, d
     earlier = duplicates().recall(key, now)
     if earlier is not None:
         first = db.session.get(QueueEntry, earlier)
-        if first is not None and first.status in ("queued", "playing"):
+        if first is not None and first.status in queue_order.LIVE_STATUSES:
             result.duplicate = True
             return []
     current_limits().check("queue.add", user_id, message="You are adding videos too fast; wait a moment")
@@ -116,15 +126,9 @@ def _append(room: Room, user_id: int, list_id: str, refs: list[tuple[VideoRef, d
         QueueEntry.room_id == room.id, QueueEntry.status == "queued")).scalar_one()
     fits = queue_order.free_slots(queued)
     result.dropped = max(0, len(refs) - fits)
-    top = db.session.execute(db.select(func.max(QueueEntry.position))
-                             .where(QueueEntry.room_id == room.id)).scalar() or 0
-    created = []
-    for offset, (ref, meta) in enumerate(refs[:fits], start=1):
-        entry = QueueEntry(room_id=room.id, video_id=ref.video_id, url=ref.canonical_url, start_ms=ref.start_ms,
-                           added_by=user_id, status="queued", position=top + offset, title=meta.get("title"),
-                           author=meta.get("author"), thumbnail_url=default_thumbnail(ref.video_id))
-        db.session.add(entry)
-        created.append(entry)
+    start = next_position(room)
+    created = [new_entry(room, user_id, ref, {**meta, "thumbnail_url": default_thumbnail(ref.video_id)}, start + i)
+               for i, (ref, meta) in enumerate(refs[:fits])]
     db.session.flush()
     result.entry_ids = [entry.id for entry in created]
     duplicates().remember(key, now, created[0].id)

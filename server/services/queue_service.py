@@ -57,14 +57,13 @@ def add_entries(room: Room, user_id: int,
     now = now_ms()
     created: list[QueueEntry] = []
     reused: list[QueueEntry] = []
-    top = db.session.execute(db.select(func.max(QueueEntry.position)).where(QueueEntry.room_id == room.id)).scalar()
-    position = (top or 0) + 1
+    position = next_position(room)
     for ref, meta in refs:
         key = (room.id, user_id, ref.video_id)
         earlier = duplicates().recall(key, now)
         if earlier is not None:
             entry = db.session.get(QueueEntry, earlier)
-            if entry is not None and entry.status in ("queued", "playing"):
+            if entry is not None and entry.status in queue_order.LIVE_STATUSES:
                 reused.append(entry)
                 continue
         wait = current_limits().hit("queue.add", user_id)
@@ -72,12 +71,8 @@ def add_entries(room: Room, user_id: int,
             if created or reused:
                 break
             raise ApiError("rate_limited", "You are adding videos too fast; wait a moment", retry_after_ms=wait)
-        entry = QueueEntry(room_id=room.id, video_id=ref.video_id, url=ref.canonical_url,
-                           start_ms=ref.start_ms, added_by=user_id, status="queued", position=position,
-                           title=meta.get("title"), author=meta.get("author"),
-                           thumbnail_url=meta.get("thumbnail_url"), duration_ms=meta.get("duration_ms"))
+        entry = new_entry(room, user_id, ref, meta, position)
         position += 1
-        db.session.add(entry)
         db.session.flush()
         duplicates().remember(key, now, entry.id)
         created.append(entry)
@@ -85,6 +80,23 @@ def add_entries(room: Room, user_id: int,
         bump_queue_version(room)
         audit(room.id, user_id, "queue.add", after=[e.video_id for e in created], version=room.queue_version)
     return created, reused
+
+
+def next_position(room: Room) -> int:
+    """The position after every entry the room ever had (history included: positions only grow)."""
+    top = db.session.execute(db.select(func.max(QueueEntry.position)).where(QueueEntry.room_id == room.id)).scalar()
+    return (top or 0) + 1
+
+
+def new_entry(room: Room, user_id: int, ref: VideoRef, meta: dict, position: int) -> QueueEntry:
+    """A queued entry for `ref`, added to the session; `meta` is what is known of the video
+    (title, author, thumbnail_url, duration_ms; each may be missing)."""
+    entry = QueueEntry(room_id=room.id, video_id=ref.video_id, url=ref.canonical_url, start_ms=ref.start_ms,
+                       added_by=user_id, status="queued", position=position, title=meta.get("title"),
+                       author=meta.get("author"), thumbnail_url=meta.get("thumbnail_url"),
+                       duration_ms=meta.get("duration_ms"))
+    db.session.add(entry)
+    return entry
 
 
 def get_entry(room: Room, entry_id: int) -> QueueEntry:

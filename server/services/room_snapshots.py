@@ -19,6 +19,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
+from server.domain.queue_order import LIVE_STATUSES
 from server.domain.room_settings import SETTINGS
 from server.extensions import db
 from server.models import QueueEntry, Room
@@ -52,7 +53,7 @@ def _cache() -> OrderedDict[str, Snapshot]:
 def keep(room: Room, entries: list[QueueEntry]) -> None:
     """Remember the room as just committed (call after the commit)."""
     cache = _cache()
-    live = tuple({k: getattr(e, k) for k in ENTRY_KEYS} for e in entries if e.status in ("queued", "playing"))
+    live = tuple({k: getattr(e, k) for k in ENTRY_KEYS} for e in entries if e.status in LIVE_STATUSES)
     cache[room.code] = Snapshot({k: getattr(room, k) for k in ROOM_KEYS}, live)
     cache.move_to_end(room.code)
     while len(cache) > MAX_SNAPSHOTS:

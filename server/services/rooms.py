@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from server.domain.queue_order import HISTORY_STATUSES, LIVE_STATUSES
 from server.domain.room_clock import Playback
 from server.errors import ApiError, forbidden, not_found
 from server.extensions import db
@@ -125,7 +126,7 @@ def chat_tail(room: Room, limit: int = CHAT_ON_JOIN) -> list[dict]:
 
 
 def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEntry]:
-    statuses = ("queued", "playing", "played", "skipped") if include_history else ("queued", "playing")
+    statuses = LIVE_STATUSES + HISTORY_STATUSES if include_history else LIVE_STATUSES
     return list(db.session.execute(
         db.select(QueueEntry).where(QueueEntry.room_id == room.id, QueueEntry.status.in_(statuses))
         .order_by(QueueEntry.position, QueueEntry.id).execution_options(populate_existing=True)).scalars())

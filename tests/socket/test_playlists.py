@@ -200,3 +200,23 @@ def test_titles_are_filled_in_off_the_handler_from_youtube(make_app, api):
                           == [f"YouTube's title {i}" for i in range(3)], timeout=10)
     assert all(e["author"] == "Real channel" and e["duration_ms"] == 60_000 for e in filled["queue"])
     assert api.paths("videos"), "the existing metadata path (Data API videos) asked"
+
+
+def test_a_server_read_holds_no_database_transaction_while_youtube_answers(make_app, api):
+    """The read can take seconds (paged, PLAYLIST_TIMEOUT_S): a transaction held meanwhile would
+    keep a pooled connection (and, on SQLite, a read snapshot) for that long per request."""
+    api.set_playlist("PLslow", [("s0000000001", "A", "C"), ("s0000000002", "B", "C")])
+    app = make_app(YOUTUBE_API_KEY="k-test", YOUTUBE_API_URL=api.url)
+    code, owner, bob = room_of_two(app)
+    fetcher = app.extensions["sharetube"].playlists
+    seen = []
+    real_fetch = fetcher.fetch
+
+    def watching_fetch(list_id):
+        seen.append(db.session().in_transaction())
+        return real_fetch(list_id)
+
+    fetcher.fetch = watching_fetch
+    ack = owner.emit("queue.playlist", {"list_id": "PLslow"})
+    assert ack["ok"] and ack["added"] == 2, ack
+    assert seen == [False]

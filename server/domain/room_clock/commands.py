@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from server.domain.queue_order import HISTORY_STATUSES
 from server.domain.room_clock.model import EntryRef, Playback
 from server.domain.segments import Segment
 
@@ -254,7 +255,7 @@ class Tick(Command):
 
 # --- effects --------------------------------------------------------------------------------
 
-ADVANCE_STATUSES = ("played", "skipped")
+ADVANCE_STATUSES = HISTORY_STATUSES  # what advancing past an entry may make it
 # What each System effect says; the service fills in `{who}` (the names of user_ids) and `{by}`
 # (the name of detail["by"]); other `{name}`s come from the effect's text details (strings).
 SYSTEM_LINES: dict[str, str] = {

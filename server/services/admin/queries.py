@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, or_
 
+from server.domain import queue_order
 from server.errors import not_found
 from server.extensions import db
 from server.models import QueueEntry, Room, RoomAudit, RoomMembership, User
@@ -100,8 +101,8 @@ def room_detail(code: str) -> dict:
         "room": {**room_row(room, owner_names, titles), "settings": room.settings_wire(),
                  "playback": pb.to_wire(), "version": room.version},
         "members": roster(room, pb) if room.closed_ms is None else [],
-        "queue": [e.to_wire() for e in entries if e.status in ("queued", "playing")],
-        "played": [e.to_wire() for e in entries if e.status in ("played", "skipped")][-10:],
+        "queue": [e.to_wire() for e in entries if e.status in queue_order.LIVE_STATUSES],
+        "played": [e.to_wire() for e in entries if e.status in queue_order.HISTORY_STATUSES][-10:],
         "chat": chat_tail(room, 50),
         "audit": [audit_wire(r, names, {room.id: room.code}) for r in audit_rows],
         "timeline": [timeline_item(r, names, titles) for r in timeline_rows],

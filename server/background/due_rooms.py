@@ -1,7 +1,8 @@
 """Timeouts without any client action: the room clock's own ticks.
 
-`run_due_rooms` asks the database for rooms whose `due_ms` passed (a hold deadline, or the
-server clock past the end of the video) and applies `Tick` to each; it runs as the "clock"
+`run_due_rooms` asks the database for rooms whose `due_ms` passed (a hold deadline, the
+server clock past the end of the video, or an open vote to skip to count again) and applies
+`Tick` to each; it runs as the "clock"
 background task in whichever process holds that slot (server/background/tasks.py).
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from server.extensions import db
 from server.models import Room
 from server.services.clock_runner import run_command
 from server.services.rooms import load_playback
+from server.services.votes import recount_open_votes
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.scheduler")
@@ -32,6 +34,8 @@ def run_due_rooms(now: int | None = None, limit: int = 200) -> int:
         try:
             out = run_command(code, lambda _r, _p: Tick(), actor_id=None)
             ran += int(out.changed)
+            if not out.changed and out.playback.skip_votes:
+                ran += int(recount_open_votes(out.room))
             if not out.changed:
                 _clear_due_if_stale(code, now)
         except ApiError as exc:
@@ -47,6 +51,6 @@ def _clear_due_if_stale(code: str, now: int) -> None:
     room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
     if room is None:
         return
-    due = next_due_ms(load_playback(room), current_app.config["ST"].END_GRACE_MS)
+    due = next_due_ms(load_playback(room), current_app.config["ST"].END_GRACE_MS, now)
     room.due_ms = due if (due is not None and due > now) else None
     db.session.commit()

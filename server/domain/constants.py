@@ -87,6 +87,9 @@ REACTION_ROOM_LIMIT: Final = "30 per 5 seconds"
 # A member whose player reported (player.status) within this long counts as watching: the room
 # skips when votes >= ceil(vote_skip_ratio x watching members, voters always included).
 VOTE_SKIP_ACTIVE_MS: Final = 30_000
+VOTE_RECOUNT_MS: Final = 5_000
+"""While a vote to skip is open, the server's clock counts it again this often: members who
+went idle or left no longer count, so the votes cast may now suffice (and `needed` is re-sent)."""
 
 # --- reactions pinned to a moment of the current entry ----------------------------
 # The short allow-list (the clients' copy: clients/core/constants.js REACTION_EMOJI).

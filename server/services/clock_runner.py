@@ -151,7 +151,7 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
     """One UPDATE guarded by the version and every other fact the command was decided on
     (room_snapshots.guards); on success the loaded room takes the new values (no re-read)."""
-    due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS)
+    due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS, now)
     record = json.dumps(new.to_record())
     result: Any = db.session.execute(
         update(Room).where(Room.id == room.id, Room.version == old.version, *room_snapshots.guards(room))

@@ -44,15 +44,16 @@ def effect_text(effect: System) -> str | None:
 
 def command_text(command: Command, actor_id: int | None, before: Playback, after: Playback, *,
                  actor_name: str | None = None) -> str | None:
-    """The line a user's command earns (its own `line`), with names filled in; None for the server.
+    """The line a command earns (its own `line`), with names filled in. A line that names its
+    actor needs one (the server's own clock names nobody); one that names none — "The room voted
+    to skip …" after a recount — is said whoever caused it.
     `actor_name`: the actor's name when the caller knows it (its connection), else looked up."""
-    if actor_id is None:
-        return None
     line = command.line(before, after)
-    if line is None:
+    if line is None or (actor_id is None and "{actor}" in line.template):
         return None
     entry = entry_title(line.entry_id) if "{entry}" in line.template else ""
-    return line.template.format(actor=actor_name or names([actor_id]), entry=entry)
+    actor = (actor_name or names([actor_id])) if actor_id is not None else ""
+    return line.template.format(actor=actor, entry=entry)
 
 
 def announce(room: Room, *texts: str | None) -> list[ChatMessage]:

@@ -21,6 +21,7 @@ from server.models import Room
 from server.services.clock_runner import ENTRY_CHANGED_HOOKS, run_command
 from server.services.presence.roster import connected_views
 from server.services.rooms import role_of
+from server.services.runtime import rt
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.votes")
@@ -35,7 +36,20 @@ def vote_state(room: Room, pb: Playback) -> dict:
 def emit_vote_state(room: Room, pb: Playback) -> dict:
     state = vote_state(room, pb)
     socketio.emit("vote.state", state, to=room.code)
+    _remember(room.code, state)
     return state
+
+
+def _last_sent() -> dict[str, dict]:
+    """The vote.state this process last sent per room (so a recount that changes nothing is silent)."""
+    return rt().limiters.setdefault("vote_state_sent", {})
+
+
+def _remember(code: str, state: dict) -> None:
+    if state["voters"]:
+        _last_sent()[code] = state
+    else:
+        _last_sent().pop(code, None)  # no open vote: nothing to keep
 
 
 def vote_skip(code: str, user_id: int, entry_id: int | None) -> dict:
@@ -77,6 +91,21 @@ def recount(room: Room) -> None:
     out = run_command(room.code, lambda _r, _p: VoteRecount(actor=None), actor_id=None)
     if not any(isinstance(effect, Advanced) for effect in out.effects):
         emit_vote_state(out.room, out.playback)
+
+
+def recount_open_votes(room: Room) -> bool:
+    """The server's clock, every VOTE_RECOUNT_MS while a vote is open: members who went idle or
+    left no longer count, so the votes may now suffice (the room skips) or `needed` fell (the
+    room is told). Returns whether the room skipped."""
+    out = run_command(room.code, lambda _r, _p: VoteRecount(actor=None), actor_id=None)
+    if any(isinstance(effect, Advanced) for effect in out.effects):
+        log.info("room=%s event=vote_skip_passed_on_recount v=%s by=server", room.code, out.playback.version)
+        return True
+    state = vote_state(out.room, out.playback)
+    if _last_sent().get(room.code) != state:
+        socketio.emit("vote.state", state, to=room.code)
+        _remember(room.code, state)
+    return False
 
 
 def _on_entry_changed(room: Room, playback: Playback) -> None:

@@ -169,6 +169,7 @@ def test_the_ratio_is_the_owners_setting(app):
     assert owner.emit("room.settings", {"vote_skip_ratio": 0.5})["ok"]
     got = inbox(bob)
     assert next(p for p in got["room.playback"] if p["entry_id"] == entries[1])["actor_id"] is None
+    assert any("The room voted to skip" in text for text in said(got)), "a recount's skip is said, by nobody"
     assert got["vote.state"][-1]["entry_id"] == entries[1] and got["vote.state"][-1]["votes"] == 0
 
 
@@ -178,3 +179,66 @@ def test_votes_are_rate_limited_per_user(app):
     assert all(a["ok"] for a in answers[:5]), answers
     assert answers[5]["error"] == "rate_limited" and answers[5]["retry_after_ms"] > 0
     assert cat.emit("vote.skip")["ok"], "another member's vote is not limited by Bob's"
+
+
+def due_of(code: str) -> int:
+    """When the server's clock next looks at the room (call in an app context)."""
+    from server.extensions import db
+    from server.models import Room
+    due = db.session.execute(db.select(Room.due_ms).filter_by(code=code)).scalar_one()
+    db.session.rollback()
+    assert due is not None, "the room is not on the server's clock"
+    return due
+
+
+def test_an_open_vote_is_counted_again_as_members_go_idle_or_leave(app):
+    """The server's clock looks at a room with an open vote every VOTE_RECOUNT_MS: a member who
+    went idle no longer counts (`needed` falls, the room is told once), and when the votes cast
+    now suffice, the room skips without another vote."""
+    from server.background.due_rooms import run_due_rooms
+    from server.domain.constants import VOTE_RECOUNT_MS
+    from server.extensions import db
+    from server.models import Room
+
+    code, entries, (owner, bob, cat, dan) = playing(app, control_mode="owner_only")
+    first = bob.emit("vote.skip")
+    assert (first["vote"]["votes"], first["vote"]["needed"], first["vote"]["watching"]) == (1, 2, 4)
+    with app.app_context():
+        due = db.session.execute(db.select(Room.due_ms).filter_by(code=code)).scalar_one()
+        assert due is not None and due <= now_ms() + VOTE_RECOUNT_MS, "an open vote puts the room on the clock"
+        assert run_due_rooms(now=due) == 0, "nothing changed: no skip"
+    owner.received()
+    with app.app_context():  # nothing changed: the recount tells nobody
+        run_due_rooms(now=due_of(code))
+    assert owner.received("vote.state") == []
+    with app.app_context():  # Cat's and Dan's tabs go idle: their last reports are 31 s old
+        for conn in rt().presence.local_conns():
+            if conn.user_id in (cat.user["id"], dan.user["id"]) and conn.status:
+                rt().presence.update(conn.sid, status={**conn.status, "at_ms": now_ms() - 31_000})
+        assert run_due_rooms(now=due_of(code)) == 1
+    # watching: Owner and the voter Bob → needed ceil(0.5 x 2) = 1 ≤ 1 vote: the room skipped
+    assert owner.emit("room.sync")["room"]["playback"]["entry_id"] == entries[1]
+    got = inbox(owner)
+    assert any("voted to skip" in text for text in said(got)), got
+    assert got["vote.state"][-1]["entry_id"] == entries[1] and got["vote.state"][-1]["votes"] == 0
+    with app.app_context():  # the new entry has no votes: no recount due for it
+        due = db.session.execute(db.select(Room.due_ms).filter_by(code=code)).scalar_one()
+        assert due is None or due > now_ms() + VOTE_RECOUNT_MS
+
+
+def test_a_recount_that_lowers_needed_tells_the_room(app):
+    from server.background.due_rooms import run_due_rooms
+
+    code, entries, guests = playing(app, names=("Owner", "Bob", "Cat", "Dan", "Eve", "Fay"),
+                                    control_mode="owner_only")
+    owner, bob, cat, dan, eve, fay = guests
+    assert bob.emit("vote.skip")["vote"]["needed"] == 3  # ceil(0.5 x 6)
+    owner.received()
+    with app.app_context():  # Eve's and Fay's tabs go idle: 4 watching → needed 2, one vote: no skip
+        for conn in rt().presence.local_conns():
+            if conn.user_id in (eve.user["id"], fay.user["id"]) and conn.status:
+                rt().presence.update(conn.sid, status={**conn.status, "at_ms": now_ms() - 31_000})
+        assert run_due_rooms(now=due_of(code)) == 0
+    states = owner.received("vote.state")
+    assert [(s["votes"], s["needed"], s["watching"]) for s in states] == [(1, 2, 4)]
+    assert cat.emit("vote.skip")["skipped"] is True

@@ -113,3 +113,16 @@ def test_duration_is_learned_for_the_current_entry_only() -> None:
     with pytest.raises(Refused) as refused:
         apply(pb, Duration(BOB, CURRENT.id, 0), room(), NOW)
     assert refused.value.code == "invalid"
+
+
+def test_an_open_vote_brings_the_server_clock_back_every_recount_period() -> None:
+    from dataclasses import replace
+
+    from server.domain.constants import VOTE_RECOUNT_MS
+    voted = replace(paused(), skip_votes=(BOB,))
+    assert next_due_ms(paused(), now_ms=NOW) is None
+    assert next_due_ms(voted, now_ms=NOW) == NOW + VOTE_RECOUNT_MS
+    assert next_due_ms(voted) is None, "without the time now, no recount time"
+    ending_soon = replace(playing(position=59_000, since=0), skip_votes=(BOB,))
+    assert next_due_ms(ending_soon, now_ms=NOW) == NOW + 1_000 + END_GRACE_MS, "the earlier of the two"
+    assert next_due_ms(replace(Playback(), skip_votes=(BOB,)), now_ms=NOW) is None, "idle: nothing to count"

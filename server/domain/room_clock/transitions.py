@@ -18,6 +18,7 @@ from server.domain.constants import (
     MAX_RATE,
     MIN_RATE,
     PAUSE_TRUST_MS,
+    VOTE_RECOUNT_MS,
 )
 from server.domain.room_clock.buffering import on_stall, stop_waiting
 from server.domain.room_clock.commands import (
@@ -340,16 +341,19 @@ def apply(
     return changed, effects
 
 
-def next_due_ms(pb: Playback, end_grace_ms: int = END_GRACE_MS) -> int | None:
+def next_due_ms(pb: Playback, end_grace_ms: int = END_GRACE_MS, now_ms: int | None = None) -> int | None:
     """When the server must look at this room again without being asked (None: never).
 
     During a hold: its deadline. While playing: the instant the next segment to skip is
     reached, or the known duration's end plus `end_grace_ms`, whichever comes first. A `Tick`
-    at or after this instant acts.
+    at or after this instant acts. While a vote to skip is open (and `now_ms` is given): no
+    later than VOTE_RECOUNT_MS from now, to count it again.
     """
+    recount = now_ms + VOTE_RECOUNT_MS if pb.skip_votes and pb.state != "idle" and now_ms is not None else None
     if pb.state in ("starting", "midroll"):
-        return pb.deadline_ms
-    due = [t for t in (segment_due_ms(pb), end_due_ms(pb, end_grace_ms)) if t is not None]
+        due = [t for t in (pb.deadline_ms, recount) if t is not None]
+    else:
+        due = [t for t in (segment_due_ms(pb), end_due_ms(pb, end_grace_ms), recount) if t is not None]
     return min(due) if due else None
 
 

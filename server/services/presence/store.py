@@ -223,6 +223,7 @@ class Presence:
             conn.entered_ms = now_ms()
         if conn.room_code != code:
             conn.room_id = conn.role = None
+            conn.status = None  # a report from the last room says nothing about this one
         conn.room_code = code
         self.store.put(code, sid, conn.record())
 
@@ -239,10 +240,14 @@ class Presence:
 
     def update(self, sid: str, *, report: bool = False, **facts: object) -> Conn | None:
         """Set facts of a socket and share its record; a frequent `report` (player.status) is
-        shared with the next heartbeat by a store that defers reports (Redis)."""
+        shared with the next heartbeat by a store that defers reports (Redis) — except a socket's
+        first report in its room, shared at once: other processes count a player that just
+        joined as watching (vote-skip) without waiting for the heartbeat."""
         conn = self._conns.get(sid)
         if conn is None:
             return None
+        if report and conn.status is None:
+            report = False
         for key, value in facts.items():
             setattr(conn, key, value)
         conn.last_seen_ms = now_ms()

@@ -24,3 +24,10 @@ export const SYNC_HEALTH = Object.freeze({
 
 // --- reactions pinned to a moment (the server's REACTION_EMOJI: a test compares them) --------
 export const REACTION_EMOJI = Object.freeze(["👍", "❤️", "😂", "😮", "😢", "👏", "🔥", "🎉"]);
+
+// The room setting `repeat` (the server's REPEAT_MODES), with the words both clients show.
+export const REPEAT_MODES = Object.freeze([
+  ["off", "No repeat"],
+  ["one", "Repeat the current video"],
+  ["all", "Repeat the whole queue"],
+]);

@@ -1,7 +1,7 @@
 // What the remote knows about its room, updated from acks and broadcasts. Pure (no DOM, no
 // socket): each apply* returns what happened so the caller can re-render or ask room.sync.
 
-import { mayControl, mayShuffle, mayStartNow } from "../../../clients/core/permissions.js";
+import { mayChangeSettings, mayControl, mayShuffle, mayStartNow } from "../../../clients/core/permissions.js";
 import { skipVoteTally } from "../../../clients/core/vote_skip.js";
 
 export const CHAT_KEEP = 200;
@@ -159,6 +159,10 @@ export class RoomState {
   /** Shuffle and its undo: owner and operators. */
   mayShuffle() {
     return mayShuffle(this.role).allowed;
+  }
+
+  mayChangeSettings(keys = []) {
+    return mayChangeSettings(this.role, keys).allowed;
   }
 
   mayControl() {

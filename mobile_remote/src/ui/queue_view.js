@@ -1,6 +1,7 @@
 // The queue: add by pasting a link, reorder by dragging a row's handle (touch), play now, remove.
 
 import { dropIndex, moved } from "../lib/queue_drag.js";
+import { REPEAT_MODES } from "../../../clients/core/constants.js";
 import { formatTime } from "../../../clients/core/format.js";
 import { entryTitle, fill, h, iconButton, thumbnail } from "./dom.js";
 
@@ -38,8 +39,15 @@ export function createQueueView({ state, actions }) {
     hidden: true, onClick: () => actions.command("queue.shuffle", {}) });
   const unshuffle = h("button", { class: "btn", type: "button", text: "Undo shuffle", testid: "unshuffle", hidden: true,
     "aria-label": "Put the queue back as it was before the shuffle", onClick: () => actions.command("queue.shuffle", { undo: true }) });
+  // owner and operators: the room's repeat setting (off, the current video, the whole queue)
+  const repeat = h("select", { name: "repeat", testid: "repeat",
+    onChange: async (ev) => {
+      const ack = await actions.command("room.settings", { repeat: ev.target.value });
+      if (!ack?.ok) render(); // refused: show the room's setting again
+    } }, REPEAT_MODES.map(([value, label]) => h("option", { value, text: label })));
+  const repeatLabel = h("label", { class: "field-label inline-select", hidden: true }, "Repeat ", repeat);
   const section = h("section", { class: "view view-queue", id: "view-queue", role: "tabpanel", "aria-labelledby": "tab-queue", hidden: true },
-    form, heading, h("div", { class: "row" }, shuffle, unshuffle), empty, list);
+    form, heading, h("div", { class: "row" }, shuffle, unshuffle, repeatLabel), empty, list);
 
   async function pasteLink() {
     try {
@@ -126,6 +134,8 @@ export function createQueueView({ state, actions }) {
     shuffle.hidden = !state.mayShuffle();
     shuffle.disabled = upcoming.length < 2;
     unshuffle.hidden = !(state.mayShuffle() && state.canUndoShuffle);
+    repeatLabel.hidden = !state.mayChangeSettings(["repeat"]);
+    if (document.activeElement !== repeat) repeat.value = state.room?.settings?.repeat || "off";
   }
 
   return { section, render, input };

@@ -2,6 +2,7 @@
 // queue lock, privacy, the homepage listing and a password. Each change is sent at once
 // (room.settings with just that field).
 
+import { REPEAT_MODES } from "../../../../clients/core/constants.js";
 import { h, memo } from "./dom.js";
 
 const CONTROL_MODES = [
@@ -20,11 +21,6 @@ const BUFFER_POLICIES = [
   ["catch_up", "A stalled viewer catches up"],
   ["wait", "Everyone waits for a stalled viewer"],
   ["ignore", "Nobody waits, nobody jumps"],
-];
-const REPEAT_MODES = [
-  ["off", "No repeat"],
-  ["one", "Repeat the current video"],
-  ["all", "Repeat the whole queue"],
 ];
 // SponsorBlock's categories, as the server's skip_segments setting names them.
 const SEGMENT_CATEGORIES = [

@@ -22,6 +22,7 @@ from server.background.scheduler import start_scheduler
 from server.cli import MIGRATIONS_DIR, register_cli, upgrade_schema
 from server.config import Config
 from server.errors import register_error_handlers
+from server.events.base import install_direct_dispatch
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
 from server.services import round_trips
@@ -83,6 +84,8 @@ def create_app(config: Config | None = None) -> Flask:
 
     if cfg.BROADCAST_ENCODE_ONCE:
         install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
+    if cfg.SOCKETIO_DIRECT_DISPATCH:
+        install_direct_dispatch(app)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)

@@ -156,6 +156,10 @@ class Config:
         # With it: write frames (and acks) at once from the emitting greenlet when a socket's
         # writer is idle. Off by default: see tests/bench/README.md (pool exhaustion while filling).
         self.BROADCAST_DIRECT_WRITE = env_bool("BROADCAST_DIRECT_WRITE", False)
+        # Room events are handed to their handlers inside an app context only, not through
+        # Flask-SocketIO's per-event Flask request context (URL matching, session; ~60 µs an
+        # event): events/base.py. Connect, disconnect and the admin namespace keep the request.
+        self.SOCKETIO_DIRECT_DISPATCH = env_bool("SOCKETIO_DIRECT_DISPATCH", True)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:

@@ -1,6 +1,7 @@
 """Extension objects, created bare and bound in create_app with init_app."""
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, request
@@ -33,8 +34,17 @@ else:
     Model = db.Model
 
 
+# The socket of the event being handled when it was dispatched directly (events/base.py,
+# SOCKETIO_DIRECT_DISPATCH: an app context, no Flask request); each event runs in its own greenlet.
+EVENT_SID: ContextVar[str | None] = ContextVar("sharetube_event_sid", default=None)
+
+
 def current_sid() -> str:
-    """The Socket.IO session id of the event being handled (Flask-SocketIO sets `request.sid`)."""
+    """The Socket.IO session id of the event being handled (dispatched directly, or through
+    Flask-SocketIO, which sets `request.sid`)."""
+    direct = EVENT_SID.get()
+    if direct is not None:
+        return direct
     sid: str = request.sid  # type: ignore[attr-defined]
     return sid
 

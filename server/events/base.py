@@ -11,11 +11,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from flask import Flask
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import ApiError
-from server.extensions import current_sid, db, socketio
+from server.extensions import EVENT_SID, current_sid, db, socketio
 from server.services import prom
 from server.services.presence import Conn
 from server.services.runtime import rt
@@ -77,9 +78,42 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/", resolve: Callab
                     prom.ERRORS.labels(error).inc()
 
         socketio.on_event(name, handler, namespace=namespace)
+        REGISTERED.append((name, handler, namespace))
         return handler
 
     return decorate
+
+
+# Every (event, handler, namespace) on_event registered: install_direct_dispatch re-binds them.
+REGISTERED: list[tuple[str, Callable, str]] = []
+DIRECT_NAMESPACE = "/"  # the admin namespace keeps Flask-SocketIO's request (cookie, Origin)
+
+
+def install_direct_dispatch(app: Flask) -> int:
+    """SOCKETIO_DIRECT_DISPATCH: bind the room namespace's events on the Socket.IO server created for
+    `app` so each runs inside an app context with the socket's sid in `EVENT_SID`, instead of
+    Flask-SocketIO's per-event Flask request context (a Request over the handshake's environ, URL
+    matching and a session: ~60 µs an event; tests/bench/event_cost.py). A handler here never
+    reads `flask.request`: what the handshake said (address, device) is on its Conn. Returns
+    how many events were bound."""
+    server = socketio.server
+    bound = 0
+    for name, handler, namespace in REGISTERED:
+        if namespace == DIRECT_NAMESPACE:
+            server.on(name, _direct(app, handler), namespace=namespace)
+            bound += 1
+    return bound
+
+
+def _direct(app: Flask, handler: Callable) -> Callable:
+    def dispatch(sid: str, *args: object) -> dict:
+        with app.app_context():
+            token = EVENT_SID.set(sid)
+            try:
+                return handler(*args)
+            finally:
+                EVENT_SID.reset(token)
+    return dispatch
 
 
 def register_catch_all() -> None:

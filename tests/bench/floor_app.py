@@ -8,6 +8,7 @@ Events (namespace `/`, no auth):
   join {code}         → ack {ok, room: {code}}; the socket enters the room
   cmd {code, action}  → bumps the room's version, broadcasts `room.playback` (a Playback-sized
                         payload) to the room, acks {ok, playback}
+  echo {…}            → ack {ok} (event_cost's floor: what any acked event costs on this stack)
 No database, no presence, no system chat line: whatever ShareTube spends above this is its own.
 """
 from __future__ import annotations
@@ -41,6 +42,11 @@ def on_join(data: object = None) -> dict:
         return {"ok": False, "error": "invalid", "message": "code is required"}
     join_room(code)
     return {"ok": True, "room": {"code": code}}
+
+
+@socketio.on("echo")
+def on_echo(data: object = None) -> dict:
+    return {"ok": True}
 
 
 @socketio.on("cmd")

@@ -1,5 +1,6 @@
 """Options shared by capacity and fanout about the server under test: `--server-cpu` (pinning,
-tests/bench/cpu_pinning.py) and `--encode-once on|off` (BROADCAST_ENCODE_ONCE, for A/B runs)."""
+tests/bench/cpu_pinning.py), `--encode-once`, `--direct-write` and `--direct-dispatch` on|off
+(BROADCAST_ENCODE_ONCE, BROADCAST_DIRECT_WRITE, SOCKETIO_DIRECT_DISPATCH, for A/B runs)."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +14,8 @@ def add_server_options(p: argparse.ArgumentParser) -> None:
                    help="BROADCAST_ENCODE_ONCE for ShareTube (default: the server's own default, on)")
     p.add_argument("--direct-write", choices=("on", "off"), default=None,
                    help="BROADCAST_DIRECT_WRITE for ShareTube (default: the server's own default, off)")
+    p.add_argument("--direct-dispatch", choices=("on", "off"), default=None,
+                   help="SOCKETIO_DIRECT_DISPATCH for ShareTube (default: the server's own default, on)")
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
@@ -22,4 +25,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         env["BROADCAST_ENCODE_ONCE"] = "1" if args.encode_once == "on" else "0"
     if getattr(args, "direct_write", None):
         env["BROADCAST_DIRECT_WRITE"] = "1" if args.direct_write == "on" else "0"
+    if getattr(args, "direct_dispatch", None):
+        env["SOCKETIO_DIRECT_DISPATCH"] = "1" if args.direct_dispatch == "on" else "0"
     return env

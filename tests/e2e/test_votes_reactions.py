@@ -185,6 +185,29 @@ def test_a_reaction_floats_at_its_moment_marks_the_bar_replays_on_seek_back_and_
         print(f"in fullscreen: shown {shown['t'] - shown['pos']:+d} ms from its moment")
         assert abs(shown["t"] - shown["pos"]) <= MOMENT_MS, shown
         assert shown["w"] > 0 and shown["h"] > 0
+        # …and Bob reacts and may vote from inside fullscreen, by keyboard: the player layer's
+        # "React" toggle opens the same vote and reaction buttons as the panel
+        layer = bob.page.locator("#sharetube-player-layer")
+        toggle = layer.get_by_test_id("st-fs-social-toggle")
+        toggle.focus()
+        bob.page.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true"
+        social = layer.get_by_test_id("st-fs-social")
+        social.wait_for(state="visible", timeout=3_000)
+        vote = social.get_by_test_id("st-fs-vote-skip")
+        assert vote.is_visible() and vote.text_content() == "Vote to skip", "Bob may not skip here: he votes"
+        assert evaluate_without_gesture(bob.page, "document.fullscreenElement.contains("
+                                        "document.getElementById('sharetube-player-layer'))")
+        count = len(floats(bob))
+        social.locator("[data-testid=st-fs-react][data-emoji='😮']").focus()
+        bob.page.keyboard.press("Enter")
+        own = wait_until(lambda: floats(bob)[count:] or None, timeout_s=6, what="Bob's 😮 from fullscreen")[0]
+        assert "😮" in own["text"] and "Bob" in own["text"] and own["inFullscreen"], own
+        assert evaluate_without_gesture(bob.page, "document.fullscreenElement?.id") == "movie_player", \
+            "pressing Enter on our buttons left YouTube's fullscreen alone"
+        toggle.focus()
+        bob.page.keyboard.press("Enter")
+        assert not social.is_visible(), "the toggle closes the row again"
     finally:
         evaluate_without_gesture(bob.page, "document.fullscreenElement && document.exitFullscreen()")
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import logging
 
-from flask_socketio import join_room, leave_room
-
 from server.domain.room_clock import MemberJoined, MemberLeft
 from server.errors import ApiError
 from server.extensions import db, socketio
@@ -50,7 +48,7 @@ def enter_room(conn: Conn, room: Room) -> bool:
     if conn.room_code and conn.room_code != room.code:
         exit_room(conn, announce=True)
     rt().presence.enter(conn.sid, room.code)
-    join_room(room.code, sid=conn.sid)
+    socketio.server.enter_room(conn.sid, room.code, namespace="/")
     return not was_present
 
 
@@ -67,7 +65,7 @@ def exit_room(conn: Conn, *, announce: bool = True, reason: str = "left") -> str
     if code is None:
         return None
     try:
-        leave_room(code, sid=conn.sid)
+        socketio.server.leave_room(conn.sid, code, namespace="/")
     except Exception:  # the socket may already be gone
         pass
     if announce:

@@ -2,13 +2,15 @@
 // drawn (YouTube fullscreens #movie_player), so the overlay beside the masthead disappears with
 // everything it says. This layer lives INSIDE the player, in its own open shadow root, and shows
 // while the player is (inside) the fullscreen element: the waiting / ad banner with who is
-// waited for and "Start now", "Join playback", notices, chat lines as toasts and a small chat
-// input behind a toggle. It keeps clear of YouTube's own bottom bar (measured, not assumed) and
+// waited for and "Start now", "Join playback", notices, chat lines as toasts, a small chat
+// input behind a toggle, and vote-skip and the reaction buttons behind another (the panel's
+// own SocialSection, a second instance: one code for both places). It keeps clear of YouTube's own bottom bar (measured, not assumed) and
 // lets clicks on the empty video through to YouTube.
 
 import { MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
 import { nextToasts } from "../../lib/chat_toasts.js";
 import { h } from "./dom.js";
+import { SocialSection } from "./social_section.js";
 import { PLAYER_LAYER_CSS } from "./styles.js";
 import { waitingText } from "./waiting_text.js";
 
@@ -66,8 +68,20 @@ export class PlayerLayer {
       onClick: () => this.setChatOpen(this.input.hidden),
     });
     this.input.hidden = true;
+    this.social = new SocialSection(actions);
+    for (const el of [this.social.element, ...this.social.element.querySelectorAll("[data-testid]")]) {
+      el.dataset.testid = el.dataset.testid.replace(/^st-/, "st-fs-"); // st-fs-*, as the rest of this layer
+    }
+    this.socialToggle = h("button", {
+      testid: "st-fs-social-toggle", class: "chat-toggle", text: "😀 React", "aria-expanded": "false",
+      "aria-label": "React or vote to skip", onClick: () => this.setSocialOpen(!this.socialOpen),
+    });
+    this.socialOpen = false;
+    this.socialRow = h("div", { class: "social-wrap" }, this.social.element);
+    this.socialRow.hidden = true;
     this.top = h("div", { class: "top" }, this.resume, this.waiting, this.notice);
-    this.bottom = h("div", { class: "bottom" }, this.toastList, h("div", { class: "row" }, this.chatToggle, this.input));
+    this.bottom = h("div", { class: "bottom" }, this.toastList, this.socialRow,
+      h("div", { class: "row" }, this.chatToggle, this.socialToggle, this.input));
     this.layer = h("div", { class: "layer" }, this.top, this.bottom);
     this.shadow.append(h("style", { text: PLAYER_LAYER_CSS }), this.layer);
     for (const type of ["keydown", "keyup", "keypress"]) {
@@ -94,6 +108,13 @@ export class PlayerLayer {
     this.input.hidden = !open;
     this.chatToggle.setAttribute("aria-expanded", String(open));
     if (open) this.input.focus();
+  }
+
+  setSocialOpen(open) {
+    this.socialOpen = open;
+    this.socialToggle.setAttribute("aria-expanded", String(open));
+    if (this.model) this.render(this.model);
+    if (open) this.socialRow.querySelector("button:not([hidden]):not([disabled])")?.focus();
   }
 
   noteTyping() {
@@ -134,6 +155,10 @@ export class PlayerLayer {
     this.resume.hidden = !model.blocked;
     this.notice.hidden = !model.notice;
     this.notice.textContent = model.notice || "";
+    this.social.update(model);
+    const social = !this.social.element.hidden; // something to vote on or react to
+    this.socialToggle.hidden = !social;
+    this.socialRow.hidden = !(social && this.socialOpen);
     this.toastList.replaceChildren(...this.chatToasts.toasts.map(({ line }) => this.renderToast(line)));
   }
 

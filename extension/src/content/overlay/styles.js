@@ -114,6 +114,11 @@ button:focus-visible, input:focus-visible { outline: 2px solid #8ab4f8; outline-
 .row { display: flex; gap: 6px; align-items: center; }
 input { font: inherit; border: 1px solid #888; border-radius: 16px; padding: 6px 10px; width: 280px;
   background: rgba(20,20,20,.85); color: #fff; }
+.social-wrap section { background: rgba(20,20,20,.85); border-radius: 10px; padding: 8px 10px;
+  display: flex; flex-direction: column; gap: 6px; pointer-events: auto; }
+.social-wrap .muted { color: #ddd; }
+.social-wrap button.react { font-size: 20px; padding: 2px 8px; }
+.social-wrap .reactions { flex-wrap: wrap; }
 `;
 
 // Reactions over the video (reaction_layer.js): everything lets clicks through to YouTube.

@@ -24,6 +24,7 @@ from limits.strategies import MovingWindowRateLimiter
 from server.domain import constants as C
 from server.errors import ApiError
 from server.extensions import limiter
+from server.services import window_store  # registers the sharetube-memory:// scheme
 
 log = logging.getLogger("sharetube.limits")
 STRATEGY = "moving-window"  # exact: a burst of N, then each slot frees N-period after it was used
@@ -61,7 +62,7 @@ def storage_uri(message_queue: str | None) -> str:
         return message_queue
     if message_queue and message_queue.startswith("unix://"):  # redis-py's socket form; `limits` spells it so
         return "redis+" + message_queue
-    return "memory://"
+    return f"{window_store.SCHEME}://"  # not limits' memory://: its 10 ms expiry thread (window_store.py)
 
 
 class Limits:

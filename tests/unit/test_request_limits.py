@@ -10,7 +10,7 @@ from server.services.request_limits import RULES, Limits, client_ip, is_loopback
 
 
 def engine(**rules: str) -> Limits:
-    return Limits("memory://", {k.replace("_", "."): v for k, v in rules.items()})
+    return Limits("sharetube-memory://", {k.replace("_", "."): v for k, v in rules.items()})
 
 
 def test_a_burst_then_refusals_with_the_time_to_wait() -> None:
@@ -52,14 +52,14 @@ def test_an_unknown_rule_is_a_programming_error() -> None:
 
 
 def test_every_named_rule_parses() -> None:
-    lim = Limits("memory://")
+    lim = Limits("sharetube-memory://")
     assert set(lim.rules) == set(RULES) and all(lim.rules.values())
 
 
 def test_storage_is_redis_only_with_a_redis_message_queue() -> None:
-    assert storage_uri(None) == "memory://"
+    assert storage_uri(None) == "sharetube-memory://"
     assert storage_uri("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
-    assert storage_uri("kafka://x") == "memory://"
+    assert storage_uri("kafka://x") == "sharetube-memory://"
     assert storage_uri("unix:///run/redis.sock") == "redis+unix:///run/redis.sock"
 
 

@@ -28,6 +28,8 @@ ROOMS_ACTIVE = Gauge("sharetube_rooms_active", "Rooms with someone connected", *
 TASK_RUNS = Counter("sharetube_background_task_runs_total", "Background task runs", ["task"])
 TASK_LAG = Gauge("sharetube_background_task_lag_seconds", "How late a background task started", ["task"],
                  **_gauge_max)
+GC_PAUSE_SECONDS = Histogram("sharetube_gc_pause_seconds", "Pauses of Python's cyclic garbage collector",
+                             ["generation"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0))
 TASK_FAILURES = Counter("sharetube_background_task_failures_total", "Background task failures", ["task"])
 
 

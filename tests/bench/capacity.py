@@ -209,6 +209,8 @@ def aggregate(args, machine: dict, readies: list[dict], reports: list[dict], win
             "worst_ack_ms_by_second": [round(worst.get(i, 0.0)) for i in range(int(window) + 1)],
             "seconds_with_an_ack_over_100ms": sum(1 for i in range(int(window) + 1)
                                                   if worst.get(i, 0.0) > TARGET_P99_MS),
+            "client_gc_pauses_ms": {"n": sum(len(r.get("gc_pauses_ms", [])) for r in reports),
+                                    "max": max((x for r in reports for x in r.get("gc_pauses_ms", [])), default=0.0)},
             "intervals_s": {"status": args.status_s, "chat": args.chat_s, "control": args.control_s},
             "target": {"clients": 2000, "p99_ms_max": TARGET_P99_MS,
                        "met": bool(args.clients >= 2000 and args.mode == "single" and p99 is not None
@@ -230,7 +232,8 @@ def table(res: dict) -> str:
     h = res.get("server_handler_ms", {})
     out += (f"\n\nserver-side handler time (from /metrics): p50 {h.get('p50', '–')}, p99 {h.get('p99', '–')}; "
             f"seconds of the window with an ack over {TARGET_P99_MS:g} ms: {res['seconds_with_an_ack_over_100ms']}"
-            f" of {len(res['worst_ack_ms_by_second'])}")
+            f" of {len(res['worst_ack_ms_by_second'])}; the client processes' own collector pauses: "
+            f"{res['client_gc_pauses_ms']['n']}, longest {res['client_gc_pauses_ms']['max']} ms")
     m = res["machine"]
     out += f"\n\nloadavg start {m['loadavg_start']} · during {res['loadavg_1m_during']} · nproc {m['nproc']}"
     st = res["setup"]

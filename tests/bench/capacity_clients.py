@@ -9,6 +9,7 @@ Samples count only between the parent's `go` and `report` (the steady-state wind
 from __future__ import annotations
 
 import asyncio
+import gc
 import random
 import time
 from collections import Counter, defaultdict
@@ -36,6 +37,14 @@ class Stats:
     setup_latency: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     started: float = 0.0
     worst_by_second: dict[int, float] = field(default_factory=dict)  # second of the window → worst ack ms
+    gc_pauses_ms: list[float] = field(default_factory=list)  # this process's collector pauses in the window
+    _gc_started: float = 0.0
+
+    def on_gc(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self.measuring and self._gc_started:
+            self.gc_pauses_ms.append(round((time.perf_counter() - self._gc_started) * 1000, 1))
 
     def record(self, kind: str, ms: float, error: str | None, sent_at: float) -> None:
         if not self.measuring or sent_at < self.started:  # only what was sent inside the window
@@ -51,6 +60,7 @@ class Stats:
         self.errors.clear()
         self.received.clear()
         self.worst_by_second.clear()
+        self.gc_pauses_ms.clear()
         self.started = time.monotonic()
         self.measuring = True
 
@@ -195,6 +205,14 @@ async def _main(conn, job: dict) -> None:
             await room_setup(room)
 
     await asyncio.gather(*(bounded(r) for r in job["rooms"]))
+    # The clients' own garbage collector stops this whole process (every member's loop) while it
+    # walks 1,000 clients' objects: a pause here would be counted as the server's latency. As the
+    # server does (server/wsgi.py): what the setup built is frozen, full collections are rare,
+    # and every pause inside the window is timed and reported.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 10)
+    gc.callbacks.append(stats.on_gc)
     conn.send({"op": "ready", "connected": sum(1 for m in members if m.sio.connected),
                "setup_s": round(time.monotonic() - t0, 2), "setup_errors": len(setup_errors),
                "setup_error_samples": setup_errors[:5], "setup_disconnects": stats.disconnects,
@@ -209,6 +227,7 @@ async def _main(conn, job: dict) -> None:
             conn.send({"op": "report", "latency": dict(stats.latency),
                        "errors": {k: dict(v) for k, v in stats.errors.items()}, "received": dict(stats.received),
                        "worst_by_second": dict(stats.worst_by_second),
+                       "gc_pauses_ms": list(stats.gc_pauses_ms),
                        "disconnects": stats.disconnects,
                        "connected": sum(1 for m in members if m.sio.connected)})
         elif msg["op"] == "stop":

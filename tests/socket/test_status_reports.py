@@ -87,3 +87,37 @@ def test_big_rooms_fold_joins_into_the_periodic_roster(app, monkeypatch):
             flush_pending()
         updates = owner.received("presence.update")
     assert len(updates) == 1 and len(updates[0]["members"]) == 3
+
+
+def test_many_rosters_due_at_once_are_read_in_one_query(app):
+    """Every room of a busy process falls due in the same 2 s: their rooms are read with one
+    SELECT (not one each), and each room still gets its own roster with its own members."""
+    rooms = []
+    for i in range(4):
+        a, b = sign_in(app, f"A{i}"), sign_in(app, f"B{i}")
+        code = create_room(app, a)["code"]
+        a.connect().join(code)
+        b.connect().join(code)
+        rooms.append((code, a, b))
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
+    for _code, a, b in rooms:
+        assert b.emit("player.status", {"position_ms": 500})["ok"]
+        a.received()
+    selects: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM rooms" in statement:
+            selects.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with app.app_context():
+            assert flush_pending() == 4
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(selects) == 1, selects
+    for _code, a, b in rooms:
+        [update] = a.received("presence.update")
+        assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}

@@ -3,7 +3,7 @@ most every PRESENCE_FOLD_MS per room (less often in very big rooms). A report co
 statement: it only marks its room; the scheduler's next tick (every 100 ms) sends the roster."""
 from __future__ import annotations
 
-from server.extensions import db
+from server.extensions import db, socketio
 from server.models import Room
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.store import Conn
@@ -16,6 +16,7 @@ PRESENCE_FOLD_MS = 2000
 # roster traffic per viewer stays about the same however big the room grows (a full roster of N
 # members to N sockets every 2 s would be O(N²) bytes).
 FOLD_SCALE_SOCKETS = 50
+FOLD_BATCH = 200  # rooms read per query when many rosters fall due at once
 
 
 def fold_interval_ms(code: str) -> int:
@@ -57,7 +58,9 @@ def mark_dirty(code: str | None, now: int, *, inline: bool = True) -> None:
 
 
 def flush_pending(now: int | None = None) -> int:
-    """Called by the scheduler: emit rosters whose fold interval has passed."""
+    """Called by the scheduler: emit rosters whose fold interval has passed — the rooms read in one
+    query, and the loop yields between rooms so a burst of folds (every room of a busy process
+    falls due in the same 2 s) never holds the sockets' events back for its whole length."""
     now = now or now_ms()
     fold = rt().limiters.get("presence_fold")
     if not fold:
@@ -67,7 +70,14 @@ def flush_pending(now: int | None = None) -> int:
     for code in due:
         fold["pending"].discard(code)
         fold["last"][code] = now
-        _emit(code)
+    for start in range(0, len(due), FOLD_BATCH):
+        rooms = db.session.execute(db.select(Room).where(Room.code.in_(due[start:start + FOLD_BATCH]),
+                                                         Room.closed_ms.is_(None))).scalars().all()
+        db.session.expunge_all()  # kept as read (detached), and no transaction held while others run
+        db.session.rollback()
+        for room in rooms:
+            broadcast_presence(room)
+            socketio.sleep(0)
     return len(due)
 
 

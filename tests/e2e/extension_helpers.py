@@ -56,6 +56,11 @@ _built: dict[str, Path] = {}
 # SQLite pass; the PostgreSQL pass keeps the room, remote, resilience and onboarding tests.
 EXTENSION_ONLY = pytest.mark.skipif(os.environ.get("SHARETUBE_TEST_DB") == "postgres",
                                     reason="the page side of the extension: run once, on SQLite")
+# Browser tests whose server side has its own socket tests on both databases (named where it is
+# used): the pages and the extension are what they add, so they too run once, on SQLite.
+BROWSER_SIDE = pytest.mark.skipif(os.environ.get("SHARETUBE_TEST_DB") == "postgres",
+                                  reason="the browser side: run once, on SQLite (the server side runs on "
+                                         "both databases in tests/socket)")
 
 
 # --- the extension and the server ----------------------------------------------------------

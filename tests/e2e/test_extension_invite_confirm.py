@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from extension_helpers import (
+    BROWSER_SIDE,
     Profile,
     built_extension,
     create_room_from_popup,
@@ -24,6 +25,10 @@ from extension_helpers import (
     wait_until,
 )
 from harness.fake_youtube import FakeYouTube
+
+# The database side (invites, private rooms) runs on both databases in tests/socket/test_rooms_join.py
+# and tests/security/test_room_access.py.
+pytestmark = BROWSER_SIDE
 
 VIDEO = "stInvConf01"
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+from extension_helpers import BROWSER_SIDE
 from playwright.sync_api import Page, expect
 
 from tests.e2e.a11y import axe_violations
@@ -25,6 +26,10 @@ from tests.support.sio import guest_token, new_room
 
 ROOT = Path(__file__).resolve().parents[2]
 from tests.e2e.screenshots import SCREENSHOTS  # noqa: E402
+
+# The pages' numbers and lists come from queries that run on both databases in
+# tests/socket/test_homepage.py and tests/socket/test_public_rooms.py.
+pytestmark = BROWSER_SIDE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    BROWSER_SIDE,
     Profile,
     built_extension,
     create_room_from_popup,
@@ -23,6 +24,9 @@ from extension_helpers import (
 from harness.fake_youtube import FakeYouTube
 
 from tests.support.sio import Client
+
+# The database side runs on both databases in tests/socket/test_moderation.py.
+pytestmark = BROWSER_SIDE
 
 VIDEO = "stModerat01"
 AWAY_MS = 3_000

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    BROWSER_SIDE,
     SERVER_ADDRESS,
     Profile,
     accept_invite_question,
@@ -27,6 +28,9 @@ from harness.fake_youtube import FakeYouTube
 from playwright.sync_api import expect
 
 from tests.support.sio import Client, new_room
+
+# The database side runs on both databases in tests/socket/test_public_rooms.py.
+pytestmark = BROWSER_SIDE
 
 VIDEO = "stPublic001"
 

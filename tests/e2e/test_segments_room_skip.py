@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from extension_helpers import (
+    BROWSER_SIDE,
     Profile,
     close_panel,
     open_panel,
@@ -27,6 +28,9 @@ from harness.fake_youtube import FakeYouTube
 
 from server.domain.segments import hash_prefix
 from tests.support.sponsorblock_stub import SegmentApiStub
+
+# The database side runs on both databases in tests/socket/test_segments.py.
+pytestmark = BROWSER_SIDE
 
 FIRST = "stSkipRoom1"
 SPONSOR = (11.0, 19.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import time
 
 from server.services import prom
@@ -24,7 +25,7 @@ def _on_gc(phase: str, info: dict) -> None:
     _started.clear()
     generation = info.get("generation", -1)
     prom.GC_PAUSE_SECONDS.labels(str(generation)).observe(ms / 1000)
-    if ms >= GC_PAUSE_LOG_MS:
+    if ms >= GC_PAUSE_LOG_MS and not sys.is_finalizing():  # (at exit the log's streams may be closed)
         log.warning("event=gc_pause generation=%s ms=%.0f collected=%s", generation, ms, info.get("collected"))
 
 

@@ -20,7 +20,10 @@ FOLD_BATCH = 200  # rooms read per query when many rosters fall due at once
 
 
 def fold_interval_ms(code: str) -> int:
-    sockets = len(rt().presence.room_records(code))
+    return interval_for(rt().presence.room_sizes([code])[code])
+
+
+def interval_for(sockets: int) -> int:
     return int(PRESENCE_FOLD_MS * max(1.0, sockets / FOLD_SCALE_SOCKETS))
 
 
@@ -65,20 +68,26 @@ def flush_pending(now: int | None = None) -> int:
     fold = rt().limiters.get("presence_fold")
     if not fold:
         return 0
-    due = [c for c in list(fold["pending"])
-           if now - fold["last"].get(c, 0) >= PRESENCE_FOLD_MS and now - fold["last"].get(c, 0) >= fold_interval_ms(c)]
+    ready = [c for c in list(fold["pending"]) if now - fold["last"].get(c, 0) >= PRESENCE_FOLD_MS]
+    if not ready:
+        return 0
+    presence = rt().presence
+    intervals = {code: interval_for(n) for code, n in presence.room_sizes(ready).items()}
+    due = [c for c in ready if now - fold["last"].get(c, 0) >= intervals[c]]
     for code in due:
         fold["pending"].discard(code)
         fold["last"][code] = now
-    for start in range(0, len(due), FOLD_BATCH):
-        rooms = db.session.execute(db.select(Room).where(Room.code.in_(due[start:start + FOLD_BATCH]),
+    mine = presence.claim_folds([(c, intervals[c]) for c in due])  # with Redis: one process per room
+    folds = [c for c in due if c in mine]
+    for start in range(0, len(folds), FOLD_BATCH):
+        rooms = db.session.execute(db.select(Room).where(Room.code.in_(folds[start:start + FOLD_BATCH]),
                                                          Room.closed_ms.is_(None))).scalars().all()
         db.session.expunge_all()  # kept as read (detached), and no transaction held while others run
         db.session.rollback()
         for room in rooms:
             broadcast_presence(room)
             socketio.sleep(0)
-    return len(due)
+    return len(folds)
 
 
 def _emit(code: str) -> None:

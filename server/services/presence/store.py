@@ -85,6 +85,13 @@ class LocalStore:
         with self._lock:
             return list(self._rooms.get(code, {}).values())
 
+    def sizes(self, codes: list[str]) -> dict[str, int]:
+        with self._lock:
+            return {code: len(self._rooms.get(code, {})) for code in codes}
+
+    def claim_folds(self, claims: list[tuple[str, int]]) -> set[str]:
+        return {code for code, _ms in claims}  # one process: every roster fold is its own
+
     def room_codes(self) -> list[str]:
         with self._lock:
             return list(self._rooms)
@@ -148,6 +155,26 @@ class RedisStore:
 
     def records(self, code: str) -> list[dict]:
         return [json.loads(v) for v in self.r.hgetall(self.PREFIX + code).values()]
+
+    def sizes(self, codes: list[str]) -> dict[str, int]:
+        """Sockets per room (HLEN), for many rooms in one round trip."""
+        if not codes:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        for code in codes:
+            pipe.hlen(self.PREFIX + code)
+        return {code: int(n) for code, n in zip(codes, pipe.execute(), strict=True)}
+
+    def claim_folds(self, claims: list[tuple[str, int]]) -> set[str]:
+        """The rooms whose next roster fold this process takes: the members of a room are spread
+        over processes, and each would fold (read, encode and publish) the same roster; the first
+        to claim a room (SET NX for its fold interval) folds it for everyone. One round trip."""
+        if not claims:
+            return set()
+        pipe = self.r.pipeline(transaction=False)
+        for code, ms in claims:
+            pipe.set(f"{self.PREFIX}fold:{code}", os.getpid(), nx=True, px=max(1, ms))
+        return {code for (code, _ms), won in zip(claims, pipe.execute(), strict=True) if won}
 
     def add_user_sid(self, user_id: int, sid: str) -> None:
         self.r.sadd(f"{self.PREFIX}user:{user_id}", sid)
@@ -260,6 +287,12 @@ class Presence:
         self.store.refresh([(c.room_code, c.sid, c.record()) for c in self._conns.values() if c.room_code])
 
     # -- rooms, across processes -----------------------------------------------------
+    def room_sizes(self, codes: list[str]) -> dict[str, int]:
+        return self.store.sizes(codes)
+
+    def claim_folds(self, claims: list[tuple[str, int]]) -> set[str]:
+        return self.store.claim_folds(claims)
+
     def room_records(self, code: str) -> list[dict]:
         return self.store.records(code)
 

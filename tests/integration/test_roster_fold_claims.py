@@ -1,0 +1,47 @@
+"""With Redis, the members of a room are spread over processes and each process would fold the
+same roster (read it, encode it, publish it to the whole room) every interval: the first process
+to claim the room's fold folds it for everyone (RedisStore.claim_folds, SET NX for the room's fold
+interval), and the sizes that set the interval come in one round trip (HLEN), not a full read."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from server.services.presence.store import Conn, LocalStore, Presence, RedisStore
+from tests.support.cluster import RedisServer
+
+pytestmark = [pytest.mark.redis]
+
+
+@pytest.fixture
+def redis_client(tmp_path):
+    server = RedisServer(tmp_path)
+    try:
+        yield server.client()
+    finally:
+        server.stop()
+
+
+def test_one_process_claims_each_rooms_fold_for_its_interval(redis_client):
+    a, b = RedisStore(redis_client), RedisStore(redis_client)
+    assert a.claim_folds([("room1", 300), ("room2", 300)]) == {"room1", "room2"}
+    assert b.claim_folds([("room1", 300), ("room3", 300)]) == {"room3"}, "room1 is a's until its interval ends"
+    assert a.claim_folds([("room1", 300)]) == set(), "not twice in one interval, not even by the same process"
+    time.sleep(0.35)
+    assert b.claim_folds([("room1", 300)]) == {"room1"}
+    assert a.claim_folds([]) == set()
+
+
+def test_sizes_count_every_processes_sockets_in_one_round_trip(redis_client):
+    a, b = Presence(RedisStore(redis_client)), Presence(RedisStore(redis_client))
+    for presence, sid, user in ((a, "s1", 1), (a, "s2", 2), (b, "s3", 3)):
+        presence.add(Conn(sid=sid, user_id=user, name=f"U{user}", picture=None, device="extension"))
+        presence.enter(sid, "roomA")
+    assert a.room_sizes(["roomA", "empty"]) == {"roomA": 3, "empty": 0}
+    assert b.room_sizes(["roomA"]) == {"roomA": 3}
+
+
+def test_one_process_folds_every_room_it_has():
+    presence = Presence(LocalStore())
+    assert presence.claim_folds([("r1", 2000), ("r1", 2000), ("r2", 10)]) == {"r1", "r2"}

@@ -136,7 +136,10 @@ def test_chat_toasts_and_the_chat_input_work_inside_fullscreen(room: Room) -> No
                    what="the toasts to fade")
     finally:
         leave_fullscreen(bob)
-    assert layer_element(bob, "st-fs-chat-toggle")["visible"] is False, "the layer hides out of fullscreen"
+    # the layer hides on `fullscreenchange`, which Chromium fires in the frame after
+    # `document.fullscreenElement` is already null: a moment, not at once
+    wait_until(lambda: layer_element(bob, "st-fs-chat-toggle")["visible"] is False, timeout_s=3,
+               what="the layer to hide out of fullscreen")
 
 
 def test_an_ad_hold_shows_whom_it_waits_for_and_start_now_inside_fullscreen(room: Room) -> None:
@@ -180,7 +183,10 @@ def test_join_playback_shows_inside_fullscreen_under_the_real_autoplay_policy(ro
         enter_fullscreen(carol, with_key=True)
         button = shown_in_fullscreen(carol, "st-resume-playback".replace("st-", "st-fs-"))
         assert "Join playback" in button["text"]
-        carol.page.mouse.click(button["x"], button["y"])
+        # From the keyboard, as a viewer in fullscreen would: the button takes the focus and Enter
+        # (the layer keeps the key from YouTube's shortcuts)
+        carol.page.locator("#sharetube-player-layer").get_by_test_id("st-fs-resume-playback").focus()
+        carol.page.keyboard.press("Enter")
         wait_in_sync([*room.pages, carol.page], playing=True, timeout_s=10)
         wait_until(lambda: not layer_element(carol, "st-fs-resume-playback")["visible"], timeout_s=4,
                    what="'Join playback' to go once playing")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from server.domain.permissions import is_operator_or_owner, may_control
-from server.domain.room_clock import Advanced, Playback, VoteClear, VoteRecount, VoteSkip
+from server.domain.room_clock import Advanced, MemberView, Playback, VoteClear, VoteRecount, VoteSkip
 from server.domain.room_clock.votes import tally
 from server.errors import ApiError, forbidden
 from server.extensions import socketio
@@ -27,9 +27,11 @@ from server.timeutil import now_ms
 log = logging.getLogger("sharetube.votes")
 
 
-def vote_state(room: Room, pb: Playback) -> dict:
-    """The current entry's votes, and how many a skip needs now."""
-    count = tally(pb.skip_votes, connected_views(room), float(room.vote_skip_ratio), now_ms())
+def vote_state(room: Room, pb: Playback, players: list[MemberView] | None = None) -> dict:
+    """The current entry's votes, and how many a skip needs now (`players`: the room's members
+    with a player, when the caller has them already; else read from presence)."""
+    members = players if players is not None else connected_views(room)
+    count = tally(pb.skip_votes, members, float(room.vote_skip_ratio), now_ms())
     return count.to_wire(pb.entry_id, pb.skip_votes)
 
 

@@ -241,4 +241,7 @@ def test_a_recount_that_lowers_needed_tells_the_room(app):
         assert run_due_rooms(now=due_of(code)) == 0
     states = owner.received("vote.state")
     assert [(s["votes"], s["needed"], s["watching"]) for s in states] == [(1, 2, 4)]
+    # the room a (re)joining member reads counts the same (from the roster it carries)
+    assert owner.emit("room.sync")["room"]["vote"] == states[-1]
+    assert fay.emit("join", {"code": code})["room"]["vote"] == states[-1]
     assert cat.emit("vote.skip")["skipped"] is True

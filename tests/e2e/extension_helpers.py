@@ -306,8 +306,10 @@ def join_by_invite_signed_out(profile: Profile, invite: str, code: str) -> str:
     name_box.fill(profile.name)
     profile.ui("st-signin-submit").click()
     accept_invite_question(profile)
+    # null-safe: the overlay's host is rebuilt while the room is joined (sign-in, the invite's
+    # navigation), and a predicate that throws ends Playwright's wait at once instead of retrying
     page.wait_for_function(
-        f"{OVERLAY_HOST}.shadowRoot.querySelector('[data-testid=st-room-code]').textContent === {code!r}",
+        f"{OVERLAY_HOST}?.shadowRoot?.querySelector('[data-testid=st-room-code]')?.textContent === {code!r}",
         timeout=10_000)
     return asked or ""
 

@@ -99,9 +99,12 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
             if check is not None:
                 check(room, pb)
             command = make_command(room, pb)
-            ctx = build_context(room, entries, pb.entry_id)
             t = clock_now() if now is None else now
-            new, effects = clock.apply(pb, command, ctx, t)
+            if command.may_change(pb):
+                ctx = build_context(room, entries, pb.entry_id)
+                new, effects = clock.apply(pb, command, ctx, t)
+            else:
+                new, effects = pb, []
         except (Refused, ApiError) as exc:
             db.session.rollback()
             if from_snapshot:  # decided on a snapshot: decide again on what the database holds

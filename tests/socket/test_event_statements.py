@@ -186,3 +186,26 @@ def test_skip_moves_the_queue_in_one_commit(app, room):
     assert len(tally.statements) <= SKIP_STATEMENTS_MAX, tally.statements
     assert [e["status"] for e in owner.received("queue.update")[-1]["queue"]] == ["playing"]
     assert system_lines(cat)[-1].startswith("Bob skipped")
+
+
+def test_a_join_into_a_playing_room_reads_no_members_for_the_clock(app, room, monkeypatch):
+    """A player joining counts for the clock only while a start waits for who is there
+    (MemberJoined.may_change): joining a playing room must not read the room's whole presence for
+    the clock (in a filling room of N that was an O(N) read per join, twice with the re-check)."""
+    import server.services.clock_runner as runner
+
+    owner, *_rest = room
+    code = owner.emit("room.sync")["room"]["code"]
+    reads: list[str] = []
+    real = runner.connected_views
+    monkeypatch.setattr(runner, "connected_views", lambda r: reads.append(r.code) or real(r))
+    joined = sign_in(app, "Dan").connect().join(code)
+    assert joined["playback"]["state"] == "playing"
+    assert reads == [], reads
+    # a start does read them: a player joining a starting room is waited for
+    assert owner.emit("skip")["ok"]
+    erin = sign_in(app, "Erin")
+    erin.connect().join(code)
+    assert reads, "a join into a starting room counts the members"
+    pb = owner.emit("room.sync")["room"]["playback"]
+    assert pb["state"] == "starting" and erin.user["id"] in pb["waiting_for"], pb

@@ -56,6 +56,11 @@ class Command:
         """The system chat line for a change this command made (None: it goes unsaid)."""
         return None
 
+    def may_change(self, pb: Playback) -> bool:
+        """False when the command cannot change `pb` whatever the room's members: the runner then
+        skips reading the members (an O(N) read of the room's presence) and the transition."""
+        return True
+
     @classmethod
     def audit_action(cls) -> str:
         return f"playback.{cls.__name__.lower()}"
@@ -224,6 +229,11 @@ class MemberJoined(Command):
 
     EVENT = "join"
     SERVER_CAUSED = True
+
+    def may_change(self, pb: Playback) -> bool:
+        # only a start waits for who is there; any other state counts members when it needs them
+        # (a join into a filling room of N would otherwise read all N members for nothing)
+        return pb.state == "starting"
 
 
 @dataclass(frozen=True)

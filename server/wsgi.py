@@ -20,8 +20,12 @@ if not monkey.is_module_patched("socket"):
     monkey.patch_all()
 
 from server import create_app  # noqa: E402
+from server.services import gc_watch  # noqa: E402
 
 app = create_app()
 gc.collect()
 gc.freeze()
 gc.set_threshold(50_000, 20, 10)
+# collector pauses in /metrics, long ones logged: in a serving process only (a test process that
+# builds apps would log its own collections)
+gc_watch.install()

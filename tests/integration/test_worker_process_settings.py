@@ -33,6 +33,19 @@ def test_the_wsgi_module_tunes_the_worker_for_many_sockets(tmp_path):
     assert facts["watched"]
 
 
+def test_building_an_app_alone_does_not_watch_the_collector(tmp_path):
+    """The watch belongs to a serving process (server/wsgi.py); a process that only builds apps
+    (tests, the CLI) keeps its collections to itself."""
+    probe = ("import gc, json\nfrom server import create_app\ncreate_app()\n"
+             "print(json.dumps(any(cb.__module__ == 'server.services.gc_watch' for cb in gc.callbacks)))")
+    env = {**os.environ, "INSTANCE_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+           "AUTO_MIGRATE": "true", "RUN_SCHEDULER": "false", "SHARETUBE_LOG_STDOUT": "0"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "false"
+
+
 def test_a_long_collector_pause_is_timed_and_logged(caplog, monkeypatch):
     import gc
 
@@ -40,7 +53,10 @@ def test_a_long_collector_pause_is_timed_and_logged(caplog, monkeypatch):
     monkeypatch.setattr(gc_watch, "GC_PAUSE_LOG_MS", 0.0)
     gc_watch.install()
     before = prom.GC_PAUSE_SECONDS.labels("2")._sum.get()
-    with caplog.at_level("WARNING", logger="sharetube.gc"):
-        gc.collect(2)
+    try:
+        with caplog.at_level("WARNING", logger="sharetube.gc"):
+            gc.collect(2)
+    finally:
+        gc.callbacks.remove(gc_watch._on_gc)  # the test process does not watch itself afterwards
     assert prom.GC_PAUSE_SECONDS.labels("2")._sum.get() > before
     assert any("event=gc_pause generation=2" in r.getMessage() for r in caplog.records)

@@ -17,7 +17,7 @@ from server.extensions import db
 from server.models import Room
 from server.services.clock_runner import run_command
 from server.services.rooms import load_playback
-from server.services.votes import recount_open_votes
+from server.services.votes import recount as recount_votes
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.scheduler")
@@ -35,7 +35,7 @@ def run_due_rooms(now: int | None = None, limit: int = 200) -> int:
             out = run_command(code, lambda _r, _p: Tick(), actor_id=None)
             ran += int(out.changed)
             if not out.changed and out.playback.skip_votes:
-                ran += int(recount_open_votes(out.room))
+                ran += int(recount_votes(out.room, tell_unchanged=False))
             if not out.changed:
                 _clear_due_if_stale(code, now)
         except ApiError as exc:

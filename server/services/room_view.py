@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from server.models import Room
-from server.services.presence.roster import player_views, roster
+from server.services.presence.roster import roster_and_players
 from server.services.queue_broadcast import queue_wire
 from server.services.reactions import recent_reactions
 from server.services.rooms import chat_tail, load_playback
@@ -12,10 +12,10 @@ from server.timeutil import now_ms
 
 def room_wire(room: Room) -> dict:
     pb = load_playback(room)
-    members = roster(room, pb)
+    members, players = roster_and_players(room, pb)
     return {"code": room.code, "settings": room.settings_wire(), "owner_id": room.owner_id,
             "playback": pb.to_wire(), **queue_wire(room), "queue_version": room.queue_version,
             "members": members, "chat": chat_tail(room), "version": room.version,
             # the current entry's skip votes and recent reactions (late joiners see both)
-            "vote": vote_state(room, pb, player_views(members)), "reactions": recent_reactions(pb.entry_id),
+            "vote": vote_state(room, pb, players), "reactions": recent_reactions(pb.entry_id),
             "server_ms": now_ms()}

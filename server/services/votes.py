@@ -88,23 +88,18 @@ def vote_clear(code: str, user_id: int) -> dict:
     return {"vote": state}
 
 
-def recount(room: Room) -> None:
-    """The ratio changed: tell the room the new count, and skip when the votes now suffice."""
-    out = run_command(room.code, lambda _r, _p: VoteRecount(actor=None), actor_id=None)
-    if not any(isinstance(effect, Advanced) for effect in out.effects):
-        emit_vote_state(out.room, out.playback)
-
-
-def recount_open_votes(room: Room) -> bool:
-    """The server's clock, every VOTE_RECOUNT_MS while a vote is open: members who went idle or
-    left no longer count, so the votes may now suffice (the room skips) or `needed` fell (the
-    room is told). Returns whether the room skipped."""
+def recount(room: Room, *, tell_unchanged: bool = True) -> bool:
+    """Count the open vote again and skip when the votes now suffice; returns whether the room
+    skipped. After a ratio change (`tell_unchanged`) the room is always told the count; the
+    server's clock recounts every VOTE_RECOUNT_MS while a vote is open (members who went idle or
+    left no longer count) and tells the room only when the count differs from what this process
+    last sent."""
     out = run_command(room.code, lambda _r, _p: VoteRecount(actor=None), actor_id=None)
     if any(isinstance(effect, Advanced) for effect in out.effects):
         log.info("room=%s event=vote_skip_passed_on_recount v=%s by=server", room.code, out.playback.version)
         return True
     state = vote_state(out.room, out.playback)
-    if _last_sent().get(room.code) != state:
+    if tell_unchanged or _last_sent().get(room.code) != state:
         socketio.emit("vote.state", state, to=room.code)
         _remember(room.code, state)
     return False

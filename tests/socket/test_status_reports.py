@@ -121,3 +121,34 @@ def test_many_rosters_due_at_once_are_read_in_one_query(app):
     for _code, a, b in rooms:
         [update] = a.received("presence.update")
         assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}
+
+
+def test_the_joins_vote_count_reads_the_same_players_as_the_clock(app):
+    """A join's ack counts the votes from the roster it builds (roster_and_players); the clock
+    reads connected_views. Both must agree on who has a player: a member on a phone remote alone
+    has none, a member with both devices one (its latest report)."""
+    from server.models import Room
+    from server.services.presence.roster import connected_views, roster_and_players
+    from server.services.rooms import load_playback
+    from tests.socket.test_pairing import remote_guest
+
+    owner, bob = sign_in(app, "Owner").connect(), sign_in(app, "Bob").connect()
+    code = create_room(app, owner)["code"]
+    owner.join(code)
+    bob.join(code)
+    entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1"})["entry"]["id"]
+    assert bob.emit("player.status", {"entry_id": entry, "position_ms": 1000})["ok"]
+    phone, _answer = remote_guest(app, owner, code)
+    phone.connect().join(code)
+
+    def both() -> tuple[list, list]:
+        with app.app_context():
+            room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one()
+            return roster_and_players(room, load_playback(room))[1], connected_views(room)
+
+    players, views = both()
+    assert players == views and [v.user_id for v in views] == sorted([owner.user["id"], bob.user["id"]])
+    assert next(v for v in views if v.user_id == bob.user["id"]).reported_ms is not None
+    owner.sio.disconnect()  # the owner's phone stays: no player left for the owner
+    players, views = both()
+    assert players == views and [v.user_id for v in views] == [bob.user["id"]]

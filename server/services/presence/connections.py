@@ -8,7 +8,7 @@ from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership
 from server.services.clock_runner import run_command
-from server.services.presence.roster import broadcast_presence
+from server.services.presence.roster import PLAYER_DEVICE, broadcast_presence
 from server.services.presence.status_reports import mark_dirty
 from server.services.presence.store import Conn
 from server.services.request_limits import current_limits
@@ -53,7 +53,7 @@ def enter_room(conn: Conn, room: Room) -> bool:
 
 
 def after_enter(conn: Conn, room: Room, first_device: bool) -> None:
-    if first_device and conn.device == "extension":
+    if first_device and conn.device == PLAYER_DEVICE:
         clock_member(room.code, MemberJoined, conn.user_id)
     if first_device and is_small(room) and presence_line_allowed(room.code, conn.user_id):
         announce(room, f"{conn.name} joined")
@@ -91,9 +91,9 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
             announce(room, text)
         else:
             db.session.commit()
-    elif conn.device == "extension":
+    elif conn.device == PLAYER_DEVICE:
         # Another device remains; if no player remains the clock should stop waiting for this user.
-        players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == "extension"]
+        players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == PLAYER_DEVICE]
         if not players:
             clock_member(code, MemberLeft, conn.user_id)
     roster_changed(room)

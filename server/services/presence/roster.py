@@ -40,15 +40,25 @@ def member_roles(room: Room, users: dict[int, list[dict]]) -> dict[int, str]:
     return roles
 
 
+PLAYER_DEVICE = "extension"  # the device that plays the video: the clock and the votes count it
+
+
 def roster(room: Room, playback: Playback) -> list[dict]:
+    return roster_and_players(room, playback)[0]
+
+
+def roster_and_players(room: Room, playback: Playback) -> tuple[list[dict], list[MemberView]]:
+    """The roster, and its members that have a player as the room clock reads them (the same
+    rows as connected_views): a join's ack counts the votes from the roster it builds anyway
+    instead of reading the room's presence a second time (an O(N) read per join in a room of N)."""
     users = rt().presence.users_in_room(room.code)
     if not users:
-        return []
-    members = []
+        return [], []
+    members, players = [], []
     ready, in_ad = set(playback.ready), set(playback.in_ad)  # (tuples: a lookup per member would be O(N))
     for user_id, role in member_roles(room, users).items():
         recs = users[user_id]
-        main = recs[0] if len(recs) == 1 else next((r for r in recs if r["device"] == "extension"), recs[0])
+        main = recs[0] if len(recs) == 1 else next((r for r in recs if r["device"] == PLAYER_DEVICE), recs[0])
         status = main.get("status") or {}
         members.append({
             "user_id": user_id, "name": main.get("name") or "", "picture": main.get("picture"), "role": role,
@@ -60,16 +70,25 @@ def roster(room: Room, playback: Playback) -> list[dict]:
             # another extension (SponsorBlock) skips a segment there: knowingly ahead of the room
             "skipping": bool(status.get("skipping")) and status.get("entry_id") == playback.entry_id,
         })
+        view = player_view(user_id, role, recs)
+        if view is not None:
+            players.append(view)
     order = {"owner": 0, "operator": 1, "participant": 2}
     members.sort(key=lambda x: (order.get(x["role"], 3), x["name"].lower(), x["user_id"]))
-    return members
+    return members, sorted(players, key=lambda view: view.user_id)
 
 
-def player_views(members: list[dict]) -> list[MemberView]:
-    """The roster's members that have a player, as the vote count reads them (who reported when):
-    a join's ack counts the votes from the roster it already built instead of reading the
-    room's presence a second time (an O(N) read per join in a room of N)."""
-    return [MemberView(m["user_id"], m["role"], 0, m["status_ms"]) for m in members if "extension" in m["devices"]]
+def player_view(user_id: int, role: str, recs: list[dict]) -> MemberView | None:
+    """A member as the room clock reads them, or None without a player (a remote alone has
+    nothing to load): role, worst rtt — the server's own measure (`lead_rtt_ms`), never what a
+    client claims — and when their player last reported (player.status, stamped by the server:
+    vote-skip counts those watching)."""
+    players = [r for r in recs if r["device"] == PLAYER_DEVICE]
+    if not players:
+        return None
+    reports = [int(at) for r in players if (at := (r.get("status") or {}).get("at_ms")) is not None]
+    return MemberView(user_id, role, max(int(r.get("lead_rtt_ms") or 0) for r in players),
+                      max(reports) if reports else None)
 
 
 def drift_ms(playback: Playback, status: dict) -> int | None:
@@ -83,18 +102,10 @@ def drift_ms(playback: Playback, status: dict) -> int | None:
 
 
 def connected_views(room: Room) -> list[MemberView]:
-    """Connected, non-banned members with a player, as the room clock may read them: role, worst
-    rtt — the server's own measure (`lead_rtt_ms`), never what a client claims — and when their
-    player last reported (player.status, stamped by the server: vote-skip counts those watching)."""
+    """Connected, non-banned members with a player, as the room clock may read them (player_view)."""
     users = rt().presence.users_in_room(room.code)
     if not users:
         return []
-    views = []
-    for user_id, role in member_roles(room, users).items():
-        # Only devices that play video count for ready checks: a remote alone has nothing to load.
-        players = [r for r in users[user_id] if r["device"] == "extension"]
-        if players:
-            reports = [int(at) for r in players if (at := (r.get("status") or {}).get("at_ms")) is not None]
-            views.append(MemberView(user_id, role, max(int(r.get("lead_rtt_ms") or 0) for r in players),
-                                    max(reports) if reports else None))
+    views = [view for user_id, role in member_roles(room, users).items()
+             if (view := player_view(user_id, role, users[user_id])) is not None]
     return sorted(views, key=lambda view: view.user_id)

@@ -38,6 +38,11 @@ AD_SYNC_MODES: Final = ("off", "pause_all", "operators_only", "starting_only")
 # entry back at the end of the queue (all)
 REPEAT_MODES: Final = ("off", "one", "all")
 # each room setting's type, default and readers: server/domain/room_settings.py
+# A room read by one member (join, room.sync) carries at most this many roster rows (the owner and
+# operators first, the reader always): the whole roster of a room of N to each of N joiners is
+# O(N²) bytes (122 MB to fill a room of 1,000). `members_total` says how many there are; the
+# whole roster follows with the room's next `presence.update`.
+ROSTER_READ_MAX: Final = 100
 
 # --- player reports (what a participant's claim may change) --------------------------
 # a scheduled start is never further ahead than this, whatever round trips were measured

@@ -71,3 +71,19 @@ test("after an away owner's hand-over (presence.update with owner_id) the new ow
   assert.deepEqual(rows, { 1: ["Demote", "Make owner", "Remove", "Ban"], 2: [], 3: ["Make operator", "Make owner", "Remove", "Ban"] });
   assert.deepEqual(roster.list.children.map((row) => row.dataset.role), ["operator", "owner", "participant"]);
 });
+
+test("a big room's read shows its first rows, the total in the title and 'and N more' until the whole roster comes", () => {
+  const roster = new RosterSection({ setRole() {}, kick() {}, ban() {} });
+  let view = reduceRoom(null, { type: "room", payload: { code: "ab12cd", owner_id: 1, settings: { control_mode: "operators" },
+    playback: { state: "paused", version: 1 }, version: 1, members: MEMBERS, members_total: 250 } });
+  roster.update({ view, selfId: 3, serverNowMs: 0 });
+  assert.equal(roster.title.textContent, "People (250 online)");
+  assert.equal(roster.list.children.length, 4);
+  assert.equal(roster.list.children[3].textContent, "and 247 more (the whole list arrives in a moment)");
+  const everyone = Array.from({ length: 250 }, (_, i) => MEMBERS[i] || { user_id: i + 1, name: `P${i + 1}`, role: "participant" });
+  view = reduceRoom(view, { type: "presence.update", payload: { members: everyone, members_total: 250, version: 1 } });
+  roster.update({ view, selfId: 3, serverNowMs: 0 });
+  assert.equal(roster.title.textContent, "People (250 online)");
+  assert.equal(roster.list.children.length, 250);
+  assert.ok(roster.list.children.every((row) => !row.textContent.startsWith("and ")));
+});

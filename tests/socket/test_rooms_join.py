@@ -163,6 +163,36 @@ def test_everyone_in_the_room_gets_the_full_roster_and_outsiders_get_nothing(app
     assert [name for name, _ in other_room_user.events()] == [], "another room hears nothing either"
 
 
+def test_a_big_rooms_read_carries_the_first_rows_and_the_total(app, monkeypatch):
+    """Beyond ROSTER_READ_MAX members a room read (join, room.sync) carries the roster's first
+    rows (owner and operators first, the reader always) and `members_total`; the vote count still
+    reads every member with a player; presence.update carries everyone."""
+    import server.services.room_view as room_view
+
+    monkeypatch.setattr(room_view, "ROSTER_READ_MAX", 3)
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="owner_only")["code"]
+    owner.join(code)
+    entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "duration_ms": 600_000})["entry"]["id"]
+    guests = [sign_in(app, name).connect() for name in ("Ann", "Ben", "Cy", "Dee")]
+    for g in guests:
+        g.join(code)
+        assert g.emit("player.status", {"entry_id": entry, "position_ms": 0})["ok"]
+    zed = sign_in(app, "Zed").connect()
+    room = zed.join(code)
+    names = [m["name"] for m in room["members"]]
+    assert names == ["Owner", "Ann", "Zed"], names  # the first two in roster order, then the reader
+    assert room["members_total"] == 6
+    assert room["vote"]["watching"] == 4, room["vote"]  # the four who reported, not the three rows
+    synced = guests[0].emit("room.sync")["room"]
+    assert [m["name"] for m in synced["members"]] == ["Owner", "Ann", "Ben"] and synced["members_total"] == 6
+    monkeypatch.setattr(room_view, "ROSTER_READ_MAX", 10)
+    small = zed.emit("room.sync")["room"]
+    assert len(small["members"]) == small["members_total"] == 6
+    full = owner.wait_for("presence.update", lambda d: len(d["members"]) == 6, timeout=6.0)
+    assert full["members_total"] == 6
+
+
 def test_joining_accepts_an_invite_link_or_a_code_as_typed(app):
     owner, bob = sign_in(app, "Owner").connect(), sign_in(app, "Bob").connect()
     code = create_room(app, owner)["code"]

@@ -1,7 +1,9 @@
 // The toolbar badge: how many members of the tab's room are connected.
 
-export function showMemberCount(tabIds, members) {
-  const connected = (members || []).filter((member) => member.connected !== false).length;
+import { memberCount } from "../../../clients/core/roster.js";
+
+export function showMemberCount(tabIds, members, total) {
+  const connected = memberCount(members, total);
   for (const tabId of tabIds) {
     chrome.action.setBadgeBackgroundColor({ tabId, color: "#e52d27" }).catch(() => {});
     chrome.action.setBadgeText({ tabId, text: connected ? String(connected) : "" }).catch(() => {});

@@ -9,6 +9,7 @@ import { clearBadge, showMemberCount } from "./badge.js";
 import { RoomLink } from "./room_link.js";
 import { readAll, rememberJoinedRoom, session, tabsInRoom, updateTabRooms } from "./storage.js";
 import { connectedTabIds, postToTab, postToTabs } from "./tab_ports.js";
+import { memberCount, totalOf } from "../../../clients/core/roster.js";
 
 const links = new Map(); // code → RoomLink (live sockets; rebuilt from storage after a restart)
 const joinWaiters = new Map(); // code → [resolve]
@@ -37,6 +38,7 @@ function summarize(link, room) {
     name: room.settings?.name || "",
     videoId: room.playback?.video_id || null,
     members: room.members || [],
+    membersTotal: totalOf(room),
     inviteSecret: room.invite_secret || null,
   };
 }
@@ -53,7 +55,7 @@ function openLink(code, { serverUrl, token, password, invite }) {
       await rememberJoinedRoom(code);
       const tabs = await tabsOf(code);
       postToTabs(tabs, { type: "room", room });
-      showMemberCount(tabs, room.members);
+      showMemberCount(tabs, room.members, totalOf(room));
       settleJoin(code, { ok: true, room });
     },
     onJoinRefused: async (ack) => {
@@ -70,8 +72,11 @@ function openLink(code, { serverUrl, token, password, invite }) {
       const tabs = await tabsOf(code);
       postToTabs(tabs, { type: "event", event, payload });
       if (event === "presence.update" && link.summary) {
-        link.summary.members = payload?.members || link.summary.members;
-        showMemberCount(tabs, link.summary.members);
+        if (Array.isArray(payload?.members)) {
+          link.summary.members = payload.members;
+          link.summary.membersTotal = totalOf(payload);
+        }
+        showMemberCount(tabs, link.summary.members, link.summary.membersTotal);
       }
       if (event === "room.playback" && link.summary) link.summary.videoId = payload?.video_id || null;
       if (event === "room.kicked" || event === "room.closed") await dropRoom(code);
@@ -160,7 +165,7 @@ export async function joinTab(tabId, code, password, invite) {
     const ack = await link.emit("room.sync", {});
     if (ack.ok && ack.room) {
       postToTab(tabId, { type: "room", room: snapshotOf(ack) });
-      showMemberCount([tabId], ack.room.members);
+      showMemberCount([tabId], ack.room.members, totalOf(ack.room));
     }
     return ack;
   }
@@ -214,7 +219,7 @@ export async function tabState(tabId) {
           connection: link?.socket.connected ? "connected" : "reconnecting",
           inviteLink: buildInviteLink(code, link?.summary?.videoId, link?.summary?.inviteSecret),
           name: link?.summary?.name || "",
-          memberCount: (link?.summary?.members || []).filter((member) => member.connected !== false).length,
+          memberCount: memberCount(link?.summary?.members, link?.summary?.membersTotal),
         }
       : null,
     clock: link?.clock || null,

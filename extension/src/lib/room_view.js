@@ -7,6 +7,7 @@
 import { isOperatorOrOwner, mayAddToQueue, mayControl, mayShuffle, memberRole } from "../../../clients/core/permissions.js";
 import { skipVoteTally } from "../../../clients/core/vote_skip.js";
 import { REACTIONS_KEPT, TYPING_SHOW_MS } from "../constants.js";
+import { totalOf } from "../../../clients/core/roster.js";
 
 export const MAX_CHAT_KEPT = 200;
 export const MAX_CHAT_WITH_OLDER = 1000; // scrolling up (chat.history pages) keeps up to this many
@@ -25,6 +26,7 @@ export function roomFromSnapshot(room) {
     queueVersion: room.queue_version ?? -1,
     canUndoShuffle: room.can_undo_shuffle === true, // the last queue.shuffle may still be undone
     members: room.members || [],
+    membersTotal: totalOf(room), // a big room's read carries its first rows; presence.update everyone
     membersVersion: room.version ?? 0,
     chat: (room.chat || []).slice(-MAX_CHAT_KEPT),
     chatMore: (room.chat || []).length >= CHAT_ON_JOIN, // older messages to load (chat.history says for sure)
@@ -99,7 +101,8 @@ export function reduceRoom(view, { type, payload, nowMs = 0 }) {
       // the change's own system chat lines ride along (`notes`): shown as chat.message lines are
       return (Array.isArray(payload?.notes) ? payload.notes : []).reduce(appendChat, applyPlayback(view, payload));
     case "presence.update": {
-      const next = applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
+      const applied = applyVersioned(view, "members", "membersVersion", payload?.members, payload?.version);
+      const next = applied === view ? view : { ...applied, membersTotal: totalOf(payload) };
       // the owner changes by hand-over (member.role) or when an owner has been away: the roster says who
       const ownerId = payload?.owner_id;
       if (next === view || typeof ownerId !== "number" || ownerId === view.ownerId) return next;

@@ -3,6 +3,7 @@
 
 import { mayChangeSettings, mayControl, mayShuffle, mayStartNow } from "../../../clients/core/permissions.js";
 import { skipVoteTally } from "../../../clients/core/vote_skip.js";
+import { totalOf } from "../../../clients/core/roster.js";
 
 export const CHAT_KEEP = 200;
 
@@ -18,6 +19,7 @@ export class RoomState {
     this.queueVersion = -1;
     this.canUndoShuffle = false; // the last queue.shuffle may still be undone
     this.members = [];
+    this.membersTotal = 0;
     this.chat = [];
     this.role = null;
     this.userId = null;
@@ -35,6 +37,7 @@ export class RoomState {
     this.queueVersion = Number.isFinite(room.queue_version) ? room.queue_version : -1;
     this.canUndoShuffle = room.can_undo_shuffle === true;
     this.members = Array.isArray(room.members) ? room.members : [];
+    this.membersTotal = totalOf(room); // a big room's read carries its first rows; presence.update everyone
     this.chat = Array.isArray(room.chat) ? room.chat.slice(-CHAT_KEEP) : [];
     this.vote = room.vote && typeof room.vote === "object" ? room.vote : null;
     if (userId !== undefined && userId !== null) this.userId = userId;
@@ -84,9 +87,10 @@ export class RoomState {
     return true;
   }
 
-  applyMembers({ members, owner_id: ownerId } = {}) {
+  applyMembers({ members, members_total: membersTotal, owner_id: ownerId } = {}) {
     if (!Array.isArray(members)) return false;
     this.members = members;
+    this.membersTotal = totalOf({ members, members_total: membersTotal });
     // the owner changes by hand-over or when an owner has been away: presence.update says who
     if (this.room && typeof ownerId === "number") this.room.owner_id = ownerId;
     this.refreshRole();

@@ -7,6 +7,7 @@ import { controlSummary, isOperatorOrOwner, mayKick, maySetRole, mayUnban, membe
 import { roomClockRuns } from "../../../clients/core/room_position.js";
 import { describeDevices, syncHealth } from "../../../clients/core/sync_health.js";
 import { h } from "./dom.js";
+import { moreMembersText } from "../../../clients/core/roster.js";
 
 const ROLE_WORDS = { owner: "Owner", operator: "Operator", participant: "Participant" };
 
@@ -117,7 +118,9 @@ export function createPeopleView({ state, clock, actions }) {
     renderKnocks();
     renderBans();
     const roomPlaying = roomClockRuns(state.playback, clock.serverNow(Date.now()));
-    list.replaceChildren(...state.members.map((member) => person(member, roomPlaying)));
+    const more = moreMembersText(state.members, state.membersTotal);
+    list.replaceChildren(...state.members.map((member) => person(member, roomPlaying)),
+      ...(more ? [h("li", { class: "note", testid: "roster-more", text: more })] : []));
     const role = ROLE_WORDS[state.role] || "member";
     me.textContent = `This phone is a remote for ${state.nameOf(state.userId)} (${role.toLowerCase()}) in this room. It can do what you can do in the room, nothing more.`;
   }

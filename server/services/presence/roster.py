@@ -15,7 +15,8 @@ from server.services.runtime import rt
 
 def broadcast_presence(room: Room) -> None:
     pb = load_playback(room)
-    socketio.emit("presence.update", {"members": roster(room, pb), "version": room.version,
+    members = roster(room, pb)
+    socketio.emit("presence.update", {"members": members, "members_total": len(members), "version": room.version,
                                       "owner_id": room.owner_id}, to=room.code)
 
 

@@ -23,6 +23,7 @@ import { SettingsSection } from "./settings_section.js";
 import { SocialSection } from "./social_section.js";
 import { PlayerLayer } from "./player_layer.js";
 import { OVERLAY_CSS } from "./styles.js";
+import { memberCount } from "../../../../clients/core/roster.js";
 
 export const OVERLAY_HOST_ID = "sharetube-overlay";
 
@@ -104,7 +105,7 @@ export class Overlay {
   update(model) {
     const { view } = model;
     if (view) {
-      const online = view.members.filter((member) => member.connected !== false).length;
+      const online = memberCount(view.members, view.membersTotal);
       this.pillLabel.textContent = `ShareTube · ${view.code} · ${online}`;
     } else {
       this.pillLabel.textContent = model.signedIn ? "ShareTube" : "ShareTube · sign in";

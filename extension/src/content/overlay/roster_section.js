@@ -9,6 +9,7 @@ import { controlSummary, mayKick, maySetRole } from "../../../../clients/core/pe
 import { syncHealth } from "../../../../clients/core/sync_health.js";
 import { roleOf } from "../../lib/room_view.js";
 import { h, keepFocus, memo } from "./dom.js";
+import { memberCount, moreMembersText } from "../../../../clients/core/roster.js";
 
 const DEVICE_TAGS = { extension: "browser", remote: "phone" };
 
@@ -28,14 +29,15 @@ export class RosterSection {
     this.element.hidden = !view;
     if (!view) return;
     const roomPlaying = roomClockRuns(view.playback, model.serverNowMs);
-    const key = JSON.stringify([view.members, view.ownerId, model.selfId, view.settings?.control_mode, view.playback.in_ad,
+    const key = JSON.stringify([view.members, view.membersTotal, view.ownerId, model.selfId, view.settings?.control_mode, view.playback.in_ad,
       roomPlaying, this.confirmOwner]);
     this.changed(key, () => {
-      const online = view.members.filter((member) => member.connected !== false).length;
-      this.title.textContent = `People (${online} online)`;
+      this.title.textContent = `People (${memberCount(view.members, view.membersTotal)} online)`;
       const selfRole = roleOf(view, model.selfId);
+      const more = moreMembersText(view.members, view.membersTotal);
       keepFocus(this.list, () => this.list.replaceChildren(
-        ...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying))));
+        ...view.members.map((member) => this.renderMember(member, model, selfRole, roomPlaying)),
+        ...(more ? [h("li", { testid: "st-roster-more", class: "muted", text: more })] : [])));
     });
   }
 

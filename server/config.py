@@ -120,6 +120,8 @@ class Config:
         self.END_GRACE_MS = env_int("END_GRACE_MS", C.END_GRACE_MS)
         # An owner away (no socket in the room) this long hands the room over; 0 turns it off.
         self.OWNER_AWAY_MS = env_int("OWNER_AWAY_MS", C.OWNER_AWAY_MS)
+        # How long a phone remote's one-time pairing code (the overlay's QR code) works.
+        self.PAIRING_TTL_MS = env_int("PAIRING_TTL_MS", C.PAIRING_TTL_MS)
         self.BACKGROUND_TASK_SLOTS = env_int("BACKGROUND_TASK_SLOTS", 2)
         self.BACKGROUND_TASK_LOCK_DIR = env_str("BACKGROUND_TASK_LOCK_DIR", str(self.INSTANCE_DIR / "locks"))
         self.BACKGROUND_TASK_LEASE_SECONDS = env_int("BACKGROUND_TASK_LEASE_SECONDS", 60)
@@ -181,6 +183,9 @@ class Config:
         self.INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
         if not self.DATABASE_URL:
             self.DATABASE_URL = f"sqlite:///{self.INSTANCE_DIR / 'sharetube.db'}"
+        if self.PAIRING_TTL_MS < C.PAIRING_TTL_MIN_MS:
+            raise ConfigError(f"PAIRING_TTL_MS must be at least {C.PAIRING_TTL_MIN_MS} (ms), got "
+                              f"{self.PAIRING_TTL_MS}: a pairing code must live long enough to be scanned")
         if self.is_production and self.RATE_LIMIT_EXEMPT_LOOPBACK:
             raise ConfigError(
                 "Refusing to start in production with RATE_LIMIT_EXEMPT_LOOPBACK=true: behind nginx "

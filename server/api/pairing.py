@@ -37,7 +37,7 @@ def create_remote_pairing(code: str):
     cfg = current_app.config["ST"]
     url = svc.pair_url(cfg.BACKEND_BASE_URL, secret)
     return jsonify({"ok": True, "pairing_id": pairing.id, "pair_url": url, "qr_svg": svc.qr_svg(url),
-                    "expires_ms": pairing.expires_ms, "ttl_ms": svc.PAIRING_TTL_MS,
+                    "expires_ms": pairing.expires_ms, "ttl_ms": pairing.expires_ms - pairing.created_ms,
                     "room_code": room.code,
                     "loopback_warning": svc.loopback_warning(cfg.BACKEND_BASE_URL, cfg.LISTEN_PORT)}), 201
 

@@ -139,6 +139,11 @@ SEGMENTS_ERROR_TTL_S: Final = 30.0  # a failed fetch is retried after this long
 STALL_REPORT_BURST: Final = 4
 STALL_REPORT_LIMIT: Final = f"{STALL_REPORT_BURST} per {STALL_REPORT_BURST * 10} seconds"
 
+# --- phone remotes -----------------------------------------------------------------------
+# A pairing code (the overlay's QR code) works once, for this long: PAIRING_TTL_MS, at least the minimum.
+PAIRING_TTL_MS: Final = 5 * 60_000
+PAIRING_TTL_MIN_MS: Final = 1_000
+
 # --- ownership hand-over ----------------------------------------------------------------
 # An owner with no socket in the room for this long hands the room over (OWNER_AWAY_MS).
 OWNER_AWAY_MS: Final = 5 * 60_000

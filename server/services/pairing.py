@@ -1,8 +1,9 @@
 """Phone remotes: one-time pairing codes, their exchange for a scoped token, listing, revoking.
 
 A pairing code is 192 random bits (``secrets.token_urlsafe(24)``), shown once (in the QR link's
-URL fragment) and stored only as its SHA-256. It works once, for PAIRING_TTL_MS. Redeeming it
-is one conditional UPDATE, so two phones racing with the same code cannot both win.
+URL fragment) and stored only as its SHA-256. It works once, for the PAIRING_TTL_MS setting
+(5 minutes unless configured). Redeeming it is one conditional UPDATE, so two phones racing
+with the same code cannot both win.
 The code never reaches a log line: logs name the pairing by its id.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ import secrets
 from typing import Any
 
 import segno
+from flask import current_app
 from sqlalchemy import update
 
 from server.config import is_loopback_url
@@ -30,7 +32,6 @@ from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.pairing")
 
-PAIRING_TTL_MS = 5 * 60 * 1000
 CODE_BYTES = 24  # 192 bits, ≥ 128 as required
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 LOOPBACK_WARNING = (
@@ -38,6 +39,20 @@ LOOPBACK_WARNING = (
     "Restart ShareTube with LISTEN_HOST=0.0.0.0 and BACKEND_BASE_URL=http://<this machine's LAN address>:{port} "
     "(for example http://192.168.1.20:{port}), then make a new QR code."
 )
+
+
+def pairing_ttl_ms() -> int:
+    """How long a new code works: the PAIRING_TTL_MS setting (config.py)."""
+    return int(current_app.config["ST"].PAIRING_TTL_MS)
+
+
+def lifetime_text(ttl_ms: int) -> str:
+    """"5 minutes", "90 seconds", "1 minute": the code's lifetime for a refusal message."""
+    if ttl_ms % 60_000 == 0:
+        minutes = ttl_ms // 60_000
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    seconds = max(1, round(ttl_ms / 1000))
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 def hash_code(code: str) -> str:
@@ -53,7 +68,7 @@ def create_pairing(room: Room, user: User, label: str | None = None) -> tuple[Re
     code = secrets.token_urlsafe(CODE_BYTES)
     now = now_ms()
     pairing = RemotePairing(code_hash=hash_code(code), user_id=user.id, room_id=room.id,
-                            created_ms=now, expires_ms=now + PAIRING_TTL_MS, label=label or None)
+                            created_ms=now, expires_ms=now + pairing_ttl_ms(), label=label or None)
     db.session.add(pairing)
     db.session.commit()
     log.info("room=%s event=remote_pairing_created pairing=p%s by=u%s", room.code, pairing.id, user.id)
@@ -85,7 +100,7 @@ def redeem(code: object, label: str | None = None) -> tuple[RemotePairing, User,
 
     invalid   (400) reason=malformed  the code is not a pairing code at all
     not_found (404) reason=unknown    no pairing has this code
-    invalid   (400) reason=expired    the code is older than 5 minutes
+    invalid   (400) reason=expired    the code is older than PAIRING_TTL_MS
     conflict  (409) reason=used       the code was already used (each QR code works once)
     conflict  (409) reason=revoked    the pairing was revoked before it was used
     not_found (404) reason=room_closed  the room was closed
@@ -132,8 +147,9 @@ def refusal_for(pairing: RemotePairing, now: int) -> ApiError | None:
         return ApiError("conflict", "This pairing code was already used. Each QR code works once: "
                         "make a new one in ShareTube", reason="used")
     if pairing.expires_ms <= now:
-        return ApiError("invalid", "This pairing code expired (codes last 5 minutes); make a new QR code",
-                        reason="expired")
+        return ApiError("invalid", "This pairing code expired (codes last "
+                        f"{lifetime_text(pairing.expires_ms - pairing.created_ms)}); "
+                        "make a new QR code", reason="expired")
     return None
 
 

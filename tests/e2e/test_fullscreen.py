@@ -36,6 +36,8 @@ from extension_helpers import (
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
 
+from tests.e2e.a11y import axe_violations_within
+
 pytestmark = EXTENSION_ONLY
 
 
@@ -158,6 +160,101 @@ def test_an_ad_hold_shows_whom_it_waits_for_and_start_now_inside_fullscreen(room
                    what="the room to start without waiting for Bob's ad")
         wait_until(lambda: not layer_element(alice, "st-fs-waiting")["visible"], timeout_s=4,
                    what="the banner to go")
+        assert evaluate_without_gesture(alice.page, "document.fullscreenElement?.id") == "movie_player"
+    finally:
+        bob.page.evaluate("window.__fakeYT.endAd()")
+        for profile in (alice, bob):
+            leave_fullscreen(profile)
+    wait_in_sync(room.pages, playing=True, timeout_s=10)
+
+
+# YouTube's shortcuts listen for keydown on the document; this listener does the same and keeps
+# every key that reaches it (our layer must keep the keys pressed on its controls to itself).
+RECORD_KEYS = """(() => { window.__stKeysAtDocument = [];
+  if (!window.__stKeyRecorder) { window.__stKeyRecorder = (e) => window.__stKeysAtDocument?.push(e.key);
+    document.addEventListener('keydown', window.__stKeyRecorder); } })()"""
+LAYER_FOCUS = """(() => { const host = document.getElementById('sharetube-player-layer');
+  return document.activeElement === host ? host.shadowRoot.activeElement?.dataset.testid || '' : ''; })()"""
+
+
+def keys_at_document(profile: Profile) -> list[str]:
+    return evaluate_without_gesture(profile.page, "window.__stKeysAtDocument || []")
+
+
+def tab_to_layer(profile: Profile, testid: str, *, most: int = 40) -> None:
+    """From YouTube's player, Tab (real key presses) until the player layer's `testid` has the focus."""
+    page = profile.page
+    page.focus("#movie_player")
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if evaluate_without_gesture(page, LAYER_FOCUS) == testid:
+            return
+    raise AssertionError(f"Tab from the player never reached {testid} in {profile.name}'s fullscreen layer")
+
+
+def scan_layer(profile: Profile, label: str) -> None:
+    """axe-core over the player layer, in YouTube's light and dark themes (the layer draws its own
+    dark cards over the video in both; the theme must not change that)."""
+    for dark in ("false", "true", "false"):
+        evaluate_without_gesture(profile.page, f"window.__fakeYT.setDarkTheme({dark})")
+        problems = axe_violations_within(profile.page, "#sharetube-player-layer")
+        assert problems == [], f"axe-core in the fullscreen layer ({label}, dark={dark}): {problems}"
+
+
+def test_the_chat_toggle_and_start_now_work_from_the_keyboard_inside_fullscreen(room: Room) -> None:
+    """The mouse tests above, from the keyboard: Tab from the player to the layer's controls,
+    Space / Enter on them; none of those keys reaches YouTube's shortcuts on the document."""
+    alice, bob = room.alice, room.bob
+    ensure_playing_early(alice, room.pages)
+    enter_fullscreen(alice, with_key=True)
+    enter_fullscreen(bob, with_key=True)
+    try:
+        for profile in (alice, bob):
+            evaluate_without_gesture(profile.page, RECORD_KEYS)
+        # Bob: Tab to "💬 Chat", Space opens the input with the focus in it; Enter sends
+        shown_in_fullscreen(bob, "st-fs-chat-toggle")
+        tab_to_layer(bob, "st-fs-chat-toggle")
+        evaluate_without_gesture(bob.page, RECORD_KEYS)  # (the Tabs on the way reached the page)
+        toggle = bob.page.locator("#sharetube-player-layer").get_by_test_id("st-fs-chat-toggle")
+        if toggle.get_attribute("aria-expanded") == "true":  # left open by an earlier test: Enter closes it
+            bob.page.keyboard.press("Enter")
+            wait_until(lambda: not layer_element(bob, "st-fs-chat-input")["visible"], timeout_s=3,
+                       what="Enter on the toggle to close the input")
+        bob.page.keyboard.press("Space")
+        shown_in_fullscreen(bob, "st-fs-chat-input")
+        assert evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-input", "the input takes the focus"
+        bob.page.keyboard.type("sent from the keyboard")
+        bob.page.keyboard.press("Enter")
+        wait_until(lambda: "sent from the keyboard" in (alice.ui("st-chat-log").text_content() or ""),
+                   timeout_s=6, what="Bob's keyboard line to reach Alice")
+        scan_layer(bob, "chat input open")
+        # Shift+Tab back to the toggle, Enter closes the input again
+        for _ in range(4):
+            if evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-toggle":
+                break
+            bob.page.keyboard.press("Shift+Tab")
+        assert evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-toggle"
+        bob.page.keyboard.press("Enter")
+        wait_until(lambda: not layer_element(bob, "st-fs-chat-input")["visible"], timeout_s=3,
+                   what="Enter on the toggle to close the input")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert keys_at_document(bob) == [], f"keys reached YouTube's shortcuts: {keys_at_document(bob)}"
+        assert not video_state(bob.page)["paused"], "the keys paused Bob's video"
+        assert evaluate_without_gesture(bob.page, "document.fullscreenElement?.id") == "movie_player"
+
+        # Alice: Bob's ad holds the room; Tab to "Start now", Enter starts it
+        bob.page.evaluate("window.__fakeYT.startAd(15000)")
+        shown_in_fullscreen(alice, "st-fs-start-now")
+        wait_until(lambda: video_state(alice.page)["paused"], timeout_s=4, what="Alice to hold")
+        scan_layer(alice, "waiting banner with Start now")
+        tab_to_layer(alice, "st-fs-start-now")
+        evaluate_without_gesture(alice.page, RECORD_KEYS)
+        alice.page.keyboard.press("Enter")
+        wait_until(lambda: not video_state(alice.page)["paused"], timeout_s=6,
+                   what="Enter on Start now to start the room without waiting for Bob's ad")
+        wait_until(lambda: not layer_element(alice, "st-fs-waiting")["visible"], timeout_s=4,
+                   what="the banner to go")
+        assert keys_at_document(alice) == [], f"keys reached YouTube's shortcuts: {keys_at_document(alice)}"
         assert evaluate_without_gesture(alice.page, "document.fullscreenElement?.id") == "movie_player"
     finally:
         bob.page.evaluate("window.__fakeYT.endAd()")

@@ -2,14 +2,17 @@
 
 Alice (owner) and Bob share a room; their pages load in YouTube's dark theme (`dark` on <html>,
 the `dark_theme` page variant) and switch to light live, as YouTube's Appearance setting does.
-In each theme, with the panel open: an axe-core scan of the overlay's shadow root (WCAG 2.x A and
-AA: contrast, names, roles, focusable scrolling regions) finds nothing; Shift+Tab from the top of
-the page reaches the pill; Tab walks EVERY visible control of the overlay in order, each showing
-its focus; and controls are operated with Enter, Space, arrows and Escape only, each checked by
-what it did (in the room, on the server, on the other viewer's page). Controls that appear only
-in some states are brought up and operated too: the waiting banner's "Start now", a knock's "Let
-in"/"Decline", a paired phone's "Unpair"/"Keep", the "you opened another video" choice, the join
-question, and the signed-in panel outside a room (join by code, create a room).
+In each theme an axe-core scan of the overlay's shadow root (WCAG 2.x A and AA: contrast, names,
+roles, focusable scrolling regions) finds nothing, in every state the test brings up (the panel
+open and collapsed, the pairing dialog, knocks, the waiting banner, a queue with entries, the
+"another video" choice, the join question, outside a room: each scanned in light AND dark,
+switched live); Shift+Tab from the top of the page reaches the pill; Tab walks EVERY visible
+control of the overlay in order, each showing its focus; and controls are operated with Enter,
+Space, arrows and Escape only, each checked by what it did (in the room, on the server, on the
+other viewer's page). Controls that appear only in some states are brought up and operated too:
+the waiting banner's "Start now", a knock's "Let in"/"Decline", a paired phone's "Unpair"/"Keep",
+the "you opened another video" choice, the join question, and the signed-in panel outside a room
+(join by code, create a room).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from overlay_keyboard import (
     panel_open,
     reach_the_pill,
     scan,
+    scan_in_both_themes,
     tab_to,
     tags_of,
     theme,
@@ -96,6 +100,7 @@ def light_theme(room: ViewerRoom) -> list[str]:
     tab_to(page, "select||control_mode|")  # a control inside the panel
     page.keyboard.press("Escape")
     assert not panel_open(page) and focused(page)["key"] == PILL, "Escape closes the panel, focus on the pill"
+    scan_in_both_themes(page, "panel collapsed")
     page.keyboard.press("Space")
     assert panel_open(page)
     tab_to(page, "st-chat-input")
@@ -136,7 +141,7 @@ def room_header_and_phone_remote(room: ViewerRoom) -> None:
     wait_until(lambda: (d := overlay_element(page, "st-remote-pair-url")) and d["visible"], timeout_s=8,
                what="the pairing dialog")
     pair_url = overlay_element(page, "st-remote-pair-url")["text"]
-    scan(page, "dark, pairing dialog")
+    scan_in_both_themes(page, "pairing dialog")
     tab_to(page, "st-remote-pair-copy")
     page.keyboard.press("Space")
     wait_until(lambda: "Remote link copied" in notice_text(page) or "Copying was not allowed" in notice_text(page),
@@ -234,7 +239,7 @@ def knocks(room: ViewerRoom) -> None:
         for knocker in knockers:
             assert knocker.call("room.knock", {"code": room.code})["admitted"] is False
         wait_until(lambda: page.locator("[data-testid=st-knock]").count() == 2, timeout_s=8, what="two knocks")
-        scan(page, "dark, knocks")
+        scan_in_both_themes(page, "knocks")
         tab_to(page, "Let in: Carol")
         page.keyboard.press("Enter")
         assert knockers[0].wait_for("room.knock_answer", timeout=10)["admitted"] is True
@@ -273,7 +278,7 @@ def start_now(room: ViewerRoom) -> None:
     try:
         wait_until(lambda: (b := overlay_element(page, "st-start-now")) and b["visible"], timeout_s=8,
                    what="Start now on Alice's page")
-        scan(page, "dark, waiting banner")
+        scan_in_both_themes(page, "waiting banner")
         tab_to(page, "st-start-now")
         page.keyboard.press("Enter")
         wait_until(lambda: not (overlay_element(page, "st-waiting") or {}).get("visible"), timeout_s=6,
@@ -300,7 +305,7 @@ def queue(room: ViewerRoom) -> None:
     queue = page.locator("[data-testid=st-queue]")
     wait_until(lambda: all(t in (queue.text_content() or "") for t in ("Second by", "Third by", "Fourth by")),
                timeout_s=8, what="the queued titles (oEmbed)")
-    scan(page, "dark, a queue with entries")
+    scan_in_both_themes(page, "a queue with entries")
     tab_to(page, "Move Second by keyboard down")
     page.keyboard.press("Enter")
     wait_until(lambda: queue_video_ids(page)[1:] == [THIRD, SECOND, FOURTH], timeout_s=6, what="moved down")
@@ -334,7 +339,7 @@ def another_video(room: ViewerRoom) -> None:
     """"You opened another video": add it to the queue (Enter); another: play it for everyone (Space)."""
     page = room.alice.page
     open_another_video(page, OTHER)
-    scan(page, "dark, choice")
+    scan_in_both_themes(page, "choice")
     tab_to(page, "Add it to the queue")
     page.keyboard.press("Enter")
     wait_until(lambda: OTHER in queued(page), timeout_s=8, what="the opened video queued")
@@ -364,7 +369,7 @@ def remove_and_join_question(room: ViewerRoom) -> None:
             wait_until(lambda: (q := overlay_element(bob.page, "st-invite-join")) and q["visible"], timeout_s=10,
                        what="the join question on Bob's page")
             reach_the_pill(bob.page)
-            scan(bob.page, "dark, join question")
+            scan_in_both_themes(bob.page, "join question")
             tab_to(bob.page, answer)
             bob.page.keyboard.press("Enter" if answer == "st-invite-join" else "Space")
             wait_until(lambda: not (overlay_element(bob.page, "st-invite-confirm") or {}).get("visible"),
@@ -383,7 +388,7 @@ def outside_a_room(room: ViewerRoom) -> None:
     page.keyboard.press("Enter")
     wait_until(lambda: (b := overlay_element(page, "st-create-room")) and b["visible"], timeout_s=8,
                what="the signed-in panel outside a room")
-    scan(page, "dark, outside a room")
+    scan_in_both_themes(page, "outside a room")
     outside = controls(page)
     assert {"button|st-create-room||", "input|st-join-code||Room code or invite link",
             "button|st-join-submit||"} <= set(outside), outside

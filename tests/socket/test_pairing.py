@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
+from server.config import Config, ConfigError
+from server.domain import constants as C
 from server.extensions import db, socketio
 from server.models import RemotePairing, RoomAudit
 from server.services import pairing as pairing_service
@@ -118,6 +121,42 @@ def test_expired_unknown_and_malformed_codes_are_refused(app, alice_room):
     assert (malformed.status_code, malformed.json["reason"]) == (400, "malformed")
     missing = app.test_client().post("/api/remote/pair", json={})
     assert missing.status_code == 400 and missing.json["error"] == "invalid"
+
+
+def test_the_code_lifetime_is_the_PAIRING_TTL_MS_setting(make_app):
+    app = make_app(PAIRING_TTL_MS=1_000)
+    alice = sign_in(app, "Alice")
+    room = create_room(app, alice)
+    before = int(time.time() * 1000)
+    made = make_pairing(app, alice, room["code"])
+    assert made["ttl_ms"] == 1_000
+    assert before + 1_000 - 50 <= made["expires_ms"] <= int(time.time() * 1000) + 1_000 + 50
+    with app.app_context():
+        row = db.session.get(RemotePairing, made["pairing_id"])
+        assert row.expires_ms - row.created_ms == 1_000
+    time.sleep(1.1)  # …and the server refuses it once that second is over
+    expired = pair(app, code_of(made["pair_url"]))
+    assert (expired.status_code, expired.json["reason"]) == (400, "expired")
+    assert "codes last 1 second" in expired.json["message"]
+    fresh = make_pairing(app, alice, room["code"])  # a new code works again
+    assert pair(app, code_of(fresh["pair_url"])).status_code == 200
+
+
+def test_the_PAIRING_TTL_MS_setting_is_read_and_checked(monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("PAIRING_TTL_MS", raising=False)
+    assert Config().PAIRING_TTL_MS == C.PAIRING_TTL_MS == 5 * 60 * 1000  # the default is unchanged
+    monkeypatch.setenv("PAIRING_TTL_MS", "45000")
+    assert Config().PAIRING_TTL_MS == 45_000
+    monkeypatch.setenv("PAIRING_TTL_MS", "5 minutes")
+    with pytest.raises(ConfigError, match="PAIRING_TTL_MS must be an integer"):
+        Config()
+    for too_short in ("0", "-1", "999"):
+        monkeypatch.setenv("PAIRING_TTL_MS", too_short)
+        with pytest.raises(ConfigError, match="PAIRING_TTL_MS must be at least 1000"):
+            Config().finalize()
+    monkeypatch.setenv("PAIRING_TTL_MS", "1000")
+    Config().finalize()
 
 
 def test_pair_attempts_are_rate_limited_per_ip(app):

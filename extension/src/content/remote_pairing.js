@@ -64,9 +64,10 @@ export function remoteActions(app) {
     /** The "Phone remote (QR)" button: opens the dialog, or closes it when open. */
     showQr: () => (app.ui.pairing ? closeQr() : openPairing()),
     closeQr,
-    /** An expired code: a fresh one in the same dialog. */
+    /** An expired code: a fresh one in the same dialog, which stays open meanwhile (closing it
+     * would drop a keyboard user's focus on "New code" to the page). */
     newPairingCode: async () => {
-      await closeQr();
+      await cancelIfUnused(app.ui.pairing, app.ui.remotes);
       await openPairing();
     },
     /** Leaving the room or the page: the open code is cancelled (best effort). */

@@ -1,10 +1,12 @@
 // The phone remote's pairing dialog (under the room header's "Phone remote (QR)" button): the
 // QR code, the pairing link as text with a copy button, how long the code still works, and —
 // when the server's address is a loopback one — why a phone cannot reach it. Once the phone
-// used the code the dialog says so; an expired code offers a new one.
+// used the code the dialog says so; an expired code offers a new one. A keyboard user's focus
+// stays in the dialog as it changes (Copy link → New code when the code expires, New code →
+// Copy link when the fresh code shows): a removed button would drop it to the page.
 
 import { countdownText, pairedRemote, svgDataUrl } from "../../lib/remote_pairing.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 export class PairingDialog {
   constructor(actions) {
@@ -26,7 +28,8 @@ export class PairingDialog {
     const paired = pairedRemote(pairing.id, model.remotes);
     const left = countdownText(pairing.expiresMs, model.serverNowMs);
     const stage = paired ? "paired" : left ? "open" : "expired";
-    this.changed(JSON.stringify([pairing, stage, paired?.label]), () => this.render(pairing, stage, paired));
+    this.changed(JSON.stringify([pairing, stage, paired?.label]),
+      () => keepFocus(this.element, () => this.render(pairing, stage, paired)));
     this.countdown.textContent = stage === "open" ? `Expires in ${left} · works once` : "";
   }
 

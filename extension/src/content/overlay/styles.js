@@ -103,7 +103,7 @@ export const PLAYER_LAYER_CSS = `
 .notice { border: 1px solid #f0b46a; }
 button { font: inherit; cursor: pointer; border: 1px solid #888; border-radius: 18px;
   background: rgba(20,20,20,.85); color: #fff; padding: 6px 14px; }
-button.primary { background: #e52d27; border-color: #e52d27; }
+button.primary { background: #cc0000; border-color: #cc0000; } /* white on it: 5.9:1 (#e52d27 was 4.4:1) */
 button:focus-visible, input:focus-visible { outline: 2px solid #8ab4f8; outline-offset: 1px; }
 .resume { font-size: 17px; padding: 10px 18px; }
 .toasts { display: flex; flex-direction: column; gap: 4px; }

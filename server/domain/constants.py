@@ -42,7 +42,11 @@ REPEAT_MODES: Final = ("off", "one", "all")
 # operators first, the reader always): the whole roster of a room of N to each of N joiners is
 # O(N²) bytes (122 MB to fill a room of 1,000). `members_total` says how many there are; the
 # whole roster follows with the room's next `presence.update`.
-ROSTER_READ_MAX: Final = 100
+ROSTER_READ_MAX: Final = 50
+# Reads of a room bigger than that within this long share one ordering of its members (a crowd
+# joining at 250/s): a read may miss who joined in this window (never the reader); the next
+# presence.update is exact.
+ROSTER_READ_SHARE_MS: Final = 250
 
 # --- player reports (what a participant's claim may change) --------------------------
 # a scheduled start is never further ahead than this, whatever round trips were measured

@@ -76,7 +76,7 @@ def join(conn: Conn, data: dict) -> dict:
     after_enter(conn, room, first)
     room = room_by_code(room.code)
     role = member.role
-    return {"room": room_wire(room, conn.user_id), "role": role, **room_access.operator_view(room, role)}
+    return {"room": room_wire(room, conn), "role": role, **room_access.operator_view(room, role)}
 
 
 @on_event("leave", {})
@@ -98,7 +98,7 @@ def leave(conn: Conn, data: dict) -> dict:
 @on_event("room.sync", {})
 def room_sync(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    return {"room": room_wire(room, conn.user_id), **room_access.operator_view(room, require_role(conn, room))}
+    return {"room": room_wire(room, conn), **room_access.operator_view(room, require_role(conn, room))}
 
 
 @on_event("room.settings", SETTINGS_SCHEMA)

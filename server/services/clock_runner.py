@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain import room_clock as clock
@@ -73,9 +73,10 @@ def run_command(code: str, make_command: Callable[[Room, Playback], Command], *,
         return _run_locked(norm, make_command, actor_id=actor_id, actor_name=actor_name, check=check, now=now)
 
 
-def _load(norm: str, use_snapshot: bool) -> tuple[Room, list[QueueEntry], bool]:
+def _load(norm: str, use_snapshot: bool) -> tuple[Room, list[QueueEntry] | None, bool]:
     """The room and its queued/playing entries: this process's snapshot of its last commit when
-    it has one (no query; the compare-and-set checks it is still current), else a fresh read."""
+    it has one (no query; the compare-and-set checks it is still current), else a fresh read of
+    the room (its entries None: read when the command needs them)."""
     attached = room_snapshots.attach(norm) if use_snapshot else None
     if attached is not None:
         return attached[0], attached[1], True
@@ -86,7 +87,7 @@ def _load(norm: str, use_snapshot: bool) -> tuple[Room, list[QueueEntry], bool]:
     if room is None or room.closed_ms is not None:
         room_snapshots.forget(norm)
         raise ApiError("not_found", "No room has that code (it may have been closed)")
-    return room, queue_entries(room), False
+    return room, None, False
 
 
 def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) -> Outcome:
@@ -100,11 +101,18 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
                 check(room, pb)
             command = make_command(room, pb)
             t = clock_now() if now is None else now
-            if command.may_change(pb):
-                ctx = build_context(room, entries, pb.entry_id)
-                new, effects = clock.apply(pb, command, ctx, t)
-            else:
-                new, effects = pb, []
+            if not command.may_change(pb):  # (a join into a room that is not starting)
+                room_id = room.id
+                db.session.rollback()
+                if from_snapshot and not _snapshot_current(room_id, pb.version):
+                    room_snapshots.forget(norm)
+                    use_snapshot = False
+                    continue
+                return Outcome(room, pb)
+            if entries is None:  # (a fresh read: a command that cannot change the room never reads them)
+                entries = queue_entries(room)
+            ctx = build_context(room, entries, pb.entry_id)
+            new, effects = clock.apply(pb, command, ctx, t)
         except (Refused, ApiError) as exc:
             db.session.rollback()
             if from_snapshot:  # decided on a snapshot: decide again on what the database holds
@@ -149,6 +157,15 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
                 hook(room, new)
         return Outcome(room, new, effects, True)
     raise ApiError("conflict", "The room is changing too fast; try again")
+
+
+def _snapshot_current(room_id: int, expected: int) -> bool:
+    """Whether the room's row still has the snapshot's version: one small read, where deciding
+    again on a fresh load would read the room and its queue (another process, or the background
+    pool's clock, may have moved the room since this process's last commit)."""
+    version = db.session.execute(select(Room.version).where(Room.id == room_id)).scalar_one_or_none()
+    db.session.rollback()
+    return version == expected
 
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:

@@ -209,3 +209,29 @@ def test_a_join_into_a_playing_room_reads_no_members_for_the_clock(app, room, mo
     assert reads, "a join into a starting room counts the members"
     pb = owner.emit("room.sync")["room"]["playback"]
     assert pb["state"] == "starting" and erin.user["id"] in pb["waiting_for"], pb
+
+
+def test_a_join_decided_on_a_stale_snapshot_reads_the_room_again(app, room, monkeypatch):
+    """This process's snapshot of a room can be stale (another process, or the background pool's
+    clock, moved it): a join that would change nothing on the snapshot checks the room's version
+    first, and a room that has since begun a start waits for the joiner."""
+    import server.services.presence.connections as connections
+    from server.domain.room_clock import MemberJoined
+    from server.services.runtime import rt
+
+    owner, *_rest = room
+    code = owner.emit("room.sync")["room"]["code"]
+    with app.app_context():
+        stale = rt().limiters["room_snapshots"][code]  # the snapshot of the playing room
+    assert owner.emit("skip")["ok"]  # the room now starts its next entry, waiting for its players
+    real = connections.clock_member
+    monkeypatch.setattr(connections, "clock_member", lambda *_a: None)
+    erin = sign_in(app, "Erin")
+    erin.connect().join(code)  # present, not yet counted by the clock
+    monkeypatch.setattr(connections, "clock_member", real)
+    assert erin.user["id"] not in owner.emit("room.sync")["room"]["playback"]["waiting_for"]
+    with app.app_context():  # (a fresh session: the snapshot is what the runner starts from)
+        rt().limiters["room_snapshots"][code] = stale  # this process remembers the room playing
+        real(code, MemberJoined, erin.user["id"])
+    pb = owner.emit("room.sync")["room"]["playback"]
+    assert pb["state"] == "starting" and erin.user["id"] in pb["waiting_for"], pb

@@ -167,9 +167,11 @@ def test_a_big_rooms_read_carries_the_first_rows_and_the_total(app, monkeypatch)
     """Beyond ROSTER_READ_MAX members a room read (join, room.sync) carries the roster's first
     rows (owner and operators first, the reader always) and `members_total`; the vote count still
     reads every member with a player; presence.update carries everyone."""
+    import server.services.presence.roster as roster
     import server.services.room_view as room_view
 
     monkeypatch.setattr(room_view, "ROSTER_READ_MAX", 3)
+    monkeypatch.setattr(roster, "ROSTER_READ_SHARE_MS", -1)  # every read exact (sharing: the test below)
     owner = sign_in(app, "Owner").connect()
     code = create_room(app, owner, control_mode="owner_only")["code"]
     owner.join(code)
@@ -191,6 +193,36 @@ def test_a_big_rooms_read_carries_the_first_rows_and_the_total(app, monkeypatch)
     assert len(small["members"]) == small["members_total"] == 6
     full = owner.wait_for("presence.update", lambda d: len(d["members"]) == 6, timeout=6.0)
     assert full["members_total"] == 6
+
+
+def test_reads_of_a_big_room_share_one_ordering_for_a_moment_never_missing_the_reader(app, monkeypatch):
+    """A crowd joining a big room: reads within ROSTER_READ_SHARE_MS share one ordering of the
+    members (none is read again per joiner); a joiner after it still finds their own row and is
+    counted; after the moment the next read is exact again."""
+    import server.services.presence.connections as connections
+    import server.services.presence.roster as roster
+    import server.services.room_view as room_view
+
+    monkeypatch.setattr(room_view, "ROSTER_READ_MAX", 2)
+    monkeypatch.setattr(roster, "ROSTER_READ_SHARE_MS", 60_000)  # one shared ordering for the whole test
+    monkeypatch.setattr(connections, "IMMEDIATE_ROSTER_MAX", 0)  # joins fold: the reads are all that order
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner)["code"]
+    owner.join(code)
+    for name in ("Ann", "Ben"):
+        sign_in(app, name).connect().join(code)  # the third member's read orders the room (3 > 2)
+    orders: list[str] = []
+    real = roster._order
+    monkeypatch.setattr(roster, "_order", lambda room, users: orders.append(room.code) or real(room, users))
+    late = [sign_in(app, name).connect() for name in ("Cy", "Dee")]
+    reads = [g.join(code) for g in late]
+    assert orders == [], "the joins shared the ordering made before them"
+    assert [m["name"] for m in reads[1]["members"]] == ["Owner", "Dee"]  # the first row, then the reader
+    assert reads[0]["members_total"] == 4 and reads[1]["members_total"] == 4  # (each counts itself)
+    monkeypatch.setattr(roster, "ROSTER_READ_SHARE_MS", -1)
+    exact = late[0].emit("room.sync")["room"]
+    assert orders == [code] and exact["members_total"] == 5
+    assert [m["name"] for m in exact["members"]] == ["Owner", "Cy"]
 
 
 def test_joining_accepts_an_invite_link_or_a_code_as_typed(app):

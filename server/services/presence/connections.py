@@ -23,7 +23,7 @@ IMMEDIATE_ROSTER_MAX = 20  # sockets in a room up to which joins and leaves are 
 def is_small(room: Room) -> bool:
     """Up to IMMEDIATE_ROSTER_MAX sockets, joins and leaves are told at once (roster and chat line);
     in bigger rooms they fold into the periodic roster, or a crowd filling in would flood everyone."""
-    return len(rt().presence.room_records(room.code)) <= IMMEDIATE_ROSTER_MAX
+    return rt().presence.room_sizes([room.code])[room.code] <= IMMEDIATE_ROSTER_MAX
 
 
 def roster_changed(room: Room) -> None:

@@ -6,11 +6,14 @@ socket's record carries its user's name, picture and role as its connection keep
 unknown is read from the database."""
 from __future__ import annotations
 
+from server.domain.constants import ROSTER_READ_SHARE_MS
 from server.domain.room_clock import MemberView, Playback
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership
+from server.services.presence.store import Conn
 from server.services.rooms import load_playback
 from server.services.runtime import rt
+from server.timeutil import now_ms
 
 
 def broadcast_presence(room: Room) -> None:
@@ -44,39 +47,98 @@ def member_roles(room: Room, users: dict[int, list[dict]]) -> dict[int, str]:
 PLAYER_DEVICE = "extension"  # the device that plays the video: the clock and the votes count it
 
 
+ROLE_ORDER = {"owner": 0, "operator": 1, "participant": 2}
+
+
 def roster(room: Room, playback: Playback) -> list[dict]:
     return roster_and_players(room, playback)[0]
 
 
-def roster_and_players(room: Room, playback: Playback) -> tuple[list[dict], list[MemberView]]:
-    """The roster, and its members that have a player as the room clock reads them (the same
-    rows as connected_views): a join's ack counts the votes from the roster it builds anyway
-    instead of reading the room's presence a second time (an O(N) read per join in a room of N)."""
-    users = rt().presence.users_in_room(room.code)
-    if not users:
-        return [], []
-    members, players = [], []
+def roster_and_players(room: Room, playback: Playback, *, limit: int | None = None,
+                       reader: Conn | None = None) -> tuple[list[dict], list[MemberView], int]:
+    """The roster (owner, operators, then by name), its members that have a player as the room
+    clock reads them (the same as connected_views), and how many members there are.
+
+    With `limit` (a room read by one member, see ROSTER_READ_MAX) only the first `limit` rows are
+    built, the reader's own always among them, and a room bigger than `limit` is ordered once for
+    all reads within ROSTER_READ_SHARE_MS: a crowd joining at 250/s would otherwise order the
+    whole room (and read its presence) for every one of them. Such a shared read can miss who
+    joined in its last few hundred milliseconds (the reader's own row is always added); the
+    room's next presence.update is exact. A join's ack counts the votes from the players read
+    here instead of reading the room's presence a second time."""
+    ordered = _shared_order(room, limit)
+    if ordered is None:
+        users = rt().presence.users_in_room(room.code)
+        ordered = _order(room, users)
+        if limit is not None and len(ordered[0]) > limit:
+            _remember_order(room.code, ordered)
+    keyed, players = ordered
+    total = len(keyed)
+    if limit is not None and len(keyed) > limit:
+        page = keyed[:limit]
+        if reader is not None and all(k[0][2] != reader.user_id for k in page):
+            own = [k for k in keyed if k[0][2] == reader.user_id]
+            if not own and reader.room_code == room.code:  # joined after the shared order was made
+                rec = reader.record()
+                own = [((ROLE_ORDER.get(reader.role or "", 3), reader.name.lower(), reader.user_id),
+                        reader.role or "participant", rec, [rec])]
+                total += 1
+            page = keyed[:limit - len(own)] + own
+    else:
+        page = keyed
     ready, in_ad = set(playback.ready), set(playback.in_ad)  # (tuples: a lookup per member would be O(N))
+    rows = [member_row(key[2], role, main, recs, playback, ready, in_ad) for key, role, main, recs in page]
+    return rows, players, total
+
+
+Ordered = tuple[list[tuple[tuple[int, str, int], str, dict, list[dict]]], list[MemberView]]
+
+
+def _order(room: Room, users: dict[int, list[dict]]) -> Ordered:
+    keyed, players = [], []
     for user_id, role in member_roles(room, users).items():
         recs = users[user_id]
         main = recs[0] if len(recs) == 1 else next((r for r in recs if r["device"] == PLAYER_DEVICE), recs[0])
-        status = main.get("status") or {}
-        members.append({
-            "user_id": user_id, "name": main.get("name") or "", "picture": main.get("picture"), "role": role,
-            "devices": sorted({r["device"] for r in recs}), "connected": True,
-            "ready": user_id in ready, "in_ad": user_id in in_ad,
-            "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
-            "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
-            "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),
-            # another extension (SponsorBlock) skips a segment there: knowingly ahead of the room
-            "skipping": bool(status.get("skipping")) and status.get("entry_id") == playback.entry_id,
-        })
+        keyed.append(((ROLE_ORDER.get(role, 3), (main.get("name") or "").lower(), user_id), role, main, recs))
         view = player_view(user_id, role, recs)
         if view is not None:
             players.append(view)
-    order = {"owner": 0, "operator": 1, "participant": 2}
-    members.sort(key=lambda x: (order.get(x["role"], 3), x["name"].lower(), x["user_id"]))
-    return members, sorted(players, key=lambda view: view.user_id)
+    keyed.sort(key=lambda k: k[0])
+    players.sort(key=lambda view: view.user_id)
+    return keyed, players
+
+
+def _shared_order(room: Room, limit: int | None) -> Ordered | None:
+    if limit is None:
+        return None
+    shared = rt().limiters.get("roster_reads", {}).get(room.code)
+    if shared is None or now_ms() - shared[0] > ROSTER_READ_SHARE_MS or len(shared[1][0]) <= limit:
+        return None
+    return shared[1]
+
+
+def _remember_order(code: str, ordered: Ordered) -> None:
+    reads = rt().limiters.setdefault("roster_reads", {})
+    now = now_ms()
+    for stale in [c for c, (at, _o) in reads.items() if now - at > ROSTER_READ_SHARE_MS]:
+        del reads[stale]  # (only big rooms' orders are kept, each for a moment)
+    reads[code] = (now, ordered)
+
+
+def member_row(user_id: int, role: str, main: dict, recs: list[dict], playback: Playback,
+               ready: set[int], in_ad: set[int]) -> dict:
+    """One member as the roster shows them (`main`: the record of their player, if any)."""
+    status = main.get("status") or {}
+    return {
+        "user_id": user_id, "name": main.get("name") or "", "picture": main.get("picture"), "role": role,
+        "devices": sorted({r["device"] for r in recs}), "connected": True,
+        "ready": user_id in ready, "in_ad": user_id in in_ad,
+        "offset_ms": main.get("offset_ms", 0), "rtt_ms": main.get("rtt_ms", 0),
+        "position_ms": status.get("position_ms"), "buffering": bool(status.get("buffering")),
+        "drift_ms": drift_ms(playback, status), "status_ms": status.get("at_ms"),
+        # another extension (SponsorBlock) skips a segment there: knowingly ahead of the room
+        "skipping": bool(status.get("skipping")) and status.get("entry_id") == playback.entry_id,
+    }
 
 
 def player_view(user_id: int, role: str, recs: list[dict]) -> MemberView | None:
@@ -84,6 +146,12 @@ def player_view(user_id: int, role: str, recs: list[dict]) -> MemberView | None:
     nothing to load): role, worst rtt — the server's own measure (`lead_rtt_ms`), never what a
     client claims — and when their player last reported (player.status, stamped by the server:
     vote-skip counts those watching)."""
+    if len(recs) == 1:  # (most members: one device; a quicker path, the same answer)
+        rec = recs[0]
+        if rec["device"] != PLAYER_DEVICE:
+            return None
+        at = (rec.get("status") or {}).get("at_ms")
+        return MemberView(user_id, role, int(rec.get("lead_rtt_ms") or 0), None if at is None else int(at))
     players = [r for r in recs if r["device"] == PLAYER_DEVICE]
     if not players:
         return None

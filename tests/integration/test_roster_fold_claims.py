@@ -45,3 +45,25 @@ def test_sizes_count_every_processes_sockets_in_one_round_trip(redis_client):
 def test_one_process_folds_every_room_it_has():
     presence = Presence(LocalStore())
     assert presence.claim_folds([("r1", 2000), ("r1", 2000), ("r2", 10)]) == {"r1", "r2"}
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis", "local"])
+def test_whether_a_user_is_present_is_answered_from_their_sockets(redis_client, shared):
+    """A join asks whether the user was already in the room (their first device counts for the
+    clock and the chat line): answered from the user's own sockets, on every process, without
+    reading the room's every record."""
+    if shared:
+        a, b = Presence(RedisStore(redis_client)), Presence(RedisStore(redis_client))
+    else:
+        a = b = Presence(LocalStore())
+    a.add(Conn(sid="s1", user_id=1, name="Ann", picture=None, device="extension"))
+    b.add(Conn(sid="s2", user_id=1, name="Ann", picture=None, device="remote"))
+    b.add(Conn(sid="s3", user_id=2, name="Ben", picture=None, device="extension"))
+    assert not a.user_present("roomA", 1)
+    b.enter("s2", "roomA")  # Ann's phone, on the other process
+    b.enter("s3", "roomB")
+    assert a.user_present("roomA", 1) and b.user_present("roomA", 1)
+    assert not a.user_present("roomA", 2) and a.user_present("roomB", 2)
+    assert not a.user_present("roomA", 3), "a user with no socket is nowhere"
+    b.exit("s2")
+    assert not a.user_present("roomA", 1)

@@ -44,7 +44,7 @@ def presence_line_allowed(code: str, user_id: int) -> bool:
 
 def enter_room(conn: Conn, room: Room) -> bool:
     """Put the socket in the room; return True when the user was not present before."""
-    was_present = conn.user_id in rt().presence.users_in_room(room.code)
+    was_present = rt().presence.user_present(room.code, conn.user_id)
     if conn.room_code and conn.room_code != room.code:
         exit_room(conn, announce=True)
     rt().presence.enter(conn.sid, room.code)

@@ -81,6 +81,11 @@ class LocalStore:
                 if not room:
                     del self._rooms[code]
 
+    def has_any(self, code: str, sids: list[str]) -> bool:
+        with self._lock:
+            room = self._rooms.get(code, {})
+            return any(sid in room for sid in sids)
+
     def records(self, code: str) -> list[dict]:
         with self._lock:
             return list(self._rooms.get(code, {}).values())
@@ -152,6 +157,9 @@ class RedisStore:
 
     def drop(self, code: str, sid: str) -> None:
         self.r.hdel(self.PREFIX + code, sid)
+
+    def has_any(self, code: str, sids: list[str]) -> bool:
+        return bool(sids) and any(v is not None for v in self.r.hmget(self.PREFIX + code, sids))
 
     def records(self, code: str) -> list[dict]:
         return [json.loads(v) for v in self.r.hgetall(self.PREFIX + code).values()]
@@ -295,6 +303,11 @@ class Presence:
 
     def room_records(self, code: str) -> list[dict]:
         return self.store.records(code)
+
+    def user_present(self, code: str, user_id: int) -> bool:
+        """Whether any socket of the user is in the room (every process): the user's sockets
+        looked up in the room, not the room's every record read (O(1) per join, not O(N))."""
+        return self.store.has_any(code, self.store.user_sids(user_id))
 
     def users_in_room(self, code: str) -> dict[int, list[dict]]:
         users: dict[int, list[dict]] = {}

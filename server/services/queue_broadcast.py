@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -9,14 +10,32 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server.extensions import db, socketio
 from server.models import Room
 from server.services.rooms import queue_entries
+from server.services.runtime import rt
+
+QUEUE_READS_KEPT = 1_000  # rooms whose last read queue a process keeps for the next reader
 
 
-def queue_wire(room: Room) -> dict:
+def queue_wire(room: Room, *, shared: bool = False) -> dict:
+    """The queue as sent. `shared` (a read by one member, made on committed data: join,
+    room.sync): the last such read of the room is reused while the room's queue version (bumped
+    by every change to an entry, on every process) and its shuffle record are what they were — a
+    crowd joining reads the queue once, not once per joiner. The answer is shared: not to be
+    changed by the caller."""
+    key = (room.id, room.queue_version, room.shuffle_undo)
+    reads = rt().limiters.setdefault("queue_reads", OrderedDict()) if shared else None
+    if reads is not None and (hit := reads.get(room.id)) is not None and hit[0] == key:
+        return hit[1]
     entries = queue_entries(room)
     saved = saved_shuffle(room)
     queued = [e.id for e in entries if e.status == "queued"]
-    return {"queue": [e.to_wire() for e in entries], "version": room.queue_version,
+    wire = {"queue": [e.to_wire() for e in entries], "version": room.queue_version,
             "can_undo_shuffle": saved is not None and saved["after"] == queued}
+    if reads is not None:
+        reads[room.id] = (key, wire)
+        reads.move_to_end(room.id)
+        while len(reads) > QUEUE_READS_KEPT:
+            reads.popitem(last=False)
+    return wire
 
 
 def saved_shuffle(room: Room) -> dict | None:

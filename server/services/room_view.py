@@ -18,7 +18,8 @@ def room_wire(room: Room, reader: Conn | None = None) -> dict:
     pb = load_playback(room)
     members, players, total = roster_and_players(room, pb, limit=ROSTER_READ_MAX, reader=reader)
     return {"code": room.code, "settings": room.settings_wire(), "owner_id": room.owner_id,
-            "playback": pb.to_wire(), **queue_wire(room), "queue_version": room.queue_version,
+            "playback": pb.to_wire(), **queue_wire(room, shared=reader is not None),
+            "queue_version": room.queue_version,
             "members": members, "members_total": total, "chat": chat_tail(room), "version": room.version,
             # the current entry's skip votes and recent reactions (late joiners see both)
             "vote": vote_state(room, pb, players), "reactions": recent_reactions(pb.entry_id),

@@ -225,6 +225,36 @@ def test_reads_of_a_big_room_share_one_ordering_for_a_moment_never_missing_the_r
     assert [m["name"] for m in exact["members"]] == ["Owner", "Cy"]
 
 
+def test_joiners_share_the_rooms_last_queue_read_until_the_queue_changes(app, monkeypatch):
+    """A crowd joining reads the queue once: a room read (join, room.sync) reuses the room's last
+    queue read while the queue version and shuffle record are unchanged; any change is seen."""
+    import server.services.queue_broadcast as queue_broadcast
+
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="any")["code"]
+    owner.join(code)
+    owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "duration_ms": 600_000})
+    owner.emit("queue.add", {"video_id": "bbbbbbbbbb2", "duration_ms": 600_000})
+    owner.emit("queue.add", {"video_id": "cccccccccc3", "duration_ms": 600_000})
+    reads: list[int] = []
+    real = queue_broadcast.queue_entries
+    monkeypatch.setattr(queue_broadcast, "queue_entries", lambda room: reads.append(room.id) or real(room))
+    guests = [sign_in(app, name).connect() for name in ("Ann", "Ben", "Cy")]
+    first = guests[0].join(code)
+    second = guests[1].join(code)
+    assert len(reads) <= 1 and second["queue"] == first["queue"]  # (the first may read: metadata bumps)
+    reads.clear()
+    video_ids = [e["video_id"] for e in first["queue"]]
+    assert owner.emit("queue.add", {"video_id": "dddddddddd4", "duration_ms": 600_000})["ok"]
+    third = guests[2].join(code)
+    assert reads, "a changed queue is read again"
+    assert [e["video_id"] for e in third["queue"]][:len(video_ids) + 1] == [*video_ids, "dddddddddd4"]
+    assert third["queue_version"] > first["queue_version"]
+    assert owner.emit("queue.shuffle")["ok"]
+    shuffled = owner.emit("room.sync")["room"]
+    assert shuffled["can_undo_shuffle"] is True and shuffled["queue_version"] > third["queue_version"]
+
+
 def test_joining_accepts_an_invite_link_or_a_code_as_typed(app):
     owner, bob = sign_in(app, "Owner").connect(), sign_in(app, "Bob").connect()
     code = create_room(app, owner)["code"]

@@ -191,3 +191,24 @@ def toggle_and_back(profile: Profile, part: str, line_on: str, line_off: str) ->
     last_line_says(profile, line_on)
     profile.page.keyboard.press("Space")
     last_line_says(profile, line_off)
+
+
+# YouTube's shortcuts listen for keydown on the document (as in test_fullscreen.py): this listener
+# does the same and keeps every key that reaches it. The overlay must keep the keys pressed on its
+# controls to itself.
+RECORD_KEYS = """(() => { window.__stKeysAtDocument = [];
+  if (!window.__stKeyRecorder) { window.__stKeyRecorder = (e) => window.__stKeysAtDocument?.push(e.key);
+    document.addEventListener('keydown', window.__stKeyRecorder); } })()"""
+
+
+def keys_at_document(page: Any) -> list[str]:
+    return evaluate_without_gesture(page, "window.__stKeysAtDocument || []")
+
+
+def press_in_overlay(page: Any, key: str) -> None:
+    """`key` pressed on the overlay's focused control; none of it reaches the page's document."""
+    now = focused(page)
+    assert now is not None, f"{key} would be pressed outside the overlay (the focus is not in it)"
+    evaluate_without_gesture(page, RECORD_KEYS)
+    page.keyboard.press(key)
+    assert keys_at_document(page) == [], f"{key} on {now['key']} reached YouTube's shortcuts: {keys_at_document(page)}"

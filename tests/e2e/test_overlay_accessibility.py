@@ -42,10 +42,12 @@ from overlay_keyboard import (
     chat_has,
     controls,
     focused,
+    key_of,
     last_line_says,
     open_related_video,
     open_the_panel,
     panel_open,
+    press_in_overlay,
     reach_the_pill,
     scan,
     scan_in_both_themes,
@@ -408,16 +410,130 @@ def outside_a_room(room: ViewerRoom) -> None:
                and c["text"] not in ("", room.code), timeout_s=10, what="a new room created from the keyboard")
 
 
+def pause_the_room(room: ViewerRoom) -> None:
+    """The room paused (YouTube's "k" on the player, only when it plays) so the 30 s clip lasts."""
+    if not video_state(room.alice.page)["paused"]:
+        press_on_player(room.alice, "k")
+    wait_in_sync(room.pages, playing=False, timeout_s=8)
+
+
+def role_in_presence(client: Client, user_id: int, role: str) -> Any:
+    """The first presence.update the client got in which `user_id` has `role` (the server's word)."""
+    return client.wait_for("presence.update", lambda d: any(
+        m["user_id"] == user_id and m["role"] == role for m in d["members"]), timeout=10)
+
+
+def roster_names(page: Any) -> list[str]:
+    return [name.strip() for name in page.locator("[data-testid=st-member] .grow").all_text_contents()]
+
+
+def focus_is(page: Any, part: str, what: str) -> None:
+    wait_until(lambda: part in ((focused(page) or {}).get("key") or ""), timeout_s=4, what=what,
+               show=lambda: focused(page))
+
+
+@pytest.mark.parametrize("wanted", ["light", "dark"])
+def test_moderation_views_pass_axe_and_work_from_the_keyboard(room: ViewerRoom, wanted: str) -> None:
+    """The owner's moderation views in one theme (switched live): the roster with another member's
+    buttons, the hand-over question and the ban list with a banned member pass axe-core; from the
+    keyboard alone Alice makes Carol an operator, opens and cancels the hand-over to her, bans Dave,
+    opens the ban list and lifts his ban. Each step is checked on the server (Carol's and Dave's
+    sockets), the focus stays on or beside the pressed control after each re-render, and no key
+    pressed on a control reaches YouTube's shortcuts on the document."""
+    page, base = room.alice.page, room.server.base_url
+    room.fake.register(FIRST, title="Keyboard opener")  # the registry is reset between tests
+    pause_the_room(room)
+    carol = Client.guest(base, "Carol").connect()
+    dave = Client.guest(base, "Dave").connect()
+    try:
+        carol.join(room.code)
+        dave.join(room.code)
+        carol_id, dave_id = carol.user["id"], dave.user["id"]
+        evaluate_without_gesture(page, f"window.__fakeYT.setDarkTheme({'true' if wanted == 'dark' else 'false'})")
+        wait_until(lambda: theme(page) == wanted, timeout_s=3, what=f"the overlay in the {wanted} theme")
+        open_the_panel(page)
+        for name in ("Carol", "Dave"):
+            wait_until(lambda n=name: key_of(page, f"Ban {n} from the room", strict=False), timeout_s=10,
+                       what=f"{name}'s moderation buttons in Alice's roster", show=lambda: controls(page))
+        scan(page, f"{wanted}, the owner's roster with moderation buttons")
+        owner_id = carol.call("room.sync")["room"]["owner_id"]
+
+        # Make operator (Enter): the server says Carol is one; the focus stays on her role button.
+        carol.clear()
+        tab_to(page, "Make operator: Carol")
+        press_in_overlay(page, "Enter")
+        role_in_presence(carol, carol_id, "operator")
+        focus_is(page, "Demote: Carol", "the focus on Carol's role button, now Demote")
+
+        # Make owner (Space) asks first; the question passes axe; Cancel (Enter) keeps the room.
+        tab_to(page, "Make owner: hand the room over to Carol")
+        press_in_overlay(page, "Space")
+        focus_is(page, "st-member-owner-", "the focus on the hand-over question")
+        assert key_of(page, "Hand over to Carol") and key_of(page, "Cancel: keep the room, Carol")
+        scan(page, f"{wanted}, the hand-over question")
+        tab_to(page, "Cancel: keep the room, Carol")
+        press_in_overlay(page, "Enter")
+        focus_is(page, "Make owner: hand the room over to Carol", "the focus back on Make owner after Cancel")
+        assert key_of(page, "Hand over to Carol", strict=False) is None, "Cancel closes the question"
+        room_now = carol.call("room.sync")["room"]
+        assert room_now["owner_id"] == owner_id, "Cancel handed the room over"
+        assert [m["role"] for m in room_now["members"] if m["user_id"] == carol_id] == ["operator"]
+
+        # Ban (Enter): Dave is kicked as banned and may not join; the server's ban list names him.
+        tab_to(page, "Ban Dave from the room")
+        press_in_overlay(page, "Enter")
+        assert dave.wait_for("room.kicked", timeout=10)["reason"] == "banned"
+        assert dave.call("join", {"code": room.code})["error"] == "forbidden"
+        assert [b["user_id"] for b in carol.call("room.bans")["bans"]] == [dave_id]
+        wait_until(lambda: "Dave" not in roster_names(page), timeout_s=8, what="Dave gone from Alice's roster")
+        assert focused(page) is not None, "the focus left the overlay when Dave's row went"
+
+        # The ban list (Enter on "Ban list"), scanned with Dave in it; "Lift ban" (Space).
+        tab_to(page, "st-bans-toggle")
+        press_in_overlay(page, "Enter")
+        wait_until(lambda: key_of(page, "Lift ban: Dave", strict=False), timeout_s=10, what="Dave in the ban list",
+                   show=lambda: controls(page))
+        assert "by Alice" in (overlay_element(page, "st-bans") or {}).get("text", "")
+        scan(page, f"{wanted}, the ban list with Dave banned")
+        tab_to(page, "Lift ban: Dave")
+        carol.clear()
+        press_in_overlay(page, "Space")
+        carol.wait_for("room.bans", lambda d: d["bans"] == [], timeout=8)  # the server's push to operators
+        assert carol.call("room.bans")["bans"] == [], "the server still lists Dave"
+        wait_until(lambda: (overlay_element(page, "st-bans") or {}).get("text") == "Nobody is banned.", timeout_s=8,
+                   what="Alice's ban list empty")
+        focus_is(page, "st-bans-toggle", "the focus on the Ban list button once the last ban is lifted")
+        assert dave.call("join", {"code": room.code})["ok"], "Dave may join again"
+
+        # Back as the room was: the list closed (Enter), Carol a participant again (Space on Demote).
+        press_in_overlay(page, "Enter")
+        assert (overlay_element(page, "st-bans") or {}).get("visible") is False
+        carol.clear()
+        tab_to(page, "Demote: Carol")
+        press_in_overlay(page, "Space")
+        role_in_presence(carol, carol_id, "participant")
+        focus_is(page, "Make operator: Carol", "the focus on Carol's role button, now Make operator")
+        press_in_overlay(page, "Escape")
+        assert not panel_open(page) and focused(page)["key"] == PILL, "Escape closes the panel, focus on the pill"
+        assert video_state(page)["paused"], "a key on the overlay reached YouTube's player (it plays)"
+    finally:
+        carol.close()
+        dave.close()
+    wait_until(lambda: sorted(roster_names(page)) == ["Alice (you)", "Bob"], timeout_s=10,
+               what="Carol and Dave gone", show=lambda: roster_names(page))
+    evaluate_without_gesture(page, "window.__fakeYT.setDarkTheme(true)")  # as the next test starts
+    wait_until(lambda: theme(page) == "dark", timeout_s=3, what="the dark theme again")
+
+
 def test_every_overlay_control_works_from_the_keyboard_in_light_and_dark_themes(room: ViewerRoom) -> None:
-    alice, fake, page = room.alice, room.fake, room.alice.page
+    fake, page = room.fake, room.alice.page
     for video_id, title in ((FIRST, "Keyboard opener"), (SECOND, "Second by keyboard"),
                             (THIRD, "Third by keyboard"), (OTHER, "Opened elsewhere"), (FOURTH, "Fourth by keyboard")):
         fake.register(video_id, title=title)  # again: the registry is reset between tests
     assert evaluate_without_gesture(page, "document.documentElement.hasAttribute('dark')")
     assert theme(page) == "dark"
     # The room pauses (YouTube's "k" on the player) so the 30 s clip lasts the whole test.
-    press_on_player(alice, "k")
-    wait_in_sync(room.pages, playing=False, timeout_s=8)
+    pause_the_room(room)
     light = light_theme(room)
     dark_theme_walk(room, light)
     room_header_and_phone_remote(room)

@@ -4,7 +4,7 @@
 
 import { mayUnban } from "../../../../clients/core/permissions.js";
 import { roleOf } from "../../lib/room_view.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocus, memo } from "./dom.js";
 
 function when(atMs) {
   if (!atMs) return "";
@@ -50,27 +50,30 @@ export class BansSection {
     }
     if (this.open && view.bans === null && !this.pending && !this.failed) this.load(); // a new snapshot forgot the list
     const selfRole = roleOf(view, model.selfId);
-    this.changed(JSON.stringify([view.bans, selfRole, this.open]), () => {
-      const bans = view.bans;
-      if (bans === null) {
-        this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
-        return;
-      }
-      if (!bans.length) {
-        this.list.replaceChildren(h("li", { class: "muted", text: "Nobody is banned." }));
-        return;
-      }
-      this.list.replaceChildren(...bans.map((ban) => {
-        const by = [ban.by ? `by ${ban.by}` : "", when(ban.at_ms)].filter(Boolean).join(", ");
-        const unban = mayUnban(selfRole, ban.role);
-        return h("li", { testid: "st-ban", "data-user-id": ban.user_id },
-          h("span", { class: "grow", text: ban.name }),
-          by ? h("span", { class: "muted", text: by }) : null,
-          unban.allowed
-            ? h("button", { testid: "st-unban", class: "small", text: "Lift ban", "aria-label": `Lift ban: ${ban.name}`,
-              onClick: () => this.actions.unban(ban.user_id) })
-            : h("span", { class: "muted", text: "(owner only)", title: unban.reason }));
-      }));
-    });
+    // A lifted ban's row goes: the focus moves to the next "Lift ban", or to "Ban list" when none is left.
+    this.changed(JSON.stringify([view.bans, selfRole, this.open]),
+      () => keepFocus(this.list, () => this.render(view.bans, selfRole), this.toggle));
+  }
+
+  render(bans, selfRole) {
+    if (bans === null) {
+      this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
+      return;
+    }
+    if (!bans.length) {
+      this.list.replaceChildren(h("li", { class: "muted", text: "Nobody is banned." }));
+      return;
+    }
+    this.list.replaceChildren(...bans.map((ban) => {
+      const by = [ban.by ? `by ${ban.by}` : "", when(ban.at_ms)].filter(Boolean).join(", ");
+      const unban = mayUnban(selfRole, ban.role);
+      return h("li", { testid: "st-ban", "data-user-id": ban.user_id },
+        h("span", { class: "grow", text: ban.name }),
+        by ? h("span", { class: "muted", text: by }) : null,
+        unban.allowed
+          ? h("button", { testid: "st-unban", class: "small", text: "Lift ban", "aria-label": `Lift ban: ${ban.name}`,
+            onClick: () => this.actions.unban(ban.user_id) })
+          : h("span", { class: "muted", text: "(owner only)", title: unban.reason }));
+    }));
   }
 }

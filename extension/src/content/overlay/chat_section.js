@@ -20,7 +20,7 @@ export class ChatSection {
       onScroll: () => this.log.scrollTop < OLDER_AT_PX && this.loadOlder(),
     });
     this.older = h("button", { testid: "st-chat-older", class: "small", text: "Older messages", hidden: true,
-      "aria-label": "Load older chat messages", onClick: () => this.loadOlder() });
+      "aria-label": "Older messages: load earlier chat lines", onClick: () => this.loadOlder() });
     this.loadingOlder = false;
     this.typing = h("div", { class: "muted" });
     this.input = h("input", {

@@ -22,13 +22,20 @@ function focusPlace(element, container) {
 
 /** Runs `render` (which rebuilds `container`'s children) and gives the keyboard focus back to
  * the control in the same place when it was inside: a re-render (a roster update every few
- * seconds) must not drop a keyboard user's focus to the page. */
-export function keepFocus(container, render) {
+ * seconds) must not drop a keyboard user's focus to the page. When that control's row went (a
+ * member banned or removed, a ban lifted, a knock answered) the focus goes to the control now at
+ * its position in the container (the next row's, else the last one), else to `fallback` (the
+ * section's own button, for a list left empty). */
+export function keepFocus(container, render, fallback = null) {
   const active = container.getRootNode?.().activeElement; // (none under node --test's stand-in DOM)
-  const place = active && container.contains(active) ? focusPlace(active, container) : null;
+  const inside = Boolean(active) && container.contains(active);
+  const place = inside ? focusPlace(active, container) : null;
+  const position = inside ? [...container.querySelectorAll(FOCUSABLE)].indexOf(active) : -1;
   render();
   if (place === null || container.contains(active)) return;
-  const again = [...container.querySelectorAll(FOCUSABLE)].find((el) => focusPlace(el, container) === place);
+  const now = [...container.querySelectorAll(FOCUSABLE)];
+  const again = now.find((el) => focusPlace(el, container) === place)
+    ?? (now.length && position >= 0 ? now[Math.min(position, now.length - 1)] : fallback);
   again?.focus({ preventScroll: true });
 }
 

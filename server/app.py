@@ -25,7 +25,7 @@ from server.errors import register_error_handlers
 from server.events.base import install_direct_dispatch
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
-from server.services import round_trips
+from server.services import ping_wheel, round_trips
 from server.services.broadcast import (
     EncodeOnceManager,
     EncodeOnceRedisManager,
@@ -65,6 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri))
     limiter.init_app(app)
     round_trips.install()  # the server's own ping → pong round trips (start leads)
+    ping_wheel.install()  # one greenlet pings every socket (not one sleeping greenlet per socket)
 
     # Socket handlers are declared when server.events' modules are imported (above, before
     # init_app): Flask-SocketIO then keeps them and binds them to every server it creates.

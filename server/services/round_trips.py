@@ -8,7 +8,6 @@ to the ping timeout, which the room clock's MAX_START_LEAD_MS cap bounds.
 from __future__ import annotations
 
 import time
-from collections import deque
 from typing import Any
 
 from engineio import packet
@@ -29,9 +28,11 @@ def install() -> None:
     def receive(self: Any, pkt: Any) -> Any:
         if pkt.packet_type == packet.PONG and self.last_ping:
             samples = getattr(self, "sharetube_rtts", None)
-            if samples is None:
-                samples = self.sharetube_rtts = deque(maxlen=SAMPLES_KEPT)
+            if samples is None:  # (a list, not a deque: a deque's first block is 624 bytes per socket)
+                samples = self.sharetube_rtts = []
             samples.append(max(0, int((time.time() - self.last_ping) * 1000)))
+            if len(samples) > SAMPLES_KEPT:
+                del samples[0]
         return original(self, pkt)
 
     cls.receive = receive

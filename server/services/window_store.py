@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from bisect import bisect_right
 from collections.abc import Callable
 
 from limits.storage import MovingWindowSupport, Storage
@@ -31,7 +31,9 @@ class LazyWindowStorage(Storage, MovingWindowSupport):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self._clock = clock
         self._lock = threading.Lock()
-        self._windows: dict[str, deque[float]] = {}  # key → when each entry was taken, oldest first
+        # key → when each entry was taken, oldest first (a list: a deque's first block alone is 624
+        # bytes, and there are a few keys per connected client)
+        self._windows: dict[str, list[float]] = {}
         self._spans: dict[str, float] = {}  # key → its window's length (seconds), for the sweep
         self._counters: dict[str, list[float]] = {}  # fixed windows: key → [count, expires at]
         self._next_sweep = clock() + SWEEP_EVERY_S
@@ -61,13 +63,12 @@ class LazyWindowStorage(Storage, MovingWindowSupport):
             taken = self._live(key, expiry, now)
             return (taken[0], len(taken)) if taken else (now, 0)
 
-    def _live(self, key: str, expiry: float, now: float) -> deque[float]:
+    def _live(self, key: str, expiry: float, now: float) -> list[float]:
         taken = self._windows.get(key)
         if taken is None:
-            taken = self._windows[key] = deque()
-        cutoff = now - expiry
-        while taken and taken[0] <= cutoff:
-            taken.popleft()
+            taken = self._windows[key] = []
+        if taken and taken[0] <= now - expiry:
+            del taken[:bisect_right(taken, now - expiry)]
         return taken
 
     def _sweep_if_due(self, now: float) -> None:

@@ -66,7 +66,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
     pins = pinning(args.server_cpu)
-    st = start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix())
+    st = start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix(),
+                         redis_unix=args.redis_transport == "unix")
     workers = []
     try:
         server_pids = st.all_worker_pids()
@@ -113,7 +114,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
         result = aggregate(args, machine, readies, reports, window)
         connected = sum(r["connected"] for r in reports)
-        result["setup"] = {**pins.facts(), "server_env": server_env(args),
+        result["setup"] = {**pins.facts(), "server_env": server_env(args), "redis_transport": args.redis_transport,
                            "prepare_s": prep_s, "ramp_s": ramp_s, "connected_after_ramp": connected0,
                            "setup_errors": sum(r["setup_errors"] for r in readies),
                            "setup_error_samples": [e for r in readies for e in r["setup_error_samples"]][:5],
@@ -246,6 +247,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=2000)
     p.add_argument("--duration", type=float, default=60.0, help="measured window, seconds")
     p.add_argument("--mode", choices=("single", "redis"), default="single")
+    p.add_argument("--redis-transport", choices=("tcp", "unix"), default="tcp",
+                   help="--mode redis: the processes reach Redis over loopback TCP or a Unix socket")
     p.add_argument("--room-size", type=int, default=5)
     p.add_argument("--procs", type=int, default=2, help="client processes (1–2 on a 2-core box)")
     p.add_argument("--ramp", type=float, default=100.0, help="connections started per second (all procs)")

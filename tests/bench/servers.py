@@ -115,9 +115,12 @@ class Redis:
 
     proc: subprocess.Popen
     port: int
+    unix_socket: Path | None = None  # when set, the servers reach Redis through it (`unix://`)
 
     @property
     def url(self) -> str:
+        if self.unix_socket is not None:
+            return f"unix://{self.unix_socket}?db=0"
         return f"redis://127.0.0.1:{self.port}/0"
 
     def stop(self) -> None:
@@ -129,20 +132,24 @@ class Redis:
                 self.proc.kill()
 
 
-def start_redis(workdir: Path, port: int | None = None, cpu_prefix: list[str] | None = None) -> Redis:
-    """A fresh redis-server (on `port` when given: a restart of a stopped one)."""
+def start_redis(workdir: Path, port: int | None = None, cpu_prefix: list[str] | None = None,
+                unix: bool = False) -> Redis:
+    """A fresh redis-server (on `port` when given: a restart of a stopped one); with `unix`, also
+    on a Unix socket in `workdir` that the servers then use (no loopback TCP stack per command)."""
     import redis as redis_client
 
     exe = shutil.which("redis-server") or "/usr/bin/redis-server"
     port = port or free_port()
+    sock = Path(workdir) / "redis.sock" if unix else None
+    socket_args = ["--unixsocket", str(sock), "--unixsocketperm", "700"] if sock else []
     proc = subprocess.Popen([*(cpu_prefix or []), exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(workdir)],
+                             "--appendonly", "no", "--dir", str(workdir), *socket_args],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis_client.Redis(port=port)
+    client = redis_client.Redis(unix_socket_path=str(sock)) if sock else redis_client.Redis(port=port)
     for _ in range(200):
         try:
             client.ping()
-            return Redis(proc, port)
+            return Redis(proc, port, sock)
         except redis_client.RedisError:
             time.sleep(0.05)
     proc.kill()
@@ -216,10 +223,12 @@ def scan_log(path: Path, top: int = 6) -> dict:
 
 
 def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None,
-                    db_url: str | None = None, cpu_prefix: list[str] | None = None) -> ShareTube:
+                    db_url: str | None = None, cpu_prefix: list[str] | None = None,
+                    redis_unix: bool = False) -> ShareTube:
     """mode: `single` (one process) or `redis` (two interactive processes + background + Redis).
     `db_url`: a database to use (default: SQLite in the work folder). `cpu_prefix`: `taskset -c …`
-    for every server process (`--server-cpu`, tests/bench/cpu_pinning.py)."""
+    for every server process (`--server-cpu`, tests/bench/cpu_pinning.py). `redis_unix`: the
+    processes reach Redis through a Unix socket instead of loopback TCP."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{workdir / 'bench.db'}"
@@ -229,7 +238,7 @@ def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env
         if mode == "single":
             st.pools.append(start_pool(workdir, db_url, "single", env, cpu_prefix=cpu_prefix))
         elif mode == "redis":
-            st.redis = start_redis(workdir, cpu_prefix=cpu_prefix)
+            st.redis = start_redis(workdir, cpu_prefix=cpu_prefix, unix=redis_unix)
             for _ in range(2):  # one after the other: the first one migrates the database
                 st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url, cpu_prefix))
             st.pools.append(start_pool(workdir, db_url, "background", env, st.redis.url, cpu_prefix))

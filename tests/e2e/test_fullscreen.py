@@ -101,6 +101,14 @@ def leave_fullscreen(profile: Profile) -> None:
 Room = ViewerRoom
 
 
+def end_ad_and_leave_fullscreen(room: Room, *, ad_on: Profile) -> None:
+    """After an ad-hold test: the ad ends, everyone leaves fullscreen, the room plays in sync."""
+    ad_on.page.evaluate("window.__fakeYT.endAd()")
+    for profile in room.profiles:
+        leave_fullscreen(profile)
+    wait_in_sync(room.pages, playing=True, timeout_s=10)
+
+
 @pytest.fixture(scope="module")
 def room(playwright_instance: Any, fake_youtube: FakeYouTube, db_templates: Any,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Room]:
@@ -162,10 +170,7 @@ def test_an_ad_hold_shows_whom_it_waits_for_and_start_now_inside_fullscreen(room
                    what="the banner to go")
         assert evaluate_without_gesture(alice.page, "document.fullscreenElement?.id") == "movie_player"
     finally:
-        bob.page.evaluate("window.__fakeYT.endAd()")
-        for profile in (alice, bob):
-            leave_fullscreen(profile)
-    wait_in_sync(room.pages, playing=True, timeout_s=10)
+        end_ad_and_leave_fullscreen(room, ad_on=bob)
 
 
 # YouTube's shortcuts listen for keydown on the document; this listener does the same and keeps
@@ -257,10 +262,7 @@ def test_the_chat_toggle_and_start_now_work_from_the_keyboard_inside_fullscreen(
         assert keys_at_document(alice) == [], f"keys reached YouTube's shortcuts: {keys_at_document(alice)}"
         assert evaluate_without_gesture(alice.page, "document.fullscreenElement?.id") == "movie_player"
     finally:
-        bob.page.evaluate("window.__fakeYT.endAd()")
-        for profile in (alice, bob):
-            leave_fullscreen(profile)
-    wait_in_sync(room.pages, playing=True, timeout_s=10)
+        end_ad_and_leave_fullscreen(room, ad_on=bob)
 
 
 def test_join_playback_shows_inside_fullscreen_under_the_real_autoplay_policy(room: Room) -> None:

@@ -60,3 +60,34 @@ def test_a_long_collector_pause_is_timed_and_logged(caplog, monkeypatch):
         gc.callbacks.remove(gc_watch._on_gc)  # the test process does not watch itself afterwards
     assert prom.GC_PAUSE_SECONDS.labels("2")._sum.get() > before
     assert any("event=gc_pause generation=2" in r.getMessage() for r in caplog.records)
+
+
+def test_a_connection_keeps_a_small_read_buffer(tmp_path, monkeypatch):
+    """Gunicorn's worker is gevent-websocket's with a handler whose request reader buffers
+    READ_BUFFER_BYTES (1 KiB), not Python's default 8 KiB: pywsgi keeps that reader for a
+    websocket's whole life, the largest single thing a connected client cost. It still reads a
+    request, however long its headers."""
+    import runpy
+    import socket
+
+    from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
+
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("SHARETUBE_POOL", "single")
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    worker = conf["worker_class"]
+    assert issubclass(worker, GeventWebSocketWorker)
+    a, b = socket.socketpair()
+    try:
+        handler = worker.wsgi_handler(a, ("127.0.0.1", 1), None)
+        default = a.makefile("rb", -1)
+        assert sys.getsizeof(default) - sys.getsizeof(handler.rfile) >= 7 * 1024  # the buffer is inside
+        long_header = "X-Long: " + "y" * 5000
+        b.sendall(f"GET /socket.io/ HTTP/1.1\r\nHost: h\r\n{long_header}\r\n\r\n".encode())
+        assert handler.rfile.readline() == b"GET /socket.io/ HTTP/1.1\r\n"
+        assert handler.rfile.readline() == b"Host: h\r\n"
+        assert handler.rfile.readline().decode().rstrip() == long_header
+        default.close()
+    finally:
+        a.close()
+        b.close()

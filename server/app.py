@@ -7,6 +7,7 @@ import sys
 
 import redis
 from flask import Flask, jsonify
+from socketio import RedisManager
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -37,6 +38,9 @@ from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
 from server.services.runtime import Runtime
 from server.services.segment_jobs import init_segments
+
+# the message queue URLs that are Redis (unix://: a Unix socket, redis-py's form)
+REDIS_URL_SCHEMES = ("redis://", "rediss://", "unix://")
 
 log = logging.getLogger("sharetube")
 
@@ -115,16 +119,20 @@ def broadcast_manager(cfg: Config) -> dict:
     Redis message queue, publishes it once, pre-encoded); otherwise Flask-SocketIO's own choice."""
     url = cfg.SOCKETIO_MESSAGE_QUEUE
     if not cfg.BROADCAST_ENCODE_ONCE:
+        # Flask-SocketIO itself knows Redis only as redis:// and rediss://: it would hand a Unix
+        # socket's unix:// to Kombu (not installed); python-socketio's RedisManager takes all three
+        if url and url.startswith("unix://"):
+            return {"client_manager": RedisManager(url, channel="flask-socketio")}
         return {}
     if not url:
         return {"client_manager": EncodeOnceManager(), "serializer": TextPacket}
-    if url.startswith(("redis://", "rediss://")):
+    if url.startswith(REDIS_URL_SCHEMES):
         return {"client_manager": EncodeOnceRedisManager(url, channel="flask-socketio"), "serializer": TextPacket}
     return {"serializer": TextPacket}
 
 
 def make_redis(url: str | None):
-    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
+    if not url or not url.startswith(REDIS_URL_SCHEMES):
         return None
     return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=15)
 

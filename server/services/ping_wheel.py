@@ -19,7 +19,7 @@ from typing import Any
 from engineio import packet
 from engineio import socket as eio_socket
 
-PINGS_PER_YIELD = 200  # a batch of due pings yields to the sockets' own work between slices
+PINGS_PER_YIELD = 10  # pings sent between yields: a room's sockets, connected together, fall due together
 
 
 class PingWheel:

@@ -212,3 +212,29 @@ def press_in_overlay(page: Any, key: str) -> None:
     evaluate_without_gesture(page, RECORD_KEYS)
     page.keyboard.press(key)
     assert keys_at_document(page) == [], f"{key} on {now['key']} reached YouTube's shortcuts: {keys_at_document(page)}"
+
+
+# The player layer inside YouTube's fullscreen (its own shadow root in #movie_player): the focused
+# control's data-testid ("" when the focus is not in the layer), a reaction's with its emoji.
+LAYER_FOCUS = """(() => { const host = document.getElementById('sharetube-player-layer');
+  const el = document.activeElement === host ? host.shadowRoot.activeElement : null;
+  if (!el) return '';
+  return (el.dataset.testid || '') + (el.dataset.emoji ? `:${el.dataset.emoji}` : ''); })()"""
+
+
+def layer_focus(page: Any) -> str:
+    return evaluate_without_gesture(page, LAYER_FOCUS)
+
+
+def tab_to_layer(page: Any, target: str, *, from_player: bool = True, most: int = 40) -> None:
+    """Tab (real key presses; from YouTube's player unless `from_player` is False: from where the
+    focus is) until the player layer's control `target` (a testid, "st-fs-react:😮") has the focus."""
+    if from_player:
+        page.focus("#movie_player")
+    for _ in range(most):
+        if not from_player and layer_focus(page) == target:
+            return
+        page.keyboard.press("Tab")
+        if layer_focus(page) == target:
+            return
+    raise AssertionError(f"Tab never reached {target} in the fullscreen layer; the focus is on {layer_focus(page)!r}")

@@ -35,6 +35,7 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
+from overlay_keyboard import LAYER_FOCUS, tab_to_layer
 
 from tests.e2e.a11y import axe_violations_within
 
@@ -178,23 +179,10 @@ def test_an_ad_hold_shows_whom_it_waits_for_and_start_now_inside_fullscreen(room
 RECORD_KEYS = """(() => { window.__stKeysAtDocument = [];
   if (!window.__stKeyRecorder) { window.__stKeyRecorder = (e) => window.__stKeysAtDocument?.push(e.key);
     document.addEventListener('keydown', window.__stKeyRecorder); } })()"""
-LAYER_FOCUS = """(() => { const host = document.getElementById('sharetube-player-layer');
-  return document.activeElement === host ? host.shadowRoot.activeElement?.dataset.testid || '' : ''; })()"""
 
 
 def keys_at_document(profile: Profile) -> list[str]:
     return evaluate_without_gesture(profile.page, "window.__stKeysAtDocument || []")
-
-
-def tab_to_layer(profile: Profile, testid: str, *, most: int = 40) -> None:
-    """From YouTube's player, Tab (real key presses) until the player layer's `testid` has the focus."""
-    page = profile.page
-    page.focus("#movie_player")
-    for _ in range(most):
-        page.keyboard.press("Tab")
-        if evaluate_without_gesture(page, LAYER_FOCUS) == testid:
-            return
-    raise AssertionError(f"Tab from the player never reached {testid} in {profile.name}'s fullscreen layer")
 
 
 def scan_layer(profile: Profile, label: str) -> None:
@@ -218,7 +206,7 @@ def test_the_chat_toggle_and_start_now_work_from_the_keyboard_inside_fullscreen(
             evaluate_without_gesture(profile.page, RECORD_KEYS)
         # Bob: Tab to "💬 Chat", Space opens the input with the focus in it; Enter sends
         shown_in_fullscreen(bob, "st-fs-chat-toggle")
-        tab_to_layer(bob, "st-fs-chat-toggle")
+        tab_to_layer(bob.page, "st-fs-chat-toggle")
         evaluate_without_gesture(bob.page, RECORD_KEYS)  # (the Tabs on the way reached the page)
         toggle = bob.page.locator("#sharetube-player-layer").get_by_test_id("st-fs-chat-toggle")
         if toggle.get_attribute("aria-expanded") == "true":  # left open by an earlier test: Enter closes it
@@ -233,6 +221,17 @@ def test_the_chat_toggle_and_start_now_work_from_the_keyboard_inside_fullscreen(
         wait_until(lambda: "sent from the keyboard" in (alice.ui("st-chat-log").text_content() or ""),
                    timeout_s=6, what="Bob's keyboard line to reach Alice")
         scan_layer(bob, "chat input open")
+        # Escape in the input hides it and gives the focus back to the toggle (not out of the
+        # layer, where the next Tab or key would land on YouTube's page); Enter opens it again
+        bob.page.keyboard.press("Escape")
+        wait_until(lambda: not layer_element(bob, "st-fs-chat-input")["visible"], timeout_s=3,
+                   what="Escape in the input to hide it")
+        assert evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-toggle", \
+            "Escape in the chat input left the focus outside the layer"
+        assert toggle.get_attribute("aria-expanded") == "false"
+        bob.page.keyboard.press("Enter")
+        shown_in_fullscreen(bob, "st-fs-chat-input")
+        assert evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-input", "Enter on the toggle reopens it"
         # Shift+Tab back to the toggle, Enter closes the input again
         for _ in range(4):
             if evaluate_without_gesture(bob.page, LAYER_FOCUS) == "st-fs-chat-toggle":
@@ -252,7 +251,7 @@ def test_the_chat_toggle_and_start_now_work_from_the_keyboard_inside_fullscreen(
         shown_in_fullscreen(alice, "st-fs-start-now")
         wait_until(lambda: video_state(alice.page)["paused"], timeout_s=4, what="Alice to hold")
         scan_layer(alice, "waiting banner with Start now")
-        tab_to_layer(alice, "st-fs-start-now")
+        tab_to_layer(alice.page, "st-fs-start-now")
         evaluate_without_gesture(alice.page, RECORD_KEYS)
         alice.page.keyboard.press("Enter")
         wait_until(lambda: not video_state(alice.page)["paused"], timeout_s=6,
@@ -282,9 +281,9 @@ def test_join_playback_shows_inside_fullscreen_under_the_real_autoplay_policy(ro
         enter_fullscreen(carol, with_key=True)
         button = shown_in_fullscreen(carol, "st-resume-playback".replace("st-", "st-fs-"))
         assert "Join playback" in button["text"]
-        # From the keyboard, as a viewer in fullscreen would: the button takes the focus and Enter
-        # (the layer keeps the key from YouTube's shortcuts)
-        carol.page.locator("#sharetube-player-layer").get_by_test_id("st-fs-resume-playback").focus()
+        # From the keyboard, as a viewer in fullscreen would: Tab from the player to the button,
+        # Enter (the layer keeps the key from YouTube's shortcuts)
+        tab_to_layer(carol.page, "st-fs-resume-playback")
         carol.page.keyboard.press("Enter")
         wait_in_sync([*room.pages, carol.page], playing=True, timeout_s=10)
         wait_until(lambda: not layer_element(carol, "st-fs-resume-playback")["visible"], timeout_s=4,

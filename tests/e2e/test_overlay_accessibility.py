@@ -12,7 +12,8 @@ Space, arrows and Escape only, each checked by what it did (in the room, on the 
 other viewer's page). Controls that appear only in some states are brought up and operated too:
 the waiting banner's "Start now", a knock's "Let in"/"Decline", a paired phone's "Unpair"/"Keep",
 the "you opened another video" choice, the join question, and the signed-in panel outside a room
-(join by code, create a room).
+(join by code, create a room); the owner's moderation views; Shuffle / Undo shuffle, the
+hand-over to another member, and "Older messages" (test_shuffle_hand_over_and_older_messages_…).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pytest
 import requests
 from extension_helpers import (
     EXTENSION_ONLY,
+    OVERLAY_HOST,
     ViewerRoom,
     notice_text,
     overlay_element,
@@ -159,10 +161,12 @@ def room_header_and_phone_remote(room: ViewerRoom) -> None:
     page.keyboard.press("Enter")
     wait_until(lambda: not (overlay_element(page, "st-remote-dialog") or {}).get("visible"), timeout_s=4,
                what="the dialog to close")
+    scan_in_both_themes(page, "the remotes list with a paired phone")
     tab_to(page, "st-remote-revoke")
     page.keyboard.press("Enter")
     wait_until(lambda: (focused(page) or {}).get("key", "").startswith("button|st-remote-revoke-confirm"),
                timeout_s=4, what="the focus on the unpair question")
+    scan_in_both_themes(page, "the unpair question")
     page.keyboard.press("Tab")
     assert focused(page)["key"].startswith("button|st-remote-revoke-cancel")
     page.keyboard.press("Space")  # Keep
@@ -199,6 +203,14 @@ def settings(room: ViewerRoom) -> None:
         last_line_says(alice, f"changed {name.replace('_', ' ')} to {there}")
         page.keyboard.press("ArrowDown" if name == "control_mode" else "ArrowUp")
         last_line_says(alice, f"changed {name.replace('_', ' ')} to {back}")
+    # Repeat and the owner's vote-skip share: ArrowDown to the next option, ArrowUp back
+    for part, there, back in (("st-setting-repeat", "repeat to one", "repeat to off"),
+                              ("select||vote_skip_ratio|", "vote skip ratio to 0.75", "vote skip ratio to 0.5")):
+        tab_to(page, part)
+        press_in_overlay(page, "ArrowDown")
+        last_line_says(alice, f"changed {there}")
+        press_in_overlay(page, "ArrowUp")
+        last_line_says(alice, f"changed {back}")
     for category in ("sponsor", "selfpromo", "interaction", "intro", "outro", "preview", "music_offtopic", "filler"):
         toggle_and_back(alice, f"skip_segments={category}", f"skip segments to {category}", "skip segments to none")
     toggle_and_back(alice, "autoadvance=on", "autoadvance to False", "autoadvance to True")
@@ -523,6 +535,109 @@ def test_moderation_views_pass_axe_and_work_from_the_keyboard(room: ViewerRoom, 
                what="Carol and Dave gone", show=lambda: roster_names(page))
     evaluate_without_gesture(page, "window.__fakeYT.setDarkTheme(true)")  # as the next test starts
     wait_until(lambda: theme(page) == "dark", timeout_s=3, what="the dark theme again")
+
+
+CHAT_LINES = f"""(() => {OVERLAY_HOST}.shadowRoot.querySelectorAll('[data-testid=st-chat-log] .chat-line').length)()"""
+
+
+def queued_ids(queue_update: dict) -> list[int]:
+    return [e["id"] for e in queue_update["queue"] if e["status"] == "queued"]
+
+
+def test_shuffle_hand_over_and_older_messages_work_from_the_keyboard(room: ViewerRoom) -> None:
+    """From the keyboard alone (Tab, then Enter or Space; no key reaching YouTube's shortcuts on
+    the document), each checked on the server: Alice shuffles three queued videos and undoes it
+    ("Undo shuffle" shown passes axe-core in light and dark; the focus stays in the queue when it
+    goes), hands the room over to Carol (Carol's socket hands it back), and, after a reload with
+    more chat than one page, loads the older messages (the button shown passes axe-core; the
+    focus moves to the log when it goes). The room is left as the next test expects it: the
+    queue without the three, Carol gone, Alice owner, the panel closed, the dark theme."""
+    page, base = room.alice.page, room.server.base_url
+    for video_id, title in ((FIRST, "Keyboard opener"), (SECOND, "Second by keyboard"),
+                            (THIRD, "Third by keyboard"), (FOURTH, "Fourth by keyboard")):
+        room.fake.register(video_id, title=title)
+    pause_the_room(room)
+    carol = Client.guest(base, "Carol").connect()
+    talkers: list[Client] = []
+    try:
+        carol.join(room.code)
+        carol_id = carol.user["id"]
+        alice_id = carol.call("room.sync")["room"]["owner_id"]
+        added = [carol.call("queue.add", {"video_id": v})["entry"]["id"] for v in (SECOND, THIRD, FOURTH)]
+        open_the_panel(page)
+        wait_until(lambda: queued(page)[1:] == [SECOND, THIRD, FOURTH], timeout_s=8, what="Carol's three queued",
+                   show=lambda: queued(page))
+
+        # Shuffle (Enter): the server's queue comes back in another order, and may be undone
+        carol.clear()
+        tab_to(page, "st-queue-shuffle")
+        press_in_overlay(page, "Enter")
+        shuffled = carol.wait_for("queue.update", lambda d: d["can_undo_shuffle"], timeout=8)
+        assert sorted(queued_ids(shuffled)) == sorted(added) and queued_ids(shuffled) != added, shuffled
+        wait_until(lambda: key_of(page, "st-queue-unshuffle", strict=False), timeout_s=6, what="Undo shuffle")
+        scan_in_both_themes(page, "Undo shuffle shown")
+        # Undo shuffle (Space): the server's order is the one before; the button goes, the focus
+        # moves to Shuffle
+        carol.clear()
+        tab_to(page, "st-queue-unshuffle")
+        press_in_overlay(page, "Space")
+        undone = carol.wait_for("queue.update", lambda d: not d["can_undo_shuffle"], timeout=8)
+        assert queued_ids(undone) == added, undone
+        focus_is(page, "st-queue-shuffle", "the focus on Shuffle once Undo shuffle went")
+        for entry_id in added:
+            assert carol.call("queue.remove", {"entry_id": entry_id})["ok"]
+        wait_until(lambda: queued(page) == [FIRST], timeout_s=8, what="the queue as it was", show=lambda: queued(page))
+
+        # Hand over (Space on Make owner, Enter on Hand over): the server makes Carol the owner
+        carol.clear()
+        tab_to(page, "Make owner: hand the room over to Carol")
+        press_in_overlay(page, "Space")
+        focus_is(page, "st-member-owner-", "the focus on the hand-over question")
+        tab_to(page, "Hand over to Carol")
+        press_in_overlay(page, "Enter")
+        assert carol.wait_for("presence.update", lambda d: d.get("owner_id") == carol_id, timeout=10)
+        role_in_presence(carol, alice_id, "operator")
+        wait_until(lambda: "owner" in tags_of(page, "Carol"), timeout_s=6, what="Carol the owner in Alice's roster")
+        assert focused(page) is not None, "the focus left the overlay when the room was handed over"
+        # …and Carol hands it back from her socket: Alice owns the room again
+        assert carol.call("member.role", {"user_id": alice_id, "role": "owner"})["ok"]
+        wait_until(lambda: key_of(page, "Make owner: hand the room over to Carol", strict=False), timeout_s=8,
+                   what="Alice the owner again (her Make owner buttons back)", show=lambda: controls(page))
+
+        # More chat than one page (the server sends the last 50 lines on join): written by guests,
+        # five lines each (the per-user limit)
+        tail = len(carol.call("room.sync")["room"]["chat"])
+        for n in range(max(1, -(-(55 - tail) // 5))):
+            talker = Client.guest(base, f"Talker {n + 1}").connect()
+            talkers.append(talker)
+            talker.join(room.code)
+            for line in range(5):
+                assert talker.call("chat.send", {"text": f"line {line + 1} from talker {n + 1}"})["ok"]
+    finally:
+        carol.close()
+        for talker in talkers:
+            talker.close()
+    # Alice's page loads again: her overlay rejoins with a full page of chat, and may ask for older lines
+    room.fake.variant = VARIANTS["dark_theme"]  # (as the fixture's pages loaded; reset between tests)
+    page.reload()
+    wait_until(lambda: (c := overlay_element(page, "st-room-code")) and c["text"] == room.code, timeout_s=10,
+               what="Alice back in the room after the reload")
+    wait_until(lambda: sorted(roster_names(page)) == ["Alice (you)", "Bob"], timeout_s=10,
+               what="Carol and the talkers gone", show=lambda: roster_names(page))
+    open_the_panel(page)
+    wait_until(lambda: key_of(page, "st-chat-older", strict=False), timeout_s=8, what="Older messages")
+    scan_in_both_themes(page, "Older messages shown")
+    before = evaluate_without_gesture(page, CHAT_LINES)
+    tab_to(page, "st-chat-older")
+    press_in_overlay(page, "Enter")
+    wait_until(lambda: evaluate_without_gesture(page, CHAT_LINES) > before, timeout_s=8,
+               what="the older lines (chat.history) in Alice's log")
+    wait_until(lambda: key_of(page, "st-chat-older", strict=False) is None, timeout_s=4,
+               what="Older messages gone (no more to load)")
+    focus_is(page, "st-chat-log", "the focus on the chat log once Older messages went")
+    press_in_overlay(page, "Escape")
+    assert not panel_open(page) and focused(page)["key"] == PILL, "Escape closes the panel, focus on the pill"
+    assert theme(page) == "dark"
 
 
 def test_every_overlay_control_works_from_the_keyboard_in_light_and_dark_themes(room: ViewerRoom) -> None:

@@ -7,6 +7,10 @@ Alice owns an `owner_only` room; Bob (extension) and Carol (on her phone remote)
   reacts as well.
 - Carol votes from the phone, Bob from the overlay: both see the count (1 / 2), Alice sees it
   with "Clear votes" but no vote button; the second vote skips the video for everyone.
+- From the keyboard alone: Bob Tabs into the fullscreen layer's React row (the vote button first)
+  and reacts; in the panels Alice reacts, Bob votes, Alice clears the votes, and the played list
+  opens and "Play again" works, its focus kept while the list is rebuilt (axe-core scans of the
+  vote row and the played list in light and dark).
 """
 
 from __future__ import annotations
@@ -35,6 +39,19 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
+from overlay_keyboard import (
+    RECORD_KEYS,
+    controls,
+    focused,
+    key_of,
+    keys_at_document,
+    layer_focus,
+    open_the_panel,
+    press_in_overlay,
+    scan_in_both_themes,
+    tab_to,
+    tab_to_layer,
+)
 
 from tests.support.sio import Client
 
@@ -185,29 +202,34 @@ def test_a_reaction_floats_at_its_moment_marks_the_bar_replays_on_seek_back_and_
         print(f"in fullscreen: shown {shown['t'] - shown['pos']:+d} ms from its moment")
         assert abs(shown["t"] - shown["pos"]) <= MOMENT_MS, shown
         assert shown["w"] > 0 and shown["h"] > 0
-        # …and Bob reacts and may vote from inside fullscreen, by keyboard: the player layer's
-        # "React" toggle opens the same vote and reaction buttons as the panel
+        # …and Bob may vote and reacts from inside fullscreen, by keyboard alone: Tab from the player
+        # to the layer's "React" toggle, Enter opens the panel's vote and reaction buttons there
         layer = bob.page.locator("#sharetube-player-layer")
         toggle = layer.get_by_test_id("st-fs-social-toggle")
-        toggle.focus()
+        tab_to_layer(bob.page, "st-fs-social-toggle")
+        evaluate_without_gesture(bob.page, RECORD_KEYS)  # (the Tabs on the way reached the page)
         bob.page.keyboard.press("Enter")
         assert toggle.get_attribute("aria-expanded") == "true"
         social = layer.get_by_test_id("st-fs-social")
         social.wait_for(state="visible", timeout=3_000)
         vote = social.get_by_test_id("st-fs-vote-skip")
         assert vote.is_visible() and vote.text_content() == "Vote to skip", "Bob may not skip here: he votes"
+        assert layer_focus(bob.page) == "st-fs-vote-skip", "opening the row puts the focus on its first button"
         assert evaluate_without_gesture(bob.page, "document.fullscreenElement.contains("
                                         "document.getElementById('sharetube-player-layer'))")
+        # (Bob does not vote here: with two players watching, his vote alone would skip the video)
+        # Bob Tabs on to 😮, Enter: it floats on his own fullscreen player
         count = len(floats(bob))
-        social.locator("[data-testid=st-fs-react][data-emoji='😮']").focus()
+        tab_to_layer(bob.page, "st-fs-react:😮", from_player=False)
         bob.page.keyboard.press("Enter")
         own = wait_until(lambda: floats(bob)[count:] or None, timeout_s=6, what="Bob's 😮 from fullscreen")[0]
         assert "😮" in own["text"] and "Bob" in own["text"] and own["inFullscreen"], own
         assert evaluate_without_gesture(bob.page, "document.fullscreenElement?.id") == "movie_player", \
             "pressing Enter on our buttons left YouTube's fullscreen alone"
-        toggle.focus()
+        tab_to_layer(bob.page, "st-fs-social-toggle", from_player=False)
         bob.page.keyboard.press("Enter")
         assert not social.is_visible(), "the toggle closes the row again"
+        assert keys_at_document(bob.page) == [], f"keys reached YouTube's shortcuts: {keys_at_document(bob.page)}"
     finally:
         evaluate_without_gesture(bob.page, "document.fullscreenElement && document.exitFullscreen()")
 
@@ -253,3 +275,78 @@ def test_two_participants_vote_the_video_off_in_an_owner_only_room(room: Room) -
                what="the new entry to clear the phone's count too")
     close_panel(alice.page)
     close_panel(bob.page)
+
+
+def test_the_panels_vote_reactions_and_played_list_work_from_the_keyboard(room: Room) -> None:
+    """After the vote: "After the vote" plays, "Reaction video" was skipped. From the keyboard alone
+    (Tab, then Enter or Space; no key reaching YouTube's shortcuts on the document): Alice reacts
+    with two buttons (they float on Bob's player); with the ratio at "everyone" Bob votes in his
+    panel (its vote row passes axe-core in light and dark, before and after; the focus stays in the
+    row) and Alice clears the votes (Bob may vote again; her focus stays in the row); Alice opens
+    the played list (axe-clean with its entry) and, on "Play again", keeps the focus there while
+    Bob's vote (the ratio back at half) skips the last video and the list gains its row; Enter puts
+    "Reaction video" back in the room's queue (Carol's socket reads it)."""
+    alice, bob = room.alice, room.bob
+    ensure_playing_early(alice, room.pages, latest_s=8)  # (the 30 s clip plays through this test)
+    wait_in_sync(room.pages, playing=True, video_id=SECOND, timeout_s=10)
+    wait_until(lambda: evaluate_without_gesture(bob.page, WATCH_FLOATS), timeout_s=6,
+               what="the reaction layer in Bob's player")
+    # Alice's reactions: Enter on 👏, Space on 🎉; both float on Bob's player, signed Alice
+    open_the_panel(alice.page)
+    for emoji, key in (("👏", "Enter"), ("🎉", "Space")):
+        before = len(floats(bob))
+        tab_to(alice.page, f"React {emoji} at this moment")
+        press_in_overlay(alice.page, key)
+        shown = wait_until(lambda b=before: floats(bob)[b:] or None, timeout_s=6,
+                           what=f"Alice's {emoji} on Bob's player")[0]
+        assert emoji in shown["text"] and "Alice" in shown["text"], shown
+    # Every watching member's vote needed (two players: Bob's alone would skip)
+    alice.page.select_option("select[name=vote_skip_ratio]", "1")
+    tally = alice.ui("st-vote-count")
+
+    ensure_playing_early(alice, room.pages, latest_s=8)
+    open_the_panel(bob.page)
+    tab_to(bob.page, "st-vote-skip")
+    scan_in_both_themes(bob.page, "the vote row, as a participant who may vote")
+    press_in_overlay(bob.page, "Space")
+    wait_until(lambda: tally.text_content() == "1 / 2 votes to skip", timeout_s=5,
+               what="Bob's keyboard vote counted in Alice's overlay", show=lambda: tally.text_content())
+    assert bob.ui("st-vote-skip").text_content() == "Voted to skip"
+    assert (focused(bob.page) or {}).get("key", "").startswith("button|st-react|"), \
+        f"the vote (its button disabled) dropped Bob's focus: {focused(bob.page)}"
+    scan_in_both_themes(bob.page, "the vote row with a count and Bob's vote")
+    # Alice vetoes: Tab to "Clear votes", Enter; the server clears the count on Bob's page too
+    tab_to(alice.page, "st-vote-clear")
+    press_in_overlay(alice.page, "Enter")
+    wait_until(lambda: bob.ui("st-vote-skip").text_content() == "Vote to skip" and bob.ui("st-vote-skip").is_enabled(),
+               timeout_s=5, what="the votes cleared on Bob's page (he may vote again)")
+    assert not tally.text_content(), "the count went with the votes"
+    assert (focused(alice.page) or {}).get("key", "").startswith("button|st-react|"), \
+        f"Clear votes (gone with the votes) dropped Alice's focus: {focused(alice.page)}"
+    alice.page.select_option("select[name=vote_skip_ratio]", "0.5")  # one vote of two players skips again
+
+    # The played list: Enter opens it, with the skipped video and its "Play again"
+    ensure_playing_early(alice, room.pages, latest_s=8)
+    open_the_panel(alice.page)
+    tab_to(alice.page, "st-played-toggle")
+    press_in_overlay(alice.page, "Enter")
+    again = wait_until(lambda: key_of(alice.page, "Play again: Reaction video", strict=False), timeout_s=8,
+                       what="'Reaction video' in Alice's played list")
+    assert "skipped" in (overlay_element(alice.page, "st-played") or {}).get("text", "")
+    scan_in_both_themes(alice.page, "the played list with an entry")
+    tab_to(alice.page, again)
+    # Bob's vote (Space) skips the last video, nothing follows: Alice's open list gains it and is
+    # rebuilt; her focus stays on the same "Play again"
+    tab_to(bob.page, "st-vote-skip")
+    press_in_overlay(bob.page, "Space")
+    wait_until(lambda: len([k for k in controls(alice.page) if "|st-play-again|" in k]) == 2, timeout_s=10,
+               what="the skipped second video to join Alice's played list", show=lambda: controls(alice.page))
+    assert (focused(alice.page) or {}).get("key") == again, \
+        f"the list's rebuild moved the focus off 'Play again': {focused(alice.page)}"
+    press_in_overlay(alice.page, "Enter")
+    room.carol.join(room.code)
+    try:  # the server's queue, read by Carol's socket
+        wait_until(lambda: any(e["video_id"] == FIRST for e in room.carol.call("queue.load")["queue"]), timeout_s=6,
+                   what="'Reaction video' back in the room's queue")
+    finally:
+        assert room.carol.call("leave")["ok"]

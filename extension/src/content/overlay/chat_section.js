@@ -5,7 +5,7 @@
 
 import { MAX_CHAT_CHARS, TYPING_SEND_INTERVAL_MS } from "../../constants.js";
 import { typingNames } from "../../lib/room_view.js";
-import { h, memo } from "./dom.js";
+import { h, keepFocusOnHide, memo } from "./dom.js";
 
 const OLDER_AT_PX = 8; // scrolled this close to the top: the page before is asked for
 
@@ -65,7 +65,8 @@ export class ChatSection {
     this.view = view;
     this.element.hidden = !view;
     if (!view) return;
-    this.older.hidden = !view.chatMore;
+    // The last older page loaded: "Older messages" goes, the focus moves to the log it filled.
+    keepFocusOnHide(this.element, () => { this.older.hidden = !view.chatMore; }, () => [this.log]);
     const names = typingNames(view, Date.now(), model.selfId);
     this.typing.textContent = names.length ? `${names.join(", ")} ${names.length > 1 ? "are" : "is"} typing…` : "";
     const last = view.chat[view.chat.length - 1];

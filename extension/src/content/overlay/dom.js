@@ -39,6 +39,22 @@ export function keepFocus(container, render, fallback = null) {
   again?.focus({ preventScroll: true });
 }
 
+function canTakeFocus(element) {
+  return element.isConnected && !element.disabled && !element.closest("[hidden]");
+}
+
+/** Runs `update` (which may hide or disable controls inside `container`) and, when the control
+ * that had the focus there can no longer take it ("Clear votes" gone with the votes, "Vote to
+ * skip" once voted, "Undo shuffle" once undone, "Older messages" once there are none), moves the
+ * focus to the first of `fallbacks()` that can, so that it does not drop out of the overlay. */
+export function keepFocusOnHide(container, update, fallbacks) {
+  const active = container.getRootNode?.().activeElement; // (none under node --test's stand-in DOM)
+  const inside = Boolean(active) && container.contains(active);
+  update();
+  if (!inside || canTakeFocus(active)) return;
+  fallbacks().find(canTakeFocus)?.focus({ preventScroll: true });
+}
+
 /** Runs `render` only when `key` (a string of what it depends on) changed since last time. */
 export function memo() {
   let last;

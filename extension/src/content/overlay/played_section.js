@@ -3,7 +3,7 @@
 // is open it follows the queue (a finished entry joins the list).
 
 import { playedEntries } from "../../lib/room_view.js";
-import { formatDuration, h, memo } from "./dom.js";
+import { formatDuration, h, keepFocus, memo } from "./dom.js";
 
 export class PlayedSection {
   constructor(actions) {
@@ -38,26 +38,31 @@ export class PlayedSection {
       Promise.resolve(this.actions.loadPlayed()).finally(() => { this.pending = false; });
     }
     const entries = playedEntries(view);
-    this.changed(JSON.stringify([entries, model.canEditQueue, this.open, view.played === null]), () => {
-      if (view.played === null) {
-        this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
-        return;
-      }
-      if (!entries.length) {
-        this.list.replaceChildren(h("li", { class: "muted", text: "Nothing played yet." }));
-        return;
-      }
-      this.list.replaceChildren(...entries.map((entry) => {
-        const label = entry.title || entry.video_id;
-        const meta = [entry.status === "skipped" ? "skipped" : "", formatDuration(entry.duration_ms)].filter(Boolean).join(" · ");
-        return h("li", { testid: "st-played-entry", "data-entry-id": entry.id, "data-video-id": entry.video_id },
-          h("span", { class: "grow", title: label, text: label }),
-          meta ? h("span", { class: "muted", text: meta }) : null,
-          model.canEditQueue
-            ? h("button", { testid: "st-play-again", class: "small", text: "Play again", "aria-label": `Play again: ${label}`,
-              onClick: () => this.actions.playAgain(entry.id) })
-            : null);
-      }));
-    });
+    // A rebuild (a finished entry joins the list while it is open) keeps the focus on the same
+    // entry's "Play again"; a list gone to "Loading…" hands it to the toggle.
+    this.changed(JSON.stringify([entries, model.canEditQueue, this.open, view.played === null]),
+      () => keepFocus(this.list, () => this.render(view, entries, model.canEditQueue), this.toggle));
+  }
+
+  render(view, entries, canEditQueue) {
+    if (view.played === null) {
+      this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
+      return;
+    }
+    if (!entries.length) {
+      this.list.replaceChildren(h("li", { class: "muted", text: "Nothing played yet." }));
+      return;
+    }
+    this.list.replaceChildren(...entries.map((entry) => {
+      const label = entry.title || entry.video_id;
+      const meta = [entry.status === "skipped" ? "skipped" : "", formatDuration(entry.duration_ms)].filter(Boolean).join(" · ");
+      return h("li", { testid: "st-played-entry", "data-entry-id": entry.id, "data-video-id": entry.video_id },
+        h("span", { class: "grow", title: label, text: label }),
+        meta ? h("span", { class: "muted", text: meta }) : null,
+        canEditQueue
+          ? h("button", { testid: "st-play-again", class: "small", text: "Play again", "aria-label": `Play again: ${label}`,
+            onClick: () => this.actions.playAgain(entry.id) })
+          : null);
+    }));
   }
 }

@@ -59,7 +59,10 @@ export class PlayerLayer {
       testid: "st-fs-chat-input", placeholder: "Message the room", "aria-label": "Chat message", maxlength: MAX_CHAT_CHARS,
       onKeydown: (event) => {
         if (event.key === "Enter") this.send();
-        else if (event.key === "Escape") this.setChatOpen(false);
+        else if (event.key === "Escape") {
+          this.setChatOpen(false);
+          this.chatToggle.focus(); // the input hides: the focus goes back to its toggle, not out of the layer
+        }
         else this.noteTyping();
       },
     });

@@ -2,7 +2,7 @@
 // the keyboard), play now, remove, "add this video" and a pasted link.
 
 import { currentEntry, upcomingEntries } from "../../lib/room_view.js";
-import { formatDuration, h, keepFocus, memo } from "./dom.js";
+import { formatDuration, h, keepFocus, keepFocusOnHide, memo } from "./dom.js";
 
 export class QueueSection {
   constructor(actions) {
@@ -27,14 +27,15 @@ export class QueueSection {
     });
     this.unshuffle = h("button", {
       testid: "st-queue-unshuffle", class: "small", text: "Undo shuffle", hidden: true,
-      "aria-label": "Put the queue back as it was before the shuffle", onClick: () => actions.undoShuffle(),
+      "aria-label": "Undo shuffle: put the queue back as it was before the shuffle", onClick: () => actions.undoShuffle(),
     });
+    this.shuffleRow = h("div", { class: "row" }, this.shuffle, this.unshuffle);
     this.element = h("section", {},
       h("h3", { text: "Queue" }),
       this.list,
       h("div", { class: "row" }, this.addCurrent, this.addPlaylist,
         h("button", { class: "small", text: "Skip", testid: "st-skip", onClick: () => actions.skip() })),
-      h("div", { class: "row" }, this.shuffle, this.unshuffle),
+      this.shuffleRow,
       h("div", { class: "row" }, this.urlInput, h("button", { class: "small", text: "Add", testid: "st-queue-add", onClick: () => this.addUrl() })),
     );
   }
@@ -53,9 +54,12 @@ export class QueueSection {
     this.addPlaylist.textContent = model.playlistBusy ? "Adding playlist…" : "Add playlist";
     const current = currentEntry(view);
     const upcoming = upcomingEntries(view);
-    this.shuffle.hidden = !model.canShuffle;
-    this.shuffle.disabled = upcoming.length < 2;
-    this.unshuffle.hidden = !(model.canShuffle && view.canUndoShuffle);
+    // "Undo shuffle" goes once used: the focus moves to "Shuffle" (or the link box).
+    keepFocusOnHide(this.shuffleRow, () => {
+      this.shuffle.hidden = !model.canShuffle;
+      this.shuffle.disabled = upcoming.length < 2;
+      this.unshuffle.hidden = !(model.canShuffle && view.canUndoShuffle);
+    }, () => [this.shuffle, this.unshuffle, this.urlInput]);
     this.changed(JSON.stringify([current, upcoming, model.canEditQueue]), () => {
       const rows = [];
       if (current) rows.push(this.renderEntry(current, -1, upcoming.length, model, true));

@@ -6,7 +6,7 @@
 import { REACTION_EMOJI } from "../../../../clients/core/constants.js";
 import { voteCountText } from "../../../../clients/core/vote_skip.js";
 import { canControl, skipVotes } from "../../lib/room_view.js";
-import { h } from "./dom.js";
+import { h, keepFocusOnHide } from "./dom.js";
 
 export class SocialSection {
   constructor(actions) {
@@ -29,6 +29,11 @@ export class SocialSection {
   }
 
   update(model) {
+    // A vote (its button disabled) or cleared votes (their button hidden) keep the focus in the row.
+    keepFocusOnHide(this.element, () => this.render(model), () => [this.voteButton, ...this.reactButtons]);
+  }
+
+  render(model) {
     const { view, selfId } = model;
     const playing = Boolean(view) && view.playback.state !== "idle" && view.playback.entry_id !== null && view.playback.entry_id !== undefined;
     this.element.hidden = !playing;

@@ -30,6 +30,7 @@ from extension_helpers import (
 from harness.browser import evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
 from harness.page_variants import PLAYLIST_VARIANTS
+from overlay_keyboard import press_in_overlay, tab_to
 
 pytestmark = EXTENSION_ONLY
 OVERLAY = "document.getElementById('sharetube-overlay').shadowRoot"
@@ -93,10 +94,13 @@ def test_a_playlist_added_from_its_page_reaches_both_queues_in_order(
                        what=f"{profile.name}'s queue to show the playlist in order")
 
         # The initial data only (no panel at all): the same button reads it from ytInitialData.
+        # This time by keyboard alone: Tab to "Add playlist", Enter (no key reaches YouTube's page).
         fake_youtube.variant = PLAYLIST_VARIANTS["playlist_data_only"]
         alice.page.goto(fake_youtube.playlist_url("PLstSecond02", FIRST))
         open_panel(alice.page)
-        alice.ui("st-queue-add-playlist").click()
+        alice.ui("st-queue-add-playlist").wait_for(state="visible", timeout=10_000)
+        tab_to(alice.page, "st-queue-add-playlist")
+        press_in_overlay(alice.page, "Enter")
         expected += SECOND_LIST
         for profile in (alice, bob):
             wait_until(lambda p=profile: queue_video_ids(p.page) == expected, timeout_s=12,

@@ -44,6 +44,7 @@ from extension_helpers import (
 )
 from harness.browser import evaluate_without_gesture, service_worker, service_worker_running
 from harness.fake_youtube import FakeYouTube
+from overlay_keyboard import press_in_overlay, tab_to
 
 FIRST = "stHoldVid01"  # the room's first video (30 s clip)
 NEXT = "stNextVid02"  # queued; auto-advance moves the room here
@@ -220,7 +221,8 @@ def test_the_room_carries_on_within_2s_after_the_service_worker_is_stopped(room:
     assert all(page_was_not_reloaded(page) for page in room.pages)
 
 
-def test_join_playback_under_the_real_autoplay_policy_starts_in_sync(room: Room) -> None:
+@pytest.mark.parametrize("how", ["mouse", "keyboard"])
+def test_join_playback_under_the_real_autoplay_policy_starts_in_sync(room: Room, how: str) -> None:
     room.playing_early()
     invite = overlay_invite(room.alice, room.current_video())
     context = launch_profile(room.playwright, room.extension, room.fake, room.server.port,
@@ -241,7 +243,11 @@ def test_join_playback_under_the_real_autoplay_policy_starts_in_sync(room: Room)
         facts = evaluate_without_gesture(carol.page, "({active: navigator.userActivation.hasBeenActive,"
                                          " paused: document.querySelector('#movie_player video').paused})")
         assert facts == {"active": False, "paused": True}
-        carol.page.mouse.click(button["x"], button["y"])  # one real click
+        if how == "mouse":
+            carol.page.mouse.click(button["x"], button["y"])  # one real click
+        else:  # Tab to it, Enter: a key press unlocks playback as a click does; none reaches YouTube
+            tab_to(carol.page, "st-resume-playback")
+            press_in_overlay(carol.page, "Enter")
         pages = [*room.pages, carol.page]
         wait_in_sync(pages, playing=True, timeout_s=10)
         assert not overlay_element(carol.page, "st-resume-playback")["visible"]

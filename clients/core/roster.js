@@ -2,7 +2,7 @@
 //
 // A room read by one member (the join ack, room.sync) of a big room carries only its first rows
 // (owner and operators first, the reader's own row always) and `members_total`; presence.update
-// carries everyone. Every member the server lists is connected.
+// carries everyone (no total: its rows are the count). Every member the server lists is connected.
 
 /** The number of connected members: `total` when the server said it, else the rows' count. */
 export function memberCount(members, total) {
@@ -17,7 +17,7 @@ export function moreMembersText(members, total) {
   return more > 0 ? `and ${more.toLocaleString("en-US")} more (the whole list arrives in a moment)` : "";
 }
 
-/** The total a roster payload carries: `members_total`, else how many rows it has. */
+/** The total a roster payload stands for: `members_total` (a room read), else how many rows it has (presence.update). */
 export function totalOf(payload) {
   if (Number.isInteger(payload?.members_total)) return payload.members_total;
   return Array.isArray(payload?.members) ? payload.members.length : 0;

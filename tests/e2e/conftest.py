@@ -24,7 +24,7 @@ E2E_DIR = Path(__file__).resolve().parent
 if str(E2E_DIR) not in sys.path:
     sys.path.insert(0, str(E2E_DIR))
 
-from harness.browser import CHROMIUM, launch_viewer  # noqa: E402
+from harness.browser import CHROMIUM, close_contexts, launch_viewer  # noqa: E402
 from harness.fake_youtube import FakeYouTube  # noqa: E402
 from harness.videos import Clip, ensure_standard_clips  # noqa: E402
 
@@ -106,10 +106,6 @@ def viewer(playwright_instance: Any, fake_youtube: FakeYouTube,
         return context
 
     yield launch
-    for context in contexts:
-        try:
-            context.close()
-        except Exception:  # noqa: BLE001 - a test may have closed it already
-            pass
+    close_contexts(contexts)
     for profile in own_profiles:
         shutil.rmtree(profile, ignore_errors=True)

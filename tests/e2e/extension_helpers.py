@@ -30,6 +30,7 @@ import pytest
 from harness.browser import (
     FAKE_HOSTS,
     PlaybackSample,
+    close_contexts,
     evaluate_without_gesture,
     extension_id,
     launch_viewer,
@@ -436,11 +437,7 @@ def two_viewer_room(playwright: Any, fake: FakeYouTube, scratch: pytest.TempPath
         wait_in_sync([alice.page, bob.page], playing=True, video_id=video_id, timeout_s=sync_timeout_s)
         yield ViewerRoom(fake, server, alice, bob, code, video_id, extension, playwright, scratch)
     finally:
-        for profile in profiles:
-            try:
-                profile.context.close()
-            except Exception:  # noqa: BLE001 - a test may have closed it already
-                pass
+        close_contexts(p.context for p in profiles)
         if own_server:
             server.stop()
 

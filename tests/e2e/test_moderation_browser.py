@@ -21,6 +21,7 @@ from extension_helpers import (
     start_server,
     wait_until,
 )
+from harness.browser import close_contexts
 from harness.fake_youtube import FakeYouTube
 
 from tests.support.sio import Client
@@ -99,8 +100,4 @@ def test_ban_list_unban_and_the_hand_over_of_an_away_owner(playwright_instance: 
     finally:
         if carol is not None:
             carol.close()
-        for context in contexts:
-            try:
-                context.close()
-            except Exception:
-                pass
+        close_contexts(contexts)

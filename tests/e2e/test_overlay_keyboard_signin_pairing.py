@@ -30,7 +30,7 @@ from extension_helpers import (
     start_server,
     wait_until,
 )
-from harness.browser import evaluate_without_gesture
+from harness.browser import close_contexts, evaluate_without_gesture
 from harness.fake_youtube import FakeYouTube
 from overlay_keyboard import focused, open_the_panel, scan_in_both_themes, tab_to
 
@@ -69,11 +69,7 @@ def signed_out(playwright_instance: Any, fake_youtube: FakeYouTube, server: Any,
         return Profile(name, context, page)
 
     yield profile
-    for context in contexts:
-        try:
-            context.close()
-        except Exception:  # noqa: BLE001 - a test may have closed it already
-            pass
+    close_contexts(contexts)
 
 
 def room_code_shown(page: Any) -> str:

@@ -34,14 +34,14 @@ test("the overlay's view: the read's total, then presence.update's whole roster"
   assert.equal(view.members.length, 100);
   assert.equal(view.membersTotal, 1000);
   assert.equal(memberCount(view.members, view.membersTotal), 1000);
-  view = reduceRoom(view, { type: "presence.update", payload: { members: rows(1001), members_total: 1001, version: 3, owner_id: 1 } });
+  view = reduceRoom(view, { type: "presence.update", payload: { members: rows(1001), version: 3, owner_id: 1 } });
   assert.equal(view.members.length, 1001);
   assert.equal(view.membersTotal, 1001);
   assert.equal(moreMembersText(view.members, view.membersTotal), "");
   // an older roster changes nothing, the total included
-  const stale = reduceRoom(view, { type: "presence.update", payload: { members: rows(2), members_total: 2, version: 2 } });
+  const stale = reduceRoom(view, { type: "presence.update", payload: { members: rows(2), version: 2 } });
   assert.equal(stale, view);
-  // a server that sends no total (older): the rows are the count
+  // presence.update carries everyone, no total: the rows are the count
   view = reduceRoom(view, { type: "presence.update", payload: { members: rows(40), version: 4 } });
   assert.equal(view.membersTotal, 40);
 });
@@ -51,7 +51,7 @@ test("the remote's state: the read's total, then presence.update's", () => {
   state.setRoom(BIG, { userId: 1, role: "owner" });
   assert.equal(state.membersTotal, 1000);
   assert.equal(moreMembersText(state.members, state.membersTotal), "and 900 more (the whole list arrives in a moment)");
-  assert.ok(state.applyMembers({ members: rows(1000), members_total: 1000, owner_id: 1 }));
+  assert.ok(state.applyMembers({ members: rows(1000), owner_id: 1 }));
   assert.equal(state.membersTotal, 1000);
   assert.equal(moreMembersText(state.members, state.membersTotal), "");
 });

@@ -19,8 +19,8 @@ from server.timeutil import now_ms
 def broadcast_presence(room: Room) -> None:
     pb = load_playback(room)
     members = roster(room, pb)
-    socketio.emit("presence.update", {"members": members, "members_total": len(members), "version": room.version,
-                                      "owner_id": room.owner_id}, to=room.code)
+    socketio.emit("presence.update", {"members": members, "version": room.version, "owner_id": room.owner_id},
+                  to=room.code)
 
 
 def member_roles(room: Room, users: dict[int, list[dict]]) -> dict[int, str]:
@@ -80,9 +80,10 @@ def roster_and_players(room: Room, playback: Playback, *, limit: int | None = No
             own = [k for k in keyed if k[0][2] == reader.user_id]
             if not own and reader.room_code == room.code:  # joined after the shared order was made
                 rec = reader.record()
-                own = [((ROLE_ORDER.get(reader.role or "", 3), reader.name.lower(), reader.user_id),
-                        reader.role or "participant", rec, [rec])]
-                total += 1
+                role = member_roles(room, {reader.user_id: [rec]}).get(reader.user_id)  # (its own, or read)
+                if role is not None:
+                    own = [(_key(reader.user_id, role, rec), role, rec, [rec])]
+                    total += 1
             page = keyed[:limit - len(own)] + own
     else:
         page = keyed
@@ -99,13 +100,18 @@ def _order(room: Room, users: dict[int, list[dict]]) -> Ordered:
     for user_id, role in member_roles(room, users).items():
         recs = users[user_id]
         main = recs[0] if len(recs) == 1 else next((r for r in recs if r["device"] == PLAYER_DEVICE), recs[0])
-        keyed.append(((ROLE_ORDER.get(role, 3), (main.get("name") or "").lower(), user_id), role, main, recs))
+        keyed.append((_key(user_id, role, main), role, main, recs))
         view = player_view(user_id, role, recs)
         if view is not None:
             players.append(view)
     keyed.sort(key=lambda k: k[0])
     players.sort(key=lambda view: view.user_id)
     return keyed, players
+
+
+def _key(user_id: int, role: str, main: dict) -> tuple[int, str, int]:
+    """Where a member stands in the roster: owner, operators, then the rest, each by name."""
+    return ROLE_ORDER.get(role, 3), (main.get("name") or "").lower(), user_id
 
 
 def _shared_order(room: Room, limit: int | None) -> Ordered | None:

@@ -106,6 +106,15 @@ def launch_viewer(
 
 
 # --- the extension -------------------------------------------------------------------------
+def close_contexts(contexts: Iterable[BrowserContext]) -> None:
+    """Close every browser context, each even if another (or a test already) closed or broke it."""
+    for context in contexts:
+        try:
+            context.close()
+        except Exception:  # noqa: BLE001 - a test may have closed it already
+            pass
+
+
 def service_worker(context: BrowserContext, *, timeout_s: float = 10.0) -> Worker:
     """The extension's service worker (Playwright Worker; `.evaluate` runs in it)."""
     is_extension = lambda w: w.url.startswith("chrome-extension://")  # noqa: E731

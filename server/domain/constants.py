@@ -47,6 +47,10 @@ ROSTER_READ_MAX: Final = 50
 # joining at 250/s): a read may miss who joined in this window (never the reader); the next
 # presence.update is exact.
 ROSTER_READ_SHARE_MS: Final = 250
+# A join stamps its room's `last_active_ms` and its user's `last_seen_ms` (room expiry, the public
+# list's and the dashboard's order) only when the stamp is older than this: a crowd filling a room
+# at 250/s would otherwise write the same room row 250 times a second.
+ACTIVITY_STAMP_MS: Final = 60_000
 
 # --- player reports (what a participant's claim may change) --------------------------
 # a scheduled start is never further ahead than this, whatever round trips were measured

@@ -17,7 +17,7 @@ from server.services.presence import Conn
 from server.services.presence.membership import verified_member
 from server.services.queue_service import check_add
 from server.services.request_limits import current_limits
-from server.services.rooms import room_by_code
+from server.services.rooms import chat_tail, room_by_code
 from server.validation import Int, Str
 
 log = logging.getLogger("sharetube.chat")
@@ -58,12 +58,9 @@ def chat_send(conn: Conn, data: dict) -> dict:
                            "limit": Int(1, HISTORY_MAX, required=False)})
 def chat_history(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
-    stmt = db.select(ChatMessage).where(ChatMessage.room_id == room.id)
-    if data.get("before_id"):
-        stmt = stmt.where(ChatMessage.id < data["before_id"])
     limit = data.get("limit") or HISTORY_PAGE
-    rows = db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(limit)).scalars().all()
-    return {"messages": [m.to_wire() for m in reversed(rows)], "more": len(rows) == limit}
+    messages = chat_tail(room, limit, before_id=data.get("before_id") or None)
+    return {"messages": messages, "more": len(messages) == limit}
 
 
 @on_event("chat.typing", {})

@@ -73,8 +73,10 @@ def join(conn: Conn, data: dict) -> dict:
     first = enter_room(conn, room)
     remember(conn, room.id, member.role)
     log.info("room=%s event=join v=%s by=u%s device=%s", room.code, room.version, conn.user_id, conn.device)
-    after_enter(conn, room, first)
+    # read again now the socket is in the room: every change after this read is pushed to it
     room = room_by_code(room.code)
+    if after_enter(conn, room, first):  # (the clock changed: a start now waits for this member)
+        room = room_by_code(room.code)
     role = member.role
     return {"room": room_wire(room, conn), "role": role, **room_access.operator_view(room, role)}
 

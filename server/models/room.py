@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
@@ -128,9 +128,10 @@ class ChatMessage(Model):
     kind: Mapped[str] = mapped_column(String(16), default="text")  # text | system
     created_ms: Mapped[int] = mapped_column(BigInteger, default=now_ms)
 
+    WIRE: ClassVar[tuple[str, ...]] = ("id", "user_id", "name", "text", "kind", "created_ms")  # Message
+
     def to_wire(self) -> dict:
-        return {"id": self.id, "user_id": self.user_id, "name": self.name, "text": self.text,
-                "kind": self.kind, "created_ms": self.created_ms}
+        return {name: getattr(self, name) for name in self.WIRE}
 
 
 class RoomAudit(Model):

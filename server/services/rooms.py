@@ -6,6 +6,7 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
+from server.domain.constants import ACTIVITY_STAMP_MS
 from server.domain.queue_order import HISTORY_STATUSES, LIVE_STATUSES
 from server.domain.room_clock import Playback
 from server.errors import ApiError, forbidden, not_found
@@ -113,16 +114,21 @@ def admit(room: Room, user: User, password: str | None, ip: str = "?", *,
         m.joined_ms = now
     m.active = True
     m.last_seen_ms = now
-    room.last_active_ms = now
-    user.last_seen_ms = now
+    if now - (room.last_active_ms or 0) >= ACTIVITY_STAMP_MS:
+        room.last_active_ms = now
+    if now - (user.last_seen_ms or 0) >= ACTIVITY_STAMP_MS:
+        user.last_seen_ms = now
     return m
 
 
-def chat_tail(room: Room, limit: int = CHAT_ON_JOIN) -> list[dict]:
-    rows = db.session.execute(
-        db.select(ChatMessage).filter_by(room_id=room.id).order_by(ChatMessage.id.desc()).limit(limit)
-    ).scalars().all()
-    return [m.to_wire() for m in reversed(rows)]
+def chat_tail(room: Room, limit: int = CHAT_ON_JOIN, before_id: int | None = None) -> list[dict]:
+    """The room's latest `limit` chat messages (before `before_id`), oldest first, as the wire has
+    them: read as columns, not as ORM objects (every join reads 50: a third of the work)."""
+    stmt = db.select(*(getattr(ChatMessage, name) for name in ChatMessage.WIRE)).where(ChatMessage.room_id == room.id)
+    if before_id is not None:
+        stmt = stmt.where(ChatMessage.id < before_id)
+    rows = db.session.execute(stmt.order_by(ChatMessage.id.desc()).limit(limit)).all()
+    return [dict(zip(ChatMessage.WIRE, row, strict=True)) for row in reversed(rows)]
 
 
 def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEntry]:

@@ -152,6 +152,9 @@ async def run_case(n: int, args: argparse.Namespace, workdir: Path, pins: Pinnin
                        "join_error_samples": [e for p in parts for e in p.get("errors", [])][:3],
                        "join_mb_received": {k: round(v / 2**20, 1) for k, v in chars.items()},
                        "join_disconnects": sum(p.get("disconnects", 0) for p in parts),
+                       # one client's connect + join once the ramp started it (the ramp allows
+                       # --join-concurrency in flight per process: beyond that latency the fill slows)
+                       "join_latency_ms": summary([v for p in parts for v in p.get("join_ms", [])]),
                        "join_server_cpu_pct": join_cpu[t.name].cpu_percent()}
         live = [t for t in targets if t.setup["setup_complete"]]
         for t in targets:

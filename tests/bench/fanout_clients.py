@@ -31,6 +31,7 @@ async def _main(conn, job: dict) -> None:
     count: dict[str, dict[int, int]] = {}
     received_chars: dict[str, dict[str, int]] = {}
     disconnects: dict[str, int] = {}
+    join_ms: dict[str, list[float]] = {}  # each client's connect + join, from its start (after the ramp's wait)
     state = {"stopping": False}
     session = C.new_session()
     sios = []
@@ -50,7 +51,9 @@ async def _main(conn, job: dict) -> None:
         sios.append(receiver)
 
         async def go() -> None:
+            t0 = time.monotonic()
             await receiver.connect_and_join(code, timeout=300)
+            join_ms.setdefault(target, []).append((time.monotonic() - t0) * 1000)
         return go
 
     def factory(target: str, url: str, code: str, token: str | None):
@@ -75,9 +78,11 @@ async def _main(conn, job: dict) -> None:
                 disconnects[target] = disconnects.get(target, 0) + 1
 
         async def go() -> None:
+            t0 = time.monotonic()
             await sio.connect(url, auth={"token": token} if token else None, transports=["websocket"],
                               wait_timeout=60)
             await C.must(sio, "join", {"code": code}, timeout=300)
+            join_ms.setdefault(target, []).append((time.monotonic() - t0) * 1000)
         return go
 
     setup = {}
@@ -94,7 +99,8 @@ async def _main(conn, job: dict) -> None:
                                  "n_errors": len(errors), "errors": errors[:5],
                                  "setup_s": round(time.monotonic() - t0, 2),
                                  "disconnects": disconnects.get(spec["target"], 0),
-                                 "chars": dict(received_chars.get(spec["target"], {}))}
+                                 "chars": dict(received_chars.get(spec["target"], {})),
+                                 "join_ms": [round(v, 1) for v in join_ms.get(spec["target"], [])]}
     conn.send({"op": "ready", "setup": setup})
     while True:
         msg = await next_message(conn)

@@ -211,6 +211,46 @@ def test_a_join_into_a_playing_room_reads_no_members_for_the_clock(app, room, mo
     assert pb["state"] == "starting" and erin.user["id"] in pb["waiting_for"], pb
 
 
+def test_a_join_into_a_settled_room_runs_no_clock_command_and_stamps_activity_once_a_minute(app, room, monkeypatch):
+    """A crowd filling a room: each join is its membership, one commit and the reads its answer
+    needs. It runs no room-clock command (nothing to change unless the room is starting), reads
+    the chat tail as columns, and writes the room's and the user's activity stamps only when they
+    are older than ACTIVITY_STAMP_MS (a room filling at 250/s wrote its row 250 times a second)."""
+    import server.services.presence.connections as connections
+    from server.domain.constants import ACTIVITY_STAMP_MS
+    from server.models import Room, User
+    from server.timeutil import now_ms
+
+    owner, *_rest = room
+    code = owner.emit("room.sync")["room"]["code"]
+    runs: list[str] = []
+    monkeypatch.setattr(connections, "run_command", lambda c, *_a, **_k: runs.append(c))
+    dan = sign_in(app, "Dan").connect()
+    with counted(app) as tally:
+        joined = dan.join(code)
+    assert joined["playback"]["state"] == "playing" and runs == []
+    writes = [" ".join(s.split()[:3]) for s in tally.statements if not s.startswith("SELECT")]
+    # the membership (one commit), then the "Dan joined" line of a small room (its own)
+    assert writes == ["INSERT INTO room_memberships", "INSERT INTO chat_messages"], tally.statements
+    assert tally.commits == 2, tally.statements
+    assert sum(s.startswith("SELECT rooms.") for s in tally.statements) == 2  # before and after entering
+    assert [m["text"] for m in joined["chat"]][-1:] == [s["text"] for s in owner.emit("chat.history")["messages"]][-1:]
+    with app.app_context():  # an hour without anyone: the next join stamps the room and its user
+        old = now_ms() - ACTIVITY_STAMP_MS - 1
+        db.session.execute(db.update(Room).where(Room.code == code).values(last_active_ms=old))
+        db.session.execute(db.update(User).where(User.id == dan.user["id"]).values(last_seen_ms=old))
+        db.session.commit()
+    dan.emit("leave")
+    with counted(app) as tally:
+        dan.join(code)
+    updated = sorted(s.split(" SET ")[0] for s in tally.statements if s.startswith("UPDATE"))
+    assert updated == ["UPDATE room_memberships", "UPDATE rooms", "UPDATE users"], tally.statements
+    with app.app_context():
+        room_row = db.session.execute(db.select(Room).where(Room.code == code)).scalar_one()
+        assert now_ms() - room_row.last_active_ms < 10_000
+        assert now_ms() - db.session.get(User, dan.user["id"]).last_seen_ms < 10_000
+
+
 def test_a_join_decided_on_a_stale_snapshot_reads_the_room_again(app, room, monkeypatch):
     """This process's snapshot of a room can be stale (another process, or the background pool's
     clock, moved it): a join that would change nothing on the snapshot checks the room's version

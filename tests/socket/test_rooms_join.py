@@ -246,7 +246,7 @@ def test_a_reader_missed_by_the_shared_ordering_shows_its_role_from_the_database
         room = db.session.execute(db.select(Room).where(Room.code == code)).scalar_one()
         conn = next(c for c in rt().presence.local_conns() if c.room_code == code and c.name == "Dee")
         everyone = roster._order(room, rt().presence.users_in_room(code))
-        without_dee = ([k for k in everyone[0] if k[0][2] != conn.user_id], everyone[1])
+        without_dee = roster.Ordered([k for k in everyone.keyed if k[0][2] != conn.user_id], everyone.players)
         monkeypatch.setattr(roster, "_shared_order", lambda room, limit: without_dee)
         membership = db.session.execute(db.select(RoomMembership).where(
             RoomMembership.room_id == room.id, RoomMembership.user_id == conn.user_id)).scalar_one()

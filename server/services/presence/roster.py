@@ -6,6 +6,8 @@ socket's record carries its user's name, picture and role as its connection keep
 unknown is read from the database."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from server.domain.constants import ROSTER_READ_SHARE_MS
 from server.domain.room_clock import MemberView, Playback
 from server.extensions import db, socketio
@@ -70,14 +72,15 @@ def roster_and_players(room: Room, playback: Playback, *, limit: int | None = No
     if ordered is None:
         users = rt().presence.users_in_room(room.code)
         ordered = _order(room, users)
-        if limit is not None and len(ordered[0]) > limit:
+        if limit is not None and len(ordered.keyed) > limit:
             _remember_order(room.code, ordered)
-    keyed, players = ordered
+    keyed, players = ordered.keyed, ordered.players
     total = len(keyed)
     if limit is not None and len(keyed) > limit:
         page = keyed[:limit]
         if reader is not None and all(k[0][2] != reader.user_id for k in page):
-            own = [k for k in keyed if k[0][2] == reader.user_id]
+            found = ordered.row_of(reader.user_id)
+            own = [found] if found is not None else []
             if not own and reader.room_code == room.code:  # joined after the shared order was made
                 rec = reader.record()
                 role = member_roles(room, {reader.user_id: [rec]}).get(reader.user_id)  # (its own, or read)
@@ -92,7 +95,23 @@ def roster_and_players(room: Room, playback: Playback, *, limit: int | None = No
     return rows, players, total
 
 
-Ordered = tuple[list[tuple[tuple[int, str, int], str, dict, list[dict]]], list[MemberView]]
+Row = tuple[tuple[int, str, int], str, dict, list[dict]]  # (sort key, role, main record, records)
+
+
+@dataclass
+class Ordered:
+    """A room's members in roster order, and those with a player as the clock reads them."""
+
+    keyed: list[Row]
+    players: list[MemberView]
+    _at: dict[int, int] | None = None
+
+    def row_of(self, user_id: int) -> Row | None:
+        """A member's row (an index built once: a shared order serves a crowd of readers)."""
+        if self._at is None:
+            self._at = {key[2]: i for i, (key, _role, _main, _recs) in enumerate(self.keyed)}
+        at = self._at.get(user_id)
+        return None if at is None else self.keyed[at]
 
 
 def _order(room: Room, users: dict[int, list[dict]]) -> Ordered:
@@ -106,7 +125,7 @@ def _order(room: Room, users: dict[int, list[dict]]) -> Ordered:
             players.append(view)
     keyed.sort(key=lambda k: k[0])
     players.sort(key=lambda view: view.user_id)
-    return keyed, players
+    return Ordered(keyed, players)
 
 
 def _key(user_id: int, role: str, main: dict) -> tuple[int, str, int]:
@@ -118,7 +137,7 @@ def _shared_order(room: Room, limit: int | None) -> Ordered | None:
     if limit is None:
         return None
     shared = rt().limiters.get("roster_reads", {}).get(room.code)
-    if shared is None or now_ms() - shared[0] > ROSTER_READ_SHARE_MS or len(shared[1][0]) <= limit:
+    if shared is None or now_ms() - shared[0] > ROSTER_READ_SHARE_MS or len(shared[1].keyed) <= limit:
         return None
     return shared[1]
 

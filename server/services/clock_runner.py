@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.domain import room_clock as clock
-from server.domain.room_clock import Advanced, Command, EntryRef, Playback, Refused, RoomContext, System
+from server.domain.room_clock import Advanced, Command, EntryRef, MemberView, Playback, Refused, RoomContext, System
 from server.errors import ApiError
 from server.extensions import db, socketio
 from server.models import QueueEntry, Room
@@ -47,9 +47,39 @@ class Outcome:
     changed: bool = False
 
 
+class RoomMembers(Sequence[MemberView]):
+    """The room's connected members as the clock reads them (connected_views), read when a
+    transition first looks: a pause, a seek while paused or a settings change never does, and the
+    read is O(N) in the room's size (its presence, a roster's roles)."""
+
+    def __init__(self, room: Room) -> None:
+        self._room = room
+        self._views: tuple[MemberView, ...] | None = None
+
+    def _read(self) -> tuple[MemberView, ...]:
+        if self._views is None:
+            self._views = tuple(connected_views(self._room))
+        return self._views
+
+    @overload
+    def __getitem__(self, index: int) -> MemberView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[MemberView, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> MemberView | tuple[MemberView, ...]:
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[MemberView]:
+        return iter(self._read())
+
+
 def build_context(room: Room, entries: list[QueueEntry], current_id: int | None) -> RoomContext:
     cfg = current_app.config["ST"]
-    members = tuple(connected_views(room))
+    members = RoomMembers(room)
     nxt = next((e for e in entries if e.status == "queued" and e.id != current_id), None)
     ref = entry_ref(nxt) if nxt else None
     playing = next((e for e in entries if e.id == current_id), None) if current_id is not None else None

@@ -83,9 +83,10 @@ class Limits:
         items = self._items(name)
         ident = self._ident(key)
         try:
-            for item in items:
-                if not self.strategy.test(item, name, *ident):
-                    return self.retry_after_ms(name, *key)
+            if len(items) > 1:  # (one item: its hit is the test — a refused hit counts nothing)
+                for item in items:
+                    if not self.strategy.test(item, name, *ident):
+                        return self.retry_after_ms(name, *key)
             for item in items:
                 if not self.strategy.hit(item, name, *ident):
                     return self.retry_after_ms(name, *key)

@@ -211,6 +211,24 @@ def test_a_join_into_a_playing_room_reads_no_members_for_the_clock(app, room, mo
     assert pb["state"] == "starting" and erin.user["id"] in pb["waiting_for"], pb
 
 
+def test_a_pause_reads_no_members_and_a_resume_reads_them_once(app, room, monkeypatch):
+    """The clock reads the room's members (O(N): its presence and their roles) only when a
+    transition looks at them: a pause never does; a resume schedules its start by the worst
+    round trip among them, read once."""
+    import server.services.clock_runner as runner
+
+    owner, *_rest = room
+    reads: list[str] = []
+    real = runner.connected_views
+    monkeypatch.setattr(runner, "connected_views", lambda r: reads.append(r.code) or real(r))
+    code = owner.emit("room.sync")["room"]["code"]
+    assert owner.emit("pause")["ok"]
+    assert reads == [], "a pause read the room's members"
+    assert owner.emit("play")["ok"]
+    assert reads == [code]
+    assert owner.emit("room.sync")["room"]["playback"]["state"] == "playing"
+
+
 def test_a_join_into_a_settled_room_runs_no_clock_command_and_stamps_activity_once_a_minute(app, room, monkeypatch):
     """A crowd filling a room: each join is its membership, one commit and the reads its answer
     needs. It runs no room-clock command (nothing to change unless the room is starting), reads

@@ -6,6 +6,7 @@ Pure values (frozen dataclasses, tuples not lists); no I/O, no wall clock. See D
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -175,7 +176,8 @@ class MemberView:
 class RoomContext:
     """What a transition may read about the room besides its Playback."""
 
-    members: tuple[MemberView, ...] = ()  # connected members only
+    # connected members only; any Sequence (the runner's is read on first use: a pause reads none)
+    members: Sequence[MemberView] = ()
     # the room settings the clock reads (room_settings.py, clock=True), defaults from there
     ad_sync_mode: str = str(DEFAULTS["ad_sync_mode"])
     autoadvance: bool = bool(DEFAULTS["autoadvance"])

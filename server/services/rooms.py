@@ -123,7 +123,7 @@ def admit(room: Room, user: User, password: str | None, ip: str = "?", *,
 
 def chat_tail(room: Room, limit: int = CHAT_ON_JOIN, before_id: int | None = None) -> list[dict]:
     """The room's latest `limit` chat messages (before `before_id`), oldest first, as the wire has
-    them: read as columns, not as ORM objects (every join reads 50: a third of the work)."""
+    them: read as columns, not as ORM objects (every join reads 50)."""
     stmt = db.select(*(getattr(ChatMessage, name) for name in ChatMessage.WIRE)).where(ChatMessage.room_id == room.id)
     if before_id is not None:
         stmt = stmt.where(ChatMessage.id < before_id)

@@ -4,7 +4,7 @@
 
 import { mayUnban } from "../../../../clients/core/permissions.js";
 import { roleOf } from "../../lib/room_view.js";
-import { h, keepFocus, memo } from "./dom.js";
+import { fillList, h, keepFocus, memo } from "./dom.js";
 
 function when(atMs) {
   if (!atMs) return "";
@@ -56,15 +56,7 @@ export class BansSection {
   }
 
   render(bans, selfRole) {
-    if (bans === null) {
-      this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
-      return;
-    }
-    if (!bans.length) {
-      this.list.replaceChildren(h("li", { class: "muted", text: "Nobody is banned." }));
-      return;
-    }
-    this.list.replaceChildren(...bans.map((ban) => {
+    fillList(this.list, bans, "Nobody is banned.", (ban) => {
       const by = [ban.by ? `by ${ban.by}` : "", when(ban.at_ms)].filter(Boolean).join(", ");
       const unban = mayUnban(selfRole, ban.role);
       return h("li", { testid: "st-ban", "data-user-id": ban.user_id },
@@ -74,6 +66,6 @@ export class BansSection {
           ? h("button", { testid: "st-unban", class: "small", text: "Lift ban", "aria-label": `Lift ban: ${ban.name}`,
             onClick: () => this.actions.unban(ban.user_id) })
           : h("span", { class: "muted", text: "(owner only)", title: unban.reason }));
-    }));
+    });
   }
 }

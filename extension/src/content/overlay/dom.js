@@ -55,6 +55,16 @@ export function keepFocusOnHide(container, update, fallbacks) {
   fallbacks().find(canTakeFocus)?.focus({ preventScroll: true });
 }
 
+/** Fills `list` with `row(item)` for each item, or with one muted line: "Loading…" while `items`
+ * is null (not fetched yet), `emptyText` when there are none. */
+export function fillList(list, items, emptyText, row) {
+  if (items === null || !items.length) {
+    list.replaceChildren(h("li", { class: "muted", text: items === null ? "Loading…" : emptyText }));
+    return;
+  }
+  list.replaceChildren(...items.map(row));
+}
+
 /** Runs `render` only when `key` (a string of what it depends on) changed since last time. */
 export function memo() {
   let last;

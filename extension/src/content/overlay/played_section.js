@@ -3,7 +3,7 @@
 // is open it follows the queue (a finished entry joins the list).
 
 import { playedEntries } from "../../lib/room_view.js";
-import { formatDuration, h, keepFocus, memo } from "./dom.js";
+import { fillList, formatDuration, h, keepFocus, memo } from "./dom.js";
 
 export class PlayedSection {
   constructor(actions) {
@@ -45,15 +45,7 @@ export class PlayedSection {
   }
 
   render(view, entries, canEditQueue) {
-    if (view.played === null) {
-      this.list.replaceChildren(h("li", { class: "muted", text: "Loading…" }));
-      return;
-    }
-    if (!entries.length) {
-      this.list.replaceChildren(h("li", { class: "muted", text: "Nothing played yet." }));
-      return;
-    }
-    this.list.replaceChildren(...entries.map((entry) => {
+    fillList(this.list, view.played === null ? null : entries, "Nothing played yet.", (entry) => {
       const label = entry.title || entry.video_id;
       const meta = [entry.status === "skipped" ? "skipped" : "", formatDuration(entry.duration_ms)].filter(Boolean).join(" · ");
       return h("li", { testid: "st-played-entry", "data-entry-id": entry.id, "data-video-id": entry.video_id },
@@ -63,6 +55,6 @@ export class PlayedSection {
           ? h("button", { testid: "st-play-again", class: "small", text: "Play again", "aria-label": `Play again: ${label}`,
             onClick: () => this.actions.playAgain(entry.id) })
           : null);
-    }));
+    });
   }
 }

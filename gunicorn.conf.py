@@ -61,9 +61,19 @@ def _lean_worker_class():
     from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
     from geventwebsocket.handler import WebSocketHandler
 
+    no_headers: list = []  # one empty header set, shared by every upgraded connection
+
     class LeanWebSocketHandler(WebSocketHandler):
         def __init__(self, sock, address, server, rfile=None):
             super().__init__(sock, address, server, rfile or sock.makefile("rb", READ_BUFFER_BYTES))
+
+        def run_websocket(self):
+            # Upgraded: the environ holds the request's headers; the parsed copy (an email
+            # Message, ~1.6 KB traced) is never read again for the websocket's whole life.
+            if not no_headers:
+                no_headers.append(type(self.headers)())
+            self.headers = no_headers[0]
+            return super().run_websocket()
 
     class ShareTubeWorker(GeventWebSocketWorker):
         wsgi_handler = LeanWebSocketHandler

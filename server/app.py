@@ -26,7 +26,7 @@ from server.errors import register_error_handlers
 from server.events.base import install_direct_dispatch
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
-from server.services import ping_wheel, round_trips
+from server.services import ping_wheel, round_trips, socket_queue
 from server.services.broadcast import (
     EncodeOnceManager,
     EncodeOnceRedisManager,
@@ -87,6 +87,7 @@ def create_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
 
+    socket_queue.install(socketio.server.eio)  # each socket's outgoing queue: a list and one Event
     if cfg.BROADCAST_ENCODE_ONCE:
         install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
     if cfg.SOCKETIO_DIRECT_DISPATCH:

@@ -62,20 +62,30 @@ def test_a_long_collector_pause_is_timed_and_logged(caplog, monkeypatch):
     assert any("event=gc_pause generation=2" in r.getMessage() for r in caplog.records)
 
 
+def gunicorn_worker_class(tmp_path, monkeypatch):
+    """gunicorn.conf.py's worker class, loaded as Gunicorn loads it. The file sets environment
+    variables for the worker processes; they are put back afterwards (a later test's subprocess
+    must not inherit a prometheus folder that tmp_path has since removed)."""
+    import runpy
+
+    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
+    monkeypatch.setenv("SHARETUBE_POOL", "single")
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "BACKGROUND_TASK_SLOTS"):
+        monkeypatch.setenv(name, "")  # (so monkeypatch remembers them as they were, set or not)
+        monkeypatch.delenv(name)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]
+
+
 def test_a_connection_keeps_a_small_read_buffer(tmp_path, monkeypatch):
     """Gunicorn's worker is gevent-websocket's with a handler whose request reader buffers
     READ_BUFFER_BYTES (1 KiB), not Python's default 8 KiB: pywsgi keeps that reader for a
     websocket's whole life, the largest single thing a connected client cost. It still reads a
     request, however long its headers."""
-    import runpy
     import socket
 
     from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
 
-    monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
-    monkeypatch.setenv("SHARETUBE_POOL", "single")
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    worker = conf["worker_class"]
+    worker = gunicorn_worker_class(tmp_path, monkeypatch)
     assert issubclass(worker, GeventWebSocketWorker)
     a, b = socket.socketpair()
     try:
@@ -91,3 +101,34 @@ def test_a_connection_keeps_a_small_read_buffer(tmp_path, monkeypatch):
     finally:
         a.close()
         b.close()
+
+
+def test_an_upgraded_connection_drops_its_parsed_request_headers(tmp_path, monkeypatch):
+    """Once a connection is a websocket, its handler no longer holds the parsed request headers
+    (an email Message, ~1.6 KB per connected client); the environ the application reads keeps them."""
+    import io
+    import socket
+    from types import SimpleNamespace
+
+    from gevent.pywsgi import headers_factory
+
+    worker = gunicorn_worker_class(tmp_path, monkeypatch)
+    seen: list = []
+    a, b = socket.socketpair()
+    try:
+        handlers = []
+        for _ in range(2):
+            handler = worker.wsgi_handler(a, ("127.0.0.1", 1), SimpleNamespace(clients={}))
+            handler.headers = headers_factory(io.BytesIO(b"Upgrade: websocket\r\nUser-Agent: x\r\n\r\n"))
+            handler.environ = {"HTTP_UPGRADE": "websocket", "HTTP_USER_AGENT": "x"}
+            handler.websocket = SimpleNamespace(closed=True)
+            handler.application = lambda environ, start, h=handler: seen.append(
+                (len(h.headers), h.headers.get("Upgrade"), dict(environ))) or []
+            handler.run_websocket()
+            handlers.append(handler)
+    finally:
+        a.close()
+        b.close()
+    assert [s[:2] for s in seen] == [(0, None), (0, None)]  # nothing parsed kept while it runs
+    assert seen[0][2]["HTTP_USER_AGENT"] == "x" and seen[0][2]["HTTP_UPGRADE"] == "websocket"
+    assert handlers[0].headers is handlers[1].headers  # one shared empty set, not one per connection

@@ -40,6 +40,26 @@ def test_the_window_frees_again_and_refused_hits_are_not_counted() -> None:
     assert lim.allow("x", "k")
 
 
+def test_an_allowed_request_of_a_one_item_rule_is_one_storage_call_and_a_multi_item_rule_tests_first() -> None:
+    """With Redis each strategy call is a round trip (a Lua call): a one-item rule's hit is its
+    own test (a refused moving-window hit counts nothing), so it is not tested first."""
+    calls: list[str] = []
+
+    def counting(lim: Limits) -> Limits:
+        real = lim.strategy
+        for method in ("test", "hit"):
+            setattr(lim.strategy, method, lambda *a, _m=method, _f=getattr(real, method): calls.append(_m) or _f(*a))
+        return lim
+
+    one = counting(engine(x="2 per minute"))
+    assert one.hit("x", "k") == 0
+    assert calls == ["hit"]
+    calls.clear()
+    two = counting(engine(x="5 per second; 2 per minute"))
+    assert two.hit("x", "k") == 0
+    assert calls == ["test", "test", "hit", "hit"]
+
+
 def test_every_item_of_a_rule_applies() -> None:
     lim = engine(x="5 per second; 2 per minute")
     assert lim.allow("x", "k") and lim.allow("x", "k")

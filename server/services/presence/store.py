@@ -19,7 +19,7 @@ from server.timeutil import now_ms
 log = logging.getLogger("sharetube.presence")
 
 
-@dataclass
+@dataclass(slots=True)  # one per connected socket: no instance dict (~0.2 KB each)
 class Conn:
     sid: str
     user_id: int

@@ -35,3 +35,17 @@ def test_the_first_report_in_a_room_is_shared_at_once_and_later_ones_wait_for_th
     assert store.records("room2")[0]["status"] == {"at_ms": 4}
     presence.update("s1", report=False, rtt_ms=5)  # a non-report fact is always shared
     assert store.shared[-1] == {"at_ms": 4} and len(store.shared) == 6
+
+
+def test_a_socket_record_takes_only_its_known_facts():
+    """Conn has slots (no instance dict, one per connected socket): a misspelt fact is an error
+    where it is set, not a new attribute nothing reads."""
+    import pytest
+
+    presence = Presence(LocalStore())
+    conn = Conn(sid="s1", user_id=1, name="A", picture=None, device="extension")
+    presence.add(conn)
+    assert not hasattr(conn, "__dict__")
+    with pytest.raises(AttributeError):
+        presence.update("s1", rtt=5)
+    assert presence.update("s1", rtt_ms=5) is conn and conn.rtt_ms == 5

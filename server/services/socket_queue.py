@@ -4,25 +4,26 @@ Engine.IO's gevent driver gives every socket a `gevent.queue.JoinableQueue`: thr
 items, the getters and the putters, each with a 528-byte block allocated up front) and an Event —
 3.1 KB traced per socket, for a queue that has one reader (the socket's writer) and is nearly
 always empty (issue 15: memory per connected client). `SocketQueue` keeps what Engine.IO uses of it
-— put, get (blocking with a timeout, or not), task_done, join, qsize, empty — in a list and one
-Event (~0.3 KB), the Event set exactly while items wait. An unbounded queue, as Engine.IO's is:
-put never blocks. gevent only (the threading server keeps the library's queue).
+— put, get (blocking with a timeout, or not), task_done, join, qsize, empty — in a list, with a
+bare Waiter for a blocked getter (~0.2 KB). An unbounded queue, as Engine.IO's is: put never
+blocks. gevent only (the threading server keeps the library's queue).
 """
 from __future__ import annotations
 
 import time
 from typing import Any
 
+from gevent._waiter import Waiter
 from gevent.event import Event
 from gevent.queue import Empty, JoinableQueue
 
 
 class SocketQueue:
-    __slots__ = ("_items", "_ready", "_unfinished", "_done")
+    __slots__ = ("_items", "_getters", "_unfinished", "_done")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # (Engine.IO passes none)
         self._items: list[Any] = []
-        self._ready = Event()  # set while an item waits
+        self._getters: list[Waiter] | None = None  # greenlets blocked in get(), first come first woken
         self._unfinished = 0
         self._done: Event | None = None  # made by the first join() that has to wait
 
@@ -37,7 +38,9 @@ class SocketQueue:
         self._unfinished += 1
         if self._done is not None:
             self._done.clear()
-        self._ready.set()
+        if self._getters:
+            waiter = self._getters.pop(0)
+            waiter.hub.loop.run_callback(waiter.switch, None)  # (a Waiter is switched from the hub)
 
     def put_nowait(self, item: Any) -> None:
         self.put(item)
@@ -47,15 +50,31 @@ class SocketQueue:
             if not block:
                 raise Empty
             deadline = None if timeout is None else time.monotonic() + timeout
-            while not self._items:  # (another getter may take what woke this one)
+            while not self._items:  # (another greenlet may take what woke this one)
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     raise Empty
-                self._ready.wait(remaining)
-        item = self._items.pop(0)
-        if not self._items:
-            self._ready.clear()
-        return item
+                self._wait(remaining)
+        return self._items.pop(0)
+
+    def _wait(self, timeout: float | None) -> None:
+        """Sleep until a put (or the timeout) wakes this greenlet. A bare Waiter and a timer: a
+        writer blocked here keeps ~2.4 KB less saved stack than in Event.wait (measured)."""
+        waiter = Waiter()
+        if self._getters is None:
+            self._getters = []
+        self._getters.append(waiter)
+        timer = None
+        if timeout is not None:
+            timer = waiter.hub.loop.timer(timeout)
+            timer.start(waiter.switch, None)
+        try:
+            waiter.get()
+        finally:
+            if timer is not None:
+                timer.close()
+            if waiter in self._getters:
+                self._getters.remove(waiter)
 
     def get_nowait(self) -> Any:
         return self.get(block=False)

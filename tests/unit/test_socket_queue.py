@@ -60,6 +60,21 @@ def test_a_woken_getter_that_finds_the_item_taken_waits_on_for_the_next() -> Non
     assert first == ["b"]
 
 
+def test_blocked_getters_are_woken_in_turn_and_a_killed_one_is_forgotten() -> None:
+    q = SocketQueue()
+    got: list = []
+    first = gevent.spawn(lambda: got.append(("first", q.get(timeout=2))))
+    killed = gevent.spawn(q.get, timeout=2)
+    last = gevent.spawn(lambda: got.append(("last", q.get(timeout=2))))
+    gevent.sleep(0.01)
+    killed.kill()
+    q.put(1)
+    q.put(2)
+    gevent.joinall([first, last], timeout=1)
+    assert got == [("first", 1), ("last", 2)]
+    assert not q._getters  # nobody left waiting, the killed getter included
+
+
 def test_join_waits_for_every_item_to_be_marked_done() -> None:
     q = SocketQueue()
     assert q.join() is True  # nothing put: returns at once

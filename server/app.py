@@ -4,8 +4,10 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Any
 
 import redis
+import socketio as socketio_pkg
 from flask import Flask, jsonify
 from socketio import RedisManager
 from sqlalchemy import event
@@ -87,7 +89,8 @@ def create_app(config: Config | None = None) -> Flask:
         engineio_logger=False,
     )
 
-    socket_queue.install(socketio.server.eio)  # each socket's outgoing queue: a list and one Event
+    socket_queue.install(socketio.server.eio)  # each socket's outgoing queue: a list and a Waiter
+    _serve_without_environ_copy(app)
     if cfg.BROADCAST_ENCODE_ONCE:
         install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
     if cfg.SOCKETIO_DIRECT_DISPATCH:
@@ -113,6 +116,22 @@ def create_app(config: Config | None = None) -> Flask:
     log.info("event=app_ready version=%s db=%s queue=%s pool=%s", cfg.VERSION,
              cfg.DATABASE_URL.split(":", 1)[0], "redis" if redis_client else "none", cfg.SHARETUBE_POOL)
     return app
+
+
+def _serve_without_environ_copy(app: Flask) -> None:
+    """Flask-SocketIO's WSGI middleware copies each request's environ to add `flask.app`; for a
+    websocket both copies live as long as the connection (~0.8 KB traced per client, issue 15).
+    The WSGI server builds a fresh environ for every request, so the key is added in place."""
+    middleware = app.wsgi_app
+    if not isinstance(middleware, socketio_pkg.WSGIApp) or not hasattr(middleware, "flask_app"):
+        return
+    serve_socketio = socketio_pkg.WSGIApp.__call__
+
+    def wsgi_app(environ: dict, start_response: Any) -> Any:
+        environ["flask.app"] = app
+        return serve_socketio(middleware, environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
 
 
 def broadcast_manager(cfg: Config) -> dict:

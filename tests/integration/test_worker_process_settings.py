@@ -132,3 +132,34 @@ def test_an_upgraded_connection_drops_its_parsed_request_headers(tmp_path, monke
     assert [s[:2] for s in seen] == [(0, None), (0, None)]  # nothing parsed kept while it runs
     assert seen[0][2]["HTTP_USER_AGENT"] == "x" and seen[0][2]["HTTP_UPGRADE"] == "websocket"
     assert handlers[0].headers is handlers[1].headers  # one shared empty set, not one per connection
+
+
+def test_an_upgraded_connection_calls_the_flask_apps_wsgi_app_directly(tmp_path, monkeypatch):
+    """A websocket's reader greenlet saves its C stack each time it waits: Flask's __call__ (only
+    `self.wsgi_app(environ, start_response)`) is skipped, one interpreter level less to save."""
+    import socket
+    from types import SimpleNamespace
+
+    worker = gunicorn_worker_class(tmp_path, monkeypatch)
+    calls: list[str] = []
+
+    class FlaskLike:
+        def __call__(self, environ, start):
+            calls.append("__call__")
+            return self.wsgi_app(environ, start)
+
+        def wsgi_app(self, environ, start):
+            calls.append("wsgi_app")
+            return []
+
+    a, b = socket.socketpair()
+    try:
+        handler = worker.wsgi_handler(a, ("127.0.0.1", 1), SimpleNamespace(clients={}))
+        handler.headers, handler.environ = {}, {}
+        handler.websocket = SimpleNamespace(closed=True)
+        handler.application = FlaskLike()
+        handler.run_websocket()
+    finally:
+        a.close()
+        b.close()
+    assert calls == ["wsgi_app"]

@@ -25,6 +25,7 @@ from server.services.broadcast import (
     FramedPacket,
     FramedWebSocket,
     TextPacket,
+    framed_websocket,
     install_framed_websockets,
     text_frame,
 )
@@ -183,7 +184,9 @@ def test_with_direct_writes_acks_take_the_frame_path_and_the_rest_the_library_pa
     sio_server = SimpleNamespace(eio=eio, _send_packet=None)
     monkeypatch.setitem(DIRECT, "on", False)  # restored after the test
     install_framed_websockets(sio_server, direct=True)
-    assert eio._async["websocket"] is FramedWebSocket
+    assert eio._async["websocket"] is framed_websocket
+    made = framed_websocket(lambda ws: None, eio)  # what Engine.IO calls: a FramedWebSocket's bound __call__
+    assert isinstance(made.__self__, FramedWebSocket) and made.__func__ is FramedWebSocket.__call__
     ack = sio_packet.Packet(sio_packet.ACK, data=[{"ok": True, "text": "ünïcode"}], id=7)
     sio_server._send_packet("e1", ack)
     opcode, data = read_frame(pair.peer)

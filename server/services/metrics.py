@@ -6,7 +6,6 @@ import time
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
 
 WINDOW_S = 60
 ACK_RING = 20_000  # the last acks kept for the dashboard's rates and p99
@@ -28,14 +27,6 @@ class AckRing:
         self.at[i] = at
         self.ms[i] = ms
         self.count += 1
-
-    def __len__(self) -> int:
-        return min(self.count, self.size)
-
-    def __iter__(self) -> Iterator[tuple[float, float]]:
-        """Oldest first, as a deque would give them."""
-        for start, end in self._segments():
-            yield from zip(self.at[start:end], self.ms[start:end], strict=True)
 
     def since(self, cutoff: float) -> list[float]:
         """The ms of the acks at or after `cutoff`, oldest first: a binary search in each of the

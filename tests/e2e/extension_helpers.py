@@ -341,12 +341,32 @@ def press_on_player(profile: Profile, key: str) -> None:
     profile.page.keyboard.press(key)
 
 
-def set_rate_like_the_speed_menu(profile: Profile, rate: float) -> None:
-    """YouTube's speed menu/shortcut: a real key press, then the player's new playbackRate
-    (the imitation page has no speed menu, so the page script sets the rate itself)."""
-    press_on_player(profile, "Shift+Period")
-    profile.page.evaluate(f"{MAIN_VIDEO}.playbackRate = {rate}")
+SPEED_STEPS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # YouTube's speed shortcuts' steps
 
+
+def speed_step(profile: Profile) -> float:
+    """The speed step the player is at: its playbackRate, less the extension's drift nudge
+    (a few per cent at most, so the nearest step)."""
+    rate = float(video_state(profile.page)["rate"])
+    return min(SPEED_STEPS, key=lambda step: abs(step - rate))
+
+
+def set_rate_like_the_speed_menu(profile: Profile, rate: float, *, timeout_s: float = 8) -> None:
+    """YouTube's speed shortcuts, as a person uses them: one real key press (Shift+. faster,
+    Shift+, slower) per step, each waiting for the player to take it, until the player is at
+    `rate`. Every rate change follows its own key press, however slow the machine (a rate set
+    by a script after a press counts as the person's only within the extension's input window,
+    which a loaded CI machine missed)."""
+    if rate not in SPEED_STEPS:
+        raise ValueError(f"{rate} is not one of YouTube's speed steps {SPEED_STEPS}")
+    for _ in range(len(SPEED_STEPS)):
+        now = speed_step(profile)
+        if now == rate:
+            return
+        press_on_player(profile, "Shift+Period" if now < rate else "Shift+Comma")
+        wait_until(lambda before=now: speed_step(profile) != before, timeout_s=timeout_s,
+                   what=f"the player's speed to step from {now} towards {rate}")
+    raise AssertionError(f"the player's speed did not reach {rate} in {len(SPEED_STEPS)} steps")
 
 
 def ensure_playing_early(owner: Profile, pages: Sequence[Page], *, latest_s: float = 14) -> None:

@@ -214,8 +214,10 @@
   }
 
   function stepSpeed(step) {
-    const index = SPEEDS.indexOf(video.playbackRate);
-    const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, (index < 0 ? 3 : index) + step))];
+    // From the nearest speed: an extension may hold the rate a little off the chosen one.
+    const distance = (speed) => Math.abs(speed - video.playbackRate);
+    const index = SPEEDS.reduce((best, speed, i) => (distance(speed) < distance(SPEEDS[best]) ? i : best), 0);
+    const next = SPEEDS[Math.min(SPEEDS.length - 1, Math.max(0, index + step))];
     player.setPlaybackRate(next);
   }
 

@@ -52,12 +52,64 @@ else:
 # ~8.4 of ~43 KB traced per client). 1 KiB still reads an upgrade request's headers and every
 # small frame in one go; a larger frame is read straight into its own bytes.
 READ_BUFFER_BYTES = 1024
+# An upgraded websocket reads from its socket directly (SocketReader): one receive takes up to this
+# much, the client's next frame or frames, and holds the rest only until they are read.
+WEBSOCKET_RECEIVE_BYTES = 4096
+
+
+class SocketReader:
+    """An upgraded websocket's reader: `read(n)` returns the next n bytes of the connection (fewer
+    only at its end), received straight from the socket. pywsgi's buffered reader kept a 1 KiB
+    buffer for the websocket's whole life, and its C `read` calling the socket's Python `readinto`
+    put one more interpreter level on the C stack the reader greenlet saves each time it waits
+    for the client's next frame. Here nothing is held while idle: a receive takes what the client
+    sent (one frame, usually whole) and keeps only what the current frame did not use yet."""
+
+    __slots__ = ("_recv", "_pending")
+
+    def __init__(self, recv, pending: bytes = b""):
+        self._recv = recv
+        self._pending = pending
+
+    def read(self, n: int) -> bytes:
+        pending = self._pending
+        if len(pending) >= n:
+            self._pending = pending[n:]
+            return pending[:n]
+        parts, have = [pending], len(pending)
+        while have < n:
+            chunk = self._recv(max(n - have, WEBSOCKET_RECEIVE_BYTES))
+            if not chunk:
+                break  # the connection ended: fewer bytes, as a file's read returns at its end
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+        self._pending = data[n:]
+        return data[:n]
+
+
+def take_buffered(rfile, sock) -> bytes | None:
+    """What the buffered reader `rfile` already holds past the request (a client may send its first
+    frame before it has read the upgrade's answer), without waiting: None when that cannot be told."""
+    timeout = sock.gettimeout()
+    sock.settimeout(0.0)  # a peek at an empty buffer then finds nothing rather than waiting
+    try:
+        held = rfile.peek(READ_BUFFER_BYTES)
+        if rfile.read(len(held)) != held:
+            return None
+        return held
+    except OSError:
+        return None
+    finally:
+        sock.settimeout(timeout)
 
 
 def _lean_worker_class():
     """gevent-websocket's Gunicorn worker, with a connection handler whose reader buffers 1 KiB.
     (Defined here, not in the server package: Gunicorn's master loads the worker class before it
     forks, and the server package must be imported only after gevent has patched the worker.)"""
+    from gevent.socket import socket as gevent_socket
+    from gevent.ssl import SSLSocket
     from geventwebsocket.gunicorn.workers import GeventWebSocketWorker
     from geventwebsocket.handler import WebSocketHandler
 
@@ -77,7 +129,20 @@ def _lean_worker_class():
             # function directly keeps one interpreter level (~0.7 KB) off the C stack this reader
             # greenlet saves each time it waits for the client's next frame.
             self.application = getattr(self.application, "wsgi_app", self.application)
+            self.read_frames_from_the_socket()
             return super().run_websocket()
+
+        def read_frames_from_the_socket(self):
+            """The websocket reads its frames with a SocketReader; the buffered request reader is
+            closed (its buffer freed). Only on a plain socket (TLS keeps its own reader)."""
+            stream = getattr(getattr(self, "websocket", None), "stream", None)
+            if stream is None or not isinstance(self.socket, gevent_socket) or isinstance(self.socket, SSLSocket):
+                return
+            pending = take_buffered(self.rfile, self.socket)
+            if pending is None:
+                return
+            stream.read = self.websocket.raw_read = SocketReader(self.socket.recv, pending).read
+            self.rfile.close()
 
     class ShareTubeWorker(GeventWebSocketWorker):
         wsgi_handler = LeanWebSocketHandler

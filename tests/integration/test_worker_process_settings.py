@@ -163,3 +163,113 @@ def test_an_upgraded_connection_calls_the_flask_apps_wsgi_app_directly(tmp_path,
         a.close()
         b.close()
     assert calls == ["wsgi_app"]
+
+
+def _conf(tmp_path, monkeypatch) -> dict:
+    """gunicorn.conf.py's names (the worker class, SocketReader, take_buffered)."""
+    import runpy
+
+    gunicorn_worker_class(tmp_path, monkeypatch)  # (sets and restores the environment it needs)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_a_socket_reader_returns_exactly_what_is_asked_and_holds_nothing_while_idle(tmp_path, monkeypatch):
+    """`read(n)` is a file's read over the socket: the next n bytes whatever the client's sends
+    were cut into, a large read across many receives, fewer bytes only at the end; between frames
+    nothing is held."""
+    import socket
+    import threading
+
+    reader_class = _conf(tmp_path, monkeypatch)["SocketReader"]
+    a, b = socket.socketpair()
+    try:
+        reader = reader_class(a.recv, b"\x81")  # a byte the buffered reader held
+        b.sendall(b"\x05hel")
+        b.sendall(b"lo")
+        assert reader.read(2) == b"\x81\x05"
+        assert reader.read(5) == b"hello"
+        assert reader._pending == b""  # read exactly what came: nothing kept
+        b.sendall(b"ab" + b"cd")  # two small frames in one receive: the second waits in pending
+        assert reader.read(2) == b"ab"
+        assert reader._pending == b"cd"
+        assert reader.read(2) == b"cd"
+        big = bytes(range(256)) * 400  # 100 KiB: many receives
+        sender = threading.Thread(target=b.sendall, args=(big,))
+        sender.start()
+        assert reader.read(len(big)) == big
+        sender.join()
+        b.sendall(b"xyz")
+        b.shutdown(socket.SHUT_WR)
+        assert reader.read(10) == b"xyz"  # the connection ended: what there was
+        assert reader.read(2) == b""
+    finally:
+        a.close()
+        b.close()
+
+
+def test_what_the_buffered_reader_held_past_the_request_is_taken_without_waiting(tmp_path, monkeypatch):
+    """A client may send its first frame right behind the upgrade request: the buffered reader read
+    it with the request, so the websocket's reader starts with it. With nothing there, the look
+    returns at once (it must not wait for the client) and the socket's timeout is put back."""
+    import gevent.socket
+
+    conf = _conf(tmp_path, monkeypatch)
+    take_buffered = conf["take_buffered"]
+    a, b = gevent.socket.socketpair()  # the worker's sockets are gevent's
+    try:
+        rfile = a.makefile("rb", conf["READ_BUFFER_BYTES"])
+        b.sendall(b"GET / HTTP/1.1\r\n\r\n\x81\x02hi")
+        assert rfile.readline() == b"GET / HTTP/1.1\r\n" and rfile.readline() == b"\r\n"
+        a.settimeout(7.5)
+        assert take_buffered(rfile, a) == b"\x81\x02hi"
+        assert a.gettimeout() == 7.5
+        assert take_buffered(rfile, a) == b""  # nothing held, nothing sent: no wait
+        b.sendall(b"\x81\x01z")  # sent later: in the socket, for the reader, not in the buffer
+        assert a.recv(16) == b"\x81\x01z"
+    finally:
+        a.close()
+        b.close()
+
+
+def test_an_upgraded_connection_reads_its_frames_from_the_socket_and_frees_the_buffer(tmp_path, monkeypatch):
+    """Once upgraded, the websocket's frames are read by a SocketReader, starting with any bytes the
+    buffered reader held; the buffered reader is closed (its 1 KiB freed for the connection's life)."""
+    import io
+    import os
+
+    import gevent.socket
+    from gevent.pywsgi import headers_factory
+    from geventwebsocket.websocket import Stream, WebSocket
+
+    worker = _conf(tmp_path, monkeypatch)["worker_class"]
+    a, b = gevent.socket.socketpair()
+
+    def masked_text(text: bytes) -> bytes:
+        mask = os.urandom(4)
+        return bytes([0x81, 0x80 | len(text)]) + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(text))
+
+    received: list = []
+    try:
+        handler = worker.wsgi_handler(a, ("127.0.0.1", 1), type("S", (), {"clients": {}})())
+        handler.headers = headers_factory(io.BytesIO(b"Upgrade: websocket\r\n\r\n"))
+        handler.environ = {}
+        b.sendall(b"GET /socket.io/ HTTP/1.1\r\n\r\n" + masked_text(b"first"))
+        assert handler.rfile.readline() and handler.rfile.readline() == b"\r\n"
+        handler.websocket = WebSocket(handler.environ, Stream(handler), handler)
+        rfile = handler.rfile
+
+        def application(environ, start):
+            received.append(type(handler.websocket.raw_read.__self__).__name__)
+            received.append(handler.websocket.receive())
+            b.sendall(masked_text(b"second"))
+            received.append(handler.websocket.receive())
+            return []
+
+        handler.application = application
+        handler.run_websocket()
+        assert received == ["SocketReader", "first", "second"]
+        assert rfile.closed
+    finally:
+        a.close()
+        b.close()
+

@@ -55,6 +55,10 @@ READ_BUFFER_BYTES = 1024
 # An upgraded websocket reads from its socket directly (SocketReader): one receive takes up to this
 # much, the client's next frame or frames, and holds the rest only until they are read.
 WEBSOCKET_RECEIVE_BYTES = 4096
+# No read of a websocket's frame may ask for more: a frame's header names its length, and a message
+# over Engine.IO's 64 KiB limit is refused anyway — but only once it is whole, so without this a
+# client could make the server hold (and wait for) a frame of any size it claims.
+WEBSOCKET_READ_MAX_BYTES = 1 << 20
 
 
 class SocketReader:
@@ -72,6 +76,8 @@ class SocketReader:
         self._pending = pending
 
     def read(self, n: int) -> bytes:
+        if n > WEBSOCKET_READ_MAX_BYTES:  # (the websocket closes the connection: a read that failed)
+            raise ValueError(f"a websocket frame of {n} bytes is over {WEBSOCKET_READ_MAX_BYTES}")
         pending = self._pending
         if len(pending) >= n:
             self._pending = pending[n:]

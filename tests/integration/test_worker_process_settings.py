@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import gc, json
@@ -269,6 +271,47 @@ def test_an_upgraded_connection_reads_its_frames_from_the_socket_and_frees_the_b
         handler.run_websocket()
         assert received == ["SocketReader", "first", "second"]
         assert rfile.closed
+    finally:
+        a.close()
+        b.close()
+
+
+def test_a_frame_claiming_more_than_any_message_needs_closes_the_connection_unread(tmp_path, monkeypatch):
+    """A frame's header names its length; one over WEBSOCKET_READ_MAX_BYTES (16 x Engine.IO's
+    64 KiB message limit) is not waited for or held: the read fails and the websocket closes."""
+    import io
+
+    import gevent.socket
+    from gevent.pywsgi import headers_factory
+    from geventwebsocket.websocket import Stream, WebSocket
+
+    conf = _conf(tmp_path, monkeypatch)
+    limit = conf["WEBSOCKET_READ_MAX_BYTES"]
+    assert limit >= 16 * 64 * 1024
+    with pytest.raises(ValueError, match="over"):
+        conf["SocketReader"](lambda n: b"", b"").read(limit + 1)
+
+    a, b = gevent.socket.socketpair()
+    outcome: list = []
+    try:
+        server = type("S", (), {"clients": {}, "application": None})()  # (as Gunicorn's has)
+        handler = conf["worker_class"].wsgi_handler(a, ("127.0.0.1", 1), server)
+        handler.headers = headers_factory(io.BytesIO(b"Upgrade: websocket\r\n\r\n"))
+        handler.environ = {}
+        handler.websocket = WebSocket(handler.environ, Stream(handler), handler)
+        claimed = 1 << 27  # 128 MiB (the 64-bit length form), masked, and then nothing: unbounded,
+        # the read would hold a buffer for it and wait for the rest (here: until the timeout)
+        b.sendall(bytes([0x81, 0x80 | 127]) + claimed.to_bytes(8, "big") + b"\x00\x00\x00\x00")
+
+        def application(environ, start):
+            outcome.append(handler.websocket.receive())
+            outcome.append(handler.websocket.closed)
+            return []
+
+        handler.application = application
+        with gevent.Timeout(5):
+            handler.run_websocket()
+        assert outcome == [None, True]
     finally:
         a.close()
         b.close()

@@ -55,10 +55,11 @@ READ_BUFFER_BYTES = 1024
 # An upgraded websocket reads from its socket directly (SocketReader): one receive takes up to this
 # much, the client's next frame or frames, and holds the rest only until they are read.
 WEBSOCKET_RECEIVE_BYTES = 4096
-# No read of a websocket's frame may ask for more: a frame's header names its length, and a message
-# over Engine.IO's 64 KiB limit is refused anyway — but only once it is whole, so without this a
-# client could make the server hold (and wait for) a frame of any size it claims.
-WEBSOCKET_READ_MAX_BYTES = 1 << 20
+# What one websocket message may take from the connection, its frames' headers included: a frame's
+# header names its length, and Engine.IO refuses a message over 64 KiB — but only once it is
+# whole, so without this a client could make the server hold (and wait for) a frame of any size it
+# claims, or an endless run of continuation frames.
+WEBSOCKET_MESSAGE_MAX_BYTES = 1 << 20
 
 
 class SocketReader:
@@ -67,17 +68,28 @@ class SocketReader:
     buffer for the websocket's whole life, and its C `read` calling the socket's Python `readinto`
     put one more interpreter level on the C stack the reader greenlet saves each time it waits
     for the client's next frame. Here nothing is held while idle: a receive takes what the client
-    sent (one frame, usually whole) and keeps only what the current frame did not use yet."""
+    sent (one frame, usually whole) and keeps only what the current frame did not use yet.
 
-    __slots__ = ("_recv", "_pending")
+    A read that would take the current message past WEBSOCKET_MESSAGE_MAX_BYTES fails before
+    anything is received for it (gevent-websocket then closes the connection); `new_message()`
+    starts the count again."""
+
+    __slots__ = ("_recv", "_pending", "_in_message")
 
     def __init__(self, recv, pending: bytes = b""):
         self._recv = recv
         self._pending = pending
+        self._in_message = 0
+
+    def new_message(self) -> None:
+        self._in_message = 0
 
     def read(self, n: int) -> bytes:
-        if n > WEBSOCKET_READ_MAX_BYTES:  # (the websocket closes the connection: a read that failed)
-            raise ValueError(f"a websocket frame of {n} bytes is over {WEBSOCKET_READ_MAX_BYTES}")
+        self._in_message += n
+        if self._in_message > WEBSOCKET_MESSAGE_MAX_BYTES:
+            from geventwebsocket.exceptions import FrameTooLargeException
+
+            raise FrameTooLargeException(f"a websocket message over {WEBSOCKET_MESSAGE_MAX_BYTES} bytes")
         pending = self._pending
         if len(pending) >= n:
             self._pending = pending[n:]
@@ -92,6 +104,25 @@ class SocketReader:
         data = b"".join(parts)
         self._pending = data[n:]
         return data[:n]
+
+
+class MessageStart:
+    """gevent-websocket's UTF-8 validator, whose `reset()` its `read_message` calls when a frame
+    starts a new message (text or binary, after that frame is read): the reader's count starts
+    again there. Everything else is the validator's."""
+
+    __slots__ = ("_validator", "_reader")
+
+    def __init__(self, validator, reader: SocketReader):
+        self._validator = validator
+        self._reader = reader
+
+    def reset(self) -> None:
+        self._reader.new_message()
+        self._validator.reset()
+
+    def validate(self, payload):
+        return self._validator.validate(payload)
 
 
 def take_buffered(rfile, sock) -> bytes | None:
@@ -147,7 +178,9 @@ def _lean_worker_class():
             pending = take_buffered(self.rfile, self.socket)
             if pending is None:
                 return
-            stream.read = self.websocket.raw_read = SocketReader(self.socket.recv, pending).read
+            reader = SocketReader(self.socket.recv, pending)
+            stream.read = self.websocket.raw_read = reader.read
+            self.websocket.utf8validator = MessageStart(self.websocket.utf8validator, reader)
             self.rfile.close()
 
     class ShareTubeWorker(GeventWebSocketWorker):

@@ -276,43 +276,106 @@ def test_an_upgraded_connection_reads_its_frames_from_the_socket_and_frees_the_b
         b.close()
 
 
-def test_a_frame_claiming_more_than_any_message_needs_closes_the_connection_unread(tmp_path, monkeypatch):
-    """A frame's header names its length; one over WEBSOCKET_READ_MAX_BYTES (16 x Engine.IO's
-    64 KiB message limit) is not waited for or held: the read fails and the websocket closes."""
+def _upgraded(conf, sock):
+    """A handler of gunicorn.conf.py's worker over `sock`, upgraded as gevent-websocket makes it."""
     import io
 
-    import gevent.socket
     from gevent.pywsgi import headers_factory
     from geventwebsocket.websocket import Stream, WebSocket
 
+    server = type("S", (), {"clients": {}, "application": None})()  # (as Gunicorn's has)
+    handler = conf["worker_class"].wsgi_handler(sock, ("127.0.0.1", 1), server)
+    handler.headers = headers_factory(io.BytesIO(b"Upgrade: websocket\r\n\r\n"))
+    handler.environ = {}
+    handler.websocket = WebSocket(handler.environ, Stream(handler), handler)
+    return handler
+
+
+def _frame(opcode: int, payload: bytes, *, fin: bool = True, length: int | None = None) -> bytes:
+    """A client's (masked) websocket frame; `length` claims another length than the payload's."""
+    import os
+
+    n = len(payload) if length is None else length
+    head = bytes([(0x80 if fin else 0) | opcode])
+    if n < 126:
+        head += bytes([0x80 | n])
+    elif n < 1 << 16:
+        head += bytes([0x80 | 126]) + n.to_bytes(2, "big")
+    else:
+        head += bytes([0x80 | 127]) + n.to_bytes(8, "big")
+    mask = os.urandom(4)
+    return head + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(payload))
+
+
+def _receive_all(handler) -> list:
+    """What the websocket's receive() returns until the connection closes (None), and whether it did."""
+    import gevent
+
+    outcome: list = []
+
+    def application(environ, start):
+        while True:
+            message = handler.websocket.receive()
+            outcome.append(message)
+            if message is None:
+                outcome.append(handler.websocket.closed)
+                return []
+
+    handler.application = application
+    with gevent.Timeout(10):
+        handler.run_websocket()
+    return outcome
+
+
+def test_a_message_claiming_more_than_any_message_needs_closes_the_connection_unread(tmp_path, monkeypatch):
+    """A frame's header names its length: one whose message would pass WEBSOCKET_MESSAGE_MAX_BYTES
+    (16 x Engine.IO's 64 KiB message limit) is not waited for or held — the read fails and the
+    websocket closes. Unbounded, the read would hold a buffer for it and wait for the rest."""
+    import gevent.socket
+
     conf = _conf(tmp_path, monkeypatch)
-    limit = conf["WEBSOCKET_READ_MAX_BYTES"]
+    limit = conf["WEBSOCKET_MESSAGE_MAX_BYTES"]
     assert limit >= 16 * 64 * 1024
-    with pytest.raises(ValueError, match="over"):
+    with pytest.raises(OSError, match="over"):
         conf["SocketReader"](lambda n: b"", b"").read(limit + 1)
 
     a, b = gevent.socket.socketpair()
-    outcome: list = []
     try:
-        server = type("S", (), {"clients": {}, "application": None})()  # (as Gunicorn's has)
-        handler = conf["worker_class"].wsgi_handler(a, ("127.0.0.1", 1), server)
-        handler.headers = headers_factory(io.BytesIO(b"Upgrade: websocket\r\n\r\n"))
-        handler.environ = {}
-        handler.websocket = WebSocket(handler.environ, Stream(handler), handler)
-        claimed = 1 << 27  # 128 MiB (the 64-bit length form), masked, and then nothing: unbounded,
-        # the read would hold a buffer for it and wait for the rest (here: until the timeout)
-        b.sendall(bytes([0x81, 0x80 | 127]) + claimed.to_bytes(8, "big") + b"\x00\x00\x00\x00")
-
-        def application(environ, start):
-            outcome.append(handler.websocket.receive())
-            outcome.append(handler.websocket.closed)
-            return []
-
-        handler.application = application
-        with gevent.Timeout(5):
-            handler.run_websocket()
-        assert outcome == [None, True]
+        handler = _upgraded(conf, a)
+        b.sendall(_frame(0x1, b"", length=1 << 27))  # claims 128 MiB, then sends nothing
+        assert _receive_all(handler) == [None, True]
     finally:
         a.close()
         b.close()
 
+
+def test_an_endless_run_of_continuation_frames_closes_the_connection(tmp_path, monkeypatch):
+    """Small frames that never finish their message (no FIN) add up to the same limit: the
+    connection closes once they pass it, rather than the server assembling them for ever. Whole
+    messages one after another, each well under the limit, never add up."""
+    import gevent
+    import gevent.socket
+
+    conf = _conf(tmp_path, monkeypatch)
+    limit = conf["WEBSOCKET_MESSAGE_MAX_BYTES"]
+    a, b = gevent.socket.socketpair()
+    try:
+        handler = _upgraded(conf, a)
+        piece = b"x" * 60_000
+        whole = limit // len(piece) + 5  # together well over the limit, each message far under it
+
+        def client() -> None:
+            for _ in range(whole):
+                b.sendall(_frame(0x1, piece))
+            b.sendall(_frame(0x1, b"{", fin=False))
+            for _ in range(limit // len(piece) + 5):
+                b.sendall(_frame(0x0, piece, fin=False))
+
+        sender = gevent.spawn(client)
+        outcome = _receive_all(handler)
+        sender.kill()
+    finally:
+        a.close()
+        b.close()
+    assert outcome[:whole] == [piece.decode()] * whole
+    assert outcome[whole:] == [None, True]

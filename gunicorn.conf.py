@@ -127,13 +127,12 @@ class MessageStart:
 
 def take_buffered(rfile, sock) -> bytes | None:
     """What the buffered reader `rfile` already holds past the request (a client may send its first
-    frame before it has read the upgrade's answer), without waiting: None when that cannot be told."""
+    frame before it has read the upgrade's answer), without waiting; None when the socket failed."""
     timeout = sock.gettimeout()
     sock.settimeout(0.0)  # a peek at an empty buffer then finds nothing rather than waiting
     try:
         held = rfile.peek(READ_BUFFER_BYTES)
-        if rfile.read(len(held)) != held:
-            return None
+        rfile.read(len(held))  # (from the buffer: what peek returned is there)
         return held
     except OSError:
         return None

@@ -351,7 +351,7 @@ def speed_step(profile: Profile) -> float:
     return min(SPEED_STEPS, key=lambda step: abs(step - rate))
 
 
-def set_rate_like_the_speed_menu(profile: Profile, rate: float, *, timeout_s: float = 8) -> None:
+def set_rate_with_speed_shortcuts(profile: Profile, rate: float, *, timeout_s: float = 8) -> None:
     """YouTube's speed shortcuts, as a person uses them: one real key press (Shift+. faster,
     Shift+, slower) per step, each waiting for the player to take it, until the player is at
     `rate`. Every rate change follows its own key press, however slow the machine (a rate set

@@ -30,7 +30,7 @@ from extension_helpers import (
     overlay_invite,
     press_on_player,
     queue_video_ids,
-    set_rate_like_the_speed_menu,
+    set_rate_with_speed_shortcuts,
     video_state,
     wait_in_sync,
     wait_until,
@@ -150,11 +150,11 @@ def test_play_pause_seek_and_rate_from_one_profile_reach_the_other(room: Room) -
                what="Bob's player to follow Alice's seek")
     wait_in_sync(room.pages, playing=True, timeout_s=8)
 
-    set_rate_like_the_speed_menu(alice, 1.5)
+    set_rate_with_speed_shortcuts(alice, 1.5)
     wait_until(lambda: abs(video_state(bob.page)["rate"] - 1.5) < 0.2, timeout_s=8,
                what="Bob's player to take the room's new rate")
     wait_in_sync(room.pages, playing=True, rate=1.5, timeout_s=8)
-    set_rate_like_the_speed_menu(alice, 1.0)
+    set_rate_with_speed_shortcuts(alice, 1.0)
     wait_in_sync(room.pages, playing=True, rate=1.0, timeout_s=8)
 
 

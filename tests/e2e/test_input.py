@@ -26,7 +26,7 @@ from extension_helpers import (
     open_panel,
     overlay_element,
     press_on_player,
-    set_rate_like_the_speed_menu,
+    set_rate_with_speed_shortcuts,
     two_viewer_room,
     video_state,
     wait_in_sync,
@@ -60,7 +60,7 @@ class Room:
         """The room plays, rate 1, with most of the clip ahead."""
         alice = self.alice
         if abs(video_state(alice.page)["rate"] - 1) > 0.01:
-            set_rate_like_the_speed_menu(alice, 1.0)
+            set_rate_with_speed_shortcuts(alice, 1.0)
             wait_until(lambda: abs(video_state(self.bob.page)["rate"] - 1) < 0.01, timeout_s=8,
                        what="the room's rate back to 1")
         if self.t(alice) > 12 or video_state(alice.page)["ended"]:

@@ -64,10 +64,10 @@ def test_a_long_collector_pause_is_timed_and_logged(caplog, monkeypatch):
     assert any("event=gc_pause generation=2" in r.getMessage() for r in caplog.records)
 
 
-def gunicorn_worker_class(tmp_path, monkeypatch):
-    """gunicorn.conf.py's worker class, loaded as Gunicorn loads it. The file sets environment
-    variables for the worker processes; they are put back afterwards (a later test's subprocess
-    must not inherit a prometheus folder that tmp_path has since removed)."""
+def gunicorn_conf(tmp_path, monkeypatch) -> dict:
+    """gunicorn.conf.py's names (its worker class, SocketReader, …), loaded as Gunicorn loads the
+    file. It sets environment variables for the worker processes; they are put back afterwards (a
+    later test's subprocess must not inherit a prometheus folder that tmp_path has since removed)."""
     import runpy
 
     monkeypatch.setenv("INSTANCE_DIR", str(tmp_path))
@@ -75,7 +75,11 @@ def gunicorn_worker_class(tmp_path, monkeypatch):
     for name in ("PROMETHEUS_MULTIPROC_DIR", "BACKGROUND_TASK_SLOTS"):
         monkeypatch.setenv(name, "")  # (so monkeypatch remembers them as they were, set or not)
         monkeypatch.delenv(name)
-    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def gunicorn_worker_class(tmp_path, monkeypatch):
+    return gunicorn_conf(tmp_path, monkeypatch)["worker_class"]
 
 
 def test_a_connection_keeps_a_small_read_buffer(tmp_path, monkeypatch):
@@ -167,14 +171,6 @@ def test_an_upgraded_connection_calls_the_flask_apps_wsgi_app_directly(tmp_path,
     assert calls == ["wsgi_app"]
 
 
-def _conf(tmp_path, monkeypatch) -> dict:
-    """gunicorn.conf.py's names (the worker class, SocketReader, take_buffered)."""
-    import runpy
-
-    gunicorn_worker_class(tmp_path, monkeypatch)  # (sets and restores the environment it needs)
-    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-
-
 def test_a_socket_reader_returns_exactly_what_is_asked_and_holds_nothing_while_idle(tmp_path, monkeypatch):
     """`read(n)` is a file's read over the socket: the next n bytes whatever the client's sends
     were cut into, a large read across many receives, fewer bytes only at the end; between frames
@@ -182,7 +178,7 @@ def test_a_socket_reader_returns_exactly_what_is_asked_and_holds_nothing_while_i
     import socket
     import threading
 
-    reader_class = _conf(tmp_path, monkeypatch)["SocketReader"]
+    reader_class = gunicorn_conf(tmp_path, monkeypatch)["SocketReader"]
     a, b = socket.socketpair()
     try:
         reader = reader_class(a.recv, b"\x81")  # a byte the buffered reader held
@@ -215,7 +211,7 @@ def test_what_the_buffered_reader_held_past_the_request_is_taken_without_waiting
     returns at once (it must not wait for the client) and the socket's timeout is put back."""
     import gevent.socket
 
-    conf = _conf(tmp_path, monkeypatch)
+    conf = gunicorn_conf(tmp_path, monkeypatch)
     take_buffered = conf["take_buffered"]
     a, b = gevent.socket.socketpair()  # the worker's sockets are gevent's
     try:
@@ -243,7 +239,7 @@ def test_an_upgraded_connection_reads_its_frames_from_the_socket_and_frees_the_b
     from gevent.pywsgi import headers_factory
     from geventwebsocket.websocket import Stream, WebSocket
 
-    worker = _conf(tmp_path, monkeypatch)["worker_class"]
+    worker = gunicorn_conf(tmp_path, monkeypatch)["worker_class"]
     a, b = gevent.socket.socketpair()
 
     def masked_text(text: bytes) -> bytes:
@@ -333,7 +329,7 @@ def test_a_message_claiming_more_than_any_message_needs_closes_the_connection_un
     websocket closes. Unbounded, the read would hold a buffer for it and wait for the rest."""
     import gevent.socket
 
-    conf = _conf(tmp_path, monkeypatch)
+    conf = gunicorn_conf(tmp_path, monkeypatch)
     limit = conf["WEBSOCKET_MESSAGE_MAX_BYTES"]
     assert limit >= 16 * 64 * 1024
     with pytest.raises(OSError, match="over"):
@@ -356,7 +352,7 @@ def test_an_endless_run_of_continuation_frames_closes_the_connection(tmp_path, m
     import gevent
     import gevent.socket
 
-    conf = _conf(tmp_path, monkeypatch)
+    conf = gunicorn_conf(tmp_path, monkeypatch)
     limit = conf["WEBSOCKET_MESSAGE_MAX_BYTES"]
     a, b = gevent.socket.socketpair()
     try:

@@ -155,9 +155,10 @@ class Config:
         # A room broadcast builds its websocket frame once and writes it to every socket (and, with
         # a Redis message queue, is published once, pre-encoded): services/broadcast.py.
         self.BROADCAST_ENCODE_ONCE = env_bool("BROADCAST_ENCODE_ONCE", True)
-        # With it: write frames (and acks) at once from the emitting greenlet when a socket's
-        # writer is idle. Off by default: see tests/bench/README.md (pool exhaustion while filling).
-        self.BROADCAST_DIRECT_WRITE = env_bool("BROADCAST_DIRECT_WRITE", False)
+        # With it: write frames (and acks) at once from the emitting greenlet when a socket's writer
+        # is idle (one non-blocking send; what the kernel does not take waits for the writer), not a
+        # queue hand-off and a writer wake-up per frame: tests/bench/README.md, issue 15's 7th pass.
+        self.BROADCAST_DIRECT_WRITE = env_bool("BROADCAST_DIRECT_WRITE", True)
         # Room events are handed to their handlers inside an app context only, not through
         # Flask-SocketIO's per-event Flask request context (URL matching, session; ~60 µs an
         # event): events/base.py. Connect, disconnect and the admin namespace keep the request.

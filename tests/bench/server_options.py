@@ -14,7 +14,7 @@ def add_server_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--encode-once", choices=("on", "off"), default=None,
                    help="BROADCAST_ENCODE_ONCE for ShareTube (default: the server's own default, on)")
     p.add_argument("--direct-write", choices=("on", "off"), default=None,
-                   help="BROADCAST_DIRECT_WRITE for ShareTube (default: the server's own default, off)")
+                   help="BROADCAST_DIRECT_WRITE for ShareTube (default: the server's own default, on)")
     p.add_argument("--direct-dispatch", choices=("on", "off"), default=None,
                    help="SOCKETIO_DIRECT_DISPATCH for ShareTube (default: the server's own default, on)")
     p.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE",

@@ -1,5 +1,7 @@
 """Broadcasts on the real server (Gunicorn + gevent-websocket), with the frame built once for every
-socket (BROADCAST_ENCODE_ONCE, the default) and with python-socketio's own per-socket path: the
+socket (BROADCAST_ENCODE_ONCE, the default), written at once by the emitting greenlet when a
+socket's writer is idle (BROADCAST_DIRECT_WRITE, the default) or always through the writer, and
+with python-socketio's own per-socket path: the
 same events reach everyone, in version order, exactly once, with multi-byte names intact, and a
 clock change's system line arrives inside its room.playback (`notes`), not as a second frame."""
 from __future__ import annotations
@@ -16,9 +18,10 @@ NAMES = ("Zoë 🎬", "Bjørn", "Ann")
 ROUNDS = 12
 
 
-@pytest.mark.parametrize("encode_once", ["1", "0"])
-def test_everyone_gets_every_change_once_in_order_with_its_line(tmp_path, fresh_db_url, encode_once):
-    server = ServerProc(tmp_path, fresh_db_url, env={"BROADCAST_ENCODE_ONCE": encode_once}).start()
+@pytest.mark.parametrize(("encode_once", "direct_write"), [("1", "1"), ("1", "0"), ("0", "0")])
+def test_everyone_gets_every_change_once_in_order_with_its_line(tmp_path, fresh_db_url, encode_once, direct_write):
+    env = {"BROADCAST_ENCODE_ONCE": encode_once, "BROADCAST_DIRECT_WRITE": direct_write}
+    server = ServerProc(tmp_path, fresh_db_url, env=env).start()
     clients: list[Client] = []
     try:
         clients = [Client.guest(server.base_url, name).connect() for name in NAMES]

@@ -375,3 +375,66 @@ def test_an_endless_run_of_continuation_frames_closes_the_connection(tmp_path, m
         b.close()
     assert outcome[:whole] == [piece.decode()] * whole
     assert outcome[whole:] == [None, True]
+
+
+def test_a_client_frame_is_unmasked_as_rfc_6455_says_at_every_length(tmp_path, monkeypatch):
+    """The worker's unmask (one integer XOR) gives byte i XOR mask[i % 4] for every length, including
+    the empty payload and lengths that are not a multiple of the mask's 4 bytes; the worker class
+    installs it on gevent-websocket's Header."""
+    import os
+    import random
+
+    from geventwebsocket.websocket import Header
+
+    conf = gunicorn_conf(tmp_path, monkeypatch)
+    unmask = conf["unmask_payload"]
+    assert Header.unmask_payload is unmask
+    rng = random.Random(15)
+    for n in [0, 1, 2, 3, 4, 5, 7, 8, 125, 126, 127, 164, 4099, 65_536 + 3]:
+        header = Header(fin=True, opcode=1, length=n)
+        header.mask = os.urandom(4)
+        payload = bytes(rng.randrange(256) for _ in range(n))
+        assert unmask(header, payload) == bytes(c ^ header.mask[i % 4] for i, c in enumerate(payload))
+    header.mask = b"\x00\x00\x00\x00"
+    assert unmask(header, b"\x00\x00keep") == b"\x00\x00keep"  # leading zero bytes are kept
+
+
+def test_the_message_validator_checks_utf8_across_frames_and_restarts_per_message(tmp_path, monkeypatch):
+    """It answers as gevent-websocket's validator does: valid text (a code point split between
+    frames included) passes, an invalid byte fails; `reset()` forgets a half code point and starts
+    the reader's message count again."""
+    conf = gunicorn_conf(tmp_path, monkeypatch)
+    reader = conf["SocketReader"](lambda n: b"", b"x" * 10)
+    validator = conf["MessageValidator"](reader)
+    text = "café ✓ 🎬".encode()
+    assert validator.validate(text)[0:2] == (True, True)
+    assert validator.validate(text[:3])[0:2] == (True, True)
+    assert validator.validate(text[3:4])[0:2] == (True, False)  # the first byte of "é" only
+    assert validator.validate(text[4:])[0:2] == (True, True)  # … and the rest of it
+    assert validator.validate(b"ok \xff")[0] is False
+    assert validator.validate(b"\xed\xa0\x80")[0] is False  # a surrogate is not UTF-8
+    validator.validate(text[:4])
+    reader.read(9)
+    validator.reset()
+    assert validator.validate(b"\xa9 fresh")[0] is False  # the half "é" was forgotten
+    validator.reset()
+    assert reader._in_message == 0
+
+
+def test_text_over_the_wire_is_checked_and_invalid_utf8_closes_the_connection(tmp_path, monkeypatch):
+    """Through a real upgraded websocket: a message whose code point is split between two frames
+    arrives whole; a frame with invalid UTF-8 closes the connection."""
+    import gevent.socket
+
+    conf = gunicorn_conf(tmp_path, monkeypatch)
+    a, b = gevent.socket.socketpair()
+    try:
+        handler = _upgraded(conf, a)
+        text = '42["chat.send",{"text":"café ✓ 🎬"}]'.encode()
+        cut = text.index("é".encode()) + 1
+        b.sendall(_frame(0x1, text[:cut], fin=False) + _frame(0x0, text[cut:]) + _frame(0x1, b"bad \xc3("))
+        outcome = _receive_all(handler)
+    finally:
+        a.close()
+        b.close()
+    assert outcome == [text.decode(), None, True]

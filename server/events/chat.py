@@ -63,7 +63,7 @@ def chat_history(conn: Conn, data: dict) -> dict:
     return {"messages": messages, "more": len(messages) == limit}
 
 
-@on_event("chat.typing", {})
+@on_event("chat.typing", {}, inline=True)
 def chat_typing(conn: Conn, data: dict) -> dict:
     code = verified_member(conn).code
     if current_limits().allow("chat.typing", code, conn.user_id):

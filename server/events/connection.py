@@ -72,7 +72,7 @@ def _announce_disconnect(app, code: str, conn: Conn) -> None:
             db.session.remove()
 
 
-@on_event("time.sync", {"client_ms": Int(0, 2**53)})
+@on_event("time.sync", {"client_ms": Int(0, 2**53)}, inline=True)
 def time_sync(conn: Conn, data: dict) -> dict:
     return {"client_ms": data["client_ms"], "server_ms": now_ms()}
 

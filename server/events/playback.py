@@ -130,7 +130,7 @@ def player_duration(conn: Conn, data: dict) -> dict:
                             "offset_ms": Int(-(2**40), 2**40, required=False),
                             "rtt_ms": Int(0, 120_000, required=False),
                             "buffering": Bool(required=False), "in_ad": Bool(required=False),
-                            "skipping": Bool(required=False)})
+                            "skipping": Bool(required=False)}, inline=True)
 def player_status(conn: Conn, data: dict) -> dict:
     verified_member(conn)  # in memory: the database only when a membership change made it unknown
     record_status(conn, data)

@@ -152,3 +152,35 @@ def test_the_joins_vote_count_reads_the_same_players_as_the_clock(app):
     owner.sio.disconnect()  # the owner's phone stays: no player left for the owner
     players, views = both()
     assert players == views and [v.user_id for v in views] == [bob.user["id"]]
+
+
+def test_a_burst_of_folds_and_the_role_reconcile_give_the_event_loop_turns(app, monkeypatch):
+    """Every room of a busy process falls due in the same 2 s: the folds, like the reconcile pass of
+    cached roles, hand the event loop a turn as they go (services/cooperative.py), and every room
+    still gets its roster."""
+    from server.services import cooperative
+    from server.services.presence.membership import reconcile
+
+    rooms = []
+    for i in range(3):
+        a, b = sign_in(app, f"A{i}"), sign_in(app, f"B{i}")
+        code = create_room(app, a)["code"]
+        a.connect().join(code)
+        b.connect().join(code)
+        rooms.append((a, b))
+    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
+    for a, b in rooms:
+        assert b.emit("player.status", {"position_ms": 500})["ok"]
+        a.received()
+    slept: list[float] = []
+    monkeypatch.setattr(cooperative.Turns.__init__, "__defaults__", (0.0,))  # a turn after every step
+    monkeypatch.setattr(cooperative, "socketio", type("S", (), {"sleep": staticmethod(slept.append)}))
+    with app.app_context():
+        assert flush_pending() == 3
+        assert len(slept) >= 3  # (at least one per room)
+        slept.clear()
+        assert reconcile() == 0
+        assert slept  # (one per chunk of cached roles)
+    for a, b in rooms:
+        [update] = a.received("presence.update")
+        assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from server.errors import ApiError, forbidden
 from server.extensions import db, socketio
 from server.models import Room, RoomMembership
+from server.services.cooperative import Turns
 from server.services.presence.store import Conn
 from server.services.rooms import role_of, room_by_code
 from server.services.runtime import rt
@@ -134,6 +135,7 @@ def reconcile() -> int:
     Returns how many sockets were corrected."""
     conns = [c for c in rt().presence.local_conns() if c.room_code and c.role is not None and c.room_id]
     corrected = 0
+    turns = Turns()
     for start in range(0, len(conns), RECONCILE_CHUNK):
         chunk = conns[start:start + RECONCILE_CHUNK]
         room_ids = {c.room_id for c in chunk}
@@ -157,5 +159,6 @@ def reconcile() -> int:
                 _stop_broadcasts(conn)
             elif conn.room_id is not None:
                 remember(conn, conn.room_id, actual)
-    db.session.rollback()
+        db.session.rollback()  # (no transaction held while the loop has its turn)
+        turns.take()
     return corrected

@@ -3,8 +3,9 @@ most every PRESENCE_FOLD_MS per room (less often in very big rooms). A report co
 statement: it only marks its room; the scheduler's next tick (every 100 ms) sends the roster."""
 from __future__ import annotations
 
-from server.extensions import db, socketio
+from server.extensions import db
 from server.models import Room
+from server.services.cooperative import Turns
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.store import Conn
 from server.services.round_trips import measured_rtt_ms
@@ -62,8 +63,9 @@ def mark_dirty(code: str | None, now: int, *, inline: bool = True) -> None:
 
 def flush_pending(now: int | None = None) -> int:
     """Called by the scheduler: emit rosters whose fold interval has passed — the rooms read in one
-    query, and the loop yields between rooms so a burst of folds (every room of a busy process
-    falls due in the same 2 s) never holds the sockets' events back for its whole length."""
+    query per FOLD_BATCH, and the event loop gets a turn every few ms of it (services/cooperative.py)
+    so a burst of folds (every room of a busy process falls due in the same 2 s) never holds the
+    sockets' events back for its whole length."""
     now = now or now_ms()
     fold = rt().limiters.get("presence_fold")
     if not fold:
@@ -79,14 +81,16 @@ def flush_pending(now: int | None = None) -> int:
         fold["last"][code] = now
     mine = presence.claim_folds([(c, intervals[c]) for c in due])  # with Redis: one process per room
     folds = [c for c in due if c in mine]
+    turns = Turns()
     for start in range(0, len(folds), FOLD_BATCH):
         rooms = db.session.execute(db.select(Room).where(Room.code.in_(folds[start:start + FOLD_BATCH]),
                                                          Room.closed_ms.is_(None))).scalars().all()
         db.session.expunge_all()  # kept as read (detached), and no transaction held while others run
         db.session.rollback()
+        turns.take()
         for room in rooms:
             broadcast_presence(room)
-            socketio.sleep(0)
+            turns.take()
     return len(folds)
 
 

@@ -28,7 +28,7 @@ from server.errors import register_error_handlers
 from server.events.base import install_direct_dispatch
 from server.extensions import db, jwt, limiter, migrate, socketio
 from server.http_headers import install_security_headers
-from server.services import ping_wheel, round_trips, socket_queue
+from server.services import ping_wheel, socket_queue
 from server.services.broadcast import (
     EncodeOnceManager,
     EncodeOnceRedisManager,
@@ -70,7 +70,6 @@ def create_app(config: Config | None = None) -> Flask:
     store = RedisStore(redis_client) if redis_client is not None else LocalStore()
     app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri))
     limiter.init_app(app)
-    round_trips.install()  # the server's own ping → pong round trips (start leads)
     ping_wheel.install()  # one greenlet pings every socket (not one sleeping greenlet per socket)
 
     # Socket handlers are declared when server.events' modules are imported (above, before

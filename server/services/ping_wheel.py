@@ -19,6 +19,8 @@ from typing import Any
 from engineio import packet
 from engineio import socket as eio_socket
 
+from server.services.round_trips import record_round_trip
+
 PINGS_PER_YIELD = 10  # pings sent between yields: a room's sockets, connected together, fall due together
 
 
@@ -56,14 +58,20 @@ class PingWheel:
             for sent, sock in enumerate(self.due(time.monotonic()), 1):
                 if not sock.closing and not sock.closed:  # (what Engine.IO's own _send_ping does)
                     sock.last_ping = time.time()
+                    sock.st_pinged = True  # its pong times a round trip (schedule_ping)
                     sock.send(packet.Packet(packet.PING))
                 if sent % PINGS_PER_YIELD == 0:
                     self.server.sleep(0)
 
 
 def schedule_ping(self: Any) -> None:
+    """Engine.IO calls this when the socket opens and on each PONG it receives: a pong to the
+    wheel's ping is the round trip the server measures itself (services/round_trips.py)."""
     # only schedule a new ping if the previous ping wait cycle completed (as Engine.IO does)
     if self.last_ping:
+        if getattr(self, "st_pinged", False):  # (not at the open: no ping was sent yet)
+            self.st_pinged = False
+            record_round_trip(self, time.time() - self.last_ping)
         self.last_ping = None
         wheel = getattr(self.server, "sharetube_ping_wheel", None)
         if wheel is None:

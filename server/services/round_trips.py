@@ -7,36 +7,22 @@ to the ping timeout, which the room clock's MAX_START_LEAD_MS cap bounds.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
-
-from engineio import packet
-from engineio import socket as eio_socket
 
 from server.extensions import socketio
 
 SAMPLES_KEPT = 4  # the smallest of the last few pongs: one slow pong is not the link
 
 
-def install() -> None:
-    """Wrap Engine.IO's packet receipt once per process to time each pong."""
-    cls = eio_socket.Socket
-    if getattr(cls, "_sharetube_rtt", False):
-        return
-    original = cls.receive
-
-    def receive(self: Any, pkt: Any) -> Any:
-        if pkt.packet_type == packet.PONG and self.last_ping:
-            samples = getattr(self, "sharetube_rtts", None)
-            if samples is None:  # (a list, not a deque: a deque's first block is 624 bytes per socket)
-                samples = self.sharetube_rtts = []
-            samples.append(max(0, int((time.time() - self.last_ping) * 1000)))
-            if len(samples) > SAMPLES_KEPT:
-                del samples[0]
-        return original(self, pkt)
-
-    cls.receive = receive
-    cls._sharetube_rtt = True
+def record_round_trip(sock: Any, seconds: float) -> None:
+    """Keep one ping → pong round trip of an Engine.IO socket (the ping wheel calls this when the
+    pong to its ping arrives: services/ping_wheel.py)."""
+    samples = getattr(sock, "sharetube_rtts", None)
+    if samples is None:  # (a list, not a deque: a deque's first block is 624 bytes per socket)
+        samples = sock.sharetube_rtts = []
+    samples.append(max(0, int(seconds * 1000)))
+    if len(samples) > SAMPLES_KEPT:
+        del samples[0]
 
 
 def measured_rtt_ms(sid: str) -> int | None:

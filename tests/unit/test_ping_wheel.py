@@ -71,3 +71,20 @@ def test_the_wheel_replaces_engineios_own_schedule_once():
     ping_wheel.install()
     ping_wheel.install()
     assert eio_socket.Socket.schedule_ping is ping_wheel.schedule_ping
+
+
+def test_a_pong_to_the_wheels_ping_is_a_measured_round_trip_and_the_open_is_not():
+    """Engine.IO calls schedule_ping when a socket opens and on every PONG: only a pong to a ping
+    the wheel sent is timed (the last few kept), never the open (no ping was sent: it would read
+    as a round trip of ~0 ms)."""
+    server = FakeServer()
+    sock = FakeSocket(server, "s")
+    sock.schedule_ping()  # the open
+    assert getattr(sock, "sharetube_rtts", None) is None
+    time.sleep(0.3)
+    assert [kind for _t, kind in sock.sent] == [packet.PING]
+    time.sleep(0.05)
+    sock.schedule_ping()  # its pong, ~50 ms after the ping
+    assert len(sock.sharetube_rtts) == 1 and 40 <= sock.sharetube_rtts[0] < 1000
+    sock.schedule_ping()  # a second pong without a ping (a client's stray PONG): not timed
+    assert len(sock.sharetube_rtts) == 1

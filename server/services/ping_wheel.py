@@ -58,7 +58,8 @@ class PingWheel:
             for sent, sock in enumerate(self.due(time.monotonic()), 1):
                 if not sock.closing and not sock.closed:  # (what Engine.IO's own _send_ping does)
                     sock.last_ping = time.time()
-                    sock.st_pinged = True  # its pong times a round trip (schedule_ping)
+                    if getattr(sock, "sharetube_rtts", None) is None:  # its pongs are timed from now on
+                        sock.sharetube_rtts = []
                     sock.send(packet.Packet(packet.PING))
                 if sent % PINGS_PER_YIELD == 0:
                     self.server.sleep(0)
@@ -69,8 +70,7 @@ def schedule_ping(self: Any) -> None:
     wheel's ping is the round trip the server measures itself (services/round_trips.py)."""
     # only schedule a new ping if the previous ping wait cycle completed (as Engine.IO does)
     if self.last_ping:
-        if getattr(self, "st_pinged", False):  # (not at the open: no ping was sent yet)
-            self.st_pinged = False
+        if getattr(self, "sharetube_rtts", None) is not None:  # (not at the open: no ping sent yet)
             record_round_trip(self, time.time() - self.last_ping)
         self.last_ping = None
         wheel = getattr(self.server, "sharetube_ping_wheel", None)

@@ -35,7 +35,8 @@ else:
 
 
 # The socket of the event being handled when it was dispatched directly (events/base.py,
-# SOCKETIO_DIRECT_DISPATCH: an app context, no Flask request); each event runs in its own greenlet.
+# SOCKETIO_DIRECT_DISPATCH: an app context, no Flask request); an event runs in its own greenlet, or on
+# its socket's reader greenlet when its handler never waits (on_event's `inline`): the context var is per greenlet.
 EVENT_SID: ContextVar[str | None] = ContextVar("sharetube_event_sid", default=None)
 
 

@@ -89,11 +89,10 @@ def test_big_rooms_fold_joins_into_the_periodic_roster(app, monkeypatch):
     assert len(updates) == 1 and len(updates[0]["members"]) == 3
 
 
-def test_many_rosters_due_at_once_are_read_in_one_query(app):
-    """Every room of a busy process falls due in the same 2 s: their rooms are read with one
-    SELECT (not one each), and each room still gets its own roster with its own members."""
+def _rooms_due_at_once(app, n: int) -> list:
+    """n rooms of two (A{i} and B{i}), each with a status report whose roster is due now."""
     rooms = []
-    for i in range(4):
+    for i in range(n):
         a, b = sign_in(app, f"A{i}"), sign_in(app, f"B{i}")
         code = create_room(app, a)["code"]
         a.connect().join(code)
@@ -103,6 +102,13 @@ def test_many_rosters_due_at_once_are_read_in_one_query(app):
     for _code, a, b in rooms:
         assert b.emit("player.status", {"position_ms": 500})["ok"]
         a.received()
+    return rooms
+
+
+def test_many_rosters_due_at_once_are_read_in_one_query(app):
+    """Every room of a busy process falls due in the same 2 s: their rooms are read with one
+    SELECT (not one each), and each room still gets its own roster with its own members."""
+    rooms = _rooms_due_at_once(app, 4)
     selects: list[str] = []
     with app.app_context():
         engine = db.engine
@@ -161,17 +167,7 @@ def test_a_burst_of_folds_and_the_role_reconcile_give_the_event_loop_turns(app, 
     from server.services import cooperative
     from server.services.presence.membership import reconcile
 
-    rooms = []
-    for i in range(3):
-        a, b = sign_in(app, f"A{i}"), sign_in(app, f"B{i}")
-        code = create_room(app, a)["code"]
-        a.connect().join(code)
-        b.connect().join(code)
-        rooms.append((a, b))
-    time.sleep(PRESENCE_FOLD_MS / 1000 + 0.05)
-    for a, b in rooms:
-        assert b.emit("player.status", {"position_ms": 500})["ok"]
-        a.received()
+    rooms = _rooms_due_at_once(app, 3)
     slept: list[float] = []
     monkeypatch.setattr(cooperative.Turns.__init__, "__defaults__", (0.0,))  # a turn after every step
     monkeypatch.setattr(cooperative, "socketio", type("S", (), {"sleep": staticmethod(slept.append)}))
@@ -181,6 +177,6 @@ def test_a_burst_of_folds_and_the_role_reconcile_give_the_event_loop_turns(app, 
         slept.clear()
         assert reconcile() == 0
         assert slept  # (one per chunk of cached roles)
-    for a, b in rooms:
+    for _code, a, b in rooms:
         [update] = a.received("presence.update")
         assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}

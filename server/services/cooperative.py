@@ -25,9 +25,9 @@ class Turns:
 
     __slots__ = ("_since", "_every_s")
 
-    def __init__(self, every_ms: float = TURN_EVERY_MS) -> None:
+    def __init__(self, every_ms: float | None = None) -> None:  # (None: TURN_EVERY_MS)
         self._since = time.perf_counter()
-        self._every_s = every_ms / 1000
+        self._every_s = (TURN_EVERY_MS if every_ms is None else every_ms) / 1000
 
     def take(self) -> bool:
         if time.perf_counter() - self._since < self._every_s:

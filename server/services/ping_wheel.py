@@ -59,7 +59,7 @@ class PingWheel:
                 if not sock.closing and not sock.closed:  # (what Engine.IO's own _send_ping does)
                     sock.last_ping = time.time()
                     if getattr(sock, "sharetube_rtts", None) is None:  # its pongs are timed from now on
-                        sock.sharetube_rtts = []
+                        sock.sharetube_rtts = []  # (a list, not a deque: a deque's first block is 624 B)
                     sock.send(packet.Packet(packet.PING))
                 if sent % PINGS_PER_YIELD == 0:
                     self.server.sleep(0)
@@ -70,8 +70,9 @@ def schedule_ping(self: Any) -> None:
     wheel's ping is the round trip the server measures itself (services/round_trips.py)."""
     # only schedule a new ping if the previous ping wait cycle completed (as Engine.IO does)
     if self.last_ping:
-        if getattr(self, "sharetube_rtts", None) is not None:  # (not at the open: no ping sent yet)
-            record_round_trip(self, time.time() - self.last_ping)
+        samples = getattr(self, "sharetube_rtts", None)
+        if samples is not None:  # (not at the open: no ping sent yet)
+            record_round_trip(samples, time.time() - self.last_ping)
         self.last_ping = None
         wheel = getattr(self.server, "sharetube_ping_wheel", None)
         if wheel is None:

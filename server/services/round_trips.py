@@ -7,19 +7,14 @@ to the ping timeout, which the room clock's MAX_START_LEAD_MS cap bounds.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from server.extensions import socketio
 
 SAMPLES_KEPT = 4  # the smallest of the last few pongs: one slow pong is not the link
 
 
-def record_round_trip(sock: Any, seconds: float) -> None:
-    """Keep one ping → pong round trip of an Engine.IO socket (the ping wheel calls this when the
-    pong to its ping arrives: services/ping_wheel.py)."""
-    samples = getattr(sock, "sharetube_rtts", None)
-    if samples is None:  # (a list, not a deque: a deque's first block is 624 bytes per socket)
-        samples = sock.sharetube_rtts = []
+def record_round_trip(samples: list[int], seconds: float) -> None:
+    """Keep one ping → pong round trip in a socket's `sharetube_rtts` (the ping wheel makes the list
+    when it first pings the socket and calls this when the pong arrives: services/ping_wheel.py)."""
     samples.append(max(0, int(seconds * 1000)))
     if len(samples) > SAMPLES_KEPT:
         del samples[0]

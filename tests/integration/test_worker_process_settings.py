@@ -433,8 +433,11 @@ def test_text_over_the_wire_is_checked_and_invalid_utf8_closes_the_connection(tm
         text = '42["chat.send",{"text":"café ✓ 🎬"}]'.encode()
         cut = text.index("é".encode()) + 1
         b.sendall(_frame(0x1, text[:cut], fin=False) + _frame(0x0, text[cut:]) + _frame(0x1, b"bad \xc3("))
+        websocket = handler.websocket  # (the handler lets go of it when the connection ends)
         outcome = _receive_all(handler)
+        checked_by = type(websocket.utf8validator).__name__
     finally:
         a.close()
         b.close()
+    assert checked_by == "MessageValidator"  # (the library's own validator answers the same, slowly)
     assert outcome == [text.decode(), None, True]

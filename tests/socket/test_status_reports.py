@@ -169,7 +169,7 @@ def test_a_burst_of_folds_and_the_role_reconcile_give_the_event_loop_turns(app, 
 
     rooms = _rooms_due_at_once(app, 3)
     slept: list[float] = []
-    monkeypatch.setattr(cooperative.Turns.__init__, "__defaults__", (0.0,))  # a turn after every step
+    monkeypatch.setattr(cooperative, "TURN_EVERY_MS", 0.0)  # a turn after every step
     monkeypatch.setattr(cooperative, "socketio", type("S", (), {"sleep": staticmethod(slept.append)}))
     with app.app_context():
         assert flush_pending() == 3

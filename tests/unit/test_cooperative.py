@@ -40,7 +40,7 @@ def _loop_while_a_reader_waits(monkeypatch, step) -> tuple[float | None, float]:
 def test_a_waiting_reader_is_read_within_a_turn_of_a_long_loop(monkeypatch):
     turns = cooperative.Turns()
     read_after, took = _loop_while_a_reader_waits(monkeypatch, turns.take)
-    assert read_after is not None and read_after < 0.020, read_after
+    assert read_after is not None and read_after < 0.025, read_after  # (a turn every 4 ms)
     assert took < 0.120  # the turns cost the loop little
 
 

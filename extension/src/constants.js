@@ -39,6 +39,10 @@ export const PAUSED_TOLERANCE_MS = 50;
 export const ENDED_REJOIN_MS = 3_000;
 export const NUDGE_WINDOW_MS = 2_000; // a nudge aims to absorb the drift over about this long
 export const NUDGE_MAX_FRACTION = 0.1; // a nudge changes the rate by at most ±10 %
+// ... and by less than half of YouTube's speed step (0.25): whatever reads the player's speed
+// (YouTube's Shift+. / Shift+, step from it) still finds the room's speed the nearest step.
+// At 1.25 a 10 % nudge was 1.125, half-way to 1.0: a person's Shift+. then went 1.0 -> 1.25.
+export const NUDGE_MAX_RATE_DELTA = 0.1;
 export const NUDGE_TIMEOUT_MS = 6_000; // a nudge that has not settled by then is re-decided
 export const SEEK_TIMEOUT_MS = 3_000; // a seek without `seeked` by then no longer blocks
 export const PLAY_PAUSE_TIMEOUT_MS = 1_500; // a play()/pause() not reflected by then is retried

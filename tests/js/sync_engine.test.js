@@ -5,6 +5,7 @@ import {
   DRIFT_NUDGE_MS,
   DRIFT_SEEK_MS,
   NUDGE_MAX_FRACTION,
+  NUDGE_MAX_RATE_DELTA,
   PAUSED_TOLERANCE_MS,
   SEEK_LATENCY_INITIAL_MS,
   SEEK_TIMEOUT_MS,
@@ -61,6 +62,26 @@ test("a viewer 200 ms ahead slows down, one 200 ms behind speeds up, at most ±1
   assert.ok(behind.rate > 1 && behind.rate <= 1 + NUDGE_MAX_FRACTION, `rate ${behind.rate}`);
   assert.equal(nudgeRate(450, 1), 1 - NUDGE_MAX_FRACTION, "bounded");
   assert.ok(Math.abs(nudgeRate(100, 2) - 1.9) < 1e-9, "proportional to the room's rate");
+});
+
+// YouTube's speed shortcuts (Shift+. / Shift+,) and its speed menu step through these.
+const YOUTUBE_SPEED_STEPS = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+test("a nudge never takes the rate half-way to another of YouTube's speed steps", () => {
+  // What reads the player's speed while a nudge holds it off (YouTube's Shift+. steps from the
+  // nearest speed) must find the room's speed: a 10 % nudge at 1.25 was 1.125, as near 1.0 as
+  // 1.25, and a person's Shift+. then went to 1.25 (the room's) instead of 1.5: the press lost.
+  for (const room of YOUTUBE_SPEED_STEPS) {
+    for (const drift of [-5_000, -450, -200, -31, 31, 200, 450, 5_000]) {
+      const rate = nudgeRate(drift, room);
+      assert.ok(Math.abs(rate - room) <= NUDGE_MAX_RATE_DELTA + 1e-12, `room ${room}, drift ${drift}: ${rate}`);
+      const others = YOUTUBE_SPEED_STEPS.filter((step) => step !== room);
+      const nearestOther = Math.min(...others.map((step) => Math.abs(step - rate)));
+      assert.ok(Math.abs(rate - room) < nearestOther, `room ${room}, drift ${drift}: ${rate} is not nearest ${room}`);
+    }
+  }
+  assert.ok(Math.abs(nudgeRate(5_000, 1.25) - (1.25 - NUDGE_MAX_RATE_DELTA)) < 1e-12, "bounded in rate");
+  assert.ok(Math.abs(nudgeRate(-5_000, 0.5) - 0.5 * (1 + NUDGE_MAX_FRACTION)) < 1e-12, "and in fraction");
 });
 
 test("a nudge stays in flight until the drift settles, then the rate goes back to the room's", () => {

@@ -51,6 +51,8 @@ export class SyncLoop {
     this.buffering = false;
     this.changingSince = null; // since when the player seeks/corrects (status reports)
     this.roomRate = 1;
+    // The rate this loop last accounted for, on which <video> (see rateChangeUnseen)
+    this.rateSeen = { video: null, rate: null };
     this.reports = { readyEntry: null, readyAt: 0, ad: null, adEntry: null, duration: null, ended: null, statusAt: 0 };
   }
 
@@ -95,6 +97,7 @@ export class SyncLoop {
       this.release(video);
       return;
     }
+    if (this.rateChangeUnseen(video)) return this.onMediaEvent("ratechange", video);
     this.roomRate = playback.rate || 1;
     const state = this.adapter.videoState();
     state.adActive = this.judgeAd(playback, state);
@@ -155,10 +158,11 @@ export class SyncLoop {
     clearTimeout(this.holdTimer);
     if (video && this.engine.inFlight?.kind === "rate") {
       this.engine.expectEcho("rate", this.roomRate, performance.now() + 1_500);
-      video.playbackRate = this.roomRate;
+      this.setRate(video, this.roomRate);
     }
     this.engine.reset();
     this.seekFights.reset();
+    this.rateSeen = { video: null, rate: null }; // steering starts again from the element's rate
   }
 
   apply(decision, video, state) {
@@ -168,7 +172,7 @@ export class SyncLoop {
     const now = performance.now();
     this.engine.expectEchoesOf(decision, state, now);
     if (decision.rate !== null && Math.abs(video.playbackRate - decision.rate) >= RATE_EPSILON) {
-      video.playbackRate = decision.rate;
+      this.setRate(video, decision.rate);
     }
     switch (decision.action) {
       case "play":
@@ -191,6 +195,26 @@ export class SyncLoop {
       default:
         break;
     }
+  }
+
+  setRate(video, rate) {
+    video.playbackRate = rate;
+    this.rateSeen = { video, rate };
+  }
+
+  /**
+   * True when the video's rate changed and its `ratechange` has not reached us yet. The event is
+   * a task of its own, queued when the rate is set: a tick can run between a person's speed key
+   * and that event. Deciding then would put the room's rate back, and the event, which reads the
+   * rate when it runs, would find nothing changed: the press lost. So the tick takes the change
+   * as that event first (and the event, when it comes, finds it accounted for).
+   */
+  rateChangeUnseen(video) {
+    if (this.rateSeen.video !== video) {
+      this.rateSeen = { video, rate: video.playbackRate }; // a new element: its rate is where we start
+      return false;
+    }
+    return Math.abs(video.playbackRate - this.rateSeen.rate) >= RATE_EPSILON;
   }
 
   /** Plays at the anchor instant (minus the player's start latency): re-armed on every tick. */
@@ -241,11 +265,17 @@ export class SyncLoop {
     if (!kind) return undefined;
     const value = kind === "seek" ? video.currentTime * 1000 : kind === "rate" ? video.playbackRate : null;
     if (this.engine.isEcho({ kind, value, atMs: performance.now() })) {
+      if (kind === "rate") this.rateSeen = { video, rate: value };
       if (kind === "seek") this.engineSeeking = true;
       // The engine's own pause landed: take its next step (e.g. the seek of a scheduled start)
       // now rather than on the next 250 ms tick, or a 200 ms scheduled start is missed.
       else if (kind === "pause") setTimeout(() => this.tick(), 0);
       return undefined;
+    }
+    if (kind === "rate") {
+      // accounted for already (a tick took it as this event: rateChangeUnseen)
+      if (this.rateSeen.video === video && Math.abs(value - this.rateSeen.rate) < RATE_EPSILON) return undefined;
+      this.rateSeen = { video, rate: value };
     }
     const playback = this.roomPlayback();
     if (!playback || video.ended || this.adShowsNow() || !this.adapter.userIsActing(this.adSeenAt)) {

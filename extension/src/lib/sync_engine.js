@@ -23,6 +23,7 @@ import {
   HOLD_EARLY_SLACK_MS,
   HOLD_TOLERANCE_MS,
   NUDGE_MAX_FRACTION,
+  NUDGE_MAX_RATE_DELTA,
   NUDGE_TIMEOUT_MS,
   NUDGE_WINDOW_MS,
   PAUSED_TOLERANCE_MS,
@@ -45,10 +46,8 @@ function decision(action, fields) {
 
 /** The playbackRate that absorbs `driftMs` (positive: we are ahead) over NUDGE_WINDOW_MS. */
 export function nudgeRate(driftMs, roomRate) {
-  const fraction = Math.max(
-    -NUDGE_MAX_FRACTION,
-    Math.min(NUDGE_MAX_FRACTION, driftMs / NUDGE_WINDOW_MS),
-  );
+  const limit = Math.min(NUDGE_MAX_FRACTION, NUDGE_MAX_RATE_DELTA / roomRate);
+  const fraction = Math.max(-limit, Math.min(limit, driftMs / NUDGE_WINDOW_MS));
   return roomRate * (1 - fraction);
 }
 

@@ -158,3 +158,11 @@ OWNER_AWAY_MS: Final = 5 * 60_000
 # How often the background task looks for away owners: a quarter of OWNER_AWAY_MS, within these.
 OWNER_AWAY_CHECK_MIN_S: Final = 0.5
 OWNER_AWAY_CHECK_MAX_S: Final = 10.0
+
+# --- broadcasts across processes (a Redis message queue: services/broadcast.py) ----------
+# A process's publishes wait in one queue, in order, and reach Redis as one pipeline per turn
+# of its publisher: at most PUBLISH_BATCH_MAX messages per pipeline. While Redis cannot be
+# reached, at most PUBLISH_BACKLOG_MAX wait; more are dropped and counted (a publish that
+# failed twice was dropped before, too: the other processes' clients resync by version).
+PUBLISH_BATCH_MAX: Final = 256
+PUBLISH_BACKLOG_MAX: Final = 20_000

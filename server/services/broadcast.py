@@ -31,6 +31,8 @@ from gevent import socket as gsocket
 from socketio import Manager, RedisManager
 from socketio import packet as sio_packet
 
+from server.domain import constants as C
+
 log = logging.getLogger("sharetube.broadcast")
 FRAMED_PREFIX = "\x00st-frame1\n"  # a published pre-encoded broadcast: prefix, routing JSON, "\n", packet
 _AGAIN = (errno.EAGAIN, errno.EWOULDBLOCK)
@@ -242,17 +244,63 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
         self._publish_text(FRAMED_PREFIX + json.dumps(route, separators=(",", ":")) + "\n" + text)
         return None
 
+    # -- publishing: one queue, one publisher, a pipeline per turn ---------------------------
+    # A PUBLISH was a Redis round trip made by the emitting greenlet: a send and a receive on
+    # the Redis socket per broadcast, ~25 % of a process's busy CPU in the capacity mix with
+    # two processes (tests/bench/README.md, issue 15). Now every message this process publishes
+    # (its pre-encoded broadcasts and the library's own: callbacks, disconnects, room changes)
+    # goes into one FIFO queue; one publisher task sends what has gathered as one pipeline and
+    # reads the answers once. The order between messages is kept (one queue, one sender); the
+    # emitting handler no longer waits on Redis.
+    _outbox: Any = None
+    dropped = 0  # messages not published: the backlog was full, or Redis refused them twice
+
+    def _publish(self, data: Any) -> None:
+        """The library's messages (RedisManager._publish) join the same queue, in order."""
+        self._publish_text(self.json.dumps(data))
+
     def _publish_text(self, message: str) -> None:
-        """RedisManager._publish without its json.dumps (the same two attempts)."""
+        outbox = self._outbox or self._start_publisher()
+        if outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.error("event=broadcast_backlog_full dropped=%s backlog=%s", self.dropped, outbox.qsize())
+            return
+        outbox.put(message)
+
+    def _start_publisher(self) -> Any:
+        self._outbox = self.server.eio.create_queue()
+        self.server.start_background_task(self._publisher, self._outbox)
+        return self._outbox
+
+    def _publisher(self, outbox: Any) -> None:
+        empty = self.server.eio.get_queue_empty_exception()
+        while True:
+            batch = [outbox.get()]
+            while len(batch) < C.PUBLISH_BATCH_MAX:
+                try:
+                    batch.append(outbox.get_nowait())
+                except empty:
+                    break
+            self._publish_batch(batch)
+
+    def _publish_batch(self, batch: list[str]) -> None:
+        """PUBLISH each message, in order, in one pipeline; as the library does for one message:
+        on an error reconnect and try once more, then give up (logged, counted)."""
         for retries_left in (1, 0):
             try:
                 if not getattr(self, "connected", False):
                     self._redis_connect()
-                self.redis.publish(self.channel, message)
+                pipe = self.redis.pipeline(transaction=False)
+                for message in batch:
+                    pipe.publish(self.channel, message)
+                pipe.execute()
                 return
             except Exception as exc:  # noqa: BLE001 (as the library: log, retry once, give up)
                 self.connected = False
-                log.error("event=broadcast_publish_failed retrying=%s error=%s", bool(retries_left), exc)
+                log.error("event=broadcast_publish_failed retrying=%s messages=%s error=%s",
+                          bool(retries_left), len(batch), exc)
+        self.dropped += len(batch)
 
     def _listen(self):
         prefix = FRAMED_PREFIX.encode()

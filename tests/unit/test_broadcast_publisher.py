@@ -1,0 +1,134 @@
+"""Publishing to the other processes (server/services/broadcast.py, EncodeOnceRedisManager): every
+message this process publishes waits in one queue and reaches Redis as a pipeline per turn of one
+publisher task; the order between broadcasts and the library's own messages (a remote
+disconnect, a room closed) is kept; an error reconnects and tries once more; while Redis is
+unreachable the backlog is bounded. Redis is a recording stand-in here (what goes into each
+pipeline); the real one carries it in tests/integration/test_scale_out.py."""
+from __future__ import annotations
+
+import json
+
+import gevent
+import pytest
+import socketio
+
+from server.domain import constants as C
+from server.services.broadcast import FRAMED_PREFIX, EncodeOnceRedisManager, TextPacket
+
+
+class RecordingRedis:
+    """What PUBLISHes reach Redis, pipeline by pipeline; `fail` pipelines fail first."""
+
+    def __init__(self, fail: int = 0) -> None:
+        self.pipelines: list[list[str]] = []
+        self.fail = fail
+
+    def pipeline(self, transaction: bool = True) -> RecordingPipeline:
+        assert transaction is False, "PUBLISH needs no MULTI/EXEC"
+        return RecordingPipeline(self)
+
+
+class RecordingPipeline:
+    def __init__(self, redis: RecordingRedis) -> None:
+        self.redis, self.commands = redis, []
+
+    def publish(self, channel: str, message: str) -> None:
+        assert channel == "flask-socketio"
+        self.commands.append(message)
+
+    def execute(self) -> list[int]:
+        if self.redis.fail:
+            self.redis.fail -= 1
+            raise ConnectionError("Redis went away")
+        self.redis.pipelines.append(self.commands)
+        return [1] * len(self.commands)
+
+
+@pytest.fixture
+def manager():
+    mgr = EncodeOnceRedisManager("redis://127.0.0.1:9/0", channel="flask-socketio")
+    socketio.Server(async_mode="gevent", client_manager=mgr, serializer=TextPacket)
+    redis = RecordingRedis()
+    connects = []
+
+    def connect() -> None:  # RedisManager._redis_connect, without a network
+        connects.append(1)
+        mgr.redis = redis
+        mgr.connected = True
+
+    mgr._redis_connect = connect
+    mgr.test_redis, mgr.test_connects = redis, connects
+    return mgr
+
+
+def event_of(message: str) -> tuple[str, object]:
+    """(event, data) of a published pre-encoded broadcast."""
+    assert message.startswith(FRAMED_PREFIX)
+    packet = message[len(FRAMED_PREFIX):].partition("\n")[2]
+    event, data = json.loads(packet[packet.index("["):])
+    return event, data
+
+
+def test_a_burst_is_one_pipeline_in_order_with_the_librarys_messages_in_their_place(manager):
+    for i in range(5):
+        manager.emit("chat.message", {"n": i}, namespace="/", room="room-1")
+    manager.close_room("room-1", namespace="/")  # the library's own message (a JSON object)
+    manager.emit("chat.message", {"n": 5}, namespace="/", room="room-2")
+    assert manager.test_redis.pipelines == [], "the emitting greenlet does not wait on Redis"
+    gevent.sleep(0.01)  # the publisher's turn
+    (pipeline,) = manager.test_redis.pipelines
+    assert [event_of(m) for m in pipeline[:5]] == [("chat.message", {"n": i}) for i in range(5)]
+    assert json.loads(pipeline[5])["method"] == "close_room"
+    assert event_of(pipeline[6]) == ("chat.message", {"n": 5})
+
+
+def test_messages_published_later_go_in_the_next_pipeline(manager):
+    manager.emit("a", {}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    manager.emit("b", {}, namespace="/", room="r")
+    manager.emit("c", {}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    assert [[event_of(m)[0] for m in p] for p in manager.test_redis.pipelines] == [["a"], ["b", "c"]]
+
+
+def test_a_pipeline_holds_at_most_the_batch_limit(manager, monkeypatch):
+    monkeypatch.setattr(C, "PUBLISH_BATCH_MAX", 4)
+    for i in range(10):
+        manager.emit("e", {"n": i}, namespace="/", room="r")
+    gevent.sleep(0.02)
+    sizes = [len(p) for p in manager.test_redis.pipelines]
+    assert sizes == [4, 4, 2]
+    assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == list(range(10))
+
+
+def test_an_error_reconnects_and_sends_the_batch_once_more(manager):
+    manager.emit("e", {"n": 0}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    manager.test_redis.fail = 1
+    manager.emit("e", {"n": 1}, namespace="/", room="r")
+    manager.emit("e", {"n": 2}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    sent = [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p]
+    assert sent == [0, 1, 2], "each message once, in order"
+    assert len(manager.test_connects) == 2, "a reconnect after the error"
+    assert manager.dropped == 0
+
+
+def test_a_batch_that_fails_twice_is_dropped_and_counted_and_the_next_one_goes(manager):
+    manager.test_redis.fail = 2
+    manager.emit("e", {"n": 0}, namespace="/", room="r")
+    manager.emit("e", {"n": 1}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    assert manager.dropped == 2
+    manager.emit("e", {"n": 2}, namespace="/", room="r")
+    gevent.sleep(0.01)
+    assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == [2]
+
+
+def test_the_backlog_is_bounded_while_redis_cannot_be_reached(manager, monkeypatch):
+    monkeypatch.setattr(C, "PUBLISH_BACKLOG_MAX", 3)
+    for i in range(5):  # the publisher has not had a turn: the queue fills
+        manager.emit("e", {"n": i}, namespace="/", room="r")
+    assert manager.dropped == 2
+    gevent.sleep(0.01)
+    assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == [0, 1, 2]

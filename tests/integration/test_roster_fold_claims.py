@@ -67,3 +67,31 @@ def test_whether_a_user_is_present_is_answered_from_their_sockets(redis_client, 
     assert not a.user_present("roomA", 3), "a user with no socket is nowhere"
     b.exit("s2")
     assert not a.user_present("roomA", 1)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["redis", "local"])
+def test_the_folds_read_a_chunk_of_rooms_presence_in_one_round_trip(redis_client, shared):
+    """flush_pending reads the presence of FOLD_PRESENCE_CHUNK rooms at once: with Redis one
+    pipeline of HGETALLs, every process's sockets in it, the same as reading each room alone."""
+    calls: list[str] = []
+
+    class Counting:  # the Redis client, counting what is called on it (one pipeline: one round trip)
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(redis_client, name)
+
+    if shared:
+        a, b = Presence(RedisStore(Counting())), Presence(RedisStore(redis_client))
+    else:
+        a = b = Presence(LocalStore())
+    for presence, sid, user, code in ((a, "s1", 1, "roomA"), (b, "s2", 2, "roomA"), (b, "s3", 1, "roomA"),
+                                      (b, "s4", 3, "roomB")):
+        presence.add(Conn(sid=sid, user_id=user, name=f"U{user}", picture=None, device="extension"))
+        presence.enter(sid, code)
+    calls.clear()
+    many = a.users_in_rooms(["roomA", "roomB", "empty"])
+    if shared:
+        assert calls == ["pipeline"], calls
+    assert many == {code: a.users_in_room(code) for code in ("roomA", "roomB", "empty")}
+    assert sorted(many["roomA"]) == [1, 2] and len(many["roomA"][1]) == 2 and many["empty"] == {}
+    assert a.users_in_rooms([]) == {}

@@ -3,11 +3,13 @@ tick, not the report's handler), no database writes."""
 from __future__ import annotations
 
 import time
+from unittest.mock import patch
 
 from sqlalchemy import event
 
 from server.extensions import db
 from server.services.presence.status_reports import PRESENCE_FOLD_MS, flush_pending
+from server.services.runtime import rt
 from tests.support.socket_clients import create_room, sign_in
 
 
@@ -107,7 +109,8 @@ def _rooms_due_at_once(app, n: int) -> list:
 
 def test_many_rosters_due_at_once_are_read_in_one_query(app):
     """Every room of a busy process falls due in the same 2 s: their rooms are read with one
-    SELECT (not one each), and each room still gets its own roster with its own members."""
+    SELECT (not one each), their presence with one read (FOLD_PRESENCE_CHUNK rooms per Redis
+    round trip), and each room still gets its own roster with its own members."""
     rooms = _rooms_due_at_once(app, 4)
     selects: list[str] = []
     with app.app_context():
@@ -118,12 +121,27 @@ def test_many_rosters_due_at_once_are_read_in_one_query(app):
             selects.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
+    with app.app_context():
+        store = rt().presence.store
+    chunks: list[list[str]] = []
+    read_many = store.records_many
+
+    def records_many(codes):
+        chunks.append(list(codes))
+        return read_many(codes)
+
+    def one_room(_code):
+        raise AssertionError("a fold read one room's presence on its own")
+
     try:
-        with app.app_context():
+        with app.app_context(), patch.object(store, "records_many", records_many), \
+                patch.object(store, "records", one_room):
             assert flush_pending() == 4
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(selects) == 1, selects
+    assert len(chunks) == 1 and sorted(chunks[0]) == sorted(code for code, _a, _b in rooms), \
+        "the rooms' presence in one read (one Redis round trip)"
     for _code, a, b in rooms:
         [update] = a.received("presence.update")
         assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}

@@ -18,9 +18,11 @@ from server.services.runtime import rt
 from server.timeutil import now_ms
 
 
-def broadcast_presence(room: Room) -> None:
+def broadcast_presence(room: Room, users: dict[int, list[dict]] | None = None) -> None:
+    """The room's roster to everyone in it; `users`: its presence already read (the folds read
+    a chunk of rooms in one round trip), else read here."""
     pb = load_playback(room)
-    members = roster(room, pb)
+    members = roster(room, pb, users)
     socketio.emit("presence.update", {"members": members, "version": room.version, "owner_id": room.owner_id},
                   to=room.code)
 
@@ -52,12 +54,13 @@ PLAYER_DEVICE = "extension"  # the device that plays the video: the clock and th
 ROLE_ORDER = {"owner": 0, "operator": 1, "participant": 2}
 
 
-def roster(room: Room, playback: Playback) -> list[dict]:
-    return roster_and_players(room, playback)[0]
+def roster(room: Room, playback: Playback, users: dict[int, list[dict]] | None = None) -> list[dict]:
+    return roster_and_players(room, playback, users=users)[0]
 
 
 def roster_and_players(room: Room, playback: Playback, *, limit: int | None = None,
-                       reader: Conn | None = None) -> tuple[list[dict], list[MemberView], int]:
+                       reader: Conn | None = None, users: dict[int, list[dict]] | None = None,
+                       ) -> tuple[list[dict], list[MemberView], int]:
     """The roster (owner, operators, then by name), its members that have a player as the room
     clock reads them (the same as connected_views), and how many members there are.
 
@@ -70,7 +73,8 @@ def roster_and_players(room: Room, playback: Playback, *, limit: int | None = No
     here instead of reading the room's presence a second time."""
     ordered = _shared_order(room, limit)
     if ordered is None:
-        users = rt().presence.users_in_room(room.code)
+        if users is None:
+            users = rt().presence.users_in_room(room.code)
         ordered = _order(room, users)
         if limit is not None and len(ordered.keyed) > limit:
             _remember_order(room.code, ordered)

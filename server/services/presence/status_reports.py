@@ -18,6 +18,9 @@ PRESENCE_FOLD_MS = 2000
 # members to N sockets every 2 s would be O(N²) bytes).
 FOLD_SCALE_SOCKETS = 50
 FOLD_BATCH = 200  # rooms read per query when many rosters fall due at once
+# rooms whose presence is read in one round trip (Redis: a pipeline of HGETALLs) right before
+# they are folded: small, so a roster is never more than a few ms of folding older than its read
+FOLD_PRESENCE_CHUNK = 20
 
 
 def fold_interval_ms(code: str) -> int:
@@ -63,9 +66,10 @@ def mark_dirty(code: str | None, now: int, *, inline: bool = True) -> None:
 
 def flush_pending(now: int | None = None) -> int:
     """Called by the scheduler: emit rosters whose fold interval has passed — the rooms read in one
-    query per FOLD_BATCH, and the event loop gets a turn every few ms of it (services/cooperative.py)
-    so a burst of folds (every room of a busy process falls due in the same 2 s) never holds the
-    sockets' events back for its whole length."""
+    query per FOLD_BATCH, their presence in one round trip per FOLD_PRESENCE_CHUNK, and the event
+    loop gets a turn every few ms of it (services/cooperative.py) so a burst of folds (every room
+    of a busy process falls due in the same 2 s) never holds the sockets' events back for its
+    whole length."""
     now = now or now_ms()
     fold = rt().limiters.get("presence_fold")
     if not fold:
@@ -88,9 +92,12 @@ def flush_pending(now: int | None = None) -> int:
         db.session.expunge_all()  # kept as read (detached), and no transaction held while others run
         db.session.rollback()
         turns.take()
-        for room in rooms:
-            broadcast_presence(room)
-            turns.take()
+        for at in range(0, len(rooms), FOLD_PRESENCE_CHUNK):
+            chunk = rooms[at:at + FOLD_PRESENCE_CHUNK]
+            users = presence.users_in_rooms([room.code for room in chunk])
+            for room in chunk:
+                broadcast_presence(room, users[room.code])
+                turns.take()
     return len(folds)
 
 

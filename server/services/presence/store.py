@@ -90,6 +90,10 @@ class LocalStore:
         with self._lock:
             return list(self._rooms.get(code, {}).values())
 
+    def records_many(self, codes: list[str]) -> dict[str, list[dict]]:
+        with self._lock:
+            return {code: list(self._rooms.get(code, {}).values()) for code in codes}
+
     def sizes(self, codes: list[str]) -> dict[str, int]:
         with self._lock:
             return {code: len(self._rooms.get(code, {})) for code in codes}
@@ -163,6 +167,16 @@ class RedisStore:
 
     def records(self, code: str) -> list[dict]:
         return [json.loads(v) for v in self.r.hgetall(self.PREFIX + code).values()]
+
+    def records_many(self, codes: list[str]) -> dict[str, list[dict]]:
+        """Several rooms' records in one round trip (the roster folds read rooms in chunks)."""
+        if not codes:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        for code in codes:
+            pipe.hgetall(self.PREFIX + code)
+        return {code: [json.loads(v) for v in found.values()]
+                for code, found in zip(codes, pipe.execute(), strict=True)}
 
     def sizes(self, codes: list[str]) -> dict[str, int]:
         """Sockets per room (HLEN), for many rooms in one round trip."""
@@ -310,7 +324,16 @@ class Presence:
         return self.store.has_any(code, self.store.user_sids(user_id))
 
     def users_in_room(self, code: str) -> dict[int, list[dict]]:
-        users: dict[int, list[dict]] = {}
-        for rec in self.room_records(code):
-            users.setdefault(int(rec["user_id"]), []).append(rec)
-        return users
+        return by_user(self.room_records(code))
+
+    def users_in_rooms(self, codes: list[str]) -> dict[str, dict[int, list[dict]]]:
+        """users_in_room of several rooms, read at once (one Redis round trip for all)."""
+        return {code: by_user(records) for code, records in self.store.records_many(codes).items()}
+
+
+def by_user(records: list[dict]) -> dict[int, list[dict]]:
+    """A room's records grouped by user (a user may have several sockets: a tab and a remote)."""
+    users: dict[int, list[dict]] = {}
+    for rec in records:
+        users.setdefault(int(rec["user_id"]), []).append(rec)
+    return users

@@ -260,6 +260,9 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
         self._publish_text(self.json.dumps(data))
 
     def _publish_text(self, message: str) -> None:
+        if self.server is None:  # an emitter with no server of its own (no event loop to run a task)
+            self._publish_batch([message])
+            return
         outbox = self._outbox or self._start_publisher()
         if outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
             self.dropped += 1

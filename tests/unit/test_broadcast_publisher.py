@@ -132,3 +132,17 @@ def test_the_backlog_is_bounded_while_redis_cannot_be_reached(manager, monkeypat
     assert manager.dropped == 2
     gevent.sleep(0.01)
     assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == [0, 1, 2]
+
+
+def test_an_emitter_without_a_server_publishes_at_once():
+    """A manager used only to emit (no Socket.IO server, so no task to run a publisher) sends each
+    message itself, as the library did."""
+    mgr = EncodeOnceRedisManager("redis://127.0.0.1:9/0", channel="flask-socketio")
+    redis = RecordingRedis()
+
+    def connect() -> None:
+        mgr.redis, mgr.connected = redis, True
+
+    mgr._redis_connect = connect
+    mgr.emit("e", {"n": 1}, namespace="/", room="r")
+    assert len(redis.pipelines) == 1 and json.loads(redis.pipelines[0][0])["event"] == "e"

@@ -32,6 +32,7 @@ from socketio import Manager, RedisManager
 from socketio import packet as sio_packet
 
 from server.domain import constants as C
+from server.services.prom import PUBLISH_DROPPED
 
 log = logging.getLogger("sharetube.broadcast")
 FRAMED_PREFIX = "\x00st-frame1\n"  # a published pre-encoded broadcast: prefix, routing JSON, "\n", packet
@@ -253,7 +254,7 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
     # reads the answers once. The order between messages is kept (one queue, one sender); the
     # emitting handler no longer waits on Redis.
     _outbox: Any = None
-    dropped = 0  # messages not published: the backlog was full, or Redis refused them twice
+    dropped = 0  # messages not published (this process; /metrics: sharetube_broadcast_publish_dropped_total)
 
     def _publish(self, data: Any) -> None:
         """The library's messages (RedisManager._publish) join the same queue, in order."""
@@ -265,11 +266,15 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
             return
         outbox = self._outbox or self._start_publisher()
         if outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
-            self.dropped += 1
-            if self.dropped % 1000 == 1:
+            self._drop(1)
+            if self.dropped % 1000 == 1:  # a log line per thousand, not per message of a flood
                 log.error("event=broadcast_backlog_full dropped=%s backlog=%s", self.dropped, outbox.qsize())
             return
         outbox.put(message)
+
+    def _drop(self, count: int) -> None:
+        self.dropped += count
+        PUBLISH_DROPPED.inc(count)
 
     def _start_publisher(self) -> Any:
         self._outbox = self.server.eio.create_queue()
@@ -303,7 +308,7 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
                 self.connected = False
                 log.error("event=broadcast_publish_failed retrying=%s messages=%s error=%s",
                           bool(retries_left), len(batch), exc)
-        self.dropped += len(batch)
+        self._drop(len(batch))
 
     def _listen(self):
         prefix = FRAMED_PREFIX.encode()

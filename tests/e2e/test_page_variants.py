@@ -25,6 +25,8 @@ from extension_helpers import (
     press_on_player,
     queue_video_ids,
     sample_playback,
+    set_rate_with_speed_shortcuts,
+    speed_key_during_a_nudge,
     two_viewer_room,
     video_state,
     wait_in_sync,
@@ -171,7 +173,8 @@ def extra_player_api(pair: Pair) -> None:
     # The speed keys go through the API too (setPlaybackRate lands 40 ms later).
     press_on_player(pair.alice, ">")
     wait_in_sync(pair.pages, playing=True, rate=1.25, timeout_s=8)
-    press_on_player(pair.alice, "<")
+    speed_key_during_a_nudge(pair.alice, pair.pages)  # to 1.5, while the extension nudges
+    set_rate_with_speed_shortcuts(pair.alice, 1.0)
     wait_in_sync(pair.pages, playing=True, rate=1.0, timeout_s=8)
 
 

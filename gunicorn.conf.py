@@ -239,13 +239,35 @@ def _last_line(output: str) -> str:
     return lines[-1] if lines else "no output"
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def stale_metric_files(directory: Path) -> list[Path]:
+    """prometheus_client's files (`counter_<pid>.db`, `gauge_livesum_<pid>.db`, …) of processes that
+    are gone. The workers of another Gunicorn master sharing the directory (the background pool, a
+    second interactive master) keep theirs: a value written to a deleted file never reaches /metrics."""
+    stale = []
+    for path in directory.glob("*.db"):
+        pid = path.stem.rsplit("_", 1)[-1]
+        if not pid.isdigit() or not _pid_alive(int(pid)):
+            stale.append(path)
+    return stale
+
+
 def on_starting(server) -> None:
     """Before any worker starts, in one child process (scripts/preflight.py): check the configuration,
     reach the database, migrate the schema (interactive or single pool only). A failed step stops
     Gunicorn with one line naming it: "ShareTube: refusing to start: <step>: <reason>"."""
     prom_dir.mkdir(parents=True, exist_ok=True)
     if pool != "background":  # the interactive (or single) pool owns the directory's lifetime
-        for stale in prom_dir.glob("*.db"):
+        for stale in stale_metric_files(prom_dir):
             stale.unlink(missing_ok=True)
     # The background pool does not migrate: the interactive pool does; its tasks retry until then.
     args = [str(ROOT / "scripts" / "preflight.py")] + (["--migrate"] if pool != "background" else [])

@@ -266,15 +266,15 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
             return
         outbox = self._outbox or self._start_publisher()
         if outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
-            self._drop(1)
+            self._drop(1, "backlog_full")
             if self.dropped % 1000 == 1:  # a log line per thousand, not per message of a flood
                 log.error("event=broadcast_backlog_full dropped=%s backlog=%s", self.dropped, outbox.qsize())
             return
         outbox.put(message)
 
-    def _drop(self, count: int) -> None:
+    def _drop(self, count: int, reason: str) -> None:
         self.dropped += count
-        PUBLISH_DROPPED.inc(count)
+        PUBLISH_DROPPED.labels(reason).inc(count)
 
     def _start_publisher(self) -> Any:
         self._outbox = self.server.eio.create_queue()
@@ -308,7 +308,7 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
                 self.connected = False
                 log.error("event=broadcast_publish_failed retrying=%s messages=%s error=%s",
                           bool(retries_left), len(batch), exc)
-        self._drop(len(batch))
+        self._drop(len(batch), "failed_twice")
 
     def _listen(self):
         prefix = FRAMED_PREFIX.encode()

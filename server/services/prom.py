@@ -32,7 +32,7 @@ GC_PAUSE_SECONDS = Histogram("sharetube_gc_pause_seconds", "Pauses of Python's c
                              ["generation"], buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0))
 TASK_FAILURES = Counter("sharetube_background_task_failures_total", "Background task failures", ["task"])
 PUBLISH_DROPPED = Counter("sharetube_broadcast_publish_dropped_total",
-                          "Messages to the other processes not published (Redis away: backlog full, or failed twice)")
+                          "Messages to the other processes not published (Redis away)", ["reason"])
 
 
 def exposition() -> tuple[bytes, str]:

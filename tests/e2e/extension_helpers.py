@@ -18,6 +18,7 @@ field is set to http://localhost:5077. The real 5077 is never touched.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -341,6 +342,15 @@ def press_on_player(profile: Profile, key: str) -> None:
     profile.page.keyboard.press(key)
 
 
+def extension_constant(name: str) -> float:
+    """A number from extension/src/constants.js (the one place it is set)."""
+    found = re.search(rf"^export const {name} = ([\d_.]+);", (ROOT / "extension/src/constants.js").read_text(),
+                      re.MULTILINE)
+    assert found, f"{name} is not a number in extension/src/constants.js"
+    return float(found.group(1).replace("_", ""))
+
+
+USER_INPUT_WINDOW_S = extension_constant("USER_INPUT_WINDOW_MS") / 1000
 SPEED_STEPS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)  # YouTube's speed shortcuts' steps
 
 
@@ -376,6 +386,9 @@ def speed_key_during_a_nudge(profile: Profile, pages: Sequence[Page]) -> None:
     1.25). The player jumps 300 ms ahead (nobody's input) to start a nudge, then the key."""
     room_rate = speed_step(profile)
     faster = SPEED_STEPS[SPEED_STEPS.index(room_rate) + 1]
+    # A media change within USER_INPUT_WINDOW_MS (1 s) of a key press is the person's (the page
+    # cannot tell a script's seek from a key's): the jump comes after that window has passed.
+    time.sleep(USER_INPUT_WINDOW_S + 0.3)
     profile.page.evaluate("document.querySelector('#movie_player video.html5-main-video').currentTime += 0.3")
     wait_until(lambda: video_state(profile.page)["rate"] < room_rate - 0.02, timeout_s=4,
                what=f"the extension's nudge to slow {profile.name}'s player",

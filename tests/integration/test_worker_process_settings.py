@@ -441,3 +441,24 @@ def test_text_over_the_wire_is_checked_and_invalid_utf8_closes_the_connection(tm
         b.close()
     assert checked_by == "MessageValidator"  # (the library's own validator answers the same, slowly)
     assert outcome == [text.decode(), None, True]
+
+
+def test_the_interactive_pool_removes_only_metric_files_of_processes_that_are_gone(tmp_path, monkeypatch):
+    """Metrics add up through prometheus_client's files in one folder shared by every Gunicorn
+    master. A starting interactive master removed every file, also those of the background pool's
+    (or a second master's) live workers, whose values then went to a deleted file and were lost to
+    /metrics (a counter made at import showed it: test_scale_out's events vanished)."""
+    import subprocess
+    import sys
+
+    stale_metric_files = gunicorn_conf(tmp_path, monkeypatch)["stale_metric_files"]
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True)
+    dead_pid = int(gone.stdout)
+    folder = tmp_path / "prom"
+    folder.mkdir()
+    live = [folder / f"counter_{os.getpid()}.db", folder / f"gauge_livesum_{os.getppid()}.db"]
+    dead = [folder / f"counter_{dead_pid}.db", folder / f"histogram_{dead_pid}.db", folder / "counter_x.db"]
+    for path in live + dead:
+        path.write_bytes(b"")
+    assert sorted(stale_metric_files(folder)) == sorted(dead)

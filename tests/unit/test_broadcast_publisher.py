@@ -117,28 +117,28 @@ def test_an_error_reconnects_and_sends_the_batch_once_more(manager):
 
 def test_a_batch_that_fails_twice_is_dropped_and_counted_and_the_next_one_goes(manager):
     manager.test_redis.fail = 2
-    before = dropped_on_metrics()
+    before = dropped_on_metrics("failed_twice")
     manager.emit("e", {"n": 0}, namespace="/", room="r")
     manager.emit("e", {"n": 1}, namespace="/", room="r")
     gevent.sleep(0.01)
     assert manager.dropped == 2
-    assert dropped_on_metrics() - before == 2
+    assert dropped_on_metrics("failed_twice") - before == 2
     manager.emit("e", {"n": 2}, namespace="/", room="r")
     gevent.sleep(0.01)
     assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == [2]
 
 
-def dropped_on_metrics() -> float:
-    return REGISTRY.get_sample_value("sharetube_broadcast_publish_dropped_total") or 0.0
+def dropped_on_metrics(reason: str) -> float:
+    return REGISTRY.get_sample_value("sharetube_broadcast_publish_dropped_total", {"reason": reason}) or 0.0
 
 
 def test_the_backlog_is_bounded_while_redis_cannot_be_reached(manager, monkeypatch):
     monkeypatch.setattr(C, "PUBLISH_BACKLOG_MAX", 3)
-    before = dropped_on_metrics()
+    before = dropped_on_metrics("backlog_full")
     for i in range(5):  # the publisher has not had a turn: the queue fills
         manager.emit("e", {"n": i}, namespace="/", room="r")
     assert manager.dropped == 2
-    assert dropped_on_metrics() - before == 2, "an operator sees the drops on /metrics"
+    assert dropped_on_metrics("backlog_full") - before == 2, "an operator sees the drops on /metrics"
     gevent.sleep(0.01)
     assert [event_of(m)[1]["n"] for p in manager.test_redis.pipelines for m in p] == [0, 1, 2]
 

@@ -166,3 +166,14 @@ OWNER_AWAY_CHECK_MAX_S: Final = 10.0
 # failed twice was dropped before, too: the other processes' clients resync by version).
 PUBLISH_BATCH_MAX: Final = 256
 PUBLISH_BACKLOG_MAX: Final = 20_000
+
+# --- a room's lock across processes (services/room_locks.py) ----------------------------
+# One transition at a time per room: a Redis key held at most ROOM_LOCK_TTL_MS (a process that
+# dies holding it frees the room then); a waiter gives up after ROOM_LOCK_WAIT_S (the
+# compare-and-set on the room's version still keeps the data right). A waiter tries again
+# after ROOM_LOCK_POLL_FIRST_S, doubling up to ROOM_LOCK_POLL_MAX_S (redis-py's own lock
+# polled every 100 ms: a command behind another process's command waited that long).
+ROOM_LOCK_TTL_MS: Final = 5_000
+ROOM_LOCK_WAIT_S: Final = 5.0
+ROOM_LOCK_POLL_FIRST_S: Final = 0.002
+ROOM_LOCK_POLL_MAX_S: Final = 0.025

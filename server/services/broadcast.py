@@ -23,6 +23,7 @@ import errno
 import json
 import logging
 import struct
+from collections.abc import Callable
 from typing import Any
 
 from engineio import packet as eio_packet
@@ -226,6 +227,17 @@ class EncodeOnceManager(EncodeOnce, Manager):
         return None
 
 
+class AfterPublishes:
+    """Redis commands to run behind every message queued before them, in the same pipeline
+    (a room lock's release: whoever takes the lock next publishes after this holder's broadcasts
+    were published). `done` is set once Redis ran them (`ok`) or they were given up."""
+
+    __slots__ = ("add", "done", "ok")
+
+    def __init__(self, add: Callable[[Any], None], done: Any) -> None:
+        self.add, self.done, self.ok = add, done, False
+
+
 class EncodeOnceRedisManager(EncodeOnce, RedisManager):
     """Redis manager: publishes a broadcast once, pre-encoded; delivers locally without re-encoding."""
 
@@ -272,6 +284,18 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
             return
         outbox.put(message)
 
+    def run_after_publishes(self, add: Callable[[Any], None], timeout_s: float) -> bool:
+        """Run `add(pipeline)`'s commands after every message this process has queued so far,
+        in the publisher's pipeline, and wait until Redis ran them. False when they were not
+        run that way (nothing to be behind — no publisher yet; Redis away; the wait timed out):
+        the caller then runs them itself."""
+        outbox = self._outbox
+        if self.server is None or outbox is None or outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
+            return False
+        step = AfterPublishes(add, self.server.eio.create_event())
+        outbox.put(step)
+        return bool(step.done.wait(timeout_s)) and step.ok
+
     def _drop(self, count: int, reason: str) -> None:
         self.dropped += count
         PUBLISH_DROPPED.labels(reason).inc(count)
@@ -292,23 +316,36 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
                     break
             self._publish_batch(batch)
 
-    def _publish_batch(self, batch: list[str]) -> None:
-        """PUBLISH each message, in order, in one pipeline; as the library does for one message:
-        on an error reconnect and try once more, then give up (logged, counted)."""
-        for retries_left in (1, 0):
-            try:
-                if not getattr(self, "connected", False):
-                    self._redis_connect()
-                pipe = self.redis.pipeline(transaction=False)
-                for message in batch:
-                    pipe.publish(self.channel, message)
-                pipe.execute()
-                return
-            except Exception as exc:  # noqa: BLE001 (as the library: log, retry once, give up)
-                self.connected = False
-                log.error("event=broadcast_publish_failed retrying=%s messages=%s error=%s",
-                          bool(retries_left), len(batch), exc)
-        self._drop(len(batch), "failed_twice")
+    def _publish_batch(self, batch: list[Any]) -> None:
+        """PUBLISH each message, in order, in one pipeline (with any AfterPublishes' commands in
+        their place); as the library does for one message: on an error reconnect and try once
+        more, then give up (logged, counted)."""
+        steps = [item for item in batch if not isinstance(item, str)]
+        try:
+            for retries_left in (1, 0):
+                try:
+                    if not getattr(self, "connected", False):
+                        self._redis_connect()
+                    pipe = self.redis.pipeline(transaction=False)
+                    for item in batch:
+                        if isinstance(item, str):
+                            pipe.publish(self.channel, item)
+                        else:
+                            item.add(pipe)
+                    for result in pipe.execute(raise_on_error=False):
+                        if isinstance(result, Exception):  # one command refused: the others ran (no retry)
+                            log.error("event=broadcast_command_failed error=%s", result)
+                    for step in steps:
+                        step.ok = True
+                    return
+                except Exception as exc:  # noqa: BLE001 (as the library: log, retry once, give up)
+                    self.connected = False
+                    log.error("event=broadcast_publish_failed retrying=%s messages=%s error=%s",
+                              bool(retries_left), len(batch), exc)
+            self._drop(len(batch) - len(steps), "failed_twice")
+        finally:
+            for step in steps:
+                step.done.set()
 
     def _listen(self):
         prefix = FRAMED_PREFIX.encode()

@@ -37,7 +37,10 @@ class RecordingPipeline:
         assert channel == "flask-socketio"
         self.commands.append(message)
 
-    def execute(self) -> list[int]:
+    def eval(self, script: str, numkeys: int, *keys_and_args: str) -> None:
+        self.commands.append(("eval", *keys_and_args))
+
+    def execute(self, raise_on_error: bool = True) -> list[int]:
         if self.redis.fail:
             self.redis.fail -= 1
             raise ConnectionError("Redis went away")
@@ -155,3 +158,24 @@ def test_an_emitter_without_a_server_publishes_at_once():
     mgr._redis_connect = connect
     mgr.emit("e", {"n": 1}, namespace="/", room="r")
     assert len(redis.pipelines) == 1 and json.loads(redis.pipelines[0][0])["event"] == "e"
+
+
+def test_commands_after_publishes_go_in_the_same_pipeline_behind_what_was_queued(manager):
+    """A room lock's release (services/room_locks.py) runs behind the broadcasts made inside the
+    lock, in the publisher's pipeline; the caller waits until Redis ran it."""
+    manager.emit("e", {"n": 0}, namespace="/", room="r")
+    manager.emit("e", {"n": 1}, namespace="/", room="r")
+    ran = manager.run_after_publishes(lambda pipe: pipe.eval("script", 1, "key", "token"), 1.0)
+    assert ran is True
+    (pipeline,) = manager.test_redis.pipelines
+    assert [event_of(m)[1]["n"] for m in pipeline[:2]] == [0, 1]
+    assert pipeline[2] == ("eval", "key", "token"), "behind the broadcasts, in the same round trip"
+
+
+def test_commands_after_publishes_are_given_back_when_they_cannot_run_that_way(manager):
+    assert manager.run_after_publishes(lambda pipe: pipe.eval("s", 1, "k", "t"), 1.0) is False, \
+        "no publisher yet: nothing queued to be behind; the caller runs them itself"
+    manager.emit("e", {"n": 0}, namespace="/", room="r")
+    manager.test_redis.fail = 2  # Redis away: given up after the retry, and the waiter is woken
+    assert manager.run_after_publishes(lambda pipe: pipe.eval("s", 1, "k", "t"), 1.0) is False
+    assert manager.dropped == 1, "the broadcast counted as dropped, the release not"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import threading
 from dataclasses import dataclass, field
 
@@ -139,6 +140,7 @@ class RedisStore:
 
     def __init__(self, client) -> None:
         self.r = client
+        self.marker = f"{self.PREFIX}marker:{secrets.token_hex(8)}"
 
     def put(self, code: str, sid: str, record: dict) -> None:
         pipe = self.r.pipeline(transaction=False)  # one round trip
@@ -210,12 +212,32 @@ class RedisStore:
     def room_codes(self) -> list[str]:
         return [c.decode() if isinstance(c, bytes) else c for c in self.r.smembers(self.PREFIX + "rooms")]
 
+    # A key of this store's own, refreshed by every heartbeat: missing at a heartbeat only when
+    # Redis lost its data (a restart without persistence, a flush) — then the heartbeat also
+    # re-creates the users' socket sets, which join and leave keep otherwise.
+    MARKER_TTL_S = 600
+
     def refresh(self, items: list[tuple[str, str, dict]]) -> None:
+        """The heartbeat: every record of this process as one HSET per room and one SADD of the
+        rooms, in one round trip (it was three commands per socket); the users' socket sets
+        too when Redis lost its data since the last heartbeat."""
+        rooms: dict[str, dict[str, str]] = {}
+        for code, sid, record in items:
+            rooms.setdefault(code, {})[sid] = json.dumps(record)
         pipe = self.r.pipeline(transaction=False)
-        for code, sid, record in items:  # also re-creates everything after a Redis restart
-            pipe.hset(self.PREFIX + code, sid, json.dumps(record))
-            pipe.sadd(self.PREFIX + "rooms", code)
-            pipe.sadd(f"{self.PREFIX}user:{record['user_id']}", sid)
+        pipe.set(self.marker, 1, ex=self.MARKER_TTL_S, get=True)
+        for code, mapping in rooms.items():
+            pipe.hset(self.PREFIX + code, mapping=mapping)
+        if rooms:
+            pipe.sadd(self.PREFIX + "rooms", *rooms)
+        if pipe.execute()[0] is not None:
+            return
+        users: dict[int, list[str]] = {}
+        for _code, sid, record in items:
+            users.setdefault(record["user_id"], []).append(sid)
+        pipe = self.r.pipeline(transaction=False)
+        for user_id, sids in users.items():
+            pipe.sadd(f"{self.PREFIX}user:{user_id}", *sids)
         pipe.execute()
 
     def sweep(self, max_age_ms: int) -> list[tuple[str, dict]]:

@@ -12,7 +12,7 @@ from server.events.base import on_event
 from server.events.queue import add_refs
 from server.events.rooms import current_room
 from server.extensions import db, socketio
-from server.models import ChatMessage
+from server.services.chat_lines import insert_line
 from server.services.presence import Conn
 from server.services.presence.membership import verified_member
 from server.services.queue_service import check_add
@@ -36,8 +36,7 @@ def chat_send(conn: Conn, data: dict) -> dict:
         raise invalid(str(exc)) from None
     current_limits().check("chat.send", conn.user_id, message="You are sending messages too fast; wait a moment")
     member = verified_member(conn)  # room and role from the connection: one INSERT, one commit
-    msg = ChatMessage(room_id=member.room_id, user_id=conn.user_id, name=conn.name, text=text, kind="text")
-    db.session.add(msg)
+    msg = insert_line(member.room_id, conn.user_id, conn.name, text, "text")
     db.session.commit()
     wire = msg.to_wire()
     socketio.emit("chat.message", wire, to=member.code)

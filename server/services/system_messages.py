@@ -10,6 +10,7 @@ from server.domain.room_clock import Command, Playback, System
 from server.domain.room_clock.commands import SYSTEM_LINES
 from server.extensions import db, socketio
 from server.models import ChatMessage, QueueEntry, Room, User
+from server.services.chat_lines import insert_line
 
 log = logging.getLogger("sharetube.chat")
 SYSTEM_NAME = "ShareTube"
@@ -62,14 +63,14 @@ def announce(room: Room, *texts: str | None) -> list[ChatMessage]:
     Called after the change it describes is committed (so nobody reads about a change that was
     rolled back), and after that change's own broadcasts: the lines are stored in one short
     transaction of their own, then emitted in order. Empty texts are skipped."""
-    msgs = stage_lines(room, *texts)
-    if not msgs:
+    if not any(texts):
         return []
     try:
+        msgs = stage_lines(room, *texts)
         db.session.commit()
     except SQLAlchemyError:  # the change itself is committed and sent: a lost line must not undo its ack
         db.session.rollback()
-        log.exception("room=%s event=announce_failed lines=%s", room.code, len(msgs))
+        log.exception("room=%s event=announce_failed lines=%s", room.code, sum(1 for t in texts if t))
         return []
     send_lines(room.code, msgs)
     return msgs
@@ -79,9 +80,7 @@ def stage_lines(room: Room, *texts: str | None) -> list[ChatMessage]:
     """Add system lines to the caller's transaction (the room clock's: one commit with the change
     they describe); after that commit the room clock sends them inside its room.playback (`notes`),
     others with `send_lines`."""
-    msgs = [ChatMessage(room_id=room.id, user_id=None, name=SYSTEM_NAME, text=t, kind="system") for t in texts if t]
-    db.session.add_all(msgs)
-    return msgs
+    return [insert_line(room.id, None, SYSTEM_NAME, t, "system") for t in texts if t]
 
 
 def send_lines(code: str, msgs: list[ChatMessage]) -> None:

@@ -66,3 +66,13 @@ def test_fanout_and_capacity_print_their_json_line() -> None:
             "worst_ack_ms_by_second"} <= set(capacity)
     assert {"cpu_pct", "cpu_ms_per_ack", "rss_end_mb", "rss_per_client_kb"} <= set(capacity["server"])
     assert capacity["clients"]["requested"] == 10
+
+
+def test_chat_insert_prints_its_json_line() -> None:
+    out = subprocess.run([sys.executable, "-m", "tests.bench.chat_insert", "--lines", "20", "--rounds", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=100)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = parse_json_line(out.stdout)
+    assert result["bench"] == "chat_insert" and MACHINE_KEYS <= set(result["machine"])
+    assert set(result["cpu_us_per_line"]) == {"orm", "insert_line"}
+    assert all(len(v) == 1 and v[0] > 0 for v in result["cpu_us_per_line"].values())

@@ -72,7 +72,8 @@ def published_events(pubsub) -> list[tuple[str, object]]:
     return events
 
 
-@pytest.mark.parametrize("behind", [True, False], ids=["released-behind-the-broadcasts", "released-at-once-shows-the-hazard"])
+@pytest.mark.parametrize("behind", [True, False],
+                         ids=["released-behind-the-broadcasts", "released-at-once-shows-the-hazard"])
 def test_the_next_holder_publishes_after_the_broadcasts_made_inside_the_lock(redis_server, behind):
     """Process A commits v5 and emits it inside the lock; its publisher is behind on its work (a
     50 ms turn). Process B takes the lock as soon as A lets go: by then A's v5 must have been

@@ -51,15 +51,15 @@ def test_a_change_and_its_line_commit_together(app, monkeypatch):
     command) and sent inside its room.playback (`notes`): if the line cannot be stored, the change
     is not made either (nobody reads about a change that did not happen, and no change lacks its
     line in chat history); the sender is told to retry."""
-    from server.models import ChatMessage
     from server.services import system_messages
     code, (owner, bob) = room_with(app, "Owner", "Bob")
     entry = owner.emit("queue.add", {"video_id": "aaaaaaaaaa1", "title": "Song"})["entry"]["id"]
     for g in (owner, bob):
         g.emit("player.ready", {"entry_id": entry, "ready": True})
     bob.received()
-    broken = lambda **kw: ChatMessage(**{**kw, "room_id": None})  # noqa: E731  (NOT NULL refuses it)
-    monkeypatch.setattr(system_messages, "ChatMessage", broken)
+    stored = system_messages.insert_line
+    broken = lambda room_id, *rest: stored(None, *rest)  # noqa: E731  (NOT NULL refuses it)
+    monkeypatch.setattr(system_messages, "insert_line", broken)
     before = owner.emit("room.sync")["room"]["playback"]
     ack = owner.emit("seek", {"position_ms": 42_000})
     assert ack["ok"] is False and ack["error"] == "unavailable"
@@ -73,3 +73,22 @@ def test_a_change_and_its_line_commit_together(app, monkeypatch):
     assert [d["position_ms"] for d in playbacks] == [42_000]
     assert [m["text"] for m in playbacks[0]["notes"]] == ["Owner jumped to 0:42"]
     assert [d for n, d in got if n == "chat.message"] == [], "the line rode in its room.playback"
+
+
+def test_a_line_said_after_its_change_that_cannot_be_stored_is_dropped_and_the_change_stands(app, monkeypatch):
+    """announce: a join's "… joined" is said after the join is committed; if the line cannot be
+    stored (its INSERT refused), the join still stands, nothing half-written is sent, and the
+    session is clean for what comes next."""
+    from server.services import system_messages
+    from tests.support.socket_clients import sign_in
+    code, (owner,) = room_with(app, "Owner")
+    stored = system_messages.insert_line
+    monkeypatch.setattr(system_messages, "insert_line", lambda room_id, *rest: stored(None, *rest))
+    bob = sign_in(app, "Bob")
+    bob.connect().join(code)
+    assert [m["name"] for m in owner.emit("room.sync")["room"]["members"]] == ["Owner", "Bob"], "the join stands"
+    assert system_texts(owner.events()) == [], "no line for a line not stored"
+    monkeypatch.undo()
+    assert owner.emit("chat.send", {"text": "hi Bob"})["ok"], "the session is clean afterwards"
+    history = [(m["kind"], m["text"]) for m in owner.emit("chat.history", {})["messages"]]
+    assert history == [("system", "Owner joined"), ("text", "hi Bob")]

@@ -68,6 +68,14 @@ CHAT_TYPING_LIMIT: Final = "1 per 2 seconds"  # broadcast at most this often per
 JOIN_USER_LIMIT: Final = "20 per minute"
 PAIRING_CREATE_LIMIT: Final = "10 per 30 seconds"  # QR codes per user
 BANS_READ_LIMIT: Final = "10 per 10 seconds"  # room.bans per user (a query of the room's bans)
+# Every room command a member sends — play, pause, seek, rate, restart, skip, start_now,
+# queue.play and the player's reports (ready, ad, ended, duration) — each a locked read of the
+# room and, when it changes it, a write and a broadcast to everyone; refused ones count too. The
+# clients send one command at a time (the extension coalesces a person's inputs while one is in
+# flight: a drag or key presses settle into one seek), so a person stays far below this.
+ROOM_COMMAND_LIMIT: Final = "20 per 2 seconds"
+# queue.remove and queue.move per user: each a write and the queue to everyone.
+QUEUE_EDIT_LIMIT: Final = "30 per 10 seconds"
 UNBAN_LIMIT: Final = "10 per 10 seconds"  # room.unban per user
 # queue.shuffle (and its undo) per user: each rewrites every queued entry's position
 QUEUE_SHUFFLE_LIMIT: Final = "5 per 30 seconds"

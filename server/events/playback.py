@@ -42,8 +42,15 @@ def _member_check(conn: Conn, *, player_only: bool = True) -> Callable:
     return check
 
 
+def count_command(conn: Conn) -> None:
+    """A room command from a member counts against ROOM_COMMAND_LIMIT before any work (even one
+    the room would refuse: a refused command costs a locked read of the room too)."""
+    current_limits().check("room.command", conn.user_id, message="Too many playback commands; wait a moment")
+
+
 def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> dict:
     code = verified_member(conn).code
+    count_command(conn)
     out = run_command(code, lambda _r, _p: command, actor_id=conn.user_id, actor_name=conn.name,
                       check=_control_check(conn, start_now=start_now))
     return {"playback": out.playback.to_wire()}
@@ -51,6 +58,8 @@ def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> di
 
 def _report(conn: Conn, command: cmd.Command) -> dict:
     code = verified_member(conn).code
+    if not (isinstance(command, cmd.Ad | cmd.Stall) and not command.active):
+        count_command(conn)  # (an ad's or a stall's end is never refused: it lets the room go on)
     run_command(code, lambda _r, _p: command, actor_id=conn.user_id, actor_name=conn.name,
                 check=_member_check(conn))
     return {}
@@ -92,6 +101,7 @@ player_ad = report_event(
 @on_event(cmd.Ended.EVENT, {"entry_id": ENTRY_ID})
 def player_ended(conn: Conn, data: dict) -> dict:
     code = verified_member(conn).code
+    count_command(conn)
 
     def ended(room, _pb) -> cmd.Command:
         # someone who may control the room could skip anyway: their end is believed even when the
@@ -117,6 +127,7 @@ player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool
 @on_event(cmd.Duration.EVENT, {"entry_id": ENTRY_ID, "duration_ms": Int(1, 48 * 3600 * 1000)})
 def player_duration(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
+    count_command(conn)
     role = require_role(conn, room)
     if conn.device != "extension":  # a phone remote has no player to measure (issue 14 matrix)
         raise forbidden("Only a player (the extension) reports player events")

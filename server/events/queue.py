@@ -11,7 +11,7 @@ from server.domain.queue_order import HISTORY_STATUSES
 from server.domain.youtube_urls import InvalidVideo, VideoRef, is_video_id, is_youtube_thumbnail, parse_video_ref
 from server.errors import invalid
 from server.events.base import on_event
-from server.events.playback import _control_check
+from server.events.playback import _control_check, count_command
 from server.events.rooms import current_room, require_role
 from server.extensions import db, real_app
 from server.services.clock_runner import entry_ref, run_command
@@ -20,6 +20,7 @@ from server.services.metadata_jobs import fill_later
 from server.services.presence import Conn
 from server.services.queue_broadcast import emit_queue, queue_wire
 from server.services.queue_service import add_entries, check_add, get_entry, move_entry, remove_entry
+from server.services.request_limits import current_limits
 from server.services.room_locks import room_lock
 from server.services.rooms import load_playback, queue_entries
 from server.validation import Int, Str
@@ -81,14 +82,20 @@ def queue_add(conn: Conn, data: dict) -> dict:
     return {"entry": entry.to_wire(), "duplicate": not created}
 
 
+def _count_edit(conn: Conn) -> None:
+    current_limits().check("queue.edit", conn.user_id, message="Too many queue changes; wait a moment")
+
+
 @on_event("queue.remove", {"entry_id": ENTRY_ID})
 def queue_remove(conn: Conn, data: dict) -> dict:
+    _count_edit(conn)
     remove_entry(current_room(conn), conn.user_id, data["entry_id"])
     return {}
 
 
 @on_event("queue.move", {"entry_id": ENTRY_ID, "to_index": Int(0, 100_000)})
 def queue_move(conn: Conn, data: dict) -> dict:
+    _count_edit(conn)
     move_entry(current_room(conn), conn.user_id, data["entry_id"], data["to_index"])
     return {}
 
@@ -96,6 +103,7 @@ def queue_move(conn: Conn, data: dict) -> dict:
 @on_event(clock.PlayEntry.EVENT, {"entry_id": ENTRY_ID})
 def queue_play(conn: Conn, data: dict) -> dict:
     room = current_room(conn)
+    count_command(conn)
     entry = get_entry(room, data["entry_id"])
     if entry.status != "queued":
         raise invalid("That entry is not in the queue any more")

@@ -34,6 +34,8 @@ RULES: dict[str, str] = {
     "queue.add": C.QUEUE_ADD_LIMIT,  # a playlist counts as one
     "queue.playlist": C.QUEUE_PLAYLIST_LIMIT,
     "queue.shuffle": C.QUEUE_SHUFFLE_LIMIT,
+    "queue.edit": C.QUEUE_EDIT_LIMIT,  # queue.remove, queue.move
+    "room.command": C.ROOM_COMMAND_LIMIT,  # controls, queue.play and the player's reports
     "playlist.fetch": C.PLAYLIST_FETCH_LIMIT,
     "chat.send": C.CHAT_SEND_LIMIT,
     "chat.typing": C.CHAT_TYPING_LIMIT,

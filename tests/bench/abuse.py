@@ -101,7 +101,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     quiet_client_logs()
     scale = 0.25 if args.quick else 1.0
     n = {k: max(2, int(v * scale)) for k, v in
-         {"signin": 100, "rooms": 50, "probe": 400, "cycles": 30, "chat": 100, "guessers": 8}.items()}
+         {"signin": 100, "rooms": 50, "probe": 400, "cycles": 30, "chat": 100, "guessers": 8,
+                   "seeks": 400}.items()}
     st = start_sharetube("single", extra_env={"RATE_LIMIT_EXEMPT_LOOPBACK": "0"})
     results: list[dict] = []
     try:
@@ -212,6 +213,15 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
                 return {"duration_1ms_accepted": dur.get("accepted"), "skipped_by_participant": pb["entry_id"] != entry,
                         "start_lead_ms_after_rtt_claim_120s": round(resumed["anchor_ms"] - sent)}
             results.append(await b.flood("player reports (owner_only room)", report_flood))
+
+            # 8. a script of seeks, 16 in flight at a time: refused ones (no control), then with control
+            async def seek_flood() -> dict:
+                acks = await counted([call(member, "seek", {"position_ms": 1000 * (i + 1)}) for i in range(n["seeks"])])
+                return {"seeks": n["seeks"], "outcomes": tally([a.get("error") for a in acks])}
+            results.append(await b.flood("seeks, 1 member without control", seek_flood))
+            await asyncio.sleep(2.0)  # (the refused ones counted: a fresh window for the next flood)
+            await call(watcher, "room.settings", {"control_mode": "any"})
+            results.append(await b.flood("seeks, 1 member with control", seek_flood))
 
             b.stop_sync.set()
             await asyncio.gather(*loops)

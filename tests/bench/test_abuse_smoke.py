@@ -28,3 +28,5 @@ def test_abuse_bench_quick_run_prints_its_json_line() -> None:
     assert reports["duration_1ms_accepted"] is False and reports["skipped_by_participant"] is False
     assert reports["start_lead_ms_after_rtt_claim_120s"] <= 3_000
     assert floods["join/leave cycling"]["system_lines_seen"] <= 2
+    for name in ("seeks, 1 member without control", "seeks, 1 member with control"):
+        assert floods[name]["outcomes"].get("rate_limited", 0) > 0, name

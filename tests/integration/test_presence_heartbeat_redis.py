@@ -7,18 +7,9 @@ from __future__ import annotations
 import pytest
 
 from server.services.presence.store import Conn, Presence, RedisStore
-from tests.support.cluster import RedisServer
 
 pytestmark = [pytest.mark.redis]
 
-
-@pytest.fixture
-def redis_client(tmp_path):
-    server = RedisServer(tmp_path)
-    try:
-        yield server.client()
-    finally:
-        server.stop()
 
 
 class CountingPipelines:

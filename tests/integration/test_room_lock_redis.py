@@ -18,14 +18,6 @@ from tests.support.cluster import RedisServer
 pytestmark = [pytest.mark.redis]
 
 
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    try:
-        yield server
-    finally:
-        server.stop()
-
 
 def lock(server: RedisServer, code: str = "room1", publisher=None) -> RedisRoomLock:
     return RedisRoomLock(server.client(), code, publisher, sleep=gevent.sleep)

@@ -9,18 +9,9 @@ import time
 import pytest
 
 from server.services.presence.store import Conn, LocalStore, Presence, RedisStore
-from tests.support.cluster import RedisServer
 
 pytestmark = [pytest.mark.redis]
 
-
-@pytest.fixture
-def redis_client(tmp_path):
-    server = RedisServer(tmp_path)
-    try:
-        yield server.client()
-    finally:
-        server.stop()
 
 
 def test_one_process_claims_each_rooms_fold_for_its_interval(redis_client):

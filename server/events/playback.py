@@ -58,8 +58,8 @@ def _control(conn: Conn, command: cmd.Command, *, start_now: bool = False) -> di
 
 def _report(conn: Conn, command: cmd.Command) -> dict:
     code = verified_member(conn).code
-    if not (isinstance(command, cmd.Ad | cmd.Stall) and not command.active):
-        count_command(conn)  # (an ad's or a stall's end is never refused: it lets the room go on)
+    if not command.withdraws:  # (an ad's or a stall's end is never refused)
+        count_command(conn)
     run_command(code, lambda _r, _p: command, actor_id=conn.user_id, actor_name=conn.name,
                 check=_member_check(conn))
     return {}
@@ -116,9 +116,10 @@ def player_ended(conn: Conn, data: dict) -> dict:
 
 def _stall(conn: Conn, data: dict) -> cmd.Command:
     """A stall that would hold the room is a claim: a member may make few (withdrawals are free)."""
-    if data["active"]:
+    stall = cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+    if not stall.withdraws:
         current_limits().check(cmd.Stall.EVENT, conn.user_id, message="Too many stall reports: the room plays on")
-    return cmd.Stall(actor=conn.user_id, entry_id=data["entry_id"], active=data["active"])
+    return stall
 
 
 player_buffering = report_event(cmd.Stall, {"entry_id": ENTRY_ID, "active": Bool()}, build=_stall)

@@ -35,7 +35,9 @@ def test_a_member_with_control_cannot_flood_the_room_with_seeks(app):
         assert 0 < refused["retry_after_ms"] <= 2_000
     assert owner.emit("room.sync")["room"]["version"] == version + BURST, "a refused command changes nothing"
     assert bob.emit("seek", {"position_ms": 5_000})["ok"], "the limit is the sender's, not the room's"
-    assert mallory.emit("play")["error"] == "rate_limited", "every control counts together"
+    for event, payload in (("play", {}), ("queue.play", {"entry_id": entry}), ("player.ended", {"entry_id": entry}),
+                           ("player.duration", {"entry_id": entry, "duration_ms": 200_000})):
+        assert mallory.emit(event, payload)["error"] == "rate_limited", f"{event} counts with the controls"
 
 
 def test_commands_the_room_refuses_count_too(app):

@@ -56,6 +56,12 @@ class Command:
         """The system chat line for a change this command made (None: it goes unsaid)."""
         return None
 
+    @property
+    def withdraws(self) -> bool:
+        """A player taking back its own claim (an ad or a stall that ended): it only lets the room
+        go on, so no request limit ever refuses it."""
+        return False
+
     def may_change(self, pb: Playback) -> bool:
         """False when the command cannot change `pb` whatever the room's members: the runner then
         skips reading the members (an O(N) read of the room's presence) and the transition."""
@@ -196,6 +202,10 @@ class Ad(Command):
     entry_id: int | None
     active: bool
 
+    @property
+    def withdraws(self) -> bool:
+        return not self.active
+
 
 @dataclass(frozen=True)
 class Stall(Command):
@@ -205,6 +215,10 @@ class Stall(Command):
     EVENT = "player.buffering"
     entry_id: int | None
     active: bool
+
+    @property
+    def withdraws(self) -> bool:
+        return not self.active
 
 
 @dataclass(frozen=True)

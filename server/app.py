@@ -34,7 +34,9 @@ from server.services.broadcast import (
     EncodeOnceRedisManager,
     TextPacket,
     install_framed_websockets,
+    queue_publisher,
 )
+from server.services.due_board import LocalDueBoard, RedisDueBoard
 from server.services.metadata_jobs import init_metadata
 from server.services.presence import LocalStore, Presence, RedisStore
 from server.services.request_limits import Limits, flask_limiter_settings, storage_uri
@@ -68,7 +70,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     redis_client = make_redis(cfg.SOCKETIO_MESSAGE_QUEUE)
     store = RedisStore(redis_client) if redis_client is not None else LocalStore()
-    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri))
+    due_board = RedisDueBoard(redis_client, queue_publisher) if redis_client is not None else LocalDueBoard()
+    app.extensions["sharetube"] = Runtime(presence=Presence(store), redis=redis_client, limits=Limits(limits_uri),
+                                          due_board=due_board)
     limiter.init_app(app)
     ping_wheel.install()  # one greenlet pings every socket (not one sleeping greenlet per socket)
 

@@ -1,34 +1,52 @@
 """Timeouts without any client action: the room clock's own ticks.
 
-`run_due_rooms` asks the database for rooms whose `due_ms` passed (a hold deadline, the
-server clock past the end of the video, or an open vote to skip to count again) and applies
-`Tick` to each; it runs as the "clock"
-background task in whichever process holds that slot (server/background/tasks.py).
+`run_due_rooms` finds the rooms whose `due_ms` passed (a hold deadline, the server clock past
+the end of the video, or an open vote to skip to count again) and applies `Tick` to each; it runs
+as the "clock" background task in whichever process holds that slot (server/background/tasks.py).
+It asks the due board (services/due_board.py), which every commit of a room's clock updates,
+not the database; every DUE_SWEEP_MS it notes on the board what the database has due soon.
 """
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import update
 
+from server.domain import constants as C
 from server.domain.room_clock import Tick, next_due_ms
 from server.errors import ApiError
 from server.extensions import db
 from server.models import Room
 from server.services.clock_runner import run_command
 from server.services.rooms import load_playback
+from server.services.runtime import rt
 from server.services.votes import recount as recount_votes
 from server.timeutil import now_ms
 
 log = logging.getLogger("sharetube.scheduler")
 
 
-def run_due_rooms(now: int | None = None, limit: int = 200) -> int:
-    now = now or now_ms()
-    codes = [c for (c,) in db.session.execute(
-        db.select(Room.code).where(Room.due_ms.is_not(None), Room.due_ms <= now, Room.closed_ms.is_(None))
-        .order_by(Room.due_ms).limit(limit)).all()]
+def sweep_due(now: int, board: Any, limit: int = 10_000) -> int:
+    """Note on the board every open room the database has due within DUE_SWEEP_MS (only ever
+    moving a board's time earlier: a concurrent commit's newer note is never undone)."""
+    rows = db.session.execute(
+        db.select(Room.code, Room.due_ms).where(Room.due_ms.is_not(None), Room.due_ms <= now + C.DUE_SWEEP_MS,
+                                                Room.closed_ms.is_(None))
+        .order_by(Room.due_ms).limit(limit)).all()
     db.session.rollback()
+    board.note_earlier({code: due for code, due in rows})
+    return len(rows)
+
+
+def run_due_rooms(now: int | None = None, limit: int = C.DUE_BATCH_MAX) -> int:
+    now = now or now_ms()
+    board = rt().due_board
+    if board.swept_ms is None or not 0 <= now - board.swept_ms < C.DUE_SWEEP_MS:
+        board.swept_ms = now
+        sweep_due(now, board)
+    codes = board.due(now, limit)
     ran = 0
     for code in codes:
         try:
@@ -40,6 +58,8 @@ def run_due_rooms(now: int | None = None, limit: int = 200) -> int:
                 _clear_due_if_stale(code, now)
         except ApiError as exc:
             log.info("room=%s event=tick_skipped reason=%s", code, exc.code)
+            if exc.code == "not_found":  # closed or gone (else it stays due: the next run tries again)
+                board.note(code, None)
         except Exception:
             db.session.rollback()
             log.exception("room=%s event=tick_failed", code)
@@ -47,10 +67,19 @@ def run_due_rooms(now: int | None = None, limit: int = 200) -> int:
 
 
 def _clear_due_if_stale(code: str, now: int) -> None:
-    """A due time that a Tick did not act on is recomputed so the room is not polled forever."""
-    room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
-    if room is None:
+    """A due time that a Tick did not act on is recomputed so the room is not polled forever (only
+    while the room still has the version it was computed from: a command that moved it meanwhile
+    wrote and noted its own)."""
+    room = db.session.execute(db.select(Room).filter_by(code=code)
+                              .execution_options(populate_existing=True)).scalar_one_or_none()
+    if room is None or room.closed_ms is not None:
+        db.session.rollback()
+        rt().due_board.note(code, None)
         return
     due = next_due_ms(load_playback(room), current_app.config["ST"].END_GRACE_MS, now)
-    room.due_ms = due if (due is not None and due > now) else None
+    due = due if (due is not None and due > now) else None
+    result: Any = db.session.execute(update(Room).where(Room.id == room.id, Room.version == room.version)
+                                     .values(due_ms=due).execution_options(synchronize_session=False))
     db.session.commit()
+    if result.rowcount == 1:
+        rt().due_board.note(code, due)

@@ -185,3 +185,10 @@ ROOM_LOCK_TTL_MS: Final = 5_000
 ROOM_LOCK_WAIT_S: Final = 5.0
 ROOM_LOCK_POLL_FIRST_S: Final = 0.002
 ROOM_LOCK_POLL_MAX_S: Final = 0.025
+
+# --- the room clock's ticks (background/due_rooms.py, services/due_board.py) --------------
+# The clock task asks the due board (memory, or a Redis sorted set) which rooms are due; every
+# DUE_SWEEP_MS it also reads from the database the rooms due within the next DUE_SWEEP_MS and
+# notes them, so a lost note makes a room's tick late by at most that long.
+DUE_SWEEP_MS: Final = 5_000
+DUE_BATCH_MAX: Final = 200  # rooms ticked per run (the rest stay due for the next run)

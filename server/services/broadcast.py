@@ -33,6 +33,7 @@ from socketio import Manager, RedisManager
 from socketio import packet as sio_packet
 
 from server.domain import constants as C
+from server.extensions import socketio
 from server.services.prom import PUBLISH_DROPPED
 
 log = logging.getLogger("sharetube.broadcast")
@@ -230,12 +231,19 @@ class EncodeOnceManager(EncodeOnce, Manager):
 class AfterPublishes:
     """Redis commands to run behind every message queued before them, in the same pipeline
     (a room lock's release: whoever takes the lock next publishes after this holder's broadcasts
-    were published). `done` is set once Redis ran them (`ok`) or they were given up."""
+    were published). `done` is set once Redis ran them (`ok`) or they were given up (None: nobody
+    waits for them)."""
 
     __slots__ = ("add", "done", "ok")
 
-    def __init__(self, add: Callable[[Any], None], done: Any) -> None:
+    def __init__(self, add: Callable[[Any], None], done: Any = None) -> None:
         self.add, self.done, self.ok = add, done, False
+
+
+def queue_publisher() -> EncodeOnceRedisManager | None:
+    """This process's Socket.IO manager when it publishes through a queue (EncodeOnceRedisManager)."""
+    manager = getattr(getattr(socketio, "server", None), "manager", None)
+    return manager if isinstance(manager, EncodeOnceRedisManager) else None
 
 
 class EncodeOnceRedisManager(EncodeOnce, RedisManager):
@@ -296,6 +304,16 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
         outbox.put(step)
         return bool(step.done.wait(timeout_s)) and step.ok
 
+    def queue_commands(self, add: Callable[[Any], None]) -> bool:
+        """Queue `add(pipeline)`'s commands behind every message queued so far, without waiting for
+        them (a room's next due time: services/due_board.py). False when there is no publisher yet
+        or its backlog is full: the caller then runs them itself."""
+        outbox = self._outbox
+        if self.server is None or outbox is None or outbox.qsize() >= C.PUBLISH_BACKLOG_MAX:
+            return False
+        outbox.put(AfterPublishes(add))
+        return True
+
     def _drop(self, count: int, reason: str) -> None:
         self.dropped += count
         PUBLISH_DROPPED.labels(reason).inc(count)
@@ -345,7 +363,8 @@ class EncodeOnceRedisManager(EncodeOnce, RedisManager):
             self._drop(len(batch) - len(steps), "failed_twice")
         finally:
             for step in steps:
-                step.done.set()
+                if step.done is not None:
+                    step.done.set()
 
     def _listen(self):
         prefix = FRAMED_PREFIX.encode()

@@ -29,6 +29,7 @@ from server.services.room_codes import normalize_code
 from server.services.room_locks import room_lock
 from server.services.room_settings import clock_settings
 from server.services.rooms import load_playback, queue_entries
+from server.services.runtime import rt
 from server.services.system_messages import command_text, effect_text, stage_lines
 from server.timeutil import now_ms as clock_now
 
@@ -173,6 +174,7 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
         lines.append(command_text(command, actor_id, pb, new, actor_name=actor_name))
         staged = stage_lines(room, *lines)  # in the same transaction: one commit per command
         db.session.commit()
+        rt().due_board.note(norm, room.due_ms)  # (inside the lock: notes reach the board in order)
         if queue_changed:  # entries moved on: the next command reads the queue afresh
             room_snapshots.forget(norm)
         else:

@@ -24,6 +24,7 @@ from weakref import WeakValueDictionary
 
 from server.domain import constants as C
 from server.extensions import socketio
+from server.services.broadcast import queue_publisher
 from server.services.runtime import rt
 
 log = logging.getLogger("sharetube.locks")
@@ -62,7 +63,7 @@ def room_lock(code: str) -> Iterator[None]:
         redis_lock = None
         client = rt().redis
         if client is not None:
-            candidate = RedisRoomLock(client, code, _publisher())
+            candidate = RedisRoomLock(client, code, queue_publisher())
             try:
                 if candidate.acquire():
                     redis_lock = candidate
@@ -126,9 +127,3 @@ def _sleep(seconds: float) -> None:
         socketio.sleep(seconds)  # the server's async mode (a gevent sleep)
     else:
         time.sleep(seconds)
-
-
-def _publisher() -> Any:
-    """This process's Socket.IO manager when it publishes through a queue (EncodeOnceRedisManager)."""
-    manager = getattr(getattr(socketio, "server", None), "manager", None)
-    return manager if hasattr(manager, "run_after_publishes") else None

@@ -24,6 +24,7 @@ class Runtime:
     redis: Any = None  # redis.Redis when SOCKETIO_MESSAGE_QUEUE is Redis
     scheduler: list | None = None  # this process's loops, once started
     limits: Limits | None = None  # every request limit (services/request_limits.py)
+    due_board: Any = None  # when each room's clock next needs a look (services/due_board.py)
 
 
 def rt() -> Runtime:

@@ -141,9 +141,17 @@ def test_start_timeout_fires_from_the_background_pool(cluster):
     b = Client.guest(web1.base_url, "Ben").connect()
     b.join(code)
     entry = a.call("queue.add", {"video_id": "aaaaaaaaaa1"})["entry"]["id"]
+    t0 = time.monotonic()
     a.call("player.ready", {"entry_id": entry, "ready": True})  # Ben never gets ready
+    r = cluster["redis"].client()
+    noted = None  # the interactive process noted the room's due time on the shared board
+    while noted is None and time.monotonic() - t0 < 1.0:
+        noted = r.zscore("st:clock:due", code)
+        time.sleep(0.02)
+    assert noted is not None, "the start's due time reached the due board in Redis"
     played = a.wait_for("room.playback", lambda p: p["state"] == "playing", timeout=6)
     assert played["actor_id"] is None  # the server's clock (background pool) started it
+    assert time.monotonic() - t0 < 1.5 + 2.5, "on time from the board (a lost note waits for the 5 s sweep)"
     a.close()
     b.close()
 

@@ -9,51 +9,16 @@ test client runs handlers synchronously, background tasks run elsewhere.
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import event
 
 from server.extensions import db
 from server.services.presence.status_reports import PRESENCE_FOLD_MS
 from tests.support.socket_clients import create_room, sign_in
+from tests.support.statements import counted
 
 SKIP_STATEMENTS_MAX = 7
-
-
-@dataclass
-class Tally:
-    statements: list[str] = field(default_factory=list)
-    commits: int = 0
-
-
-@contextmanager
-def counted(app) -> Iterator[Tally]:
-    """Statements and commits made by this thread while the block runs."""
-    tally = Tally()
-    me = threading.get_ident()
-    with app.app_context():
-        engine = db.engine
-
-    def on_execute(_conn, _cursor, statement, *_args) -> None:
-        if threading.get_ident() == me:
-            tally.statements.append(" ".join(statement.split())[:80])
-
-    def on_commit(_conn) -> None:
-        if threading.get_ident() == me:
-            tally.commits += 1
-
-    event.listen(engine, "before_cursor_execute", on_execute)
-    event.listen(engine, "commit", on_commit)
-    try:
-        yield tally
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-        event.remove(engine, "commit", on_commit)
 
 
 def system_lines(guest) -> list[str]:

@@ -179,3 +179,17 @@ def test_commands_after_publishes_are_given_back_when_they_cannot_run_that_way(m
     manager.test_redis.fail = 2  # Redis away: given up after the retry, and the waiter is woken
     assert manager.run_after_publishes(lambda pipe: pipe.eval("s", 1, "k", "t"), 1.0) is False
     assert manager.dropped == 1, "the broadcast counted as dropped, the release not"
+
+
+def test_queued_commands_ride_in_the_pipeline_without_the_caller_waiting(manager):
+    """A room's next due time (services/due_board.py) goes behind the broadcasts queued before it;
+    the caller does not wait for Redis; with no publisher yet it is handed back."""
+    assert manager.queue_commands(lambda pipe: pipe.eval("s", 1, "k", "t")) is False, "no publisher yet"
+    manager.emit("e", {"n": 0}, namespace="/", room="r")
+    assert manager.queue_commands(lambda pipe: pipe.eval("zadd", 1, "due", "A")) is True
+    assert manager.test_redis.pipelines == [], "queued, not yet sent: nobody waited"
+    manager.emit("e", {"n": 1}, namespace="/", room="r")
+    gevent.sleep(0.05)
+    commands = [c for p in manager.test_redis.pipelines for c in p]
+    assert event_of(commands[0])[1]["n"] == 0 and commands[1] == ("eval", "due", "A")
+    assert event_of(commands[2])[1]["n"] == 1

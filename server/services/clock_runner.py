@@ -133,32 +133,33 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
             command = make_command(room, pb)
             t = clock_now() if now is None else now
             if not command.may_change(pb):  # (a join into a room that is not starting)
-                room_id = room.id
-                db.session.rollback()
-                if from_snapshot and not _snapshot_current(room_id, pb.version):
+                if from_snapshot and not _snapshot_current(room, pb.version):
                     room_snapshots.forget(norm)
                     use_snapshot = False
                     continue
+                db.session.rollback()
                 return Outcome(room, pb)
             if entries is None:  # (a fresh read: a command that cannot change the room never reads them)
                 entries = queue_entries(room)
             ctx = build_context(room, entries, pb.entry_id)
             new, effects = clock.apply(pb, command, ctx, t)
         except (Refused, ApiError) as exc:
-            db.session.rollback()
-            if from_snapshot:  # decided on a snapshot: decide again on what the database holds
+            # refused on a snapshot: it stands when the row still holds every fact it was decided
+            # on (one small read; the snapshot is kept), else decide again on what the database holds
+            if from_snapshot and not _snapshot_current(room, pb.version):
                 room_snapshots.forget(norm)
                 use_snapshot = False
                 continue
+            db.session.rollback()
             if isinstance(exc, Refused):
                 raise ApiError(exc.code, exc.message) from None
             raise
-        if new is pb:
-            db.session.rollback()
-            if from_snapshot:
+        if new is pb:  # nothing to change: as a refusal, on a snapshot only while it is current
+            if from_snapshot and not _snapshot_current(room, pb.version):
                 room_snapshots.forget(norm)
                 use_snapshot = False
                 continue
+            db.session.rollback()
             return Outcome(room, pb)
         if not _compare_and_set(room, pb, new, t):
             db.session.rollback()
@@ -191,13 +192,16 @@ def _run_locked(norm: str, make_command, *, actor_id, actor_name, check, now) ->
     raise ApiError("conflict", "The room is changing too fast; try again")
 
 
-def _snapshot_current(room_id: int, expected: int) -> bool:
-    """Whether the room's row still has the snapshot's version: one small read, where deciding
-    again on a fresh load would read the room and its queue (another process, or the background
-    pool's clock, may have moved the room since this process's last commit)."""
-    version = db.session.execute(select(Room.version).where(Room.id == room_id)).scalar_one_or_none()
+def _snapshot_current(room: Room, version: int) -> bool:
+    """Whether the room's row still holds every fact a decision on its snapshot read — the version
+    and the compare-and-set's guards (room_snapshots.guards) — so a refusal or a no-op decided on
+    it is what a fresh read would decide: one small read, where deciding again on a fresh load
+    would read the room and its queue (another process, or the background pool's clock, may have
+    moved the room since this process's last commit). Ends the transaction either way."""
+    terms = [Room.id == room.id, Room.version == version, *room_snapshots.guards(room)]  # (before the rollback)
+    found = db.session.execute(select(Room.id).where(*terms)).first()
     db.session.rollback()
-    return version == expected
+    return found is not None
 
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:

@@ -40,6 +40,26 @@ TARGET_P99_MS = 100.0
 KINDS = ("status", "chat", "control")
 
 
+def redis_command_calls(redis_server) -> dict[str, int] | None:
+    """Redis's own count of each command it ran (INFO commandstats), or None without Redis."""
+    if redis_server is None:
+        return None
+    import redis
+
+    stats = redis.Redis.from_url(redis_server.url).info("commandstats")
+    return {name.removeprefix("cmdstat_"): int(v["calls"]) for name, v in stats.items()}
+
+
+def calls_per_s(before: dict[str, int] | None, after: dict[str, int] | None, window_s: float) -> dict | None:
+    """Commands per second over the window, busiest first, with the total (the bench's own INFO calls
+    are a handful over the run)."""
+    if before is None or after is None:
+        return None
+    rates = {k: round((n - before.get(k, 0)) / window_s, 1) for k, n in after.items()}
+    rates = {k: v for k, v in sorted(rates.items(), key=lambda kv: -kv[1]) if v > 0}
+    return {"total": round(sum(rates.values()), 1), **rates}
+
+
 async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
     """Sign in n guests and create ceil(n / room_size) rooms (control_mode any): the room specs."""
     urls = st.urls
@@ -92,6 +112,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         cpu = ProcSampler(server_pids).start()
         per_proc = {pid: ProcSampler([pid]).start() for pid in server_pids}
         redis_cpu = ProcSampler([st.redis.proc.pid]).start() if st.redis else None
+        redis_calls0 = redis_command_calls(st.redis)
         client_cpu0 = sum(w.cpu_seconds() for w in workers)
         recorders = profiling.start(st.interactive_worker_pids(), Path(args.profile)) if args.profile else []
         hist0 = await ack_histogram(st.urls)
@@ -110,6 +131,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         profiling.stop(recorders)
         reports = await asyncio.to_thread(gather, workers, 120)
         server_cpu = cpu.cpu_percent()
+        redis_calls1 = redis_command_calls(st.redis)
         rss_end = mem.rss()
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
         result = aggregate(args, machine, readies, reports, window)
@@ -125,6 +147,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
             "processes": len(server_pids), "cpu_pct": server_cpu,
             "cpu_pct_per_process": {str(pid): s.cpu_percent() for pid, s in per_proc.items()},
             "redis_cpu_pct": redis_cpu.cpu_percent() if redis_cpu else None,
+            "redis_calls_per_s": calls_per_s(redis_calls0, redis_calls1, window),
             "rss_baseline_mb": round(rss_baseline / 2**20, 1), "rss_end_mb": round(rss_end / 2**20, 1),
             "rss_peak_mb": round(mem.peak_rss / 2**20, 1),
             "rss_per_client_kb": round((rss_end - rss_baseline) / 1024 / connected, 1) if connected else None,
@@ -239,6 +262,9 @@ def table(res: dict) -> str:
     out += f"\n\nloadavg start {m['loadavg_start']} · during {res['loadavg_1m_during']} · nproc {m['nproc']}"
     st = res["setup"]
     out += f" · server CPUs {st.get('server_cpus') or 'any'} · client CPUs {st.get('client_cpus') or 'any'}"
+    calls = s.get("redis_calls_per_s")
+    if calls:
+        out += "\n\nRedis commands per second: " + ", ".join(f"{k} {v}" for k, v in calls.items())
     return out
 
 

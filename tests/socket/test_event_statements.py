@@ -14,6 +14,7 @@ import time
 import pytest
 
 from server.extensions import db
+from server.models import Room
 from server.services.presence.status_reports import PRESENCE_FOLD_MS
 from tests.support.socket_clients import create_room, sign_in
 from tests.support.statements import counted
@@ -139,6 +140,42 @@ def test_a_change_made_elsewhere_costs_a_fresh_read_not_a_wrong_answer(app, room
     assert owner.emit("pause", {})["ok"]
 
 
+def test_a_refusal_on_a_current_snapshot_is_one_small_read_and_keeps_the_snapshot(app, room):
+    """A command refused (or a no-op) on the snapshot is confirmed by one read of the facts it was
+    decided on, not by reading the room and its queue again; the next command still starts from
+    the snapshot (a flood of refused commands costs one small read each)."""
+    owner, bob, _cat, _entry = room
+    assert owner.emit("room.settings", {"control_mode": "owner_only"})["ok"]
+    assert owner.emit("pause", {})["ok"]  # decided afresh, kept as the snapshot
+    with counted(app) as refused:
+        ack = bob.emit("seek", {"position_ms": 3_000})
+    assert ack["ok"] is False and ack["error"] == "forbidden", ack
+    assert len(refused.statements) == 1 and refused.statements[0].startswith("SELECT rooms.id"), refused.statements
+    assert refused.commits == 0
+    with counted(app) as noop:
+        assert owner.emit("pause", {})["ok"]  # already paused: nothing changes
+    assert len(noop.statements) == 1 and noop.statements[0].startswith("SELECT rooms.id"), noop.statements
+    with counted(app) as resumed:
+        assert owner.emit("play", {})["ok"]
+    assert len(resumed.statements) <= 3 and resumed.commits == 1, resumed.statements
+    assert not any(s.startswith("SELECT") for s in resumed.statements), "still from the snapshot"
+
+
+def test_a_refusal_on_a_snapshot_that_changed_elsewhere_is_decided_again(app, room):
+    """The control mode changed behind this process's back (another process, a hand edit): the
+    refusal the snapshot would give does not stand; the command is decided on the fresh row."""
+    owner, bob, _cat, _entry = room
+    assert owner.emit("room.settings", {"control_mode": "owner_only"})["ok"]
+    assert owner.emit("pause", {})["ok"]
+    code = owner.emit("room.sync")["room"]["code"]
+    with app.app_context():
+        db.session.execute(db.update(Room).where(Room.code == code).values(control_mode="any"))
+        db.session.commit()
+    ack = bob.emit("play", {})
+    assert ack["ok"], ack
+    assert owner.received("room.playback")[-1]["state"] == "playing"
+
+
 def test_skip_moves_the_queue_in_one_commit(app, room):
     """A skip also moves the queue (two entries' status, the queue version, the queue sent to
     everyone): more statements than a plain control, still one commit for the change."""
@@ -201,7 +238,7 @@ def test_a_join_into_a_settled_room_runs_no_clock_command_and_stamps_activity_on
     are older than ACTIVITY_STAMP_MS (a room filling at 250/s wrote its row 250 times a second)."""
     import server.services.presence.connections as connections
     from server.domain.constants import ACTIVITY_STAMP_MS
-    from server.models import Room, User
+    from server.models import User
     from server.timeutil import now_ms
 
     owner, *_rest = room

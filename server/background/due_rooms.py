@@ -20,6 +20,7 @@ from server.errors import ApiError
 from server.extensions import db
 from server.models import Room
 from server.services.clock_runner import run_command
+from server.services.room_locks import room_lock
 from server.services.rooms import load_playback
 from server.services.runtime import rt
 from server.services.votes import recount as recount_votes
@@ -67,19 +68,20 @@ def run_due_rooms(now: int | None = None, limit: int = C.DUE_BATCH_MAX) -> int:
 
 
 def _clear_due_if_stale(code: str, now: int) -> None:
-    """A due time that a Tick did not act on is recomputed so the room is not polled forever (only
-    while the room still has the version it was computed from: a command that moved it meanwhile
-    wrote and noted its own)."""
-    room = db.session.execute(db.select(Room).filter_by(code=code)
-                              .execution_options(populate_existing=True)).scalar_one_or_none()
-    if room is None or room.closed_ms is not None:
-        db.session.rollback()
-        rt().due_board.note(code, None)
-        return
-    due = next_due_ms(load_playback(room), current_app.config["ST"].END_GRACE_MS, now)
-    due = due if (due is not None and due > now) else None
-    result: Any = db.session.execute(update(Room).where(Room.id == room.id, Room.version == room.version)
-                                     .values(due_ms=due).execution_options(synchronize_session=False))
-    db.session.commit()
-    if result.rowcount == 1:
-        rt().due_board.note(code, due)
+    """A due time that a Tick did not act on is recomputed so the room is not polled forever —
+    inside the room's lock (its note reaches the board in order with the commands' notes) and only
+    while the room still has the version it was computed from."""
+    with room_lock(code):
+        room = db.session.execute(db.select(Room).filter_by(code=code)
+                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        if room is None or room.closed_ms is not None:
+            db.session.rollback()
+            rt().due_board.note(code, None)
+            return
+        due = next_due_ms(load_playback(room), current_app.config["ST"].END_GRACE_MS, now)
+        due = due if (due is not None and due > now) else None
+        result: Any = db.session.execute(update(Room).where(Room.id == room.id, Room.version == room.version)
+                                         .values(due_ms=due).execution_options(synchronize_session=False))
+        db.session.commit()
+        if result.rowcount == 1:
+            rt().due_board.note(code, due)

@@ -41,13 +41,25 @@ def sweep_due(now: int, board: Any, limit: int = 10_000) -> int:
     return len(rows)
 
 
+def due_in_database(now: int, limit: int) -> list[str]:
+    codes = [c for (c,) in db.session.execute(
+        db.select(Room.code).where(Room.due_ms.is_not(None), Room.due_ms <= now, Room.closed_ms.is_(None))
+        .order_by(Room.due_ms).limit(limit)).all()]
+    db.session.rollback()
+    return codes
+
+
 def run_due_rooms(now: int | None = None, limit: int = C.DUE_BATCH_MAX) -> int:
     now = now or now_ms()
     board = rt().due_board
     if board.swept_ms is None or not 0 <= now - board.swept_ms < C.DUE_SWEEP_MS:
         board.swept_ms = now
         sweep_due(now, board)
-    codes = board.due(now, limit)
+    try:
+        codes = board.due(now, limit)
+    except Exception as exc:  # the board out of reach (Redis restarting): ask the database, the truth
+        log.warning("event=due_board_unavailable error=%s", type(exc).__name__)
+        codes = due_in_database(now, limit)
     ran = 0
     for code in codes:
         try:

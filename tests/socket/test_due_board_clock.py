@@ -104,3 +104,21 @@ def test_a_closed_rooms_time_leaves_the_board_at_its_tick(make_app):
         db.session.commit()
         assert run_due_rooms(now=due + 1) == 0
     assert code not in board(app).entries()
+
+
+class UnreachableBoard(LocalDueBoard):
+    def due(self, now, limit):
+        raise ConnectionError("Redis is restarting")
+
+
+def test_while_the_board_is_out_of_reach_the_clock_asks_the_database(make_app):
+    app = make_app(START_TIMEOUT_MS=300)
+    code, owner, _bob = starting_room(app)
+    due = db_due(app, code)
+    board = UnreachableBoard()
+    board.swept_ms = now_ms()
+    app.extensions["sharetube"].due_board = board
+    sleep_past(due)
+    with app.app_context():
+        assert run_due_rooms() == 1, "the room due in the database was ticked all the same"
+    assert owner.emit("room.sync")["room"]["playback"]["state"] == "playing"

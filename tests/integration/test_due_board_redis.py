@@ -2,7 +2,11 @@
 clock's process reads; notes ride in the publisher's pipeline when there is one."""
 from __future__ import annotations
 
+import pytest
+
 from server.services.due_board import REDIS_KEY, RedisDueBoard
+
+pytestmark = [pytest.mark.redis]
 
 
 class HeldPublisher:

@@ -29,24 +29,22 @@ from server.timeutil import now_ms
 log = logging.getLogger("sharetube.scheduler")
 
 
-def sweep_due(now: int, board: Any, limit: int = 10_000) -> int:
-    """Note on the board every open room the database has due within DUE_SWEEP_MS (only ever
-    moving a board's time earlier: a concurrent commit's newer note is never undone)."""
+def due_in_database(until: int, limit: int) -> list[tuple[str, int]]:
+    """(code, due ms) of the open rooms the database has due at or before `until`, earliest first."""
     rows = db.session.execute(
-        db.select(Room.code, Room.due_ms).where(Room.due_ms.is_not(None), Room.due_ms <= now + C.DUE_SWEEP_MS,
+        db.select(Room.code, Room.due_ms).where(Room.due_ms.is_not(None), Room.due_ms <= until,
                                                 Room.closed_ms.is_(None))
         .order_by(Room.due_ms).limit(limit)).all()
     db.session.rollback()
-    board.note_earlier({code: due for code, due in rows})
+    return [(code, due) for code, due in rows]
+
+
+def sweep_due(now: int, board: Any) -> int:
+    """Note on the board every open room the database has due within DUE_SWEEP_MS (only ever
+    moving a board's time earlier: a concurrent commit's newer note is never undone)."""
+    rows = due_in_database(now + C.DUE_SWEEP_MS, C.DUE_SWEEP_ROWS_MAX)
+    board.note_earlier(dict(rows))
     return len(rows)
-
-
-def due_in_database(now: int, limit: int) -> list[str]:
-    codes = [c for (c,) in db.session.execute(
-        db.select(Room.code).where(Room.due_ms.is_not(None), Room.due_ms <= now, Room.closed_ms.is_(None))
-        .order_by(Room.due_ms).limit(limit)).all()]
-    db.session.rollback()
-    return codes
 
 
 def run_due_rooms(now: int | None = None, limit: int = C.DUE_BATCH_MAX) -> int:
@@ -59,7 +57,7 @@ def run_due_rooms(now: int | None = None, limit: int = C.DUE_BATCH_MAX) -> int:
         codes = board.due(now, limit)
     except Exception as exc:  # the board out of reach (Redis restarting): ask the database, the truth
         log.warning("event=due_board_unavailable error=%s", type(exc).__name__)
-        codes = due_in_database(now, limit)
+        codes = [code for code, _due in due_in_database(now, limit)]
     ran = 0
     for code in codes:
         try:

@@ -192,3 +192,4 @@ ROOM_LOCK_POLL_MAX_S: Final = 0.025
 # notes them, so a lost note makes a room's tick late by at most that long.
 DUE_SWEEP_MS: Final = 5_000
 DUE_BATCH_MAX: Final = 200  # rooms ticked per run (the rest stay due for the next run)
+DUE_SWEEP_ROWS_MAX: Final = 10_000  # rooms a sweep notes at most (the earliest first)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import aiohttp
 import psutil
+import redis
 
 from tests.bench import clients as C
 from tests.bench import profiling
@@ -44,8 +45,6 @@ def redis_command_calls(redis_server) -> dict[str, int] | None:
     """Redis's own count of each command it ran (INFO commandstats), or None without Redis."""
     if redis_server is None:
         return None
-    import redis
-
     stats = redis.Redis.from_url(redis_server.url).info("commandstats")
     return {name.removeprefix("cmdstat_"): int(v["calls"]) for name, v in stats.items()}
 

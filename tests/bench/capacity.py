@@ -9,6 +9,10 @@ Clients run in `--procs` client processes (default 2), whole rooms per process, 
 measured (activity starts at each join; only events sent inside the window count). In redis mode the
 members of a room alternate between the two interactive processes, so room broadcasts cross Redis.
 `--profile DIR` records the server workers with py-spy during the window (collapsed stacks).
+`--server floor` runs the same clients and mix against the floor (tests/bench/floor_app.py: the bare
+Flask-SocketIO app on the same worker, acking and re-broadcasting with no work of its own; in redis
+mode two of them through Flask-SocketIO's Redis manager): the baseline of CPU per ack and of the
+two-process ratio, to run beside ShareTube in the same minutes.
 Prints one `BENCH_JSON {…}` line and a markdown table.
 """
 from __future__ import annotations
@@ -35,7 +39,7 @@ from tests.bench.common import ProcSampler, emit_result, loadavg, machine_facts,
 from tests.bench.cpu_pinning import pinning
 from tests.bench.procs import gather, spawn, split
 from tests.bench.server_options import add_server_options, server_env
-from tests.bench.servers import ShareTube, start_sharetube
+from tests.bench.servers import ShareTube, start_floor_cluster, start_sharetube
 
 TARGET_P99_MS = 100.0
 KINDS = ("status", "chat", "control")
@@ -57,6 +61,15 @@ def calls_per_s(before: dict[str, int] | None, after: dict[str, int] | None, win
     rates = {k: round((n - before.get(k, 0)) / window_s, 1) for k, n in after.items()}
     rates = {k: v for k, v in sorted(rates.items(), key=lambda kv: -kv[1]) if v > 0}
     return {"total": round(sum(rates.values()), 1), **rates}
+
+
+def prepare_floor(urls: list[str], n: int, room_size: int) -> list[dict]:
+    """The floor's rooms: named, not created; no sign-in (the floor has no accounts)."""
+    rooms = []
+    for r in range(math.ceil(n / room_size)):
+        size = min(room_size, n - r * room_size)
+        rooms.append({"code": f"FLOOR{r}", "members": [(urls[(r + i) % len(urls)], "") for i in range(size)]})
+    return rooms
 
 
 async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
@@ -85,15 +98,18 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
     pins = pinning(args.server_cpu)
-    st = start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix(),
-                         redis_unix=args.redis_transport == "unix")
+    unix = args.redis_transport == "unix"
+    st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix)
+          if args.server == "floor" else
+          start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix(), redis_unix=unix))
     workers = []
     try:
         server_pids = st.all_worker_pids()
         mem = ProcSampler(server_pids).start()
         rss_baseline = mem.rss()
         t_prep = time.monotonic()
-        rooms = await prepare(st, args.clients, args.room_size)
+        rooms = (prepare_floor(st.urls, args.clients, args.room_size) if args.server == "floor"
+                 else await prepare(st, args.clients, args.room_size))
         prep_s = round(time.monotonic() - t_prep, 1)
         progress(f"{args.clients} guests signed in, {len(rooms)} rooms in {prep_s} s; connecting at {args.ramp}/s")
         jobs = [{"rooms": chunk, "ramp": args.ramp / args.procs, "concurrency": max(1, int(args.ramp)),
@@ -114,7 +130,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         redis_calls0 = redis_command_calls(st.redis)
         client_cpu0 = sum(w.cpu_seconds() for w in workers)
         recorders = profiling.start(st.interactive_worker_pids(), Path(args.profile)) if args.profile else []
-        hist0 = await ack_histogram(st.urls)
+        hist0 = await ack_histogram(st.urls) if args.server == "sharetube" else {}
         for w in workers:
             w.send({"op": "go"})
         t_go = time.monotonic()
@@ -126,10 +142,10 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         for w in workers:
             w.send({"op": "report"})
         window = time.monotonic() - t_go
-        hist1 = await ack_histogram(st.urls)
+        hist1 = await ack_histogram(st.urls) if args.server == "sharetube" else {}
         profiling.stop(recorders)
         reports = await asyncio.to_thread(gather, workers, 120)
-        server_cpu = cpu.cpu_percent()
+        server_cpu, server_system = cpu.cpu_percent(), cpu.system_percent()
         redis_calls1 = redis_command_calls(st.redis)
         rss_end = mem.rss()
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
@@ -143,7 +159,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
                            "connect_ms": summary([x for r in readies for x in r["setup_latency"].get("connect", [])]),
                            "join_ms": summary([x for r in readies for x in r["setup_latency"].get("join", [])])}
         result["server"] = {
-            "processes": len(server_pids), "cpu_pct": server_cpu,
+            "processes": len(server_pids), "cpu_pct": server_cpu, "cpu_system_pct": server_system,
             "cpu_pct_per_process": {str(pid): s.cpu_percent() for pid, s in per_proc.items()},
             "redis_cpu_pct": redis_cpu.cpu_percent() if redis_cpu else None,
             "redis_calls_per_s": calls_per_s(redis_calls0, redis_calls1, window),
@@ -226,7 +242,8 @@ def aggregate(args, machine: dict, readies: list[dict], reports: list[dict], win
     errors_total = sum(sum(c.values()) for c in errors.values())
     disconnects = sum(r["disconnects"] for r in reports)
     p99 = acks["overall"]["p99"]
-    return {"bench": "capacity", "mode": args.mode, "machine": machine, "window_s": round(window, 1),
+    return {"bench": "capacity", "server_kind": args.server, "mode": args.mode, "machine": machine,
+            "window_s": round(window, 1),
             "acks_ms": acks, "errors_total": errors_total, "disconnects": disconnects,
             "received_per_s": {k: round(v / window, 1) for k, v in sorted(received.items())},
             "worst_ack_ms_by_second": [round(worst.get(i, 0.0)) for i in range(int(window) + 1)],
@@ -249,7 +266,8 @@ def table(res: dict) -> str:
     out += "\n\n" + md_table(
         ["mode", "clients", "connected", "rooms", "disconnects", "server CPU %", "CPU ms/ack", "redis CPU %",
          "RSS MB", "RSS/client KB", "client procs CPU %", "ramp s"],
-        [(res["mode"], c["requested"], c["connected_end"], c["rooms"], res["disconnects"], s["cpu_pct"],
+        [(f'{res["server_kind"]} {res["mode"]}', c["requested"], c["connected_end"], c["rooms"], res["disconnects"],
+          f'{s["cpu_pct"]} ({s["cpu_system_pct"]} system)',
           s["cpu_ms_per_ack"], s["redis_cpu_pct"], s["rss_end_mb"], s["rss_per_client_kb"],
           c["client_procs_cpu_pct"], res["setup"]["ramp_s"])])
     h = res.get("server_handler_ms", {})
@@ -272,6 +290,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=2000)
     p.add_argument("--duration", type=float, default=60.0, help="measured window, seconds")
     p.add_argument("--mode", choices=("single", "redis"), default="single")
+    p.add_argument("--server", choices=("sharetube", "floor"), default="sharetube",
+                   help="floor: the same mix against the bare Flask-SocketIO app (the baseline)")
     p.add_argument("--redis-transport", choices=("tcp", "unix"), default="tcp",
                    help="--mode redis: the processes reach Redis over loopback TCP or a Unix socket")
     p.add_argument("--room-size", type=int, default=5)

@@ -95,22 +95,35 @@ class ProcSampler:
     procs: list[psutil.Process] = field(default_factory=list)
     t0: float = 0.0
     cpu0: float = 0.0
+    system0: float = 0.0
     peak_rss: int = 0
 
     def start(self) -> ProcSampler:
         self.procs = [psutil.Process(p) for p in self.pids]
-        self.t0, self.cpu0 = time.monotonic(), self._cpu()
+        self.t0 = time.monotonic()
+        self.cpu0, self.system0 = self._times()
         return self
 
-    def _cpu(self) -> float:
-        total = 0.0
+    def _times(self) -> tuple[float, float]:
+        """(user + system, system) CPU seconds, summed over the processes."""
+        total = system = 0.0
         for p in self.procs:
             try:
                 t = p.cpu_times()
                 total += t.user + t.system
+                system += t.system
             except psutil.Error:
                 pass
-        return total
+        return total, system
+
+    def _cpu(self) -> float:
+        return self._times()[0]
+
+    def system_percent(self) -> float:
+        """The kernel's part of cpu_percent() (system time: syscalls, and on loopback the peer's
+        TCP receive work done in the sender's context)."""
+        wall = time.monotonic() - self.t0
+        return round(100 * (self._times()[1] - self.system0) / wall, 1) if wall > 0 else 0.0
 
     def rss(self) -> int:
         total = 0

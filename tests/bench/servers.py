@@ -287,9 +287,11 @@ pidfile = {pidfile!r}
 """
 
 
-def start_floor(workdir: Path | None = None, timeout: float = 30, cpu_prefix: list[str] | None = None) -> FloorServer:
+def start_floor(workdir: Path | None = None, timeout: float = 30, cpu_prefix: list[str] | None = None,
+                redis_url: str | None = None) -> FloorServer:
     """The floor app under the same worker class and connection limit as ShareTube's gunicorn.conf.py,
-    from a config file of its own in `workdir`."""
+    from a config file of its own in `workdir`; with `redis_url`, sharing rooms with the other floor
+    processes through Flask-SocketIO's Redis manager."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-floor-"))
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -298,6 +300,8 @@ def start_floor(workdir: Path | None = None, timeout: float = 30, cpu_prefix: li
     config.write_text(FLOOR_CONFIG.format(port=port, pidfile=str(workdir / f"floor-{port}.pid")))
     env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     env.update({"PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"})
+    if redis_url:
+        env["FLOOR_MESSAGE_QUEUE"] = redis_url
     with log_path.open("ab") as out:
         proc = subprocess.Popen([*(cpu_prefix or []), str(ROOT / ".venv/bin/gunicorn"), "-c", str(config),
                                  "tests.bench.floor_app:app"],
@@ -309,3 +313,50 @@ def start_floor(workdir: Path | None = None, timeout: float = 30, cpu_prefix: li
         floor.stop()
         raise
     return floor
+
+
+@dataclass
+class FloorCluster:
+    """capacity's floor: one floor process (`single`), or two sharing rooms through a Redis (`redis`),
+    with the same face as ShareTube's (urls, worker pids, redis, stop)."""
+    mode: str
+    servers: list[FloorServer] = field(default_factory=list)
+    redis: Redis | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        return [u for s in self.servers for u in s.urls]
+
+    def interactive_worker_pids(self) -> list[int]:
+        return [pid for s in self.servers for pid in s.interactive_worker_pids()]
+
+    def all_worker_pids(self) -> list[int]:
+        return self.interactive_worker_pids()
+
+    def log_summary(self) -> dict:
+        found = [s.log_summary()["by_level"] for s in self.servers]
+        return {"found": True, "by_level": {k: sum(f[k] for f in found) for k in ("ERROR", "WARNING")}}
+
+    def stop(self) -> None:
+        for s in self.servers:
+            s.stop()
+        if self.redis is not None:
+            self.redis.stop()
+
+
+def start_floor_cluster(mode: str, workdir: Path, cpu_prefix: list[str] | None = None,
+                        redis_unix: bool = False) -> FloorCluster:
+    cluster = FloorCluster(mode)
+    try:
+        if mode == "single":
+            cluster.servers.append(start_floor(workdir, cpu_prefix=cpu_prefix))
+        elif mode == "redis":
+            cluster.redis = start_redis(workdir, cpu_prefix=cpu_prefix, unix=redis_unix)
+            for _ in range(2):
+                cluster.servers.append(start_floor(workdir, cpu_prefix=cpu_prefix, redis_url=cluster.redis.url))
+        else:
+            raise ValueError(f"mode must be single or redis, not {mode!r}")
+    except Exception:
+        cluster.stop()
+        raise
+    return cluster

@@ -76,3 +76,24 @@ def test_chat_insert_prints_its_json_line() -> None:
     assert result["bench"] == "chat_insert" and MACHINE_KEYS <= set(result["machine"])
     assert set(result["cpu_us_per_line"]) == {"orm", "insert_line"}
     assert all(len(v) == 1 and v[0] > 0 for v in result["cpu_us_per_line"].values())
+
+
+FLOOR_REDIS = ["-m", "tests.bench.capacity", "--server", "floor", "--mode", "redis", "--clients", "10",
+               "--duration", "4", "--procs", "1", "--chat-s", "1", "--control-s", "2"]
+
+
+def test_capacity_floor_shares_its_rooms_through_redis() -> None:
+    """capacity's baseline for the two-process ratio: two floor processes behind one Redis, each room's
+    members alternating between them. Every chat line must reach all five members (most of them on the
+    other process), or the floor would be cheaper than a real two-process room."""
+    out = subprocess.run([sys.executable, *FLOOR_REDIS], cwd=ROOT, capture_output=True, text=True, timeout=100)
+    assert out.returncode == 0, f"bench failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    res = parse_json_line(out.stdout)
+    assert res["server_kind"] == "floor" and res["mode"] == "redis"
+    assert res["errors_total"] == 0 and res["disconnects"] == 0
+    assert res["server"]["processes"] == 2 and res["server"]["redis_cpu_pct"] is not None
+    chats = res["acks_ms"]["chat"]["n"]
+    assert chats >= 20, res["acks_ms"]
+    received = res["received_per_s"].get("chat.message", 0) * res["window_s"]
+    assert received >= 0.8 * 5 * chats, f"{received:.0f} chat lines received for {chats} sent to rooms of 5"
+    assert res["received_per_s"].get("room.playback", 0) > 0

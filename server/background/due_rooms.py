@@ -21,7 +21,7 @@ from server.extensions import db
 from server.models import Room
 from server.services.clock_runner import run_command
 from server.services.room_locks import room_lock
-from server.services.rooms import load_playback
+from server.services.rooms import fresh_room, load_playback
 from server.services.runtime import rt
 from server.services.votes import recount as recount_votes
 from server.timeutil import now_ms
@@ -82,8 +82,7 @@ def _clear_due_if_stale(code: str, now: int) -> None:
     inside the room's lock (its note reaches the board in order with the commands' notes) and only
     while the room still has the version it was computed from."""
     with room_lock(code):
-        room = db.session.execute(db.select(Room).filter_by(code=code)
-                                  .execution_options(populate_existing=True)).scalar_one_or_none()
+        room = fresh_room(code)
         if room is None or room.closed_ms is not None:
             db.session.rollback()
             rt().due_board.note(code, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from server.domain.constants import ACTIVITY_STAMP_MS
@@ -33,14 +34,29 @@ def load_playback(room: Room) -> Playback:
     return Playback.from_record(data)
 
 
+# Built once, with bound parameters: a statement built for each call (and its cache key computed)
+# cost more CPU than running it (a room by code 201 → 127 µs, a queue 447 → 300 µs; issue 15).
+# populate_existing: fresh after a commit (commits do not expire what they wrote).
+_ROOM_BY_CODE = db.select(Room).where(Room.code == bindparam("code")).execution_options(populate_existing=True)
+_ROOM_BY_CODE_FOR_UPDATE = _ROOM_BY_CODE.with_for_update()
+_QUEUE = {history: db.select(QueueEntry)
+          .where(QueueEntry.room_id == bindparam("room_id"),
+                 QueueEntry.status.in_(LIVE_STATUSES + HISTORY_STATUSES if history else LIVE_STATUSES))
+          .order_by(QueueEntry.position, QueueEntry.id).execution_options(populate_existing=True)
+          for history in (False, True)}
+
+
+def fresh_room(norm: str, *, for_update: bool = False) -> Room | None:
+    """The room with this (normalized) code as the database holds it now, closed or not; None if none."""
+    stmt = _ROOM_BY_CODE_FOR_UPDATE if for_update else _ROOM_BY_CODE
+    return db.session.execute(stmt, {"code": norm}).scalar_one_or_none()
+
+
 def room_by_code(code: object, *, for_update: bool = False) -> Room:
     norm = normalize_code(code) if isinstance(code, str) else None
     if norm is None:
         raise not_found("No room has that code")
-    stmt = db.select(Room).filter_by(code=norm).execution_options(populate_existing=True)  # fresh after a commit
-    if for_update:
-        stmt = stmt.with_for_update()
-    room = db.session.execute(stmt).scalar_one_or_none()
+    room = fresh_room(norm, for_update=for_update)
     if room is None or room.closed_ms is not None:
         raise not_found("No room has that code (it may have been closed)")
     return room
@@ -132,10 +148,7 @@ def chat_tail(room: Room, limit: int = CHAT_ON_JOIN, before_id: int | None = Non
 
 
 def queue_entries(room: Room, *, include_history: bool = False) -> list[QueueEntry]:
-    statuses = LIVE_STATUSES + HISTORY_STATUSES if include_history else LIVE_STATUSES
-    return list(db.session.execute(
-        db.select(QueueEntry).where(QueueEntry.room_id == room.id, QueueEntry.status.in_(statuses))
-        .order_by(QueueEntry.position, QueueEntry.id).execution_options(populate_existing=True)).scalars())
+    return list(db.session.execute(_QUEUE[include_history], {"room_id": room.id}).scalars())
 
 
 def public_facts(room: Room, member_count: int) -> dict:

@@ -78,6 +78,18 @@ def test_chat_insert_prints_its_json_line() -> None:
     assert all(len(v) == 1 and v[0] > 0 for v in result["cpu_us_per_line"].values())
 
 
+
+def test_clock_statements_prints_its_json_line() -> None:
+    out = subprocess.run([sys.executable, "-m", "tests.bench.clock_statements", "--calls", "20", "--rounds", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=100)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result = parse_json_line(out.stdout)
+    assert result["bench"] == "clock_statements" and MACHINE_KEYS <= set(result["machine"])
+    assert len(result["cpu_us_per_call"]) == 5
+    for ways in result["cpu_us_per_call"].values():
+        assert set(ways) == {"built each call", "server"}
+        assert all(len(v) == 1 and v[0] > 0 for v in ways.values())
+
 FLOOR_REDIS = ["-m", "tests.bench.capacity", "--server", "floor", "--mode", "redis", "--clients", "10",
                "--duration", "4", "--procs", "1", "--chat-s", "1", "--control-s", "2"]
 

@@ -3,11 +3,14 @@ most every PRESENCE_FOLD_MS per room (less often in very big rooms). A report co
 statement: it only marks its room; the scheduler's next tick (every 100 ms) sends the roster."""
 from __future__ import annotations
 
+from sqlalchemy import bindparam
+
 from server.extensions import db
 from server.models import Room
 from server.services.cooperative import Turns
 from server.services.presence.roster import broadcast_presence
 from server.services.presence.store import Conn
+from server.services.rooms import fresh_room
 from server.services.round_trips import measured_rtt_ms
 from server.services.runtime import rt
 from server.timeutil import now_ms
@@ -21,6 +24,8 @@ FOLD_BATCH = 200  # rooms read per query when many rosters fall due at once
 # rooms whose presence is read in one round trip (Redis: a pipeline of HGETALLs) right before
 # they are folded: small, so a roster is never more than a few ms of folding older than its read
 FOLD_PRESENCE_CHUNK = 20
+# the open rooms among some codes: built once (rooms.py says why)
+_OPEN_ROOMS = db.select(Room).where(Room.code.in_(bindparam("codes", expanding=True)), Room.closed_ms.is_(None))
 
 
 def fold_interval_ms(code: str) -> int:
@@ -87,8 +92,7 @@ def flush_pending(now: int | None = None) -> int:
     folds = [c for c in due if c in mine]
     turns = Turns()
     for start in range(0, len(folds), FOLD_BATCH):
-        rooms = db.session.execute(db.select(Room).where(Room.code.in_(folds[start:start + FOLD_BATCH]),
-                                                         Room.closed_ms.is_(None))).scalars().all()
+        rooms = db.session.execute(_OPEN_ROOMS, {"codes": folds[start:start + FOLD_BATCH]}).scalars().all()
         db.session.expunge_all()  # kept as read (detached), and no transaction held while others run
         db.session.rollback()
         turns.take()
@@ -102,6 +106,6 @@ def flush_pending(now: int | None = None) -> int:
 
 
 def _emit(code: str) -> None:
-    room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
+    room = fresh_room(code)
     if room is not None and room.closed_ms is None:
         broadcast_presence(room)

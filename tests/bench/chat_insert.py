@@ -13,70 +13,56 @@ Prints one `BENCH_JSON {…}` line and a markdown table.
 """
 from __future__ import annotations
 
-import argparse
-import shutil
 import statistics
-import tempfile
-import time
-from pathlib import Path
 
-from tests.bench.common import emit_result, machine_facts, md_table
+from tests.bench.common import (
+    cpu_us_per_call,
+    database_name,
+    emit_result,
+    machine_facts,
+    md_table,
+    migrated_app,
+    statement_bench_args,
+)
 
 
 def run(lines: int, rounds: int, database_url: str | None) -> dict:
-    from server import create_app
-    from server.config import TestConfig
     from server.extensions import db
     from server.models import ChatMessage, Room, User
     from server.services.chat_lines import insert_line
 
-    workdir = Path(tempfile.mkdtemp(prefix="st-chat-insert-"))
-    try:
-        url = database_url or f"sqlite:///{workdir / 'bench.db'}"
-        app = create_app(TestConfig(workdir / "instance", DATABASE_URL=url, AUTO_MIGRATE=True))
-        with app.app_context():
-            user = User(name="Bench", is_guest=True)
-            db.session.add(user)
-            db.session.flush()
-            room = Room(code="benchroom", owner_id=user.id, name="Bench room")
-            db.session.add(room)
+    with migrated_app("st-chat-insert-", database_url):
+        user = User(name="Bench", is_guest=True)
+        db.session.add(user)
+        db.session.flush()
+        room = Room(code="benchroom", owner_id=user.id, name="Bench room")
+        db.session.add(room)
+        db.session.commit()
+        room_id, user_id = room.id, user.id
+
+        def orm() -> None:
+            msg = ChatMessage(room_id=room_id, user_id=user_id, name="Bench", text="hello there", kind="text")
+            db.session.add(msg)
             db.session.commit()
-            room_id, user_id = room.id, user.id
+            msg.to_wire()
 
-            def orm() -> None:
-                msg = ChatMessage(room_id=room_id, user_id=user_id, name="Bench", text="hello there", kind="text")
-                db.session.add(msg)
-                db.session.commit()
-                msg.to_wire()
+        def core() -> None:
+            msg = insert_line(room_id, user_id, "Bench", "hello there", "text")
+            db.session.commit()
+            msg.to_wire()
 
-            def core() -> None:
-                msg = insert_line(room_id, user_id, "Bench", "hello there", "text")
-                db.session.commit()
-                msg.to_wire()
-
-            per_line: dict[str, list[float]] = {"orm": [], "insert_line": []}
-            for _ in range(rounds):
-                for name, write in (("orm", orm), ("insert_line", core)):
-                    start = time.process_time()
-                    for _ in range(lines):
-                        write()
-                    per_line[name].append((time.process_time() - start) / lines * 1e6)
-            db.session.remove()
-            db.engine.dispose()
+        per_line: dict[str, list[float]] = {"orm": [], "insert_line": []}
+        for _ in range(rounds):
+            for name, write in (("orm", orm), ("insert_line", core)):
+                per_line[name].append(cpu_us_per_call(write, lines))
         return per_line
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--lines", type=int, default=3000)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--database-url", default=None)
-    args = p.parse_args()
+    args = statement_bench_args(__doc__, "lines", 3000)
     per_line = run(args.lines, args.rounds, args.database_url)
     result = {"bench": "chat_insert", "machine": machine_facts(), "lines": args.lines, "rounds": args.rounds,
-              "database": "sqlite" if args.database_url is None else args.database_url.split(":", 1)[0],
+              "database": database_name(args.database_url),
               "cpu_us_per_line": {k: [round(v, 1) for v in vs] for k, vs in per_line.items()}}
     rows = [(name, statistics.median(vs), min(vs), max(vs)) for name, vs in per_line.items()]
     emit_result(result, md_table(["way", "median CPU µs / line", "min", "max"], rows))

@@ -2,13 +2,17 @@
 the open-files limit and CPU/RSS sampling of server processes."""
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import os
 import platform
 import resource
+import shutil
+import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -150,3 +154,48 @@ def self_cpu_seconds(pids: Iterable[int]) -> float:
         except psutil.Error:
             pass
     return total
+
+
+@contextmanager
+def migrated_app(prefix: str, database_url: str | None = None) -> Iterator:
+    """A ShareTube app on a fresh, migrated database (SQLite, WAL, in a temporary folder, unless
+    `database_url` names another), inside its app context; the folder is removed afterwards. For
+    the benches that time the server's own statements in this process (chat_insert, clock_statements)."""
+    from server import create_app
+    from server.config import TestConfig
+    from server.extensions import db
+
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        url = database_url or f"sqlite:///{workdir / 'bench.db'}"
+        app = create_app(TestConfig(workdir / "instance", DATABASE_URL=url, AUTO_MIGRATE=True))
+        with app.app_context():
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def database_name(database_url: str | None) -> str:
+    return "sqlite" if database_url is None else database_url.split(":", 1)[0]
+
+
+def cpu_us_per_call(fn, calls: int) -> float:
+    """This process's CPU time (user + system) per call of `fn`, in µs."""
+    start = time.process_time()
+    for _ in range(calls):
+        fn()
+    return (time.process_time() - start) / calls * 1e6
+
+
+def statement_bench_args(doc: str, count: str, default: int) -> argparse.Namespace:
+    """The options of the in-process statement benches: `--<count>` calls per round, `--rounds`,
+    `--database-url`."""
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument(f"--{count}", type=int, default=default)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--database-url", default=None)
+    return p.parse_args()

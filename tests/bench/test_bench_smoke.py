@@ -68,27 +68,25 @@ def test_fanout_and_capacity_print_their_json_line() -> None:
     assert capacity["clients"]["requested"] == 10
 
 
-def test_chat_insert_prints_its_json_line() -> None:
-    out = subprocess.run([sys.executable, "-m", "tests.bench.chat_insert", "--lines", "20", "--rounds", "1"],
+@pytest.mark.parametrize("bench, argv, key, ways", [
+    ("chat_insert", ["--lines", "20"], "cpu_us_per_line", None),
+    ("clock_statements", ["--calls", "20"], "cpu_us_per_call", {"built each call", "server"}),
+])
+def test_statement_benches_print_their_json_line(bench: str, argv: list[str], key: str, ways: set | None) -> None:
+    out = subprocess.run([sys.executable, "-m", f"tests.bench.{bench}", *argv, "--rounds", "1"],
                          cwd=ROOT, capture_output=True, text=True, timeout=100)
     assert out.returncode == 0, out.stderr[-3000:]
     result = parse_json_line(out.stdout)
-    assert result["bench"] == "chat_insert" and MACHINE_KEYS <= set(result["machine"])
-    assert set(result["cpu_us_per_line"]) == {"orm", "insert_line"}
-    assert all(len(v) == 1 and v[0] > 0 for v in result["cpu_us_per_line"].values())
+    assert result["bench"] == bench and MACHINE_KEYS <= set(result["machine"])
+    if ways is None:  # chat_insert: one figure per way
+        assert set(result[key]) == {"orm", "insert_line"}
+        figures = list(result[key].values())
+    else:  # clock_statements: per statement, one figure per way
+        assert len(result[key]) == 5 and all(set(w) == ways for w in result[key].values())
+        figures = [v for w in result[key].values() for v in w.values()]
+    assert all(len(v) == 1 and v[0] > 0 for v in figures)
 
 
-
-def test_clock_statements_prints_its_json_line() -> None:
-    out = subprocess.run([sys.executable, "-m", "tests.bench.clock_statements", "--calls", "20", "--rounds", "1"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=100)
-    assert out.returncode == 0, out.stderr[-3000:]
-    result = parse_json_line(out.stdout)
-    assert result["bench"] == "clock_statements" and MACHINE_KEYS <= set(result["machine"])
-    assert len(result["cpu_us_per_call"]) == 5
-    for ways in result["cpu_us_per_call"].values():
-        assert set(ways) == {"built each call", "server"}
-        assert all(len(v) == 1 and v[0] > 0 for v in ways.values())
 
 FLOOR_REDIS = ["-m", "tests.bench.capacity", "--server", "floor", "--mode", "redis", "--clients", "10",
                "--duration", "4", "--procs", "1", "--chat-s", "1", "--control-s", "2"]

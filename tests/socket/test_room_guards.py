@@ -56,14 +56,17 @@ def _change_elsewhere(code: str, key: str) -> None:
 def test_every_guarded_setting_is_a_fact_of_the_guard() -> None:
     """The terms name each guarded setting, the id, the version, the queue version and `closed_ms
     IS NULL`; a setting that is None is matched by IS NULL, as `==` None is."""
-    terms = room_snapshots.guard_terms(frozenset())
-    sql = " AND ".join(str(t.compile(dialect=sqlite.dialect())) for t in terms)
+    sql = _sql(frozenset())
     for key in ("id", "version", "queue_version", *room_snapshots.GUARDED_SETTINGS):
         assert f"rooms.{key} = ?" in sql, key
     assert "rooms.closed_ms IS NULL" in sql
     key = room_snapshots.GUARDED_SETTINGS[0]
-    nulled = " AND ".join(str(t.compile(dialect=sqlite.dialect())) for t in room_snapshots.guard_terms(frozenset({key})))
+    nulled = _sql(frozenset({key}))
     assert f"rooms.{key} IS NULL" in nulled and f"rooms.{key} = ?" not in nulled
+
+
+def _sql(shape: frozenset[str]) -> str:
+    return " AND ".join(str(t.compile(dialect=sqlite.dialect())) for t in room_snapshots.guard_terms(shape))
 
 
 def test_a_guard_of_a_setting_that_is_none_takes_the_null_shape(app, code) -> None:

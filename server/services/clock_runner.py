@@ -218,7 +218,7 @@ def _cas_statement(shape: frozenset[str]) -> Any:
 
 def _compare_and_set(room: Room, old: Playback, new: Playback, now: int) -> bool:
     """One UPDATE guarded by the version and every other fact the command was decided on
-    (room_snapshots.guards); on success the loaded room takes the new values (no re-read)."""
+    (room_snapshots.guarded); on success the loaded room takes the new values (no re-read)."""
     due = clock.next_due_ms(new, current_app.config["ST"].END_GRACE_MS, now)
     record = json.dumps(new.to_record())
     guard = room_snapshots.guarded(room, old.version)

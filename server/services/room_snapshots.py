@@ -89,11 +89,12 @@ ROOMS = cast(Table, Room.__table__)
 
 @dataclass(frozen=True)
 class Guarded:
-    """A room's row as a command read it: the WHERE terms that match it only while every fact the
-    command was decided on is unchanged (its id, version, queue version, open, every guarded
-    setting) and their parameters. The terms are bound parameters, built once per shape, so a
-    statement over them is compiled once: building the terms afresh and computing their cache key
-    was ~170 µs of the ~390 µs a confirming read cost (SQLite, this machine; issue 15)."""
+    """A room's row as a command read it, as a guard: the parameters of the WHERE terms
+    (`guard_terms(shape)`) that match the row only while every fact the command was decided on is
+    unchanged (its id, version, queue version, being open, every guarded setting). The terms are
+    bound parameters, built once per shape, so a statement over them is built and compiled once:
+    building the terms afresh and computing their cache key was ~170 µs of the ~390 µs a
+    confirming read cost (SQLite, this machine; issue 15)."""
     shape: frozenset[str]  # the guarded settings that are None (statements are cached by shape)
     params: dict[str, Any]
 

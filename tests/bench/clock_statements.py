@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Callable
+from dataclasses import replace
 
 from tests.bench.common import (
     cpu_us_per_call,
@@ -81,7 +82,7 @@ def run(calls: int, rounds: int, database_url: str | None) -> dict[str, dict[str
             def step() -> None:
                 r = state["room"]
                 pb = load_playback(r)
-                new = pb.__class__(**{**pb.__dict__, "version": r.version + 1})
+                new = replace(pb, version=r.version + 1)
                 if old_way:
                     record = json.dumps(new.to_record())
                     result = db.session.execute(

@@ -6,6 +6,7 @@ back as another process or a hand edit would."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from sqlalchemy.dialects import sqlite
@@ -86,7 +87,7 @@ def test_the_confirming_read_and_the_compare_and_set_match_an_unchanged_row(app,
         assert _snapshot_current(room, room.version)
         room = _loaded(code)
         pb = load_playback(room)
-        new = pb.__class__(**{**pb.__dict__, "version": pb.version + 1})
+        new = replace(pb, version=pb.version + 1)
         assert _compare_and_set(room, pb, new, 1_000)
         db.session.commit()
         after = _loaded(code)
@@ -107,7 +108,7 @@ def test_a_fact_changed_elsewhere_fails_the_confirming_read_and_the_compare_and_
         db.session.rollback()
         assert not _snapshot_current(room, version), key
         pb = load_playback(room)
-        new = pb.__class__(**{**pb.__dict__, "version": version + 1})
+        new = replace(pb, version=version + 1)
         assert not _compare_and_set(room, pb, new, 2_000), key
         db.session.rollback()
         assert _loaded(code).playback == playback, "the row's clock is untouched"

@@ -14,7 +14,7 @@ from server.events.rooms import current_room
 from server.extensions import db, socketio
 from server.services.chat_lines import insert_line
 from server.services.presence import Conn
-from server.services.presence.membership import verified_member
+from server.services.presence.membership import in_a_room, verified_member
 from server.services.queue_service import check_add
 from server.services.request_limits import current_limits
 from server.services.rooms import chat_tail, room_by_code
@@ -28,8 +28,7 @@ HISTORY_MAX = 200
 @on_event("chat.send", {"text": Str(MAX_RAW_CHAT_CHARS)})
 def chat_send(conn: Conn, data: dict) -> dict:
     # Cheap checks first, in memory: a flood of refused messages costs no database work.
-    if not conn.room_code:
-        raise ApiError("conflict", "Join a room first")
+    in_a_room(conn)
     try:
         text = clean_chat_text(data["text"])
     except InvalidText as exc:

@@ -16,7 +16,7 @@ from server.errors import not_found
 from server.extensions import db, socketio
 from server.models import Room, RoomAudit, RoomMembership, User
 from server.services.audit import audit
-from server.services.presence.connections import clock_member, drop_room_sockets_of_user
+from server.services.presence.connections import clock_member, room_sids_of_user, tell_removed
 from server.services.presence.membership import invalidate
 from server.services.presence.roster import broadcast_presence
 from server.services.room_access import tell_operators
@@ -69,16 +69,15 @@ def kick_member(room: Room, target: RoomMembership, *, actor_id: int | None, ban
     line = f"{actor_name} {verb} {_name(target.user_id)}"
     db.session.commit()
     log.info("room=%s event=%s target=u%s by=u%s", room.code, verb, target.user_id, actor_id)
-    # before the member is told: every process forgets the role its sockets had (their next
-    # event is checked against the database and refused)
-    invalidate(room.code, target.user_id)
-    sids = drop_room_sockets_of_user(room.code, target.user_id, "banned" if ban else "kicked")
-    for sid in sids:
+    # before the member is told: every process takes the user's sockets out of the room (their
+    # next event is refused; no heartbeat shares their records again). The sockets are found
+    # first: this process's own leave the room's records at once.
+    sids = room_sids_of_user(room.code, target.user_id)
+    invalidate(room.code, target.user_id, removed=True)
+    tell_removed(room.code, sids, "banned" if ban else "kicked")
+    for sid in sids:  # sockets on processes that have not applied the change yet
         socketio.server.leave_room(sid, room.code, namespace="/")
         rt().presence.store.drop(room.code, sid)
-        local = rt().presence.get(sid)
-        if local is not None:
-            local.room_code = local.room_id = local.role = None
     clock_member(room.code, MemberLeft, target.user_id)
     announce(room, line)
     broadcast_presence(room)

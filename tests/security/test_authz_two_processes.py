@@ -4,9 +4,11 @@ come from the same table (authz_table.expected); the room is read back through t
 process after every case, so a change made on the other process cannot hide."""
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
+import redis as redis_client
 
 from tests.security.authz_table import TABLE, expected
 from tests.support.cluster import RedisServer, ServerProc
@@ -33,7 +35,7 @@ PAYLOADS = {
 
 
 @pytest.fixture(scope="module")
-def two_procs(tmp_path_factory, db_templates):
+def cluster(tmp_path_factory, db_templates):
     tmp = tmp_path_factory.mktemp("authz2")
     redis = RedisServer(tmp)
     url = db_templates.fresh_url()
@@ -41,10 +43,15 @@ def two_procs(tmp_path_factory, db_templates):
            "RATE_LIMIT_EXEMPT_LOOPBACK": "1"}  # every client is on 127.0.0.1: per-IP limits are not the subject
     web1 = ServerProc(tmp, url, pool="interactive", redis_url=redis.url, env=env).start()
     web2 = ServerProc(tmp, url, pool="interactive", redis_url=redis.url, env=env).start()
-    yield web1, web2
+    yield web1, web2, redis
     for proc in (web1, web2):
         proc.stop()
     redis.stop()
+
+
+@pytest.fixture(scope="module")
+def two_procs(cluster):
+    return cluster[:2]
 
 
 def facts(owner: Client) -> tuple:
@@ -121,11 +128,47 @@ def test_a_member_removed_on_one_process_is_refused_on_the_other(two_procs, role
         ack = s["actor"].call(name, PAYLOADS.get(name, lambda r: {})(s))
         if ack.get("ok"):
             problems.append(f"{name} after {role}: accepted {str(ack)[:120]}")
-        if facts(s["owner"]) != before:
-            problems.append(f"{name} after {role}: UNAUTHORIZED CHANGE")
+        after = facts(s["owner"])
+        if after != before:
+            changed = [(b, a) for b, a in zip(before, after, strict=True) if a != b]
+            problems.append(f"{name} after {role}: UNAUTHORIZED CHANGE {changed}")
         for c in (s["owner"], s["actor"], *s["others"]):
             c.close()
     assert problems == [], "\n".join(problems)
+
+
+HEARTBEAT_S = 2.0  # background/scheduler.py HOUSEKEEPING_EVERY_S: each process shares its records
+
+
+@pytest.mark.parametrize("role", ["kicked", "banned"])
+def test_a_member_removed_on_one_process_stays_out_of_the_room(cluster, role):
+    """The member's own process takes its socket out of the room when it applies the removal, so
+    its heartbeat never shares the record again: neither the room's shared presence (what every
+    process's rosters, clock and room sizes read) nor the roster shows the removed member back,
+    and its socket's next event hears why it is refused. Before, the socket kept its room and
+    every heartbeat of its process put its record back, until its next event."""
+    web1, web2, redis = cluster
+    s = scene(web1, web2, "any", role)
+    shared = redis_client.Redis.from_url(redis.url)
+    try:
+        actor_id = s["actor"].user["id"]
+        code = s["owner"].call("room.sync")["room"]["code"]
+        reads = []
+        deadline = time.monotonic() + 2.5 * HEARTBEAT_S  # two heartbeats of the member's process at least
+        while time.monotonic() < deadline:
+            records = [json.loads(v) for v in shared.hvals(f"st:presence:{code}")]
+            roster = {m["user_id"] for m in s["owner"].call("room.sync")["room"]["members"]}
+            reads.append(actor_id in roster or any(r["user_id"] == actor_id for r in records))
+            time.sleep(0.1)
+        assert len(reads) >= 10 and not any(reads), f"the member came back in {sum(reads)} of {len(reads)} reads"
+        first = s["actor"].call("room.sync")
+        assert first["ok"] is False and first["error"] == "forbidden", first
+        assert "not a member" in first["message"]
+        assert s["actor"].call("room.sync")["error"] == "conflict"  # out of the room: join first
+    finally:
+        shared.close()
+        for c in (s["owner"], s["actor"], *s["others"]):
+            c.close()
 
 
 def test_a_knock_crosses_processes_both_ways(two_procs):

@@ -185,3 +185,66 @@ def test_a_ban_recorded_elsewhere_stops_every_room_handler(app, event, payload, 
     assert owner.emit("chat.send", {"text": "after the ban"})["ok"]
     assert "after the ban" not in [m["text"] for m in bob.received("chat.message")]
     assert bob.emit("chat.typing")["error"] == "conflict"  # out of the room: join first
+
+
+@pytest.mark.parametrize("how", ["published", "reconciled"])
+def test_a_removal_recorded_elsewhere_takes_the_socket_out_of_the_room_for_good(app, how):
+    """A kick or ban made on another process (published with `removed`, or found by the reconcile
+    pass when the message was lost) takes the socket out of its room at once: this process's
+    heartbeat no longer shares its record, so no roster or clock sees the member back (before,
+    the socket kept its room and each heartbeat put the record back until its next event);
+    the socket's next room event hears why it was refused, the one after that to join first."""
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="any")["code"]
+    owner.join(code)
+    bob = sign_in(app, "Bob").connect()
+    bob.join(code)
+    bob_id = bob.user["id"]
+    with app.app_context():
+        m = db.session.execute(db.select(RoomMembership).filter_by(user_id=bob_id)).scalar_one()
+        m.banned, m.active = True, False
+        db.session.commit()
+        presence = app.extensions["sharetube"].presence
+        if how == "published":
+            apply_message(json.dumps({"code": code, "user_id": bob_id, "role": None, "removed": True}))
+        else:
+            assert reconcile() == 1
+        presence.heartbeat()  # what the local loop does every two seconds
+        assert bob_id not in presence.users_in_room(code)
+        assert [c.room_code for c in presence.local_conns() if c.user_id == bob_id] == [None]
+    bob.received()
+    assert owner.emit("chat.send", {"text": "after the removal"})["ok"]
+    assert "after the removal" not in [m["text"] for m in bob.received("chat.message")]
+    first = bob.emit("pause")
+    assert first["error"] == "forbidden" and "not a member" in first["message"], first
+    assert bob.emit("pause")["error"] == "conflict"  # out of the room: join first
+    assert bob.emit("chat.send", {"text": "hello?"})["error"] == "conflict"
+
+
+def test_a_room_closed_elsewhere_takes_every_socket_here_out_of_it(app):
+    """What this process does with another process's close_room message (user_id None)."""
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="any")["code"]
+    owner.join(code)
+    bob = sign_in(app, "Bob").connect()
+    bob.join(code)
+    with app.app_context():
+        presence = app.extensions["sharetube"].presence
+        apply_message(json.dumps({"code": code, "user_id": None, "role": None, "removed": True}))
+        presence.heartbeat()
+        assert presence.users_in_room(code) == {}
+    for member in (owner, bob):
+        assert member.emit("room.sync")["error"] == "forbidden"
+
+
+def test_a_socket_that_joins_again_after_a_removal_is_not_told_it_was_removed(app):
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="any")["code"]
+    owner.join(code)
+    bob = sign_in(app, "Bob").connect()
+    bob.join(code)
+    with app.app_context():
+        apply_message(json.dumps({"code": code, "user_id": bob.user["id"], "role": None, "removed": True}))
+    other = create_room(app, sign_in(app, "Carol"), control_mode="any")["code"]
+    bob.join(other)
+    assert bob.emit("chat.send", {"text": "new room"})["ok"]

@@ -328,6 +328,9 @@ def test_close_room_tells_the_members_and_empties_it(app, boss, busy_room):
     assert alice.emit("chat.send", {"text": "still here?"})["ok"] is False
     with app.app_context():
         assert db.session.execute(db.select(Room.closed_ms).filter_by(code=code)).scalar_one() is not None
+        presence = app.extensions["sharetube"].presence
+        presence.heartbeat()  # the members' sockets left the room: no heartbeat shares them again
+        assert presence.users_in_room(code) == {}
     assert all(r["code"] != code for r in ask(sio, "admin.rooms")["rooms"])
     row = audit_rows(app, "admin.close_room")[0]
     assert row.actor_id == boss.user["id"] and row.room_id is not None

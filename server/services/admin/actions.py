@@ -44,13 +44,12 @@ def close_room(admin: AdminConn, code: str) -> dict:
     db.session.commit()
     log.info("room=%s event=closed_by_admin by=u%s", room.code, admin.user_id)
     socketio.emit("room.closed", {"code": room.code, "reason": "closed_by_admin"}, to=room.code, namespace="/")
-    invalidate(room.code)  # sockets of it on other processes: checked (not_found) at their next event
     presence = rt().presence
-    for rec in presence.room_records(room.code):
+    records = presence.room_records(room.code)
+    # every process takes its sockets out of the room (none shares a record of it again)
+    invalidate(room.code, removed=True)
+    for rec in records:  # sockets on processes that have not applied the change yet
         presence.store.drop(room.code, rec["sid"])
-        local = presence.get(rec["sid"])
-        if local is not None and local.room_code == room.code:
-            local.room_code = local.room_id = local.role = None
     socketio.close_room(room.code, namespace="/")  # every process drops its sockets from the room
     return {"code": room.code, "closed_ms": room.closed_ms}
 

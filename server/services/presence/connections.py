@@ -132,8 +132,11 @@ def drop_user_sockets(user_id: int, reason: str) -> None:
     disconnect_sids(rt().presence.store.user_sids(user_id), "session.ended", {"reason": reason})
 
 
-def drop_room_sockets_of_user(code: str, user_id: int, reason: str) -> list[str]:
-    sids = [r["sid"] for r in rt().presence.room_records(code) if int(r["user_id"]) == user_id]
+def room_sids_of_user(code: str, user_id: int) -> list[str]:
+    """The user's sockets in the room, on every process."""
+    return [r["sid"] for r in rt().presence.room_records(code) if int(r["user_id"]) == user_id]
+
+
+def tell_removed(code: str, sids: list[str], reason: str) -> None:
     for sid in sids:
         socketio.emit("room.kicked", {"reason": reason, "code": code}, to=sid)
-    return sids

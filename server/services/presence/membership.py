@@ -7,12 +7,15 @@ membership row on every event. The cache is only as good as its invalidation, so
   closed room) calls `invalidate`: this process's sockets are corrected at once, and with a
   message queue the change is published on `MEMBERS_CHANNEL`, where every other process's
   listener (background/scheduler.py) applies it to its own sockets before the member is told;
+  a removal (kick, ban, closed room) takes those sockets out of the room at once, so no
+  process's heartbeat shares their records again;
 - a socket whose role is unknown (`conn.role is None`) is checked against the database on its
   next event (`verified_member`), exactly as every event was before: a non-member is refused
   `forbidden` and leaves the room;
 - `reconcile` compares every cached role of this process with the database every
   MEMBER_RECONCILE_S (one query), so a change that bypassed `invalidate` (a lost Redis
-  message, a row edited by hand) is noticed within that time.
+  message, a row edited by hand) is noticed within that time; a socket found no longer a
+  member leaves the room there and then.
 """
 from __future__ import annotations
 
@@ -50,12 +53,22 @@ def remember(conn: Conn, room_id: int, role: str) -> None:
         rt().presence.update(conn.sid)  # the shared record carries the role the roster shows
 
 
+def in_a_room(conn: Conn) -> str:
+    """The socket's room code; refused `conflict` when it is in none, or once `forbidden` when a
+    removal (kick, ban, closed room) took it out: the sender hears why its event was refused."""
+    code = conn.room_code
+    if code:
+        return code
+    if conn.removed_from is not None:
+        conn.removed_from = None
+        raise forbidden("You are not a member of this room any more")
+    raise ApiError("conflict", "Join a room first")
+
+
 def verified_member(conn: Conn) -> MemberRef:
     """The caller's room and role: from its connection, or — when a change made the cached role
     unknown — from the database, refusing (and leaving the room) if it is no longer a member."""
-    code = conn.room_code
-    if not code:
-        raise ApiError("conflict", "Join a room first")
+    code = in_a_room(conn)
     if conn.role is not None and conn.room_id is not None:
         return MemberRef(code, conn.room_id, conn.role)
     try:
@@ -72,11 +85,15 @@ def verified_member(conn: Conn) -> MemberRef:
     return MemberRef(code, room.id, role)
 
 
-def _leave(conn: Conn) -> None:
-    """Take a socket whose membership ended out of its room (its process learnt it late)."""
+def _leave(conn: Conn, *, note_left: bool = True, removed: bool = False) -> None:
+    """Take a socket whose membership ended out of its room (its process learnt it late);
+    `removed`: its next room event hears that it was removed (see in_a_room)."""
     _stop_broadcasts(conn)
-    rt().presence.exit(conn.sid)
+    code = conn.room_code
+    rt().presence.exit(conn.sid, note_left=note_left)
     conn.role = conn.room_id = None
+    if removed:
+        conn.removed_from = code
 
 
 def _stop_broadcasts(conn: Conn) -> None:
@@ -86,10 +103,12 @@ def _stop_broadcasts(conn: Conn) -> None:
         pass
 
 
-def invalidate(code: str, user_id: int | None = None, role: str | None = None) -> None:
+def invalidate(code: str, user_id: int | None = None, role: str | None = None, *, removed: bool = False) -> None:
     """A membership of room `code` changed (user_id None: the whole room, e.g. closed): set the
-    new role, or forget the cached one, on every process's sockets of it."""
-    apply_change(code, user_id, role)
+    new role, or forget the cached one, on every process's sockets of it; `removed` (a kick or a
+    ban): every process also takes the user's sockets out of the room, so no process's heartbeat
+    shares their records again (a kicked member would reappear in the roster)."""
+    apply_change(code, user_id, role, removed=removed)
     if role is not None and user_id is not None:
         # the shared records too, so a roster sent right now (by this process) shows the new role
         # even for sockets on processes that have not applied the message yet
@@ -100,19 +119,22 @@ def invalidate(code: str, user_id: int | None = None, role: str | None = None) -
     client = rt().redis
     if client is not None:
         try:
-            client.publish(MEMBERS_CHANNEL, json.dumps({"code": code, "user_id": user_id, "role": role}))
+            client.publish(MEMBERS_CHANNEL, json.dumps({"code": code, "user_id": user_id, "role": role,
+                                                        "removed": removed}))
         except Exception as exc:  # Redis down: the reconcile pass catches the change within seconds
             log.warning("room=%s event=member_invalidate_unpublished error=%s", code, type(exc).__name__)
 
 
-def apply_change(code: str, user_id: int | None, role: str | None) -> int:
+def apply_change(code: str, user_id: int | None, role: str | None, *, removed: bool = False) -> int:
     """Apply one change to this process's sockets; return how many were touched."""
     touched = 0
-    for conn in rt().presence.local_conns():
+    for conn in list(rt().presence.local_conns()):
         if conn.room_code != code or (user_id is not None and conn.user_id != user_id):
             continue
         touched += 1
-        if role is not None and conn.room_id is not None:
+        if removed:
+            _leave(conn, note_left=False, removed=True)
+        elif role is not None and conn.room_id is not None:
             remember(conn, conn.room_id, role)
         else:
             conn.role = None  # checked against the database on its next event
@@ -124,10 +146,12 @@ def apply_message(raw: bytes | str) -> None:
     try:
         msg = json.loads(raw)
         code, user_id, role = str(msg["code"]), msg.get("user_id"), msg.get("role")
+        removed = msg.get("removed") is True
     except (ValueError, KeyError, TypeError):
         log.warning("event=member_message_unreadable")
         return
-    apply_change(code, int(user_id) if user_id is not None else None, role if isinstance(role, str) else None)
+    apply_change(code, int(user_id) if user_id is not None else None, role if isinstance(role, str) else None,
+                 removed=removed)
 
 
 def reconcile() -> int:
@@ -154,9 +178,8 @@ def reconcile() -> int:
             corrected += 1
             log.info("room=%s event=member_cache_corrected user=u%s cached=%s actual=%s",
                      conn.room_code, conn.user_id, conn.role, actual)
-            if actual is None:
-                conn.role = None  # its next event is refused (forbidden) and takes it out of the room
-                _stop_broadcasts(conn)
+            if actual is None:  # out of the room now: its record is not shared again by a heartbeat
+                _leave(conn, removed=True)
             elif conn.room_id is not None:
                 remember(conn, conn.room_id, actual)
         db.session.rollback()  # (no transaction held while the loop has its turn)

@@ -155,6 +155,21 @@ ROOM_READS = (("room.sync", {}), ("chat.history", {}), ("queue.load", {}), ("cha
               ("player.status", {"position_ms": 1000}), ("player.duration", {"entry_id": 1, "duration_ms": 60_000}))
 
 
+def owner_and_bob(app) -> tuple:
+    """An owner and Bob, both in the owner's room (control mode `any`)."""
+    owner = sign_in(app, "Owner").connect()
+    code = create_room(app, owner, control_mode="any")["code"]
+    owner.join(code)
+    bob = sign_in(app, "Bob").connect()
+    bob.join(code)
+    return owner, code, bob
+
+
+def removal(code: str, user_id: int | None) -> str:
+    """The message services/members.py (a kick, a ban) or admin close_room (user_id None) publishes."""
+    return json.dumps({"code": code, "user_id": user_id, "role": None, "removed": True})
+
+
 def ban_elsewhere(app, code: str, user_id: int, *, message: bool) -> None:
     """What another process does on a ban: the row changes and (`message`) it publishes the change."""
     with app.app_context():
@@ -170,11 +185,7 @@ def ban_elsewhere(app, code: str, user_id: int, *, message: bool) -> None:
 @pytest.mark.parametrize("message", [True, False], ids=["published", "reconciled"])
 @pytest.mark.parametrize("event,payload", ROOM_READS, ids=[e for e, _ in ROOM_READS])
 def test_a_ban_recorded_elsewhere_stops_every_room_handler(app, event, payload, message):
-    owner = sign_in(app, "Owner").connect()
-    code = create_room(app, owner, control_mode="any")["code"]
-    owner.join(code)
-    bob = sign_in(app, "Bob").connect()
-    bob.join(code)
+    owner, code, bob = owner_and_bob(app)
     assert bob.emit("room.sync")["ok"]
     assert bob.emit("player.status", {"position_ms": 500})["ok"]  # served from the connection's cache
     ban_elsewhere(app, code, bob.user["id"], message=message)
@@ -194,11 +205,7 @@ def test_a_removal_recorded_elsewhere_takes_the_socket_out_of_the_room_for_good(
     heartbeat no longer shares its record, so no roster or clock sees the member back (before,
     the socket kept its room and each heartbeat put the record back until its next event);
     the socket's next room event hears why it was refused, the one after that to join first."""
-    owner = sign_in(app, "Owner").connect()
-    code = create_room(app, owner, control_mode="any")["code"]
-    owner.join(code)
-    bob = sign_in(app, "Bob").connect()
-    bob.join(code)
+    owner, code, bob = owner_and_bob(app)
     bob_id = bob.user["id"]
     with app.app_context():
         m = db.session.execute(db.select(RoomMembership).filter_by(user_id=bob_id)).scalar_one()
@@ -206,7 +213,7 @@ def test_a_removal_recorded_elsewhere_takes_the_socket_out_of_the_room_for_good(
         db.session.commit()
         presence = app.extensions["sharetube"].presence
         if how == "published":
-            apply_message(json.dumps({"code": code, "user_id": bob_id, "role": None, "removed": True}))
+            apply_message(removal(code, bob_id))
         else:
             assert reconcile() == 1
         presence.heartbeat()  # what the local loop does every two seconds
@@ -223,14 +230,10 @@ def test_a_removal_recorded_elsewhere_takes_the_socket_out_of_the_room_for_good(
 
 def test_a_room_closed_elsewhere_takes_every_socket_here_out_of_it(app):
     """What this process does with another process's close_room message (user_id None)."""
-    owner = sign_in(app, "Owner").connect()
-    code = create_room(app, owner, control_mode="any")["code"]
-    owner.join(code)
-    bob = sign_in(app, "Bob").connect()
-    bob.join(code)
+    owner, code, bob = owner_and_bob(app)
     with app.app_context():
         presence = app.extensions["sharetube"].presence
-        apply_message(json.dumps({"code": code, "user_id": None, "role": None, "removed": True}))
+        apply_message(removal(code, None))
         presence.heartbeat()
         assert presence.users_in_room(code) == {}
     for member in (owner, bob):
@@ -238,13 +241,9 @@ def test_a_room_closed_elsewhere_takes_every_socket_here_out_of_it(app):
 
 
 def test_a_socket_that_joins_again_after_a_removal_is_not_told_it_was_removed(app):
-    owner = sign_in(app, "Owner").connect()
-    code = create_room(app, owner, control_mode="any")["code"]
-    owner.join(code)
-    bob = sign_in(app, "Bob").connect()
-    bob.join(code)
+    owner, code, bob = owner_and_bob(app)
     with app.app_context():
-        apply_message(json.dumps({"code": code, "user_id": bob.user["id"], "role": None, "removed": True}))
+        apply_message(removal(code, bob.user["id"]))
     other = create_room(app, sign_in(app, "Carol"), control_mode="any")["code"]
     bob.join(other)
     assert bob.emit("chat.send", {"text": "new room"})["ok"]

@@ -17,12 +17,11 @@ import statistics
 
 from tests.bench.common import (
     cpu_us_per_call,
-    database_name,
     emit_result,
-    machine_facts,
     md_table,
     migrated_app,
     statement_bench_args,
+    statement_result,
 )
 
 
@@ -61,9 +60,8 @@ def run(lines: int, rounds: int, database_url: str | None) -> dict:
 def main() -> None:
     args = statement_bench_args(__doc__, "lines", 3000)
     per_line = run(args.lines, args.rounds, args.database_url)
-    result = {"bench": "chat_insert", "machine": machine_facts(), "lines": args.lines, "rounds": args.rounds,
-              "database": database_name(args.database_url),
-              "cpu_us_per_line": {k: [round(v, 1) for v in vs] for k, vs in per_line.items()}}
+    result = statement_result("chat_insert", args, "lines",
+                              cpu_us_per_line={k: [round(v, 1) for v in vs] for k, vs in per_line.items()})
     rows = [(name, statistics.median(vs), min(vs), max(vs)) for name, vs in per_line.items()]
     emit_result(result, md_table(["way", "median CPU µs / line", "min", "max"], rows))
 

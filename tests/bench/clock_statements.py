@@ -25,12 +25,11 @@ from dataclasses import replace
 
 from tests.bench.common import (
     cpu_us_per_call,
-    database_name,
     emit_result,
-    machine_facts,
     md_table,
     migrated_app,
     statement_bench_args,
+    statement_result,
 )
 
 
@@ -150,10 +149,9 @@ def run(calls: int, rounds: int, database_url: str | None) -> dict[str, dict[str
 def main() -> None:
     args = statement_bench_args(__doc__, "calls", 2000)
     per_call = run(args.calls, args.rounds, args.database_url)
-    result = {"bench": "clock_statements", "machine": machine_facts(), "calls": args.calls, "rounds": args.rounds,
-              "database": database_name(args.database_url),
-              "cpu_us_per_call": {name: {way: [round(v, 1) for v in vs] for way, vs in ways.items()}
-                                  for name, ways in per_call.items()}}
+    result = statement_result("clock_statements", args, "calls",
+                              cpu_us_per_call={name: {way: [round(v, 1) for v in vs] for way, vs in ways.items()}
+                                               for name, ways in per_call.items()})
     rows = [(name, round(statistics.median(ways["built each call"]), 1), round(statistics.median(ways["server"]), 1),
              round(statistics.median(ways["built each call"]) / statistics.median(ways["server"]), 2))
             for name, ways in per_call.items()]

@@ -191,6 +191,12 @@ def cpu_us_per_call(fn, calls: int) -> float:
     return (time.process_time() - start) / calls * 1e6
 
 
+def statement_result(bench: str, args: argparse.Namespace, count: str, **figures: object) -> dict:
+    """The JSON result of an in-process statement bench: what ran where, then its `figures`."""
+    return {"bench": bench, "machine": machine_facts(), count: getattr(args, count), "rounds": args.rounds,
+            "database": database_name(args.database_url), **figures}
+
+
 def statement_bench_args(doc: str, count: str, default: int) -> argparse.Namespace:
     """The options of the in-process statement benches: `--<count>` calls per round, `--rounds`,
     `--database-url`."""

@@ -247,3 +247,5 @@ def test_a_socket_that_joins_again_after_a_removal_is_not_told_it_was_removed(ap
     other = create_room(app, sign_in(app, "Carol"), control_mode="any")["code"]
     bob.join(other)
     assert bob.emit("chat.send", {"text": "new room"})["ok"]
+    assert bob.emit("leave")["ok"]  # out of a room by his own choice: nothing was removed
+    assert bob.emit("chat.send", {"text": "anyone?"})["error"] == "conflict"

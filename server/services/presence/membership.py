@@ -59,8 +59,8 @@ def in_a_room(conn: Conn) -> str:
     code = conn.room_code
     if code:
         return code
-    if conn.removed_from is not None:
-        conn.removed_from = None
+    if conn.was_removed:
+        conn.was_removed = False
         raise forbidden("You are not a member of this room any more")
     raise ApiError("conflict", "Join a room first")
 
@@ -85,15 +85,13 @@ def verified_member(conn: Conn) -> MemberRef:
     return MemberRef(code, room.id, role)
 
 
-def _leave(conn: Conn, *, note_left: bool = True, removed: bool = False) -> None:
-    """Take a socket whose membership ended out of its room (its process learnt it late);
-    `removed`: its next room event hears that it was removed (see in_a_room)."""
+def _leave(conn: Conn, *, tell_next: bool = False) -> None:
+    """Take a socket whose membership ended out of its room (not a departure the room notes);
+    `tell_next`: its next room event hears that it was removed (see in_a_room)."""
     _stop_broadcasts(conn)
-    code = conn.room_code
-    rt().presence.exit(conn.sid, note_left=note_left)
+    rt().presence.exit(conn.sid, note_left=False)
     conn.role = conn.room_id = None
-    if removed:
-        conn.removed_from = code
+    conn.was_removed = tell_next
 
 
 def _stop_broadcasts(conn: Conn) -> None:
@@ -105,9 +103,9 @@ def _stop_broadcasts(conn: Conn) -> None:
 
 def invalidate(code: str, user_id: int | None = None, role: str | None = None, *, removed: bool = False) -> None:
     """A membership of room `code` changed (user_id None: the whole room, e.g. closed): set the
-    new role, or forget the cached one, on every process's sockets of it; `removed` (a kick or a
-    ban): every process also takes the user's sockets out of the room, so no process's heartbeat
-    shares their records again (a kicked member would reappear in the roster)."""
+    new role, or forget the cached one, on every process's sockets of it; `removed` (a kick, a ban,
+    a closed room): every process takes those sockets out of the room instead, so no process's
+    heartbeat shares their records again (a removed member would reappear in the presence)."""
     apply_change(code, user_id, role, removed=removed)
     if role is not None and user_id is not None:
         # the shared records too, so a roster sent right now (by this process) shows the new role
@@ -133,7 +131,7 @@ def apply_change(code: str, user_id: int | None, role: str | None, *, removed: b
             continue
         touched += 1
         if removed:
-            _leave(conn, note_left=False, removed=True)
+            _leave(conn, tell_next=True)
         elif role is not None and conn.room_id is not None:
             remember(conn, conn.room_id, role)
         else:
@@ -179,7 +177,7 @@ def reconcile() -> int:
             log.info("room=%s event=member_cache_corrected user=u%s cached=%s actual=%s",
                      conn.room_code, conn.user_id, conn.role, actual)
             if actual is None:  # out of the room now: its record is not shared again by a heartbeat
-                _leave(conn, removed=True)
+                _leave(conn, tell_next=True)
             elif conn.room_id is not None:
                 remember(conn, conn.room_id, actual)
         db.session.rollback()  # (no transaction held while the loop has its turn)

@@ -34,9 +34,9 @@ class Conn:
     # None = unknown, checked against the database on the next event.
     room_id: int | None = None
     role: str | None = None
-    # The room this socket was taken out of by a kick, a ban or a closed room, until its next room
-    # event is refused `forbidden` for it (services/presence/membership.py).
-    removed_from: str | None = None
+    # Taken out of its room by a kick, a ban or a closed room: its next room event is refused
+    # `forbidden` for it (services/presence/membership.py in_a_room).
+    was_removed: bool = False
     ip: str = "?"  # the client's address at connect (per-IP limits)
     lead_rtt_ms: int = 0  # round trip the server measured itself (ping → pong): start leads use it
     rtt_ms: int = 0
@@ -299,12 +299,12 @@ class Presence:
             conn.room_id = conn.role = None
             conn.status = None  # a report from the last room says nothing about this one
         conn.room_code = code
-        conn.removed_from = None
+        conn.was_removed = False
         self.store.put(code, sid, conn.record())
 
     def exit(self, sid: str, *, note_left: bool = True) -> str | None:
-        """Take a socket out of its room; `note_left` False for a removal (kick, ban), which is
-        not a departure the room's presence lines count from."""
+        """Take a socket out of its room; `note_left` False when its membership ended (a kick, a
+        ban, a closed room): not a departure the room counts an away owner from."""
         conn = self._conns.get(sid)
         if conn is None or conn.room_code is None:
             return None

@@ -97,7 +97,7 @@ def create_app(config: Config | None = None) -> Flask:
     if cfg.BROADCAST_ENCODE_ONCE:
         install_framed_websockets(socketio.server, direct=cfg.BROADCAST_DIRECT_WRITE)
     if cfg.SOCKETIO_DIRECT_DISPATCH:
-        install_direct_dispatch(app)
+        install_direct_dispatch(app, fast_events=cfg.BROADCAST_ENCODE_ONCE and cfg.SOCKETIO_FAST_EVENTS)
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)

@@ -163,6 +163,10 @@ class Config:
         # Flask-SocketIO's per-event Flask request context (URL matching, session; ~60 µs an
         # event): events/base.py. Connect, disconnect and the admin namespace keep the request.
         self.SOCKETIO_DIRECT_DISPATCH = env_bool("SOCKETIO_DIRECT_DISPATCH", True)
+        # With both above: each socket's reader decodes the room events itself and writes their
+        # acks as frames, ahead of Engine.IO's and Socket.IO's per-packet path (anything else still
+        # takes that path): services/event_reader.py, issue 15.
+        self.SOCKETIO_FAST_EVENTS = env_bool("SOCKETIO_FAST_EVENTS", True)
 
     # -- derived -----------------------------------------------------------------
     def default_origins(self) -> list[str]:

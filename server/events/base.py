@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from server.errors import ApiError
 from server.extensions import EVENT_SID, current_sid, db, socketio
-from server.services import prom
+from server.services import event_reader, prom
 from server.services.presence import Conn
 from server.services.runtime import rt
 from server.validation import Schema, validate
@@ -42,6 +42,8 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/", resolve: Callab
     no call out of the service): dispatched directly, it runs on the socket's own reader greenlet
     instead of a new one."""
     def decorate(fn: Callable[..., dict | None]) -> Callable:
+        counted = prom.EVENTS.labels(name)  # the labelled child once, not a labels() look-up per event
+
         @functools.wraps(fn)
         def handler(data: object = None, *extra: object) -> dict:
             started = time.perf_counter()
@@ -77,7 +79,7 @@ def on_event(name: str, schema: Schema, *, namespace: str = "/", resolve: Callab
                 elapsed = time.perf_counter() - started
                 if service_traffic:
                     rt().metrics.record(name, elapsed * 1000, error)
-                prom.EVENTS.labels(name).inc()
+                counted.inc()
                 prom.ACK_SECONDS.observe(elapsed)
                 if error:
                     prom.ERRORS.labels(error).inc()
@@ -98,21 +100,24 @@ INLINE: set[str] = set()
 DIRECT_NAMESPACE = "/"  # the admin namespace keeps Flask-SocketIO's request (cookie, Origin)
 
 
-def install_direct_dispatch(app: Flask) -> int:
+def install_direct_dispatch(app: Flask, *, fast_events: bool = False) -> int:
     """SOCKETIO_DIRECT_DISPATCH: bind the room namespace's events on the Socket.IO server created for
     `app` so each runs inside an app context with the socket's sid in `EVENT_SID`, instead of
     Flask-SocketIO's per-event Flask request context (a Request over the handshake's environ, URL
     matching and a session: ~60 µs an event; tests/bench/event_cost.py). A handler here never
     reads `flask.request`: what the handshake said (address, device) is on its Conn. Returns
-    how many events were bound."""
+    how many events were bound. With `fast_events` (SOCKETIO_FAST_EVENTS), each socket's reader
+    decodes these events and acks them itself (services/event_reader.py)."""
     server = socketio.server
-    bound = 0
+    direct: dict[str, Callable] = {}
     for name, handler, namespace in REGISTERED:
         if namespace == DIRECT_NAMESPACE:
-            server.on(name, _direct(app, handler), namespace=namespace)
-            bound += 1
+            direct[name] = _direct(app, handler)
+            server.on(name, direct[name], namespace=namespace)
     _run_inline(server, frozenset(INLINE))
-    return bound
+    if fast_events:
+        event_reader.install(server, direct, frozenset(INLINE))
+    return len(direct)
 
 
 def _run_inline(server: Any, names: frozenset[str]) -> None:

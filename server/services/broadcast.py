@@ -87,9 +87,23 @@ class FramedWebSocket(gevent_driver.WebSocketWSGI):
     def __call__(self, environ: dict, start_response: Any) -> Any:
         self.writing = False
         eio_socket = getattr(self.app, "__self__", None)  # the handler is Socket._websocket_handler
+        self.events = None
         if eio_socket is not None:
             eio_socket.st_ws = self
+            self.events = getattr(eio_socket.server, "st_events", None)  # SOCKETIO_FAST_EVENTS
         return super().__call__(environ, start_response)
+
+    def wait(self) -> Any:
+        """The next frame for Engine.IO; our room events are handled here first (event_reader)."""
+        receive = self._sock.receive
+        events = self.events
+        if events is None:
+            return receive()
+        eio_socket = self.app.__self__
+        while True:
+            data = receive()
+            if type(data) is not str or not events.take(eio_socket, data):
+                return data
 
     def send(self, message: Any) -> Any:
         self.writing = True

@@ -100,6 +100,7 @@ CATEGORIES = (
     ("engine.io writer greenlets (sending frames)", ("Socket._websocket_handler.<locals>.writer",)),
     ("Socket.IO decode/dispatch", ("Server._handle_eio_message", "Server._handle_event_internal",
                                    "Server._trigger_event")),
+    ("event reader (decode, spawn, ack write; SOCKETIO_FAST_EVENTS)", ("EventReader.take", "EventReader.run")),
     ("engine.io reader (receive, decode, spawn)", ("Socket._websocket_handler",)),
 )
 

@@ -1,0 +1,101 @@
+"""The room namespace's own reader for its events (SOCKETIO_FAST_EVENTS, on by default; issue 15).
+
+Every event a client sends (`42<ack id>["name", data]`) otherwise goes: Engine.IO's packet
+decode, `Socket.receive` (a log call), Engine.IO's event trigger, Socket.IO's packet decode, its
+dispatch (namespace and handler look-ups, a catch-all check), then the ack as a Socket.IO packet,
+encoded, wrapped in an Engine.IO packet and handed to the socket's queue. py-spy put that path at
+about a quarter of a process's busy samples in the capacity mix.
+
+Here the socket's FramedWebSocket hands each text frame it reads to `EventReader.take` first. A
+frame it recognises (an event of the default namespace, ids of at most 15 digits, a JSON array
+whose first item names one of our room events, from a socket connected to the namespace) is
+decoded once and handed to the event's handler, on the reader greenlet for the handlers that never
+wait and on a greenlet of its own for the others, exactly as the library would; its ack is written
+as one websocket frame. Anything else (pings and pongs, connect and disconnect packets, other
+namespaces, unknown or malformed events, binary packets and their attachments) is returned to
+Engine.IO and takes the library's path unchanged, errors included. The result on the wire is the
+same bytes the library would send.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from socketio import packet as sio_packet
+
+from server.services.broadcast import framed_socket, text_frame, write_frame
+
+NAMESPACE = "/"
+MAX_ID_DIGITS = 15  # the library reads up to 100; a longer id takes its path
+
+
+class EventReader:
+    """Decodes and dispatches one server's room events ahead of Engine.IO and Socket.IO."""
+
+    __slots__ = ("server", "handlers", "inline", "max_size", "loads", "dumps", "taken")
+
+    def __init__(self, server: Any, handlers: dict[str, Callable[..., Any]], inline: frozenset[str]) -> None:
+        self.server = server
+        self.handlers = handlers  # event name -> dispatch(sid, *args), as bound on the server
+        self.inline = inline  # run on the reader greenlet (on_event's `inline`)
+        self.max_size = server.eio.max_http_buffer_size
+        json = server.packet_class.json
+        self.loads, self.dumps = json.loads, json.dumps
+        self.taken = 0  # frames handled here (tests and the bench read it)
+
+    def take(self, eio_socket: Any, text: str) -> bool:
+        """Handle `text` (a text frame read from `eio_socket`'s websocket) if it is one of our
+        events; False hands it back to Engine.IO untouched."""
+        if not text.startswith("42") or len(text) > self.max_size:
+            return False
+        end = len(text)
+        i = 2
+        while i < end and "0" <= text[i] <= "9":
+            i += 1
+        if i == end or text[i] != "[" or i - 2 > MAX_ID_DIGITS:
+            return False
+        try:
+            args = self.loads(text[i:])
+        except ValueError:
+            return False
+        if type(args) is not list or not args:
+            return False
+        name = args[0]
+        handler = self.handlers.get(name) if type(name) is str else None
+        if handler is None:
+            return False
+        server = self.server
+        eio_sid = eio_socket.sid
+        if eio_sid in server._binary_packet:  # the library reads this frame as an attachment
+            return False
+        sid = server.manager.sid_from_eio_sid(eio_sid, NAMESPACE)
+        if sid is None or not server.manager.is_connected(sid, NAMESPACE):
+            return False  # the library drops it, with its log line
+        ack_id = int(text[2:i]) if i > 2 else None
+        self.taken += 1
+        if name in self.inline:
+            self.run(handler, sid, eio_sid, args, ack_id)
+        else:
+            server.start_background_task(self.run, handler, sid, eio_sid, args, ack_id)
+        return True
+
+    def run(self, handler: Callable[..., Any], sid: str, eio_sid: str, args: list, ack_id: int | None) -> None:
+        result = handler(sid, *args[1:])
+        if ack_id is None:
+            return
+        # as Socket.IO's _handle_event_internal: a tuple is several arguments, None none
+        data = [] if result is None else list(result) if isinstance(result, tuple) else [result]
+        target = framed_socket(self.server.eio, eio_sid)
+        if target is None:  # closed meanwhile, or not a FramedWebSocket: the library's send
+            self.server._send_packet(eio_sid, self.server.packet_class(
+                sio_packet.ACK, namespace=NAMESPACE, id=ack_id, data=data))
+            return
+        payload = "43" + str(ack_id) + self.dumps(data, separators=(",", ":"))
+        write_frame(*target, text_frame(payload.encode("utf-8")))
+
+
+def install(server: Any, handlers: dict[str, Callable[..., Any]], inline: frozenset[str]) -> EventReader:
+    """Put a reader on `server`'s Engine.IO server; its FramedWebSockets find it there."""
+    reader = EventReader(server, handlers, inline)
+    server.eio.st_events = reader
+    return reader

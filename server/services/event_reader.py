@@ -12,9 +12,10 @@ whose first item names one of our room events, from a socket connected to the na
 decoded once and handed to the event's handler, on the reader greenlet for the handlers that never
 wait and on a greenlet of its own for the others, exactly as the library would; its ack is written
 as one websocket frame. Anything else (pings and pongs, connect and disconnect packets, other
-namespaces, unknown or malformed events, binary packets and their attachments) is returned to
-Engine.IO and takes the library's path unchanged, errors included. The result on the wire is the
-same bytes the library would send.
+namespaces, unknown names, binary packets and their attachments) is returned to Engine.IO and
+takes the library's path unchanged, errors included. The result on the wire is the same bytes
+the library would send, with one deliberate difference: an event frame whose JSON does not parse
+gets an `invalid` ack (when it carries an ack id) instead of no answer and a logged traceback.
 """
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ from typing import Any
 
 from socketio import packet as sio_packet
 
+from server.services import prom
 from server.services.broadcast import framed_socket, text_frame, write_frame
 
 NAMESPACE = "/"
 MAX_ID_DIGITS = 15  # the library reads up to 100; a longer id takes its path
+MALFORMED = {"ok": False, "error": "invalid", "message": "The event is not valid JSON"}
 
 
 class EventReader:
@@ -50,33 +53,50 @@ class EventReader:
             return False
         end = len(text)
         i = 2
-        while i < end and "0" <= text[i] <= "9":
+        digits_end = min(end, 2 + MAX_ID_DIGITS + 1)  # a frame of 64 KiB of digits is not a loop of 64 K steps
+        while i < digits_end and "0" <= text[i] <= "9":
             i += 1
         if i == end or text[i] != "[" or i - 2 > MAX_ID_DIGITS:
-            return False
+            return False  # no array, or an id longer than MAX_ID_DIGITS: the library's path
         try:
             args = self.loads(text[i:])
         except ValueError:
-            return False
+            return self._malformed(eio_socket, int(text[2:i]) if i > 2 else None)
         if type(args) is not list or not args:
             return False
         name = args[0]
         handler = self.handlers.get(name) if type(name) is str else None
         if handler is None:
             return False
-        server = self.server
         eio_sid = eio_socket.sid
-        if eio_sid in server._binary_packet:  # the library reads this frame as an attachment
-            return False
-        sid = server.manager.sid_from_eio_sid(eio_sid, NAMESPACE)
-        if sid is None or not server.manager.is_connected(sid, NAMESPACE):
-            return False  # the library drops it, with its log line
+        sid = self._connected_sid(eio_sid)
+        if sid is None:
+            return False  # the library's path: an attachment it waits for, or a drop with its log line
         ack_id = int(text[2:i]) if i > 2 else None
         self.taken += 1
         if name in self.inline:
             self.run(handler, sid, eio_sid, args, ack_id)
         else:
-            server.start_background_task(self.run, handler, sid, eio_sid, args, ack_id)
+            self.server.start_background_task(self.run, handler, sid, eio_sid, args, ack_id)
+        return True
+
+    def _connected_sid(self, eio_sid: str) -> str | None:
+        """The socket's sid in the room namespace, when the reader may handle its frame."""
+        server = self.server
+        if eio_sid in server._binary_packet:  # the library reads this frame as an attachment
+            return None
+        sid = server.manager.sid_from_eio_sid(eio_sid, NAMESPACE)
+        return sid if sid is not None and server.manager.is_connected(sid, NAMESPACE) else None
+
+    def _malformed(self, eio_socket: Any, ack_id: int | None) -> bool:
+        """An event frame whose JSON does not parse. The library logs a traceback and answers
+        nothing, so the sender's ack waits for its timeout (and a hostile client can fill the log);
+        here the sender gets an `invalid` ack when it asked for one, and the refusal is counted."""
+        if self._connected_sid(eio_socket.sid) is None:
+            return False
+        prom.ERRORS.labels("invalid").inc()
+        if ack_id is not None:
+            self._ack(eio_socket.sid, ack_id, [MALFORMED])
         return True
 
     def run(self, handler: Callable[..., Any], sid: str, eio_sid: str, args: list, ack_id: int | None) -> None:
@@ -84,7 +104,9 @@ class EventReader:
         if ack_id is None:
             return
         # as Socket.IO's _handle_event_internal: a tuple is several arguments, None none
-        data = [] if result is None else list(result) if isinstance(result, tuple) else [result]
+        self._ack(eio_sid, ack_id, [] if result is None else list(result) if isinstance(result, tuple) else [result])
+
+    def _ack(self, eio_sid: str, ack_id: int, data: list) -> None:
         target = framed_socket(self.server.eio, eio_sid)
         if target is None:  # closed meanwhile, or not a FramedWebSocket: the library's send
             self.server._send_packet(eio_sid, self.server.packet_class(

@@ -59,6 +59,12 @@ def acks(eio_socket) -> list[bytes]:
     return [item.frame.data for item in eio_socket.queue.items]
 
 
+def test_an_id_of_the_longest_length_read_is_taken(reader):
+    r, server, sock, sid, calls, spawned = reader
+    assert r.take(sock, "42" + "9" * 15 + '["time.sync",{}]') is True
+    assert acks(sock)[0].startswith(b"\x81") and b"43" + b"9" * 15 + b"[" in acks(sock)[0]
+
+
 def test_an_inline_event_is_handled_at_once_and_acked_as_the_library_would(reader):
     r, server, sock, sid, calls, spawned = reader
     assert r.take(sock, '4217["time.sync",{"client_ms":5}]') is True
@@ -91,8 +97,8 @@ def test_no_ack_id_means_no_ack_and_none_acks_empty(reader):
     "2", "3", "40", "41", "43[]",                      # Engine.IO ping/pong, connect, disconnect, an ack
     '42/admin,1["time.sync",{}]',                      # another namespace
     '421["unknown",{}]', "421[5]", "421[]", '421{"a":1}',  # not one of ours, not an event array
-    '421["time.sync",',                                # malformed JSON
     "42" + "1" * 16 + '["time.sync",{}]',              # an id longer than we read
+    "42" + "9" * 50000 + "[]",
     '421-["time.sync",{}]', '451-["time.sync",{"_placeholder":true,"num":0}]',  # binary forms
     '42١["time.sync",{}]',                             # a non-ASCII digit
 ])
@@ -100,6 +106,17 @@ def test_anything_else_is_left_to_engine_io(reader, frame):
     r, server, sock, sid, calls, spawned = reader
     assert r.take(sock, frame) is False
     assert calls == [] and spawned == [] and acks(sock) == [] and r.taken == 0
+
+
+def test_malformed_json_is_answered_invalid_not_left_to_a_logged_traceback(reader):
+    r, server, sock, sid, calls, spawned = reader
+    assert r.take(sock, '424["time.sync",') is True
+    assert r.take(sock, '42["time.sync",{"a":}]') is True  # no ack id: nothing to answer
+    assert [json.loads(a[2:].decode()[3:]) for a in acks(sock)] == [
+        [{"ok": False, "error": "invalid", "message": "The event is not valid JSON"}]]
+    assert acks(sock)[0][2:5] == b"434"
+    assert calls == [] and r.taken == 0
+    assert r.take(FakeEioSocket("eio-2"), '424["time.sync",') is False  # not connected: the library drops it
 
 
 def test_frames_over_the_size_limit_are_left_to_engine_io(reader):

@@ -44,7 +44,7 @@ class EventReader:
         self.max_size = server.eio.max_http_buffer_size
         json = server.packet_class.json
         self.loads, self.dumps = json.loads, json.dumps
-        self.taken = 0  # frames handled here (tests and the bench read it)
+        self.taken = 0  # frames handled here (the unit tests read it)
 
     def take(self, eio_socket: Any, text: str) -> bool:
         """Handle `text` (a text frame read from `eio_socket`'s websocket) if it is one of our

@@ -35,7 +35,7 @@ MALFORMED = {"ok": False, "error": "invalid", "message": "The event is not valid
 class EventReader:
     """Decodes and dispatches one server's room events ahead of Engine.IO and Socket.IO."""
 
-    __slots__ = ("server", "handlers", "inline", "max_size", "loads", "dumps", "taken")
+    __slots__ = ("server", "handlers", "inline", "max_size", "loads", "dumps")
 
     def __init__(self, server: Any, handlers: dict[str, Callable[..., Any]], inline: frozenset[str]) -> None:
         self.server = server
@@ -44,7 +44,6 @@ class EventReader:
         self.max_size = server.eio.max_http_buffer_size
         json = server.packet_class.json
         self.loads, self.dumps = json.loads, json.dumps
-        self.taken = 0  # frames handled here (the unit tests read it)
 
     def take(self, eio_socket: Any, text: str) -> bool:
         """Handle `text` (a text frame read from `eio_socket`'s websocket) if it is one of our
@@ -58,10 +57,11 @@ class EventReader:
             i += 1
         if i == end or text[i] != "[" or i - 2 > MAX_ID_DIGITS:
             return False  # no array, or an id longer than MAX_ID_DIGITS: the library's path
+        ack_id = int(text[2:i]) if i > 2 else None
         try:
             args = self.loads(text[i:])
         except ValueError:
-            return self._malformed(eio_socket, int(text[2:i]) if i > 2 else None)
+            return self._malformed(eio_socket, ack_id)
         if type(args) is not list or not args:
             return False
         name = args[0]
@@ -72,8 +72,6 @@ class EventReader:
         sid = self._connected_sid(eio_sid)
         if sid is None:
             return False  # the library's path: an attachment it waits for, or a drop with its log line
-        ack_id = int(text[2:i]) if i > 2 else None
-        self.taken += 1
         if name in self.inline:
             self.run(handler, sid, eio_sid, args, ack_id)
         else:

@@ -42,11 +42,8 @@ def hand_over_away_owners(now: int, away_ms: int) -> int:
     if away_ms <= 0:
         return 0
     presence = rt().presence
-    occupied: dict[str, dict[int, list[dict]]] = {}
-    for code in presence.store.room_codes():
-        users = presence.users_in_room(code)
-        if users:
-            occupied[code] = users
+    occupied = {code: users for code, users in presence.users_in_rooms(presence.store.room_codes()).items()
+                if users}  # (a few round trips for every room, not one per room)
     if not occupied:
         return 0
     rows = db.session.execute(
@@ -56,7 +53,8 @@ def hand_over_away_owners(now: int, away_ms: int) -> int:
     db.session.rollback()
     done = 0
     for code, owner_id, last_seen in rows:
-        if not owner_away_long_enough(owner_id in occupied[code], away_since(code, owner_id, last_seen), now, away_ms):
+        present = owner_id in occupied[code]  # (a present owner is not away: no departure to read)
+        if present or not owner_away_long_enough(present, away_since(code, owner_id, last_seen), now, away_ms):
             continue
         try:
             done += _hand_over(code, owner_id, now, away_ms)

@@ -9,6 +9,8 @@ Clients run in `--procs` client processes (default 2), whole rooms per process, 
 measured (activity starts at each join; only events sent inside the window count). In redis mode the
 members of a room alternate between the two interactive processes, so room broadcasts cross Redis.
 `--profile DIR` records the server workers with py-spy during the window (collapsed stacks).
+`--count-round-trips` counts every server process's Redis round trips in the window by the server
+functions that made them (tests/bench/round_trips/sitecustomize.py; not for a CPU figure).
 `--server floor` runs the same clients and mix against the floor (tests/bench/floor_app.py: the bare
 Flask-SocketIO app on the same worker, acking and re-broadcasting with no work of its own; in redis
 mode two of them through Flask-SocketIO's Redis manager): the baseline of CPU per ack and of the
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
+import os
 import re
 import shutil
 import sys
@@ -94,6 +98,46 @@ async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
     return list(await asyncio.gather(*(make_room(r) for r in range(n_rooms))))
 
 
+ROUND_TRIPS_SHIM = Path(__file__).resolve().parent / "round_trips"
+
+
+def round_trips_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
+    """The server's environment for `--count-round-trips`: the counting shim first on its path."""
+    if not args.count_round_trips:
+        return {}
+    out = workdir / "round-trips"
+    out.mkdir(parents=True, exist_ok=True)
+    path = os.pathsep.join(p for p in (str(ROUND_TRIPS_SHIM), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": path, "ST_ROUND_TRIPS_DIR": str(out)}
+
+
+def read_round_trips(workdir: Path) -> dict[str, dict]:
+    """Each server process's counts as last written: pid → {"t": seconds, "counts": {source: n}}."""
+    found = {}
+    for path in (workdir / "round-trips").glob("rt-*.json"):
+        try:
+            found[path.stem] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def round_trips_per_s(before: dict | None, after: dict | None, top: int = 25) -> dict | None:
+    """Round trips per second by source over the window (each process over its own interval)."""
+    if after is None:
+        return None
+    rates: dict[str, float] = {}
+    for pid, end in after.items():
+        start = (before or {}).get(pid, {"t": end["t"], "counts": {}})
+        span = end["t"] - start["t"]
+        if span <= 0:
+            continue
+        for source, n in end["counts"].items():
+            rates[source] = rates.get(source, 0.0) + (n - start["counts"].get(source, 0)) / span
+    ranked = sorted(((k, round(v, 1)) for k, v in rates.items() if v >= 0.05), key=lambda kv: -kv[1])
+    return {"total": round(sum(rates.values()), 1), "by_source": dict(ranked[:top])}
+
+
 async def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
@@ -101,7 +145,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     unix = args.redis_transport == "unix"
     st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix)
           if args.server == "floor" else
-          start_sharetube(args.mode, workdir, extra_env=server_env(args), cpu_prefix=pins.prefix(), redis_unix=unix))
+          start_sharetube(args.mode, workdir, extra_env={**server_env(args), **round_trips_env(args, workdir)},
+                          cpu_prefix=pins.prefix(), redis_unix=unix))
     workers = []
     try:
         server_pids = st.all_worker_pids()
@@ -128,6 +173,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         per_proc = {pid: ProcSampler([pid]).start() for pid in server_pids}
         redis_cpu = ProcSampler([st.redis.proc.pid]).start() if st.redis else None
         redis_calls0 = redis_command_calls(st.redis)
+        trips0 = read_round_trips(workdir) if args.count_round_trips else None
         client_cpu0 = sum(w.cpu_seconds() for w in workers)
         recorders = profiling.start(st.interactive_worker_pids(), Path(args.profile)) if args.profile else []
         hist0 = await ack_histogram(st.urls) if args.server == "sharetube" else {}
@@ -147,6 +193,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         reports = await asyncio.to_thread(gather, workers, 120)
         server_cpu, server_system = cpu.cpu_percent(), cpu.system_percent()
         redis_calls1 = redis_command_calls(st.redis)
+        trips1 = read_round_trips(workdir) if args.count_round_trips else None
         rss_end = mem.rss()
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
         result = aggregate(args, machine, readies, reports, window)
@@ -163,6 +210,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
             "cpu_pct_per_process": {str(pid): s.cpu_percent() for pid, s in per_proc.items()},
             "redis_cpu_pct": redis_cpu.cpu_percent() if redis_cpu else None,
             "redis_calls_per_s": calls_per_s(redis_calls0, redis_calls1, window),
+            "redis_round_trips_per_s": round_trips_per_s(trips0, trips1),
             "rss_baseline_mb": round(rss_baseline / 2**20, 1), "rss_end_mb": round(rss_end / 2**20, 1),
             "rss_peak_mb": round(mem.peak_rss / 2**20, 1),
             "rss_per_client_kb": round((rss_end - rss_baseline) / 1024 / connected, 1) if connected else None,
@@ -282,6 +330,11 @@ def table(res: dict) -> str:
     calls = s.get("redis_calls_per_s")
     if calls:
         out += "\n\nRedis commands per second: " + ", ".join(f"{k} {v}" for k, v in calls.items())
+    trips = s.get("redis_round_trips_per_s")
+    if trips:
+        out += (f"\n\nRedis round trips per second (every server process; counted, so this run's CPU figures "
+                f"are not comparable with a plain run's): total {trips['total']}\n")
+        out += "\n".join(f"  {n:7.1f}  {source}" for source, n in trips["by_source"].items())
     return out
 
 
@@ -302,6 +355,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--control-s", type=float, default=60.0)
     p.add_argument("--setup-timeout", type=float, default=600.0)
     p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of the server")
+    p.add_argument("--count-round-trips", action="store_true",
+                   help="count the server's Redis round trips during the window by the functions that "
+                        "made them (tests/bench/round_trips; costs CPU: not for a CPU figure)")
     add_server_options(p)
     p.add_argument("--workdir", default=None, help="keep the server folder (logs, database) here")
     p.add_argument("--keep-workdir", action="store_true", help="keep the temporary server folder")

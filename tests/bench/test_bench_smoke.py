@@ -107,3 +107,29 @@ def test_capacity_floor_shares_its_rooms_through_redis() -> None:
     received = res["received_per_s"].get("chat.message", 0) * res["window_s"]
     assert received >= 0.8 * 5 * chats, f"{received:.0f} chat lines received for {chats} sent to rooms of 5"
     assert res["received_per_s"].get("room.playback", 0) > 0
+
+
+ROUND_TRIPS = ["-m", "tests.bench.capacity", "--mode", "redis", "--clients", "10", "--duration", "4", "--procs", "1",
+               "--chat-s", "1", "--count-round-trips"]
+
+
+def test_capacity_counts_the_servers_redis_round_trips_by_source() -> None:
+    """`--count-round-trips`: the shim in the server's processes counts every Redis round trip by
+    the server functions that made it; chat lines in the window show as their rate limit's."""
+    out = subprocess.run([sys.executable, *ROUND_TRIPS], cwd=ROOT, capture_output=True, text=True, timeout=100)
+    assert out.returncode == 0, f"bench failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
+    trips = parse_json_line(out.stdout)["server"]["redis_round_trips_per_s"]
+    assert trips["total"] > 0 and trips["total"] >= max(trips["by_source"].values())
+    assert any(source.startswith("request_limits.py:hit") and "chat.py:chat_send" in source and rate > 0
+               for source, rate in trips["by_source"].items()), trips
+    assert "Redis round trips per second" in out.stdout
+
+
+def test_redis_call_cost_prints_each_call_beside_the_floor() -> None:
+    out = subprocess.run([sys.executable, "-m", "tests.bench.redis_call_cost", "--calls", "50", "--gevent"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=100)
+    assert out.returncode == 0, out.stderr[-3000:]
+    res = parse_json_line(out.stdout)
+    assert res["bench"] == "redis_call_cost" and MACHINE_KEYS <= set(res["machine"]) and res["gevent"] is True
+    assert len(res["results"]) == 5 and all(v["cpu_us"] > 0 for v in res["results"].values())
+    assert res["ratio_over_floor"]["floor: PING on a bare socket"] == 1.0

@@ -7,33 +7,9 @@ from __future__ import annotations
 import pytest
 
 from server.services.presence.store import Conn, Presence, RedisStore
+from tests.support.redis_round_trips import RoundTrips
 
 pytestmark = [pytest.mark.redis]
-
-
-
-class CountingPipelines:
-    """The Redis client, recording the commands of each pipeline it makes."""
-
-    def __init__(self, client) -> None:
-        self.client, self.pipelines = client, []
-
-    def pipeline(self, transaction: bool = True):
-        real = self.client.pipeline(transaction=transaction)
-        commands: list[str] = []
-        self.pipelines.append(commands)
-
-        class Recording:
-            def __getattr__(self, name):
-                attr = getattr(real, name)
-                if name == "execute":
-                    return attr
-                return lambda *a, **k: (commands.append(name.upper()), attr(*a, **k))[1]
-
-        return Recording()
-
-    def __getattr__(self, name):
-        return getattr(self.client, name)
 
 
 def joined(presence: Presence, sid: str, user_id: int, code: str) -> None:
@@ -42,7 +18,7 @@ def joined(presence: Presence, sid: str, user_id: int, code: str) -> None:
 
 
 def test_a_heartbeat_is_one_round_trip_of_one_write_per_room(redis_client):
-    counting = CountingPipelines(redis_client)
+    counting = RoundTrips(redis_client)
     here, elsewhere = Presence(RedisStore(counting)), Presence(RedisStore(redis_client))
     for sid, user, code in (("s1", 1, "roomA"), ("s2", 2, "roomA"), ("s3", 3, "roomA"), ("s4", 1, "roomB")):
         joined(here, sid, user, code)
@@ -50,9 +26,9 @@ def test_a_heartbeat_is_one_round_trip_of_one_write_per_room(redis_client):
     for sid, at in (("s1", 10), ("s2", 20), ("s4", 40)):
         here.update(sid, report=True, status={"at_ms": at})  # the first report of each is shared at once
         here.update(sid, report=True, status={"at_ms": at + 1})  # later ones wait for the heartbeat
-    counting.pipelines.clear()
+    counting.trips.clear()
     here.heartbeat()
-    assert counting.pipelines == [["SET", "HSET", "HSET", "SADD"]], \
+    assert counting.trips == [["SET", "HSET", "HSET", "SADD"]], \
         "the marker, one HSET per room, the rooms' set: not three commands per socket"
     statuses = {r["sid"]: r["status"] for code in ("roomA", "roomB") for r in elsewhere.room_records(code)}
     assert statuses == {"s1": {"at_ms": 11}, "s2": {"at_ms": 21}, "s3": None, "s4": {"at_ms": 41}}

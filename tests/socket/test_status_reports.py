@@ -198,3 +198,34 @@ def test_a_burst_of_folds_and_the_role_reconcile_give_the_event_loop_turns(app, 
     for _code, a, b in rooms:
         [update] = a.received("presence.update")
         assert {m["user_id"] for m in update["members"]} == {a.user["id"], b.user["id"]}
+
+
+def test_a_join_and_a_leave_read_the_room_size_once(app):
+    """is_small decides both the chat line and the roster broadcast of a join or a leave: read
+    once (with Redis each read is a round trip), and still right: a small room sees the roster."""
+    owner, bob = sign_in(app, "Owner"), sign_in(app, "Bob")
+    code = create_room(app, owner)["code"]
+    owner.connect().join(code)
+    presence = rt_of(app).presence
+    real = presence.room_sizes
+    reads: list[list[str]] = []
+
+    def counted(codes):
+        reads.append(list(codes))
+        return real(codes)
+
+    with patch.object(presence, "room_sizes", counted):
+        owner.received()
+        bob.connect().join(code)
+        assert reads == [[code]], "one size read for the join"
+        assert any(any(m["user_id"] == bob.user["id"] for m in u["members"])
+                   for u in owner.received("presence.update")), "a small room sees the join at once"
+        reads.clear()
+        assert bob.emit("leave", {})["ok"]
+        assert reads == [[code]], "one size read for the leave"
+        assert all(m["user_id"] != bob.user["id"] for m in owner.received("presence.update")[-1]["members"])
+
+
+def rt_of(app):
+    with app.app_context():
+        return rt()

@@ -27,10 +27,11 @@ def is_small(room: Room) -> bool:
     return rt().presence.room_sizes([room.code])[room.code] <= IMMEDIATE_ROSTER_MAX
 
 
-def roster_changed(room: Room) -> None:
+def roster_changed(room: Room, small: bool | None = None) -> None:
     """A member came or went: small rooms see it at once; in a big room every join re-sending the
-    whole roster to everyone would cost O(N²), so it folds into the periodic roster update."""
-    if is_small(room):
+    whole roster to everyone would cost O(N²), so it folds into the periodic roster update.
+    `small`: is_small(room) as the caller already read it (with Redis, a round trip less)."""
+    if is_small(room) if small is None else small:
         broadcast_presence(room)
     else:
         mark_dirty(room.code, now_ms())
@@ -66,9 +67,10 @@ def after_enter(conn: Conn, room: Room, first_device: bool) -> bool:
         joined = MemberJoined(actor=conn.user_id)
         if joined.may_change(load_playback(room)):
             changed = clock_member(room.code, MemberJoined, conn.user_id)
-    if first_device and is_small(room) and presence_line_allowed(room.code, conn.user_id):
+    small = is_small(room)
+    if first_device and small and presence_line_allowed(room.code, conn.user_id):
         announce(room, f"{conn.name} joined")
-    roster_changed(room)
+    roster_changed(room, small)
     return changed
 
 
@@ -90,6 +92,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
     room = db.session.execute(db.select(Room).filter_by(code=code)).scalar_one_or_none()
     if room is None:
         return
+    small: bool | None = None
     if not still_here:
         clock_member(code, MemberLeft, conn.user_id)
         # when each member was last present: an away owner's room is handed over after OWNER_AWAY_MS
@@ -99,7 +102,8 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         db.session.commit()
         text = {"left": f"{conn.name} left", "disconnected": f"{conn.name} disconnected",
                 "kicked": f"{conn.name} was removed from the room"}.get(reason, f"{conn.name} left")
-        if is_small(room) and presence_line_allowed(code, conn.user_id):
+        small = is_small(room)
+        if small and presence_line_allowed(code, conn.user_id):
             announce(room, text)
         else:
             db.session.commit()
@@ -108,7 +112,7 @@ def announce_exit(code: str, conn: Conn, reason: str) -> None:
         players = [r for r in rt().presence.users_in_room(code).get(conn.user_id, []) if r["device"] == PLAYER_DEVICE]
         if not players:
             clock_member(code, MemberLeft, conn.user_id)
-    roster_changed(room)
+    roster_changed(room, small)
 
 
 def clock_member(code: str, command_type, user_id: int) -> bool:

@@ -173,15 +173,24 @@ class RedisStore:
     def records(self, code: str) -> list[dict]:
         return [json.loads(v) for v in self.r.hgetall(self.PREFIX + code).values()]
 
+    # rooms read per round trip by records_many: a pass over every room (the counts, the owners'
+    # hand-over, the sweep) is a few round trips, not one per room, and no reply is huge
+    READ_CHUNK = 100
+
     def records_many(self, codes: list[str]) -> dict[str, list[dict]]:
-        """Several rooms' records in one round trip (the roster folds read rooms in chunks)."""
-        if not codes:
-            return {}
-        pipe = self.r.pipeline(transaction=False)
-        for code in codes:
-            pipe.hgetall(self.PREFIX + code)
-        return {code: [json.loads(v) for v in found.values()]
-                for code, found in zip(codes, pipe.execute(), strict=True)}
+        """Several rooms' records, READ_CHUNK rooms per round trip (the roster folds read rooms in
+        chunks; the background's passes over every room read them all)."""
+        return {code: [json.loads(v) for v in found.values()] for code, found in self._hashes(codes).items()}
+
+    def _hashes(self, codes: list[str]) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        for at in range(0, len(codes), self.READ_CHUNK):
+            chunk = codes[at:at + self.READ_CHUNK]
+            pipe = self.r.pipeline(transaction=False)
+            for code in chunk:
+                pipe.hgetall(self.PREFIX + code)
+            found.update(zip(chunk, pipe.execute(), strict=True))
+        return found
 
     def sizes(self, codes: list[str]) -> dict[str, int]:
         """Sockets per room (HLEN), for many rooms in one round trip."""
@@ -247,17 +256,18 @@ class RedisStore:
         """Remove records of sockets whose process stopped refreshing them (a dead process)."""
         cutoff = now_ms() - max_age_ms
         gone: list[tuple[str, dict]] = []
-        for code in self.room_codes():
-            key = self.PREFIX + code
-            raw = self.r.hgetall(key)
+        empty: list[str] = []
+        for code, raw in self._hashes(self.room_codes()).items():  # (READ_CHUNK rooms per round trip)
             if not raw:
-                self.r.srem(self.PREFIX + "rooms", code)
+                empty.append(code)
                 continue
             for sid, value in raw.items():
                 rec = json.loads(value)
                 if rec.get("ts", 0) < cutoff:
-                    self.r.hdel(key, sid)
+                    self.r.hdel(self.PREFIX + code, sid)
                     gone.append((code, rec))
+        if empty:
+            self.r.srem(self.PREFIX + "rooms", *empty)
         return gone
 
 

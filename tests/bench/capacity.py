@@ -124,7 +124,7 @@ def read_round_trips(workdir: Path) -> dict[str, dict]:
 
 def round_trips_per_s(before: dict | None, after: dict | None, top: int = 25) -> dict | None:
     """Round trips per second by source over the window (each process over its own interval)."""
-    if after is None:
+    if not after:  # not asked for, or nothing counted (the floor has no shim)
         return None
     rates: dict[str, float] = {}
     for pid, end in after.items():
@@ -356,7 +356,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--setup-timeout", type=float, default=600.0)
     p.add_argument("--profile", default=None, help="directory for py-spy collapsed stacks of the server")
     p.add_argument("--count-round-trips", action="store_true",
-                   help="count the server's Redis round trips during the window by the functions that "
+                   help="count ShareTube's Redis round trips during the window by the functions that "
                         "made them (tests/bench/round_trips; costs CPU: not for a CPU figure)")
     add_server_options(p)
     p.add_argument("--workdir", default=None, help="keep the server folder (logs, database) here")

@@ -35,7 +35,7 @@ from limits.storage import storage_from_string  # noqa: E402
 from limits.strategies import MovingWindowRateLimiter  # noqa: E402
 
 from tests.bench.common import emit_result, machine_facts, md_table  # noqa: E402
-from tests.bench.cpu_pinning import pinning  # noqa: E402
+from tests.bench.cpu_pinning import parse_cpus  # noqa: E402
 from tests.bench.servers import start_redis  # noqa: E402
 
 
@@ -66,9 +66,8 @@ def raw_ping(port: int) -> Callable[[], object]:
 
 def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
-    pins = pinning(args.cpu) if args.cpu else None
-    if pins is not None:
-        os.sched_setaffinity(0, {int(c) for c in args.cpu.split(",")})
+    if args.cpu:
+        os.sched_setaffinity(0, set(parse_cpus(args.cpu)))
     workdir = Path(tempfile.mkdtemp(prefix="st-redis-cost-"))
     server = start_redis(workdir, cpu_prefix=["taskset", "-c", args.cpu] if args.cpu else None)
     try:

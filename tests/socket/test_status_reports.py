@@ -206,7 +206,7 @@ def test_a_join_and_a_leave_read_the_room_size_once(app):
     owner, bob = sign_in(app, "Owner"), sign_in(app, "Bob")
     code = create_room(app, owner)["code"]
     owner.connect().join(code)
-    presence = rt_of(app).presence
+    presence = app.extensions["sharetube"].presence
     real = presence.room_sizes
     reads: list[list[str]] = []
 
@@ -224,8 +224,3 @@ def test_a_join_and_a_leave_read_the_room_size_once(app):
         assert bob.emit("leave", {})["ok"]
         assert reads == [[code]], "one size read for the leave"
         assert all(m["user_id"] != bob.user["id"] for m in owner.received("presence.update")[-1]["members"])
-
-
-def rt_of(app):
-    with app.app_context():
-        return rt()

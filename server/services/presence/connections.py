@@ -31,7 +31,9 @@ def roster_changed(room: Room, small: bool | None = None) -> None:
     """A member came or went: small rooms see it at once; in a big room every join re-sending the
     whole roster to everyone would cost O(N²), so it folds into the periodic roster update.
     `small`: is_small(room) as the caller already read it (with Redis, a round trip less)."""
-    if is_small(room) if small is None else small:
+    if small is None:
+        small = is_small(room)
+    if small:
         broadcast_presence(room)
     else:
         mark_dirty(room.code, now_ms())

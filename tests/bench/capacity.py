@@ -15,6 +15,10 @@ functions that made them (tests/bench/round_trips/sitecustomize.py; not for a CP
 Flask-SocketIO app on the same worker, acking and re-broadcasting with no work of its own; in redis
 mode two of them through Flask-SocketIO's Redis manager): the baseline of CPU per ack and of the
 two-process ratio, to run beside ShareTube in the same minutes.
+CPU layouts: `--server-cpu 0` puts every server process (and Redis) on CPU 0 and the clients on the
+others; `--own-cores 0,1` gives each interactive process a core of its own, as a deployment does,
+with the clients spread over every core (the one-process run takes the same layout, so the two
+compare). The kernel's affinity of every process is in the JSON (`setup.affinity`).
 Prints one `BENCH_JSON {…}` line and a markdown table.
 """
 from __future__ import annotations
@@ -122,6 +126,21 @@ def read_round_trips(workdir: Path) -> dict[str, dict]:
     return found
 
 
+def affinity(st, workers: list) -> dict:
+    """The CPUs each process may run on, as the kernel has them (what the pinning did, not what it
+    meant to do): the interactive server processes in start order, then the rest."""
+    def cpus(pid: int) -> list[int] | None:
+        try:
+            return sorted(psutil.Process(pid).cpu_affinity())
+        except (psutil.Error, AttributeError):
+            return None
+    interactive = st.interactive_worker_pids()
+    others = [pid for pid in st.all_worker_pids() if pid not in interactive]
+    redis_pid = [st.redis.proc.pid] if getattr(st, "redis", None) else []
+    return {"interactive": [cpus(pid) for pid in interactive], "other_server": [cpus(pid) for pid in others],
+            "redis": [cpus(pid) for pid in redis_pid], "clients": [cpus(w.proc.pid) for w in workers]}
+
+
 def round_trips_per_s(before: dict | None, after: dict | None, top: int = 25) -> dict | None:
     """Round trips per second by source over the window (each process over its own interval)."""
     if not after:  # not asked for, or nothing counted (the floor has no shim)
@@ -141,12 +160,13 @@ def round_trips_per_s(before: dict | None, after: dict | None, top: int = 25) ->
 async def run(args: argparse.Namespace) -> tuple[dict, str]:
     machine = machine_facts()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
-    pins = pinning(args.server_cpu)
+    pins = pinning(args.server_cpu, args.own_cores)
     unix = args.redis_transport == "unix"
-    st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix)
+    st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix,
+                              process_prefixes=pins.process_prefixes())
           if args.server == "floor" else
           start_sharetube(args.mode, workdir, extra_env={**server_env(args), **round_trips_env(args, workdir)},
-                          cpu_prefix=pins.prefix(), redis_unix=unix))
+                          cpu_prefix=pins.prefix(), redis_unix=unix, process_prefixes=pins.process_prefixes()))
     workers = []
     try:
         server_pids = st.all_worker_pids()
@@ -198,7 +218,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         client_cpu_pct = round(100 * (sum(w.cpu_seconds() for w in workers) - client_cpu0) / window, 1)
         result = aggregate(args, machine, readies, reports, window)
         connected = sum(r["connected"] for r in reports)
-        result["setup"] = {**pins.facts(), "server_env": server_env(args), "redis_transport": args.redis_transport,
+        result["setup"] = {**pins.facts(), "affinity": affinity(st, workers),
+                           "server_env": server_env(args), "redis_transport": args.redis_transport,
                            "prepare_s": prep_s, "ramp_s": ramp_s, "connected_after_ramp": connected0,
                            "setup_errors": sum(r["setup_errors"] for r in readies),
                            "setup_error_samples": [e for r in readies for e in r["setup_error_samples"]][:5],
@@ -359,6 +380,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="count ShareTube's Redis round trips during the window by the functions that "
                         "made them (tests/bench/round_trips; costs CPU: not for a CPU figure)")
     add_server_options(p)
+    p.add_argument("--own-cores", default=None, metavar="CPUS",
+                   help="each interactive server process on a CPU of its own (process k on the k-th of "
+                        "CPUS, e.g. 0,1; one process: the first), Redis and the background process "
+                        "unpinned, the client processes spread over every CPU; the one-process run "
+                        "takes the same layout, so the two compare. Instead of --server-cpu")
     p.add_argument("--workdir", default=None, help="keep the server folder (logs, database) here")
     p.add_argument("--keep-workdir", action="store_true", help="keep the temporary server folder")
     return p.parse_args(argv)

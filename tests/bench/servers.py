@@ -222,13 +222,18 @@ def scan_log(path: Path, top: int = 6) -> dict:
             "top_exceptions": exceptions.most_common(top)}
 
 
+def _kth(prefixes: list[list[str]] | None, k: int, default: list[str] | None) -> list[str] | None:
+    return prefixes[k % len(prefixes)] if prefixes else default
+
+
 def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env: dict | None = None,
                     db_url: str | None = None, cpu_prefix: list[str] | None = None,
-                    redis_unix: bool = False) -> ShareTube:
+                    redis_unix: bool = False, process_prefixes: list[list[str]] | None = None) -> ShareTube:
     """mode: `single` (one process) or `redis` (two interactive processes + background + Redis).
     `db_url`: a database to use (default: SQLite in the work folder). `cpu_prefix`: `taskset -c …`
     for every server process (`--server-cpu`, tests/bench/cpu_pinning.py). `redis_unix`: the
-    processes reach Redis through a Unix socket instead of loopback TCP."""
+    processes reach Redis through a Unix socket instead of loopback TCP. `process_prefixes`
+    (`--own-cores`): the k-th interactive process's own prefix, in place of `cpu_prefix`."""
     workdir = Path(workdir or tempfile.mkdtemp(prefix="st-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{workdir / 'bench.db'}"
@@ -236,11 +241,13 @@ def start_sharetube(mode: str = "single", workdir: Path | None = None, extra_env
     st = ShareTube(mode, workdir)
     try:
         if mode == "single":
-            st.pools.append(start_pool(workdir, db_url, "single", env, cpu_prefix=cpu_prefix))
+            st.pools.append(start_pool(workdir, db_url, "single", env,
+                                       cpu_prefix=_kth(process_prefixes, 0, cpu_prefix)))
         elif mode == "redis":
             st.redis = start_redis(workdir, cpu_prefix=cpu_prefix, unix=redis_unix)
-            for _ in range(2):  # one after the other: the first one migrates the database
-                st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url, cpu_prefix))
+            for k in range(2):  # one after the other: the first one migrates the database
+                st.pools.append(start_pool(workdir, db_url, "interactive", env, st.redis.url,
+                                           _kth(process_prefixes, k, cpu_prefix)))
             st.pools.append(start_pool(workdir, db_url, "background", env, st.redis.url, cpu_prefix))
         else:
             raise ValueError(f"mode must be single or redis, not {mode!r}")
@@ -345,15 +352,16 @@ class FloorCluster:
 
 
 def start_floor_cluster(mode: str, workdir: Path, cpu_prefix: list[str] | None = None,
-                        redis_unix: bool = False) -> FloorCluster:
+                        redis_unix: bool = False, process_prefixes: list[list[str]] | None = None) -> FloorCluster:
     cluster = FloorCluster(mode)
     try:
         if mode == "single":
-            cluster.servers.append(start_floor(workdir, cpu_prefix=cpu_prefix))
+            cluster.servers.append(start_floor(workdir, cpu_prefix=_kth(process_prefixes, 0, cpu_prefix)))
         elif mode == "redis":
             cluster.redis = start_redis(workdir, cpu_prefix=cpu_prefix, unix=redis_unix)
-            for _ in range(2):
-                cluster.servers.append(start_floor(workdir, cpu_prefix=cpu_prefix, redis_url=cluster.redis.url))
+            for k in range(2):
+                cluster.servers.append(start_floor(workdir, cpu_prefix=_kth(process_prefixes, k, cpu_prefix),
+                                                   redis_url=cluster.redis.url))
         else:
             raise ValueError(f"mode must be single or redis, not {mode!r}")
     except Exception:

@@ -6,6 +6,7 @@ are checked here.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -88,8 +89,25 @@ def test_statement_benches_print_their_json_line(bench: str, argv: list[str], ke
 
 
 
+# `--own-cores 0,1` (each interactive process on a core of its own, the clients spread) rides on the
+# two two-process smokes below, one for the floor's cluster and one for ShareTube's pools
+OWN_CORES = ["--own-cores", "0,1"] if len(os.sched_getaffinity(0)) >= 2 else []
+
+
+def assert_own_cores(res: dict) -> None:
+    """What the kernel has, not what was asked: interactive process k on CPU k, the other server
+    processes and Redis unpinned, the two client processes one on each CPU."""
+    if not OWN_CORES:
+        return
+    every = sorted(os.sched_getaffinity(0))
+    layout = res["setup"]["affinity"]
+    assert layout["interactive"] == [[0], [1]], layout
+    assert all(cpus == every for cpus in layout["other_server"] + layout["redis"]), layout
+    assert layout["clients"] == [[0], [1]], layout
+
+
 FLOOR_REDIS = ["-m", "tests.bench.capacity", "--server", "floor", "--mode", "redis", "--clients", "10",
-               "--duration", "4", "--procs", "1", "--chat-s", "1", "--control-s", "2"]
+               "--duration", "4", "--procs", "2", "--chat-s", "1", "--control-s", "2", *OWN_CORES]
 
 
 def test_capacity_floor_shares_its_rooms_through_redis() -> None:
@@ -107,10 +125,11 @@ def test_capacity_floor_shares_its_rooms_through_redis() -> None:
     received = res["received_per_s"].get("chat.message", 0) * res["window_s"]
     assert received >= 0.8 * 5 * chats, f"{received:.0f} chat lines received for {chats} sent to rooms of 5"
     assert res["received_per_s"].get("room.playback", 0) > 0
+    assert_own_cores(res)
 
 
-ROUND_TRIPS = ["-m", "tests.bench.capacity", "--mode", "redis", "--clients", "10", "--duration", "4", "--procs", "1",
-               "--chat-s", "1", "--count-round-trips"]
+ROUND_TRIPS = ["-m", "tests.bench.capacity", "--mode", "redis", "--clients", "10", "--duration", "4", "--procs", "2",
+               "--chat-s", "1", "--count-round-trips", *OWN_CORES]
 
 
 def test_capacity_counts_the_servers_redis_round_trips_by_source() -> None:
@@ -118,11 +137,14 @@ def test_capacity_counts_the_servers_redis_round_trips_by_source() -> None:
     the server functions that made it; chat lines in the window show as their rate limit's."""
     out = subprocess.run([sys.executable, *ROUND_TRIPS], cwd=ROOT, capture_output=True, text=True, timeout=100)
     assert out.returncode == 0, f"bench failed ({out.returncode}):\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
-    trips = parse_json_line(out.stdout)["server"]["redis_round_trips_per_s"]
+    res = parse_json_line(out.stdout)
+    trips = res["server"]["redis_round_trips_per_s"]
     assert trips["total"] > 0 and trips["total"] >= max(trips["by_source"].values())
     assert any(source.startswith("request_limits.py:hit") and "chat.py:chat_send" in source and rate > 0
                for source, rate in trips["by_source"].items()), trips
     assert "Redis round trips per second" in out.stdout
+    assert_own_cores(res)
+    assert len(res["setup"]["affinity"]["other_server"]) == 1  # the background process
 
 
 def test_redis_call_cost_prints_each_call_beside_the_floor() -> None:

@@ -19,6 +19,8 @@ CPU layouts: `--server-cpu 0` puts every server process (and Redis) on CPU 0 and
 others; `--own-cores 0,1` gives each interactive process a core of its own, as a deployment does,
 with the clients spread over every core (the one-process run takes the same layout, so the two
 compare). The kernel's affinity of every process is in the JSON (`setup.affinity`).
+`--database postgresql` runs ShareTube on a private PostgreSQL server, as deployed (default: SQLite
+in the work folder), and reports the database's CPU (every backend) beside the server's.
 Prints one `BENCH_JSON {…}` line and a markdown table.
 """
 from __future__ import annotations
@@ -126,6 +128,51 @@ def read_round_trips(workdir: Path) -> dict[str, dict]:
     return found
 
 
+def start_postgres(args: argparse.Namespace):
+    """`--database postgresql`: a private PostgreSQL server (tests/support/databases.py: loopback, a
+    free port, fsync off as in the tests), unpinned like Redis; None for SQLite."""
+    if args.database != "postgresql":
+        return None
+    if args.server == "floor":
+        raise SystemExit("--database is ShareTube's: the floor has no database")
+    from tests.support.databases import PostgresServer
+    return PostgresServer()
+
+
+def postmaster_pid(pg) -> int:
+    return int((pg.data / "postmaster.pid").read_text().split()[0])
+
+
+class TreeCpu:
+    """CPU of a process and every descendant over a window (a database's backends), a process
+    born during the window counted from zero. What a process that ended inside the window used
+    is lost; the bench's connection pools open their backends before the window and keep them."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.t0 = 0.0
+        self.cpu0: dict[int, float] = {}
+
+    def _tree(self) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for p in [self.root, *self.root.children(recursive=True)]:
+            try:
+                t = p.cpu_times()
+                found[p.pid] = t.user + t.system
+            except psutil.Error:
+                continue
+        return found
+
+    def start(self) -> TreeCpu:
+        self.t0, self.cpu0 = time.monotonic(), self._tree()
+        return self
+
+    def cpu_percent(self) -> float:
+        wall = time.monotonic() - self.t0
+        used = sum(cpu - self.cpu0.get(pid, 0.0) for pid, cpu in self._tree().items())
+        return round(100 * used / wall, 1) if wall > 0 else 0.0
+
+
 def affinity(st, workers: list) -> dict:
     """The CPUs each process may run on, as the kernel has them (what the pinning did, not what it
     meant to do): the interactive server processes in start order, then the rest."""
@@ -162,11 +209,18 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="st-capacity-"))
     pins = pinning(args.server_cpu, args.own_cores)
     unix = args.redis_transport == "unix"
-    st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix,
-                              process_prefixes=pins.process_prefixes())
-          if args.server == "floor" else
-          start_sharetube(args.mode, workdir, extra_env={**server_env(args), **round_trips_env(args, workdir)},
-                          cpu_prefix=pins.prefix(), redis_unix=unix, process_prefixes=pins.process_prefixes()))
+    pg = start_postgres(args)
+    try:
+        st = (start_floor_cluster(args.mode, workdir, cpu_prefix=pins.prefix(), redis_unix=unix,
+                                  process_prefixes=pins.process_prefixes())
+              if args.server == "floor" else
+              start_sharetube(args.mode, workdir, extra_env={**server_env(args), **round_trips_env(args, workdir)},
+                              cpu_prefix=pins.prefix(), redis_unix=unix, process_prefixes=pins.process_prefixes(),
+                              db_url=pg.fresh_url() if pg else None))
+    except BaseException:
+        if pg:
+            pg.stop()
+        raise
     workers = []
     try:
         server_pids = st.all_worker_pids()
@@ -192,6 +246,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         cpu = ProcSampler(server_pids).start()
         per_proc = {pid: ProcSampler([pid]).start() for pid in server_pids}
         redis_cpu = ProcSampler([st.redis.proc.pid]).start() if st.redis else None
+        db_cpu = TreeCpu(postmaster_pid(pg)).start() if pg else None
         redis_calls0 = redis_command_calls(st.redis)
         trips0 = read_round_trips(workdir) if args.count_round_trips else None
         client_cpu0 = sum(w.cpu_seconds() for w in workers)
@@ -230,6 +285,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
             "processes": len(server_pids), "cpu_pct": server_cpu, "cpu_system_pct": server_system,
             "cpu_pct_per_process": {str(pid): s.cpu_percent() for pid, s in per_proc.items()},
             "redis_cpu_pct": redis_cpu.cpu_percent() if redis_cpu else None,
+            "database": None if args.server == "floor" else "postgresql" if pg else "sqlite",
+            "database_cpu_pct": db_cpu.cpu_percent() if db_cpu else None,
             "redis_calls_per_s": calls_per_s(redis_calls0, redis_calls1, window),
             "redis_round_trips_per_s": round_trips_per_s(trips0, trips1),
             "rss_baseline_mb": round(rss_baseline / 2**20, 1), "rss_end_mb": round(rss_end / 2**20, 1),
@@ -248,6 +305,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         st.stop()  # first: no disconnect storm to handle
         for w in workers:
             w.stop()
+        if pg:
+            pg.stop()
         if not args.workdir and not args.keep_workdir:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -326,6 +385,12 @@ def aggregate(args, machine: dict, readies: list[dict], reports: list[dict], win
                                    and p99 < TARGET_P99_MS and errors_total == 0 and disconnects == 0)}}
 
 
+def database_cell(s: dict) -> str:
+    if not s.get("database"):
+        return "–"  # the floor: none
+    return f'{"–" if s.get("database_cpu_pct") is None else s["database_cpu_pct"]} ({s["database"]})'
+
+
 def table(res: dict) -> str:
     rows = [(k, a["n"], a["per_s"], a["p50"], a["p99"], a["max"], sum(a["errors"].values()),
              ", ".join(f"{c}:{v}" for c, v in a["errors"].items()) or "–")
@@ -334,10 +399,12 @@ def table(res: dict) -> str:
     s, c = res["server"], res["clients"]
     out += "\n\n" + md_table(
         ["mode", "clients", "connected", "rooms", "disconnects", "server CPU %", "CPU ms/ack", "redis CPU %",
-         "RSS MB", "RSS/client KB", "client procs CPU %", "ramp s"],
+         "database CPU %", "RSS MB", "RSS/client KB", "client procs CPU %", "ramp s"],
         [(f'{res["server_kind"]} {res["mode"]}', c["requested"], c["connected_end"], c["rooms"], res["disconnects"],
           f'{s["cpu_pct"]} ({s["cpu_system_pct"]} system)',
-          s["cpu_ms_per_ack"], s["redis_cpu_pct"], s["rss_end_mb"], s["rss_per_client_kb"],
+          s["cpu_ms_per_ack"], s["redis_cpu_pct"],
+          database_cell(s),
+          s["rss_end_mb"], s["rss_per_client_kb"],
           c["client_procs_cpu_pct"], res["setup"]["ramp_s"])])
     h = res.get("server_handler_ms", {})
     out += (f"\n\nserver-side handler time (from /metrics): p50 {h.get('p50', '–')}, p99 {h.get('p99', '–')}; "
@@ -380,6 +447,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="count ShareTube's Redis round trips during the window by the functions that "
                         "made them (tests/bench/round_trips; costs CPU: not for a CPU figure)")
     add_server_options(p)
+    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
+                   help="ShareTube's database: SQLite in the work folder (the embedded default), or a private "
+                        "PostgreSQL server started for the run (as deployed), its CPU reported beside the server's")
     p.add_argument("--own-cores", default=None, metavar="CPUS",
                    help="each interactive server process on a CPU of its own (process k on the k-th of "
                         "CPUS, e.g. 0,1; one process: the first), Redis and the background process "

@@ -2,6 +2,7 @@
 requirement) records the Gunicorn workers as collapsed stacks; `summarize` ranks functions.
 
     .venv/bin/python -m tests.bench.profiling DIR [--top 30] [--match server/] [--categories]
+    .venv/bin/python -m tests.bench.profiling DIR --diff BASE_DIR [--top 40]   # what DIR's run added
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 RATE_HZ = 200
@@ -59,17 +61,22 @@ def _name(frame: str) -> str:
     return f"{m.group('fn')} ({path})"
 
 
+def stacks(path: Path) -> Iterator[tuple[list[str], int, bool]]:
+    """Each recorded stack of a py-spy raw file: its frames (named by _name, root first), its
+    sample count, and whether it was waiting (its leaf one of IDLE_LEAVES)."""
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if stack and count.isdigit():
+            frames = [_name(f) for f in stack.split(";")]
+            yield frames, int(count), frames[-1].startswith(IDLE_LEAVES)
+
+
 def summarize(path: Path, top: int = 30, match: str = "") -> str:
     inclusive: Counter = Counter()
     self_time: Counter = Counter()
     total = idle = 0
-    for line in path.read_text(errors="replace").splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        n = int(count)
-        frames = [_name(f) for f in stack.split(";")]
-        if frames[-1].startswith(IDLE_LEAVES):
+    for frames, n, waiting in stacks(path):
+        if waiting:
             idle += n
             continue
         total += n
@@ -105,21 +112,44 @@ CATEGORIES = (
 )
 
 
+def busy_by_function(folder: Path) -> tuple[Counter, int]:
+    """Inclusive busy samples per function over every recording in `folder` (all the processes of
+    one run together), and the run's busy total."""
+    inclusive: Counter = Counter()
+    total = 0
+    for path in sorted(folder.glob("*.txt")):
+        for frames, n, waiting in stacks(path):
+            if not waiting:
+                total += n
+                for f in set(frames):
+                    inclusive[f] += n
+    return inclusive, total
+
+
+def diff(folder: Path, base: Path, top: int = 40, match: str = "") -> str:
+    """What one run spent beyond another, function by function (inclusive busy samples, every
+    process of each run summed): e.g. two processes' recordings against one process's, both taken
+    over the same window length at RATE_HZ, so a sample is the same CPU time in both."""
+    now, now_total = busy_by_function(folder)
+    was, was_total = busy_by_function(base)
+    lines = [f"busy samples: {folder} {now_total}, {base} {was_total} ({now_total - was_total:+d})",
+             "extra | this run | base | function (inclusive)"]
+    ranked = sorted(set(now) | set(was), key=lambda f: (-(now[f] - was[f]), f))
+    lines += [f"{now[f] - was[f]:+5d} | {now[f]:5d} | {was[f]:5d} | {f}" for f in ranked if match in f][:top]
+    return "\n".join(lines)
+
+
 def categorize(path: Path) -> str:
     """Busy samples grouped into CATEGORIES (what a stack is doing, by the frames it contains)."""
     counts: Counter = Counter()
     total = 0
-    for line in path.read_text(errors="replace").splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        frames = [_name(f) for f in stack.split(";")]
-        if frames[-1].startswith(IDLE_LEAVES):
+    for frames, n, waiting in stacks(path):
+        if waiting:
             continue
         names = {f.split(" (")[0] for f in frames}
         label = next((c for c, fns in CATEGORIES if names & set(fns)), "other")
-        counts[label] += int(count)
-        total += int(count)
+        counts[label] += n
+        total += n
     lines = [f"{path.name}: {total} busy samples", "share % | category"]
     return "\n".join(lines + [f"{100 * n / total:6.1f} | {c}" for c, n in counts.most_common()]) if total else path.name
 
@@ -130,7 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--match", default="", help="only functions whose name/path contains this")
     p.add_argument("--categories", action="store_true", help="group busy time by what the worker was doing")
+    p.add_argument("--diff", metavar="BASE_DIR", default=None,
+                   help="rank functions by the busy samples DIR's run spent beyond BASE_DIR's (all processes)")
     args = p.parse_args(argv)
+    if args.diff:
+        print(diff(Path(args.dir), Path(args.diff), args.top, args.match))
+        return 0
     for f in sorted(Path(args.dir).glob("*.txt")):
         print(categorize(f) if args.categories else summarize(f, args.top, args.match), end="\n\n")
     return 0

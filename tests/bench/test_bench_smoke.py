@@ -128,8 +128,11 @@ def test_capacity_floor_shares_its_rooms_through_redis() -> None:
     assert_own_cores(res)
 
 
+# on the suite's PostgreSQL pass, ShareTube runs on a private PostgreSQL (`--database postgresql`), as the soak does
+ON_POSTGRES = os.environ.get("SHARETUBE_TEST_DB") == "postgres"
 ROUND_TRIPS = ["-m", "tests.bench.capacity", "--mode", "redis", "--clients", "10", "--duration", "4", "--procs", "2",
-               "--chat-s", "1", "--count-round-trips", *OWN_CORES]
+               "--chat-s", "1", "--count-round-trips", *OWN_CORES,
+               "--database", "postgresql" if ON_POSTGRES else "sqlite"]
 
 
 def test_capacity_counts_the_servers_redis_round_trips_by_source() -> None:
@@ -145,6 +148,10 @@ def test_capacity_counts_the_servers_redis_round_trips_by_source() -> None:
     assert "Redis round trips per second" in out.stdout
     assert_own_cores(res)
     assert len(res["setup"]["affinity"]["other_server"]) == 1  # the background process
+    if ON_POSTGRES:  # the database's backends did the chat lines' INSERTs: their CPU is counted
+        assert res["server"]["database"] == "postgresql" and res["server"]["database_cpu_pct"] > 0, res["server"]
+    else:
+        assert res["server"]["database"] == "sqlite" and res["server"]["database_cpu_pct"] is None
 
 
 def test_redis_call_cost_prints_each_call_beside_the_floor() -> None:

@@ -7,7 +7,8 @@ server CPU and memory per connected client — one process, or two interactive p
 Clients run in `--procs` client processes (default 2), whole rooms per process, connecting at
 `--ramp` per second in total. Once every client is in its room, a `--duration` second window is
 measured (activity starts at each join; only events sent inside the window count). In redis mode the
-members of a room alternate between the two interactive processes, so room broadcasts cross Redis.
+members of a room alternate between the two interactive processes, so room broadcasts cross Redis
+(`--split rooms`: each room's members on one process, the rooms alternating).
 `--profile DIR` records the server workers with py-spy during the window (collapsed stacks).
 `--count-round-trips` counts every server process's Redis round trips in the window by the server
 functions that made them (tests/bench/round_trips/sitecustomize.py; not for a CPU figure).
@@ -73,16 +74,23 @@ def calls_per_s(before: dict[str, int] | None, after: dict[str, int] | None, win
     return {"total": round(sum(rates.values()), 1), **rates}
 
 
-def prepare_floor(urls: list[str], n: int, room_size: int) -> list[dict]:
+def member_url(urls: list[str], room: int, member: int, split: str) -> str:
+    """Which interactive process a room's member connects to: `members` (the default) alternates a
+    room's members between the processes, so every room is shared; `rooms` puts all of a room's
+    members on one process, the rooms alternating (what routing by room would do)."""
+    return urls[(room + (member if split == "members" else 0)) % len(urls)]
+
+
+def prepare_floor(urls: list[str], n: int, room_size: int, split: str = "members") -> list[dict]:
     """The floor's rooms: named, not created; no sign-in (the floor has no accounts)."""
     rooms = []
     for r in range(math.ceil(n / room_size)):
         size = min(room_size, n - r * room_size)
-        rooms.append({"code": f"FLOOR{r}", "members": [(urls[(r + i) % len(urls)], "") for i in range(size)]})
+        rooms.append({"code": f"FLOOR{r}", "members": [(member_url(urls, r, i, split), "") for i in range(size)]})
     return rooms
 
 
-async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
+async def prepare(st: ShareTube, n: int, room_size: int, split: str = "members") -> list[dict]:
     """Sign in n guests and create ceil(n / room_size) rooms (control_mode any): the room specs."""
     urls = st.urls
     names = [f"cap{i}" for i in range(n)]
@@ -99,7 +107,7 @@ async def prepare(st: ShareTube, n: int, room_size: int) -> list[dict]:
             owner = tokens[r * room_size]
             code = await C.create_room(urls[r % len(urls)], owner, {"control_mode": "any"})
         members = tokens[r * room_size:(r + 1) * room_size]
-        return {"code": code, "members": [(urls[(r + i) % len(urls)], t) for i, t in enumerate(members)]}
+        return {"code": code, "members": [(member_url(urls, r, i, split), t) for i, t in enumerate(members)]}
 
     return list(await asyncio.gather(*(make_room(r) for r in range(n_rooms))))
 
@@ -227,8 +235,8 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         mem = ProcSampler(server_pids).start()
         rss_baseline = mem.rss()
         t_prep = time.monotonic()
-        rooms = (prepare_floor(st.urls, args.clients, args.room_size) if args.server == "floor"
-                 else await prepare(st, args.clients, args.room_size))
+        rooms = (prepare_floor(st.urls, args.clients, args.room_size, args.split) if args.server == "floor"
+                 else await prepare(st, args.clients, args.room_size, args.split))
         prep_s = round(time.monotonic() - t_prep, 1)
         progress(f"{args.clients} guests signed in, {len(rooms)} rooms in {prep_s} s; connecting at {args.ramp}/s")
         jobs = [{"rooms": chunk, "ramp": args.ramp / args.procs, "concurrency": max(1, int(args.ramp)),
@@ -295,7 +303,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
             "cpu_ms_per_ack": round(10 * server_cpu / result["acks_ms"]["overall"]["per_s"], 2)
             if result["acks_ms"]["overall"]["per_s"] else None}
         result["clients"] = {"requested": args.clients, "connected_end": connected, "rooms": len(rooms),
-                             "room_size": args.room_size, "client_procs": len(workers),
+                             "room_size": args.room_size, "split": args.split, "client_procs": len(workers),
                              "client_procs_cpu_pct": client_cpu_pct,
                              "clients_per_proc": [sum(len(r["members"]) for r in j["rooms"]) for j in jobs]}
         result["loadavg_1m_during"] = [round(x, 2) for x in loads]
@@ -450,6 +458,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite",
                    help="ShareTube's database: SQLite in the work folder (the embedded default), or a private "
                         "PostgreSQL server started for the run (as deployed), its CPU reported beside the server's")
+    p.add_argument("--split", choices=("members", "rooms"), default="members",
+                   help="two processes: alternate each room's members between them (members, the default: "
+                        "every room shared), or keep each room's members on one process, the rooms "
+                        "alternating (rooms: what routing by room would do)")
     p.add_argument("--own-cores", default=None, metavar="CPUS",
                    help="each interactive server process on a CPU of its own (process k on the k-th of "
                         "CPUS, e.g. 0,1; one process: the first), Redis and the background process "

@@ -1,6 +1,7 @@
-"""The benches' CPU layouts (tests/bench/cpu_pinning.py): `--server-cpu` (the server's processes
+"""The benches' layouts. CPU (tests/bench/cpu_pinning.py): `--server-cpu` (the server's processes
 on their core(s), the clients on the others) and `--own-cores` (each interactive process on a core
-of its own, the clients spread over every core) — what each pins, and the layouts it refuses."""
+of its own, the clients spread over every core) — what each pins, and the layouts it refuses. And
+`capacity --split`: which process each room's members connect to."""
 from __future__ import annotations
 
 import os
@@ -50,3 +51,16 @@ def test_layouts_that_cannot_be_kept_are_refused(server_cpu, own) -> None:
 def test_no_layout_pins_nothing() -> None:
     pins = pinning(None)
     assert pins.prefix() == [] and pins.process_prefixes() is None and pins.facts()["client_cpus"] is None
+
+
+def test_capacity_splits_each_room_or_keeps_it_on_one_process() -> None:
+    """`capacity --split`: members (each room's members alternate between the processes) or rooms
+    (all of a room's members on one process, the rooms alternating)."""
+    from tests.bench.capacity import member_url, prepare_floor
+    urls = ["a", "b"]
+    assert [member_url(urls, 0, i, "members") for i in range(5)] == ["a", "b", "a", "b", "a"]
+    assert [member_url(urls, 1, i, "members") for i in range(5)] == ["b", "a", "b", "a", "b"]
+    assert [member_url(urls, 0, i, "rooms") for i in range(5)] == ["a"] * 5
+    assert [member_url(urls, 1, i, "rooms") for i in range(5)] == ["b"] * 5
+    rooms = prepare_floor(urls, 10, 5, "rooms")
+    assert [{url for url, _ in room["members"]} for room in rooms] == [{"a"}, {"b"}]

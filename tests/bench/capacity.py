@@ -147,10 +147,6 @@ def start_postgres(args: argparse.Namespace):
     return PostgresServer()
 
 
-def postmaster_pid(pg) -> int:
-    return int((pg.data / "postmaster.pid").read_text().split()[0])
-
-
 class TreeCpu:
     """CPU of a process and every descendant over a window (a database's backends), a process
     born during the window counted from zero. What a process that ended inside the window used
@@ -191,7 +187,7 @@ def affinity(st, workers: list) -> dict:
             return None
     interactive = st.interactive_worker_pids()
     others = [pid for pid in st.all_worker_pids() if pid not in interactive]
-    redis_pid = [st.redis.proc.pid] if getattr(st, "redis", None) else []
+    redis_pid = [st.redis.proc.pid] if st.redis else []
     return {"interactive": [cpus(pid) for pid in interactive], "other_server": [cpus(pid) for pid in others],
             "redis": [cpus(pid) for pid in redis_pid], "clients": [cpus(w.proc.pid) for w in workers]}
 
@@ -254,7 +250,7 @@ async def run(args: argparse.Namespace) -> tuple[dict, str]:
         cpu = ProcSampler(server_pids).start()
         per_proc = {pid: ProcSampler([pid]).start() for pid in server_pids}
         redis_cpu = ProcSampler([st.redis.proc.pid]).start() if st.redis else None
-        db_cpu = TreeCpu(postmaster_pid(pg)).start() if pg else None
+        db_cpu = TreeCpu(pg.postmaster_pid()).start() if pg else None
         redis_calls0 = redis_command_calls(st.redis)
         trips0 = read_round_trips(workdir) if args.count_round_trips else None
         client_cpu0 = sum(w.cpu_seconds() for w in workers)

@@ -55,3 +55,15 @@ def test_the_sweep_reads_every_room_in_chunks_and_removes_only_the_stale(redis_c
     assert sorted(r["sid"] for r in reader.records(codes[5])) == ["s5-0", "s5-1"]
     assert sorted(r["sid"] for r in reader.records(codes[110])) == ["s110-0", "s110-1"]
     assert set(reader.room_codes()) == set(codes), "the emptied rooms left the set; the others stay"
+
+
+def test_a_room_the_sweep_drops_while_it_gains_a_socket_is_back_with_the_next_heartbeat(redis_client):
+    """The sweep removes the rooms it read empty with one SREM after its pass; a socket that entered
+    one of them in between loses it from the room set only until its process's next heartbeat."""
+    presence = Presence(RedisStore(redis_client))
+    [code] = fill(presence, 1)
+    redis_client.srem(RedisStore.PREFIX + "rooms", code)  # as the sweep's SREM after the socket's put()
+    assert code not in RedisStore(redis_client).room_codes()
+    presence.heartbeat()
+    assert code in RedisStore(redis_client).room_codes()
+    assert len(RedisStore(redis_client).records(code)) == 2, "the room's records were never touched"

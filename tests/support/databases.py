@@ -88,6 +88,10 @@ class PostgresServer:
     def url(self, name: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
+    def postmaster_pid(self) -> int:
+        """The server's first process (every backend is its child), from its pid file."""
+        return int((self.data / "postmaster.pid").read_text().split()[0])
+
     def fresh_url(self) -> str:
         name = f"st_{os.getpid()}_{next(_counter)}"
         for attempt in range(20):

@@ -266,6 +266,9 @@ class RedisStore:
                 if rec.get("ts", 0) < cutoff:
                     self.r.hdel(self.PREFIX + code, sid)
                     gone.append((code, rec))
+        # A room that gained a socket between its read and this SREM leaves the set until that
+        # process's next heartbeat adds it back (HOUSEKEEPING_EVERY_S, 2 s): the passes over the set
+        # (counts, hand-over, this sweep) skip it that long; its hash, and so its rosters, are untouched.
         if empty:
             self.r.srem(self.PREFIX + "rooms", *empty)
         return gone

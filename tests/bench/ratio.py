@@ -18,7 +18,8 @@ and splits the target's ratio into two factors that multiply to it exactly:
 
 (and the same at 2N with one at N). `--floor` runs the bare Flask-SocketIO floor through the same
 layouts in the same rounds. Arguments after `--` go to every capacity run. A run with errors or
-disconnects gives no ratio (its CPU per ack is not comparable). `--out DIR` keeps each run's output.
+disconnects, or that failed, gives no ratio (its CPU per ack is not comparable); a failed run does
+not stop the rounds. `--out DIR` keeps each run's output.
 Prints one `BENCH_JSON {…}` line and a markdown table.
 """
 from __future__ import annotations
@@ -68,6 +69,13 @@ def figures(step: dict, res: dict) -> dict:
             "loadavg_start": res["machine"]["loadavg_start"], "started_utc": res["machine"]["started_utc"]}
 
 
+def failed(step: dict, error: str) -> dict:
+    """A capacity run that did not finish: in the table, with no figure a ratio could use."""
+    return {**step, "cpu_ms_per_ack": None, "cpu_pct": None, "cpu_pct_per_process": {}, "acks_per_s": None,
+            "p99_ms": None, "errors": "run failed", "disconnects": None, "loadavg_start": [None],
+            "started_utc": None, "failure": error[-500:]}
+
+
 def cpu_if_clean(run: dict | None) -> float | None:
     """A run's CPU per ack, or None when there is no run or its figure is not comparable (errors,
     disconnects, no acks)."""
@@ -105,9 +113,16 @@ def measure(args: argparse.Namespace, runner: Runner = run_capacity) -> tuple[di
     for step in plan(args.clients, args.rounds, servers):
         print(f"[ratio] round {step['round']}: {step['server']} {step['mode']} {step['clients']} clients",
               file=sys.stderr, flush=True)
-        res = runner(capacity_argv(step, args.extra))
+        name = f"{step['server']}-{step['mode']}-{step['clients']}-r{step['round']}.txt"
+        try:
+            res = runner(capacity_argv(step, args.extra))
+        except RuntimeError as exc:  # one failed run costs its ratios, not the rounds already run
+            print(f"[ratio] {exc}", file=sys.stderr, flush=True)
+            if args.out:
+                (Path(args.out) / name).write_text(str(exc))
+            runs.append(failed(step, str(exc)))
+            continue
         if args.out:
-            name = f"{step['server']}-{step['mode']}-{step['clients']}-r{step['round']}.txt"
             (Path(args.out) / name).write_text(res.get("_stdout", ""))
         runs.append(figures(step, res))
     result = {"bench": "ratio", "machine": machine_facts(), "clients": args.clients, "rounds": args.rounds,
@@ -120,7 +135,8 @@ def table(result: dict) -> str:
         ["round", "server", "processes", "clients", "CPU ms/ack", "CPU % (per process)", "acks/s", "p99 ms",
          "errors", "disconnects", "load at start"],
         [[r["round"], r["server"], 1 if r["mode"] == "single" else 2, r["clients"], r["cpu_ms_per_ack"],
-          f"{r['cpu_pct']} ({', '.join(str(v) for v in r['cpu_pct_per_process'].values())})", r["acks_per_s"],
+          f"{r['cpu_pct']} ({', '.join(str(v) for v in r['cpu_pct_per_process'].values())})"
+          if r["cpu_pct"] is not None else None, r["acks_per_s"],
           r["p99_ms"], r["errors"], r["disconnects"], r["loadavg_start"][0]] for r in result["runs"]])
     n = result["clients"]
     parts = md_table(

@@ -80,3 +80,23 @@ def test_it_keeps_each_runs_output_when_asked(tmp_path) -> None:
 def test_it_refuses_what_it_cannot_run(argv: list[str]) -> None:
     with pytest.raises(SystemExit):
         ratio.parse_args(argv)
+
+
+def test_a_run_that_fails_costs_its_ratios_not_the_rounds() -> None:
+    args = ratio.parse_args(["--clients", "1000", "--rounds", "2"])
+    calls = []
+
+    def runner(argv: list[str]) -> dict:
+        calls.append(argv)
+        if len(calls) == 1:  # round 1's first run: one process at 500 clients
+            raise RuntimeError("capacity --clients 500 failed (1): setup timed out")
+        return fake_result(argv)
+
+    result, text = ratio.measure(args, runner)
+    assert len(calls) == 10, "every run of both rounds still ran"
+    first, second = result["ratios"]
+    assert first["load_curve_at_n"] is None and first["second_process_at_n"] is None
+    assert first["target_at_n"] == 1.6, "the ratios that do not need the failed run are kept"
+    assert second["load_curve_at_n"] == 1.25
+    assert result["runs"][0]["errors"] == "run failed" and "setup timed out" in result["runs"][0]["failure"]
+    assert "run failed" in text

@@ -102,13 +102,17 @@ def run_capacity(argv: list[str]) -> dict:
     if out.returncode != 0:
         raise RuntimeError(f"capacity {' '.join(argv)} failed ({out.returncode}):\n{out.stdout[-2000:]}\n"
                            f"{out.stderr[-2000:]}")
-    res = parse_json_line(out.stdout)
+    try:
+        res = parse_json_line(out.stdout)
+    except ValueError as exc:
+        raise RuntimeError(f"capacity {' '.join(argv)} printed no result:\n{out.stdout[-2000:]}") from exc
     res["_stdout"] = out.stdout
     return res
 
 
 def measure(args: argparse.Namespace, runner: Runner = run_capacity) -> tuple[dict, str]:
     servers = ["sharetube", "floor"] if args.floor else ["sharetube"]
+    machine = machine_facts()  # as the rounds start (emit_result adds the load at the end)
     runs = []
     for step in plan(args.clients, args.rounds, servers):
         print(f"[ratio] round {step['round']}: {step['server']} {step['mode']} {step['clients']} clients",
@@ -125,7 +129,7 @@ def measure(args: argparse.Namespace, runner: Runner = run_capacity) -> tuple[di
         if args.out:
             (Path(args.out) / name).write_text(res.get("_stdout", ""))
         runs.append(figures(step, res))
-    result = {"bench": "ratio", "machine": machine_facts(), "clients": args.clients, "rounds": args.rounds,
+    result = {"bench": "ratio", "machine": machine, "clients": args.clients, "rounds": args.rounds,
               "capacity_args": args.extra, "runs": runs, "ratios": ratios(runs)}
     return result, table(result)
 

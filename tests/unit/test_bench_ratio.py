@@ -100,3 +100,12 @@ def test_a_run_that_fails_costs_its_ratios_not_the_rounds() -> None:
     assert second["load_curve_at_n"] == 1.25
     assert result["runs"][0]["errors"] == "run failed" and "setup timed out" in result["runs"][0]["failure"]
     assert "run failed" in text
+
+
+def test_a_capacity_run_without_its_result_line_is_a_failed_run(monkeypatch) -> None:
+    class Done:
+        returncode, stdout, stderr = 0, "# setup only\n", ""
+
+    monkeypatch.setattr(ratio.subprocess, "run", lambda *a, **kw: Done())
+    with pytest.raises(RuntimeError, match="printed no result"):
+        ratio.run_capacity(["--clients", "10"])

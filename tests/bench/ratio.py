@@ -134,6 +134,13 @@ def measure(args: argparse.Namespace, runner: Runner = run_capacity) -> tuple[di
     return result, table(result)
 
 
+def label(name: str, top: tuple[str, float], bottom: tuple[str, float], n: int) -> str:
+    """A ratio's column header, from RATIOS itself: "load curve: one at 500 ÷ one at 1000"."""
+    def side(layout: tuple[str, float]) -> str:
+        return f"{'one' if layout[0] == 'single' else 'two'} at {int(n * layout[1])}"
+    return f"{name.rsplit('_at_', 1)[0].replace('_', ' ')}: {side(top)} ÷ {side(bottom)}"
+
+
 def table(result: dict) -> str:
     runs = md_table(
         ["round", "server", "processes", "clients", "CPU ms/ack", "CPU % (per process)", "acks/s", "p99 ms",
@@ -143,11 +150,9 @@ def table(result: dict) -> str:
           if r["cpu_pct"] is not None else None, r["acks_per_s"],
           r["p99_ms"], r["errors"], r["disconnects"], r["loadavg_start"][0]] for r in result["runs"]])
     n = result["clients"]
-    parts = md_table(
-        ["round", "server", f"target: two ÷ one at {n}", f"load curve: one at {n // 2} ÷ one at {n}",
-         f"second process: two at {n} ÷ one at {n // 2}", f"target at {2 * n}", f"load curve: {n} ÷ {2 * n}",
-         f"second process: two at {2 * n} ÷ one at {n}"],
-        [[r["round"], r["server"], *(r[name] for name, _top, _bottom in RATIOS)] for r in result["ratios"]])
+    parts = md_table(["round", "server", *(label(name, top, bottom, n) for name, top, bottom in RATIOS)],
+                     [[r["round"], r["server"], *(r[name] for name, _top, _bottom in RATIOS)]
+                      for r in result["ratios"]])
     return runs + "\n\n" + parts
 
 

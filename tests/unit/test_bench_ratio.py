@@ -109,3 +109,20 @@ def test_a_capacity_run_without_its_result_line_is_a_failed_run(monkeypatch) -> 
     monkeypatch.setattr(ratio.subprocess, "run", lambda *a, **kw: Done())
     with pytest.raises(RuntimeError, match="printed no result"):
         ratio.run_capacity(["--clients", "10"])
+
+
+def test_the_machine_facts_are_those_from_before_the_first_run(monkeypatch) -> None:
+    stamps = iter(range(100))
+    monkeypatch.setattr(ratio, "machine_facts", lambda: {"stamp": next(stamps)})
+    ran: list[int] = []
+
+    def runner(argv: list[str]) -> dict:
+        ran.append(next(stamps))
+        return fake_result(argv)
+
+    result, text = ratio.measure(ratio.parse_args(["--clients", "1000", "--rounds", "1"]), runner)
+    assert result["machine"] == {"stamp": 0} and ran[0] == 1, "taken before any run, not after the last"
+    headers = text.split("\n\n")[1].splitlines()[0]
+    assert headers == ("| round | server | target: two at 1000 ÷ one at 1000 | load curve: one at 500 ÷ one at 1000 "
+                       "| second process: two at 1000 ÷ one at 500 | target: two at 2000 ÷ one at 2000 "
+                       "| load curve: one at 1000 ÷ one at 2000 | second process: two at 2000 ÷ one at 1000 |")

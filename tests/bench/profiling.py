@@ -3,10 +3,12 @@ requirement) records the Gunicorn workers as collapsed stacks; `summarize` ranks
 
     .venv/bin/python -m tests.bench.profiling DIR [--top 30] [--match server/] [--categories]
     .venv/bin/python -m tests.bench.profiling DIR --diff BASE_DIR [--top 40]   # what DIR's run added
+    .venv/bin/python -m tests.bench.profiling DIR --diff BASE_DIR --per-ack    # ... per ack, at any loads
 """
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import signal
@@ -126,6 +128,84 @@ def busy_by_function(folder: Path) -> tuple[Counter, int]:
     return inclusive, total
 
 
+RUN_FILE = "run.json"  # written beside a run's recordings by the bench: the acks of its window
+
+
+def write_run(folder: Path, acks: float, window_s: float) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RUN_FILE).write_text(json.dumps({"acks": round(acks), "window_s": round(window_s, 1)}))
+
+
+def run_acks(folder: Path) -> int:
+    """The acks of the window a run's recordings cover (RUN_FILE); a run without them cannot be
+    compared per ack, and says so."""
+    try:
+        acks = int(json.loads((folder / RUN_FILE).read_text())["acks"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SystemExit(f"{folder}: no ack count ({RUN_FILE}: {exc}); record it with capacity --profile") from None
+    if acks <= 0:
+        raise SystemExit(f"{folder}: {acks} acks in its window: nothing to divide by")
+    return acks
+
+
+def diff_per_ack(folder: Path, base: Path, top: int = 40, match: str = "") -> str:
+    """What one run spent beyond another **per ack**, function by function: each run's inclusive
+    busy samples turned into µs of a core per ack (a sample is 1/RATE_HZ s) over its own acks. For
+    runs at different loads, where raw samples would mostly say that more events cost more: e.g.
+    one process at 500 clients against one at 1,000 (the ratio bench's load curve)."""
+    now, now_total = busy_by_function(folder)
+    was, was_total = busy_by_function(base)
+    now_acks, was_acks = run_acks(folder), run_acks(base)
+    us = 1e6 / RATE_HZ
+
+    def per(count: int, acks: int) -> float:
+        return count * us / acks
+
+    lines = [f"busy µs per ack: {folder} {per(now_total, now_acks):.1f} ({now_acks} acks), "
+             f"{base} {per(was_total, was_acks):.1f} ({was_acks} acks), "
+             f"× {per(now_total, now_acks) / max(per(was_total, was_acks), 1e-9):.2f}",
+             "extra µs/ack | this run | base | function (inclusive)"]
+    ranked = sorted(set(now) | set(was), key=lambda f: (-(per(now[f], now_acks) - per(was[f], was_acks)), f))
+    lines += [f"{per(now[f], now_acks) - per(was[f], was_acks):+7.2f} | {per(now[f], now_acks):7.2f} | "
+              f"{per(was[f], was_acks):7.2f} | {f}" for f in ranked if match in f][:top]
+    return "\n".join(lines)
+
+
+# (part, function names that put a stack in it), first match wins, so no sample counts twice:
+# where a run's per-ack cost goes, the writes apart from whatever made them (`--per-ack --parts`)
+PARTS = (
+    ("writing frames to sockets (write_frame, any caller; the floor's writer greenlets)",
+     ("write_frame", "Socket._websocket_handler.<locals>.writer")),
+    ("the roster folds, outside their writes (flush_pending)", ("flush_pending",)),
+    ("a chat line's INSERT (insert_line)", ("insert_line",)),
+    ("controls, outside their writes (run_command)", ("run_command",)),
+    ("the background loop's other work", ("_local_loop", "slot_loop")),
+    ("reading frames, decoding and dispatching events, the handlers not above",
+     ("FramedWebSocket.wait", "Socket.receive", "WebSocket.receive")),
+)
+
+
+def parts_per_ack(folder: Path) -> tuple[dict[str, float], float]:
+    """µs of a core per ack in each of PARTS (and "the rest"), and the run's total, over its acks."""
+    acks = run_acks(folder)
+    counts: Counter = Counter()
+    for path in sorted(folder.glob("*.txt")):
+        for frames, n, waiting in stacks(path):
+            if not waiting:
+                names = {f.split(" (")[0] for f in frames}
+                counts[next((part for part, fns in PARTS if names & set(fns)), "the rest")] += n
+    us = 1e6 / RATE_HZ / acks
+    return {part: counts[part] * us for part, _ in PARTS + (("the rest", ()),)}, sum(counts.values()) * us
+
+
+def diff_parts_per_ack(folder: Path, base: Path) -> str:
+    now, now_total = parts_per_ack(folder)
+    was, was_total = parts_per_ack(base)
+    lines = [f"busy µs per ack: {folder} {now_total:.1f}, {base} {was_total:.1f} ({now_total - was_total:+.1f})",
+             "this run | base | extra | part (first match in the stack)"]
+    return "\n".join(lines + [f"{now[p]:7.1f} | {was[p]:7.1f} | {now[p] - was[p]:+7.1f} | {p}" for p in now])
+
+
 def diff(folder: Path, base: Path, top: int = 40, match: str = "") -> str:
     """What one run spent beyond another, function by function (inclusive busy samples, every
     process of each run summed): e.g. two processes' recordings against one process's, both taken
@@ -162,9 +242,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--categories", action="store_true", help="group busy time by what the worker was doing")
     p.add_argument("--diff", metavar="BASE_DIR", default=None,
                    help="rank functions by the busy samples DIR's run spent beyond BASE_DIR's (all processes)")
+    p.add_argument("--per-ack", action="store_true",
+                   help="with --diff: µs per ack, each run over its own acks (run.json), for runs at different loads")
+    p.add_argument("--parts", action="store_true",
+                   help="with --diff --per-ack: by PARTS (first match wins), not function by function")
     args = p.parse_args(argv)
+    if args.per_ack and not args.diff:
+        p.error("--per-ack compares two runs: give --diff BASE_DIR")
+    if args.parts and not args.per_ack:
+        p.error("--parts goes with --diff BASE_DIR --per-ack")
+    if args.parts:
+        print(diff_parts_per_ack(Path(args.dir), Path(args.diff)))
+        return 0
     if args.diff:
-        print(diff(Path(args.dir), Path(args.diff), args.top, args.match))
+        compare = diff_per_ack if args.per_ack else diff
+        print(compare(Path(args.dir), Path(args.diff), args.top, args.match))
         return 0
     for f in sorted(Path(args.dir).glob("*.txt")):
         print(categorize(f) if args.categories else summarize(f, args.top, args.match), end="\n\n")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.bench.profiling import busy_by_function, diff, main
+import pytest
+
+from tests.bench.profiling import PARTS, busy_by_function, diff, diff_per_ack, main, parts_per_ack, write_run
 
 HUB = "run (gevent/hub.py:1);Hub.run (gevent/hub.py:2)"
 
@@ -31,3 +33,63 @@ def test_diff_sums_every_process_and_ranks_what_the_run_added(tmp_path, capsys) 
     assert main([str(two), "--diff", str(one), "--match", "redis/"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 3 and out[2].endswith("parse (redis/p.py)")
+
+
+def test_per_ack_diff_divides_each_run_by_its_own_acks(tmp_path, capsys) -> None:
+    """Runs at different loads: the half-load run has fewer samples but more per ack, and the
+    per-ack diff says so (raw samples would rank it below the full-load run)."""
+    half, full = tmp_path / "half", tmp_path / "full"
+    write(half, "worker-1.txt", {"loop (a.py:1);fold (server/f.py:2)": 30, "loop (a.py:1);send (gevent/s.py:3)": 70,
+                                 HUB: 900})
+    write(full, "worker-2.txt", {"loop (a.py:1);fold (server/f.py:2)": 40, "loop (a.py:1);send (gevent/s.py:3)": 140,
+                                 HUB: 800})
+    write_run(half, 1000, 30.0)
+    write_run(full, 2000, 30.0)
+    lines = diff_per_ack(half, full).splitlines()
+    # 100 samples × 5,000 µs / 1,000 acks = 500 µs per ack; 180 × 5,000 / 2,000 = 450
+    assert "500.0 (1000 acks)" in lines[0] and "450.0 (2000 acks)" in lines[0] and lines[0].endswith("× 1.11")
+    rows = {r[3]: (float(r[0]), float(r[1]), float(r[2])) for r in (line.split(" | ") for line in lines[2:])}
+    assert rows["fold (server/f.py)"] == (50.0, 150.0, 100.0)  # 30×5000/1000 against 40×5000/2000
+    assert rows["send (gevent/s.py)"] == (0.0, 350.0, 350.0)   # the same per ack at both loads
+    assert lines[2].endswith("fold (server/f.py)")  # ranked by what the run added per ack, not by raw samples
+    assert main([str(half), "--diff", str(full), "--per-ack", "--match", "server/"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].endswith("fold (server/f.py)")
+
+
+def test_per_ack_needs_each_runs_ack_count_and_a_base(tmp_path, capsys) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    write(a, "worker-1.txt", {"loop (a.py:1)": 5})
+    write(b, "worker-2.txt", {"loop (a.py:1)": 5})
+    write_run(a, 100, 30.0)
+    with pytest.raises(SystemExit, match="no ack count"):
+        diff_per_ack(a, b)  # b's recordings were made without capacity's run.json
+    write_run(b, 0, 30.0)
+    with pytest.raises(SystemExit, match="0 acks"):
+        diff_per_ack(a, b)
+    with pytest.raises(SystemExit):
+        main([str(a), "--per-ack"])
+    assert "--per-ack compares two runs" in capsys.readouterr().err
+
+
+def test_parts_put_each_sample_in_its_first_part_only(tmp_path, capsys) -> None:
+    """A roster fold's own write counts as a write, not as the fold: no sample counts twice, and
+    the parts with the rest add up to the run's total."""
+    half, full = tmp_path / "half", tmp_path / "full"
+    fold = "loop (s.py:1);flush_pending (server/services/presence/status_reports.py:9)"
+    write(half, "worker-1.txt", {f"{fold};write_frame (server/services/broadcast.py:5)": 20, fold: 10,
+                                 "loop (s.py:1);other (server/o.py:2)": 4, HUB: 50})
+    write(full, "worker-2.txt", {f"{fold};write_frame (server/services/broadcast.py:5)": 30, fold: 10,
+                                 "loop (s.py:1);other (server/o.py:2)": 8, HUB: 50})
+    write_run(half, 1000, 30.0)
+    write_run(full, 2000, 30.0)
+    parts, total = parts_per_ack(half)
+    assert total == 34 * 5000 / 1000
+    assert parts[PARTS[0][0]] == 100.0 and parts[PARTS[1][0]] == 50.0 and parts["the rest"] == 20.0
+    assert sum(parts.values()) == total
+    assert main([str(half), "--diff", str(full), "--per-ack", "--parts"]) == 0
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines()[2:]]
+    assert [float(r[2]) for r in rows if r[3] == PARTS[0][0]] == [25.0]   # 100 against 75
+    assert [float(r[2]) for r in rows if r[3] == PARTS[1][0]] == [25.0]   # 50 against 25
+    with pytest.raises(SystemExit):
+        main([str(half), "--diff", str(full), "--parts"])  # parts are per ack only
+    assert "--parts goes with" in capsys.readouterr().err

@@ -148,29 +148,6 @@ def run_acks(folder: Path) -> int:
     return acks
 
 
-def diff_per_ack(folder: Path, base: Path, top: int = 40, match: str = "") -> str:
-    """What one run spent beyond another **per ack**, function by function: each run's inclusive
-    busy samples turned into µs of a core per ack (a sample is 1/RATE_HZ s) over its own acks. For
-    runs at different loads, where raw samples would mostly say that more events cost more: e.g.
-    one process at 500 clients against one at 1,000 (the ratio bench's load curve)."""
-    now, now_total = busy_by_function(folder)
-    was, was_total = busy_by_function(base)
-    now_acks, was_acks = run_acks(folder), run_acks(base)
-    us = 1e6 / RATE_HZ
-
-    def per(count: int, acks: int) -> float:
-        return count * us / acks
-
-    lines = [f"busy µs per ack: {folder} {per(now_total, now_acks):.1f} ({now_acks} acks), "
-             f"{base} {per(was_total, was_acks):.1f} ({was_acks} acks), "
-             f"× {per(now_total, now_acks) / max(per(was_total, was_acks), 1e-9):.2f}",
-             "extra µs/ack | this run | base | function (inclusive)"]
-    ranked = sorted(set(now) | set(was), key=lambda f: (-(per(now[f], now_acks) - per(was[f], was_acks)), f))
-    lines += [f"{per(now[f], now_acks) - per(was[f], was_acks):+7.2f} | {per(now[f], now_acks):7.2f} | "
-              f"{per(was[f], was_acks):7.2f} | {f}" for f in ranked if match in f][:top]
-    return "\n".join(lines)
-
-
 # (part, function names that put a stack in it), first match wins, so no sample counts twice:
 # where a run's per-ack cost goes, the writes apart from whatever made them (`--per-ack --parts`)
 PARTS = (
@@ -187,15 +164,9 @@ PARTS = (
 
 def parts_per_ack(folder: Path) -> tuple[dict[str, float], float]:
     """µs of a core per ack in each of PARTS (and "the rest"), and the run's total, over its acks."""
-    acks = run_acks(folder)
-    counts: Counter = Counter()
-    for path in sorted(folder.glob("*.txt")):
-        for frames, n, waiting in stacks(path):
-            if not waiting:
-                names = {f.split(" (")[0] for f in frames}
-                counts[next((part for part, fns in PARTS if names & set(fns)), "the rest")] += n
-    us = 1e6 / RATE_HZ / acks
-    return {part: counts[part] * us for part, _ in PARTS + (("the rest", ()),)}, sum(counts.values()) * us
+    k = us_per_ack(folder)
+    counts, total = first_match_counts(sorted(folder.glob("*.txt")), PARTS, "the rest")
+    return {part: counts[part] * k for part, _ in PARTS + (("the rest", ()),)}, total * k
 
 
 def diff_parts_per_ack(folder: Path, base: Path) -> str:
@@ -206,30 +177,53 @@ def diff_parts_per_ack(folder: Path, base: Path) -> str:
     return "\n".join(lines + [f"{now[p]:7.1f} | {was[p]:7.1f} | {now[p] - was[p]:+7.1f} | {p}" for p in now])
 
 
-def diff(folder: Path, base: Path, top: int = 40, match: str = "") -> str:
+def us_per_ack(folder: Path) -> float:
+    """What one busy sample of `folder`'s run is worth in µs of a core per ack of its window."""
+    return 1e6 / RATE_HZ / run_acks(folder)
+
+
+def diff(folder: Path, base: Path, top: int = 40, match: str = "", per_ack: bool = False) -> str:
     """What one run spent beyond another, function by function (inclusive busy samples, every
     process of each run summed): e.g. two processes' recordings against one process's, both taken
-    over the same window length at RATE_HZ, so a sample is the same CPU time in both."""
+    over the same window length at RATE_HZ, so a sample is the same CPU time in both. `per_ack`:
+    each run's samples as µs of a core per ack over its own acks (run.json), for runs at
+    different loads, where raw samples would mostly say that more events cost more (one process
+    at 500 clients against one at 1,000: the ratio bench's load curve)."""
     now, now_total = busy_by_function(folder)
     was, was_total = busy_by_function(base)
-    lines = [f"busy samples: {folder} {now_total}, {base} {was_total} ({now_total - was_total:+d})",
-             "extra | this run | base | function (inclusive)"]
-    ranked = sorted(set(now) | set(was), key=lambda f: (-(now[f] - was[f]), f))
-    lines += [f"{now[f] - was[f]:+5d} | {now[f]:5d} | {was[f]:5d} | {f}" for f in ranked if match in f][:top]
-    return "\n".join(lines)
+    k_now, k_was = (us_per_ack(folder), us_per_ack(base)) if per_ack else (1, 1)
+
+    def row(f: str) -> tuple[float, float]:
+        return now[f] * k_now, was[f] * k_was
+
+    ranked = sorted(set(now) | set(was), key=lambda f: (-(row(f)[0] - row(f)[1]), f))
+    if per_ack:
+        lines = [f"busy µs per ack: {folder} {now_total * k_now:.1f}, {base} {was_total * k_was:.1f} "
+                 f"(× {now_total * k_now / max(was_total * k_was, 1e-9):.2f})",
+                 "extra µs/ack | this run | base | function (inclusive)"]
+        cells = [f"{x - y:+7.2f} | {x:7.2f} | {y:7.2f}" for x, y in map(row, ranked)]
+    else:
+        lines = [f"busy samples: {folder} {now_total}, {base} {was_total} ({now_total - was_total:+d})",
+                 "extra | this run | base | function (inclusive)"]
+        cells = [f"{now[f] - was[f]:+5d} | {now[f]:5d} | {was[f]:5d}" for f in ranked]
+    return "\n".join(lines + [f"{c} | {f}" for c, f in zip(cells, ranked, strict=True) if match in f][:top])
+
+
+def first_match_counts(paths: list[Path], groups: tuple, default: str) -> tuple[Counter, int]:
+    """Busy samples by the first of `groups` ((label, function names)) a stack contains, else
+    `default`: no sample counts twice. CATEGORIES for one recording, PARTS for a run."""
+    counts: Counter = Counter()
+    for path in paths:
+        for frames, n, waiting in stacks(path):
+            if not waiting:
+                names = {f.split(" (")[0] for f in frames}
+                counts[next((label for label, fns in groups if names & set(fns)), default)] += n
+    return counts, sum(counts.values())
 
 
 def categorize(path: Path) -> str:
     """Busy samples grouped into CATEGORIES (what a stack is doing, by the frames it contains)."""
-    counts: Counter = Counter()
-    total = 0
-    for frames, n, waiting in stacks(path):
-        if waiting:
-            continue
-        names = {f.split(" (")[0] for f in frames}
-        label = next((c for c, fns in CATEGORIES if names & set(fns)), "other")
-        counts[label] += n
-        total += n
+    counts, total = first_match_counts([path], CATEGORIES, "other")
     lines = [f"{path.name}: {total} busy samples", "share % | category"]
     return "\n".join(lines + [f"{100 * n / total:6.1f} | {c}" for c, n in counts.most_common()]) if total else path.name
 
@@ -255,8 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         print(diff_parts_per_ack(Path(args.dir), Path(args.diff)))
         return 0
     if args.diff:
-        compare = diff_per_ack if args.per_ack else diff
-        print(compare(Path(args.dir), Path(args.diff), args.top, args.match))
+        print(diff(Path(args.dir), Path(args.diff), args.top, args.match, per_ack=args.per_ack))
         return 0
     for f in sorted(Path(args.dir).glob("*.txt")):
         print(categorize(f) if args.categories else summarize(f, args.top, args.match), end="\n\n")

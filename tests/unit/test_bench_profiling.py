@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench.profiling import PARTS, busy_by_function, diff, diff_per_ack, main, parts_per_ack, write_run
+from tests.bench.profiling import PARTS, busy_by_function, categorize, diff, main, parts_per_ack, write_run
 
 HUB = "run (gevent/hub.py:1);Hub.run (gevent/hub.py:2)"
 
@@ -45,9 +45,9 @@ def test_per_ack_diff_divides_each_run_by_its_own_acks(tmp_path, capsys) -> None
                                  HUB: 800})
     write_run(half, 1000, 30.0)
     write_run(full, 2000, 30.0)
-    lines = diff_per_ack(half, full).splitlines()
+    lines = diff(half, full, per_ack=True).splitlines()
     # 100 samples × 5,000 µs / 1,000 acks = 500 µs per ack; 180 × 5,000 / 2,000 = 450
-    assert "500.0 (1000 acks)" in lines[0] and "450.0 (2000 acks)" in lines[0] and lines[0].endswith("× 1.11")
+    assert " 500.0, " in lines[0] and lines[0].endswith("450.0 (× 1.11)")
     rows = {r[3]: (float(r[0]), float(r[1]), float(r[2])) for r in (line.split(" | ") for line in lines[2:])}
     assert rows["fold (server/f.py)"] == (50.0, 150.0, 100.0)  # 30×5000/1000 against 40×5000/2000
     assert rows["send (gevent/s.py)"] == (0.0, 350.0, 350.0)   # the same per ack at both loads
@@ -62,10 +62,10 @@ def test_per_ack_needs_each_runs_ack_count_and_a_base(tmp_path, capsys) -> None:
     write(b, "worker-2.txt", {"loop (a.py:1)": 5})
     write_run(a, 100, 30.0)
     with pytest.raises(SystemExit, match="no ack count"):
-        diff_per_ack(a, b)  # b's recordings were made without capacity's run.json
+        diff(a, b, per_ack=True)  # b's recordings were made without capacity's run.json
     write_run(b, 0, 30.0)
     with pytest.raises(SystemExit, match="0 acks"):
-        diff_per_ack(a, b)
+        diff(a, b, per_ack=True)
     with pytest.raises(SystemExit):
         main([str(a), "--per-ack"])
     assert "--per-ack compares two runs" in capsys.readouterr().err
@@ -93,3 +93,13 @@ def test_parts_put_each_sample_in_its_first_part_only(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         main([str(half), "--diff", str(full), "--parts"])  # parts are per ack only
     assert "--parts goes with" in capsys.readouterr().err
+
+
+def test_categories_put_each_sample_in_its_first_category(tmp_path) -> None:
+    """The same first-match grouping as the parts: a fold's write is the fold's (CATEGORIES name the
+    fold first), a stack of no category is "other"."""
+    write(tmp_path, "worker-1.txt", {"loop (s.py:1);flush_pending (server/p.py:9);write_frame (server/b.py:5)": 3,
+                                     "loop (s.py:1);misc (server/m.py:2)": 1, HUB: 9})
+    lines = categorize(tmp_path / "worker-1.txt").splitlines()
+    assert lines[0] == "worker-1.txt: 4 busy samples"
+    assert lines[2:] == ["  75.0 | roster folds (scheduler flush_pending)", "  25.0 | other"]
